@@ -1,0 +1,36 @@
+package io.raidvm.common.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.raidvm.common.error.RaidvmException;
+
+/** The one place where domain errors become gRPC statuses. Stack traces never reach clients. */
+public final class Statuses {
+
+  private Statuses() {}
+
+  public static StatusRuntimeException toStatus(Throwable t) {
+    if (t instanceof StatusRuntimeException sre) {
+      return sre;
+    }
+    if (t instanceof RaidvmException e) {
+      return codeOf(e.kind()).withDescription(e.getMessage()).asRuntimeException();
+    }
+    return Status.INTERNAL
+        .withDescription("internal error: " + t.getClass().getSimpleName() + ": " + t.getMessage())
+        .asRuntimeException();
+  }
+
+  static Status codeOf(RaidvmException.Kind kind) {
+    return switch (kind) {
+      case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+      case NOT_FOUND -> Status.NOT_FOUND;
+      case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+      case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+      case UNAVAILABLE -> Status.UNAVAILABLE;
+      case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
+      case CANCELLED -> Status.CANCELLED;
+      case INTERNAL -> Status.INTERNAL;
+    };
+  }
+}

@@ -1,0 +1,39 @@
+package io.raidvm.common.grpc;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** gRPC client channels over Unix sockets (epoll). */
+public final class UnixSocketChannels {
+
+  private static final EpollEventLoopGroup GROUP = new EpollEventLoopGroup(2,
+      r -> {
+        Thread t = new Thread(r, "grpc-unix-client");
+        t.setDaemon(true);
+        return t;
+      });
+
+  private UnixSocketChannels() {}
+
+  /** A channel to {@code socket}, with HTTP/2 keepalive when {@code keepAlive} is positive. */
+  public static ManagedChannel open(Path socket, Duration keepAlive) {
+    NettyChannelBuilder builder = NettyChannelBuilder
+        .forAddress(new DomainSocketAddress(socket.toString()))
+        .channelType(EpollDomainSocketChannel.class)
+        .eventLoopGroup(GROUP)
+        .usePlaintext()
+        .maxInboundMessageSize(64 * 1024 * 1024);
+    if (!keepAlive.isZero()) {
+      builder.keepAliveTime(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
+          .keepAliveTimeout(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
+          .keepAliveWithoutCalls(true);
+    }
+    return builder.build();
+  }
+}
