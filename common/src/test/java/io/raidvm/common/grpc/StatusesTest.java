@@ -1,0 +1,39 @@
+package io.raidvm.common.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.error.ToolException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusesTest {
+
+  @Test
+  void toStatus_mapsEachKindToItsCode_withTheMessageAsDescription() {
+    for (RaidvmException.Kind kind : RaidvmException.Kind.values()) {
+      StatusRuntimeException s = Statuses.toStatus(new RaidvmException(kind, "because"));
+      assertEquals(kind.name(), s.getStatus().getCode().name());
+      assertEquals("because", s.getStatus().getDescription());
+    }
+  }
+
+  @Test
+  void toStatus_keepsTheToolsStderrInTheDescription() {
+    StatusRuntimeException s = Statuses.toStatus(new ToolException(
+        RaidvmException.Kind.FAILED_PRECONDITION, List.of("mdadm", "--create"), 1,
+        "mdadm: /dev/sdb1 is busy\n"));
+    assertEquals(Status.Code.FAILED_PRECONDITION, s.getStatus().getCode());
+    assertEquals("mdadm failed (exit 1): mdadm: /dev/sdb1 is busy [command: mdadm --create]",
+        s.getStatus().getDescription());
+  }
+
+  @Test
+  void toStatus_turnsUnexpectedExceptionsIntoInternal_withoutAStackTrace() {
+    StatusRuntimeException s = Statuses.toStatus(new IllegalStateException("boom"));
+    assertEquals(Status.Code.INTERNAL, s.getStatus().getCode());
+    assertEquals("internal error: IllegalStateException: boom", s.getStatus().getDescription());
+  }
+}
