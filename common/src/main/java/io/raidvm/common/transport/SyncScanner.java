@@ -2,9 +2,10 @@ package io.raidvm.common.transport;
 
 /**
  * Finds a handshake line ({@code PREFIX <32 hex digits>\n}) in a byte stream fed in pieces,
- * ignoring everything around it. Pure: no I/O.
+ * ignoring everything around it. Pure: no I/O. Public so that the guest's bridge can keep scanning
+ * for a new hello while it forwards a session's bytes.
  */
-final class SyncScanner {
+public final class SyncScanner {
 
   private static final int NONCE_LENGTH = 32;
 
@@ -21,7 +22,7 @@ final class SyncScanner {
   }
 
   /** Matches a hello with any nonce. */
-  static SyncScanner forHello() {
+  public static SyncScanner forHello() {
     return new SyncScanner(Handshake.HELLO, null);
   }
 
@@ -34,7 +35,7 @@ final class SyncScanner {
    * Feeds bytes. Returns the index in {@code buf} just after the matching line, or -1 when the
    * line has not been seen yet.
    */
-  int feed(byte[] buf, int off, int len) {
+  public int feed(byte[] buf, int off, int len) {
     for (int i = off; i < off + len; i++) {
       char c = (char) (buf[i] & 0xff);
       window.append(c);
@@ -49,7 +50,7 @@ final class SyncScanner {
   }
 
   /** The nonce of the matched line. */
-  String nonce() {
+  public String nonce() {
     return nonce;
   }
 

@@ -1,0 +1,29 @@
+package io.raidvm.cli;
+
+import io.raidvm.cli.agent.AgentCommand;
+import io.raidvm.cli.disk.DiskCommand;
+import io.raidvm.cli.image.ImageCommand;
+import io.raidvm.cli.support.ErrorHandler;
+import io.raidvm.cli.vm.VmCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** raidctl: a thin client of the raidvm host controller. */
+@Command(name = "raidctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Software RAID inside QEMU VMs: disks, images, VMs and their guest agents.",
+    subcommands = {DiskCommand.class, ImageCommand.class, VmCommand.class, AgentCommand.class,
+        CommandLine.HelpCommand.class})
+public final class RaidctlMain {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command tree with raidctl's error handling; tests call {@code execute} on it. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new RaidctlMain());
+    cli.setExecutionExceptionHandler(new ErrorHandler());
+    cli.setExitCodeExceptionMapper(ErrorHandler::exitCode);
+    return cli;
+  }
+}

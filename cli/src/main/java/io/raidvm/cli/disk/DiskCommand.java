@@ -1,0 +1,95 @@
+package io.raidvm.cli.disk;
+
+import io.raidvm.api.controller.v1.CreateDiskRequest;
+import io.raidvm.api.controller.v1.DeleteDiskRequest;
+import io.raidvm.api.controller.v1.Disk;
+import io.raidvm.api.controller.v1.GetDiskRequest;
+import io.raidvm.api.controller.v1.ListDisksRequest;
+import io.raidvm.api.controller.v1.ListDisksResponse;
+import io.raidvm.cli.support.ClientCommand;
+import io.raidvm.cli.support.ControllerClient;
+import io.raidvm.cli.support.Printer;
+import io.raidvm.common.Sizes;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** raidctl disk: qcow2 disks in the controller's state directory. */
+@Command(name = "disk", description = "Create, list and delete virtual disks.",
+    subcommands = {DiskCommand.Create.class, DiskCommand.ListDisks.class, DiskCommand.Show.class,
+        DiskCommand.Delete.class})
+public final class DiskCommand {
+
+  static void print(Printer printer, List<Disk> disks) {
+    printer.table(List.of("NAME", "SIZE", "ALLOCATED", "FORMAT", "USED BY", "PATH"),
+        disks.stream().map(d -> List.of(d.getName(), Sizes.human(d.getVirtualSizeBytes()),
+            Sizes.human(d.getActualSizeBytes()), d.getFormat(), String.join(",", d.getUsedByList()),
+            d.getPath())).toList());
+  }
+
+  @Command(name = "create", description = "Create a qcow2 disk.",
+      footer = {"", "Example:", "  raidctl disk create d1 --size 64M"})
+  static final class Create extends ClientCommand {
+    @Parameters(paramLabel = "NAME", description = "Disk name ([a-z0-9][a-z0-9-]*).")
+    String name;
+
+    @Option(names = "--size", required = true, paramLabel = "SIZE",
+        description = "Size: bytes, or a number with K, M, G, T (e.g. 64M, 3G).")
+    String size;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      Disk d = client.disks().createDisk(
+          CreateDiskRequest.newBuilder().setName(name).setSize(size).build());
+      if (output.json()) {
+        printer.json(d);
+      } else {
+        print(printer, List.of(d));
+      }
+    }
+  }
+
+  @Command(name = "list", description = "List disks.")
+  static final class ListDisks extends ClientCommand {
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      ListDisksResponse r = client.disks().listDisks(ListDisksRequest.getDefaultInstance());
+      if (output.json()) {
+        printer.json(r);
+      } else {
+        print(printer, r.getDisksList());
+      }
+    }
+  }
+
+  @Command(name = "show", description = "Show one disk.")
+  static final class Show extends ClientCommand {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      Disk d = client.disks().getDisk(GetDiskRequest.newBuilder().setName(name).build());
+      if (output.json()) {
+        printer.json(d);
+      } else {
+        print(printer, List.of(d));
+      }
+    }
+  }
+
+  @Command(name = "delete", description = "Delete a disk that no running VM uses.")
+  static final class Delete extends ClientCommand {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      client.disks().deleteDisk(DeleteDiskRequest.newBuilder().setName(name).build());
+      if (!output.json()) {
+        printer.line("deleted disk " + name);
+      }
+    }
+  }
+}

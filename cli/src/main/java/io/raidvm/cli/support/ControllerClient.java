@@ -1,0 +1,50 @@
+package io.raidvm.cli.support;
+
+import io.grpc.ManagedChannel;
+import io.raidvm.api.agent.v1.GuestAgentGrpc;
+import io.raidvm.api.controller.v1.DiskServiceGrpc;
+import io.raidvm.api.controller.v1.ImageServiceGrpc;
+import io.raidvm.api.controller.v1.VmServiceGrpc;
+import io.raidvm.common.grpc.AgentRouting;
+import io.raidvm.common.grpc.UnixSocketChannels;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** A connection to the controller and the stubs of its services, each with a deadline. */
+public final class ControllerClient implements AutoCloseable {
+
+  private final ManagedChannel channel;
+  private final Duration timeout;
+
+  public ControllerClient(ConnectionOptions options, Duration commandDefault) {
+    this.channel = UnixSocketChannels.open(options.socket(), Duration.ZERO);
+    this.timeout = options.timeout(commandDefault);
+  }
+
+  public DiskServiceGrpc.DiskServiceBlockingStub disks() {
+    return DiskServiceGrpc.newBlockingStub(channel).withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
+  }
+
+  public VmServiceGrpc.VmServiceBlockingStub vms() {
+    return VmServiceGrpc.newBlockingStub(channel).withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
+  }
+
+  public ImageServiceGrpc.ImageServiceBlockingStub images() {
+    return ImageServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The agent of VM {@code vm}, reached through the controller. */
+  public GuestAgentGrpc.GuestAgentBlockingStub agent(String vm) {
+    return GuestAgentGrpc.newBlockingStub(AgentRouting.toVm(channel, vm)).withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
+  }
+
+  private long millis() {
+    return timeout.toMillis();
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+  }
+}

@@ -1,0 +1,54 @@
+package io.raidvm.cli.support;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Prints a failed command as one line (the stack trace only with the hidden --stacktrace option)
+ * and maps the failure to an exit code a script can branch on.
+ */
+public final class ErrorHandler implements IExecutionExceptionHandler {
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+    cmd.getErr().println("raidctl: " + describe(e));
+    if (parsed.hasMatchedOption("--stacktrace")) {
+      e.printStackTrace(cmd.getErr());
+    }
+    cmd.getErr().flush();
+    return exitCode(e);
+  }
+
+  static String describe(Throwable e) {
+    if (e instanceof StatusRuntimeException sre) {
+      Status s = sre.getStatus();
+      String text = s.getDescription() != null ? s.getDescription() : "";
+      if (s.getCause() != null && s.getCause().getMessage() != null) {
+        text += (text.isEmpty() ? "" : ": ") + s.getCause().getMessage();
+      }
+      return s.getCode() + ": " + text;
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
+  /** 2 bad input, 3 not found, 4 refused as things stand, 5 unreachable, 6 timed out, 1 else. */
+  public static int exitCode(Throwable e) {
+    if (e instanceof StatusRuntimeException sre) {
+      return switch (sre.getStatus().getCode()) {
+        case INVALID_ARGUMENT -> 2;
+        case NOT_FOUND -> 3;
+        case FAILED_PRECONDITION, ALREADY_EXISTS -> 4;
+        case UNAVAILABLE -> 5;
+        case DEADLINE_EXCEEDED -> 6;
+        default -> 1;
+      };
+    }
+    if (e instanceof NoControllerException) {
+      return 5;
+    }
+    return e instanceof CommandLine.ParameterException ? 2 : 1;
+  }
+}

@@ -1,0 +1,208 @@
+package io.raidvm.cli.vm;
+
+import com.google.protobuf.Timestamp;
+import io.raidvm.api.controller.v1.Accel;
+import io.raidvm.api.controller.v1.CreateVmRequest;
+import io.raidvm.api.controller.v1.DeleteVmRequest;
+import io.raidvm.api.controller.v1.GetVmRequest;
+import io.raidvm.api.controller.v1.ListVmsRequest;
+import io.raidvm.api.controller.v1.ListVmsResponse;
+import io.raidvm.api.controller.v1.StartVmRequest;
+import io.raidvm.api.controller.v1.StopVmRequest;
+import io.raidvm.api.controller.v1.Vm;
+import io.raidvm.api.controller.v1.VmSpec;
+import io.raidvm.cli.support.ClientCommand;
+import io.raidvm.cli.support.ControllerClient;
+import io.raidvm.cli.support.Printer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** raidctl vm: QEMU virtual machines run by the controller. */
+@Command(name = "vm", description = "Create, start, stop, inspect and delete VMs.",
+    subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class,
+        VmCommand.Show.class, VmCommand.ListVms.class, VmCommand.Delete.class})
+public final class VmCommand {
+
+  static String state(Vm vm) {
+    return vm.getState().name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  static void print(Printer printer, List<Vm> vms) {
+    printer.table(List.of("NAME", "STATE", "AGENT", "MEMORY", "CPUS", "ACCEL", "DATA DISKS"),
+        vms.stream().map(vm -> List.of(vm.getSpec().getName(), state(vm),
+            vm.getAgent().getConnected() ? "connected" : "-",
+            vm.getSpec().getMemoryMib() + " MiB", String.valueOf(vm.getSpec().getVcpus()),
+            vm.getAccel().isEmpty() ? "-" : vm.getAccel(),
+            String.join(",", vm.getSpec().getDataDisksList()))).toList());
+  }
+
+  static void show(Printer printer, Vm vm) {
+    List<List<String>> f = new ArrayList<>();
+    f.add(List.of("name", vm.getSpec().getName()));
+    f.add(List.of("state", state(vm)));
+    f.add(List.of("agent", vm.getAgent().getConnected()
+        ? "connected since " + time(vm.getAgent().getConnectedSince()) : "not connected"));
+    if (!vm.getAgent().getLastError().isEmpty()) {
+      f.add(List.of("agent error", vm.getAgent().getLastError()));
+    }
+    f.add(List.of("memory", vm.getSpec().getMemoryMib() + " MiB"));
+    f.add(List.of("cpus", String.valueOf(vm.getSpec().getVcpus())));
+    f.add(List.of("accel", vm.getAccel().isEmpty() ? "-" : vm.getAccel() + " (cpu "
+        + vm.getCpuModel() + ")"));
+    f.add(List.of("pid", vm.getPid() == 0 ? "-" : String.valueOf(vm.getPid())));
+    f.add(List.of("os disk", vm.getOsDiskPath()));
+    f.add(List.of("data disks", String.join(", ", vm.getSpec().getDataDisksList())));
+    f.add(List.of("console log", vm.getConsoleLogPath()));
+    for (String w : vm.getWarningsList()) {
+      f.add(List.of("warning", w));
+    }
+    printer.fields(f);
+  }
+
+  private static String time(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
+  }
+
+  /** Prints a VM as JSON or as fields. */
+  abstract static class VmResult extends ClientCommand {
+    void emit(Printer printer, Vm vm) {
+      if (output.json()) {
+        printer.json(vm);
+      } else {
+        show(printer, vm);
+      }
+    }
+  }
+
+  @Command(name = "create", description = "Define a VM: its OS disk is made from the image.",
+      footer = {"", "Example:", "  raidctl vm create vm1 --disk d1 --disk d2 --disk d3 --disk d4"})
+  static final class Create extends VmResult {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--memory", paramLabel = "MIB", description = "Memory in MiB (default 1024).")
+    int memoryMib = 1024;
+
+    @Option(names = "--cpus", description = "Virtual CPUs (default 2).")
+    int cpus = 2;
+
+    @Option(names = "--image", paramLabel = "ID|PATH",
+        description = "Image id or path (default: the current image).")
+    String image = "";
+
+    @Option(names = "--disk", paramLabel = "DISK", description = "Data disk, in order; repeat.")
+    List<String> disks = new ArrayList<>();
+
+    @Option(names = "--accel", description = "auto, kvm or tcg (default auto).")
+    String accel = "auto";
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      VmSpec spec = VmSpec.newBuilder().setName(name).setMemoryMib(memoryMib).setVcpus(cpus)
+          .setImage(image).addAllDataDisks(disks).setAccel(accel(accel)).build();
+      emit(printer, client.vms().createVm(CreateVmRequest.newBuilder().setSpec(spec).build()));
+    }
+
+    private Accel accel(String text) {
+      return switch (text) {
+        case "auto" -> Accel.ACCEL_AUTO;
+        case "kvm" -> Accel.ACCEL_KVM;
+        case "tcg" -> Accel.ACCEL_TCG;
+        default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--accel must be auto, kvm or tcg, not '" + text + "'");
+      };
+    }
+  }
+
+  @Command(name = "start", description = "Start a VM and wait until its agent answers.")
+  static final class Start extends VmResult {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--no-wait", description = "Return once QEMU runs.")
+    boolean noWait;
+
+    @Option(names = "--ready-timeout", paramLabel = "SECONDS",
+        description = "How long to wait for the agent (default 600).")
+    int readyTimeout = 600;
+
+    @Override
+    protected Duration defaultTimeout() {
+      return Duration.ofSeconds(readyTimeout + 60L);
+    }
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      emit(printer, client.vms().startVm(StartVmRequest.newBuilder().setName(name)
+          .setNoWait(noWait).setReadyTimeoutSeconds(readyTimeout).build()));
+    }
+  }
+
+  @Command(name = "stop", description = "Power a VM off: politely, then firmly.")
+  static final class Stop extends VmResult {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--force", description = "Quit QEMU at once.")
+    boolean force;
+
+    @Option(names = "--grace", paramLabel = "SECONDS",
+        description = "How long the guest may take to power off (default 120).")
+    int grace = 120;
+
+    @Override
+    protected Duration defaultTimeout() {
+      return Duration.ofSeconds(grace + 60L);
+    }
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      emit(printer, client.vms().stopVm(StopVmRequest.newBuilder().setName(name).setForce(force)
+          .setTimeoutSeconds(grace).build()));
+    }
+  }
+
+  @Command(name = "show", description = "Show a VM's state, agent link and files.")
+  static final class Show extends VmResult {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      emit(printer, client.vms().getVm(GetVmRequest.newBuilder().setName(name).build()));
+    }
+  }
+
+  @Command(name = "list", description = "List VMs.")
+  static final class ListVms extends ClientCommand {
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      ListVmsResponse r = client.vms().listVms(ListVmsRequest.getDefaultInstance());
+      if (output.json()) {
+        printer.json(r);
+      } else {
+        print(printer, r.getVmsList());
+      }
+    }
+  }
+
+  @Command(name = "delete", description = "Delete a stopped VM and its OS disk (data disks stay).")
+  static final class Delete extends ClientCommand {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      client.vms().deleteVm(DeleteVmRequest.newBuilder().setName(name).build());
+      if (!output.json()) {
+        printer.line("deleted VM " + name);
+      }
+    }
+  }
+}

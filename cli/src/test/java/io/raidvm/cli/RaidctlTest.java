@@ -1,0 +1,128 @@
+package io.raidvm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.raidvm.api.controller.v1.CreateDiskRequest;
+import io.raidvm.api.controller.v1.Disk;
+import io.raidvm.api.controller.v1.DiskServiceGrpc;
+import io.raidvm.api.controller.v1.ListDisksRequest;
+import io.raidvm.api.controller.v1.ListDisksResponse;
+import io.raidvm.common.grpc.UnixSocketServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * raidctl as a user runs it, against a controller stand-in on a real Unix socket (the real
+ * controller is driven by raidctl in the end-to-end tests).
+ */
+class RaidctlTest {
+
+  @TempDir
+  Path dir;
+
+  private UnixSocketServer server;
+  private final List<CreateDiskRequest> created = new ArrayList<>();
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void startStandIn() throws Exception {
+    DiskServiceGrpc.DiskServiceImplBase disks = new DiskServiceGrpc.DiskServiceImplBase() {
+      @Override
+      public void createDisk(CreateDiskRequest req, StreamObserver<Disk> obs) {
+        if (req.getSize().equals("0")) {
+          obs.onError(Status.INVALID_ARGUMENT.withDescription("size '0' must be greater than zero")
+              .asRuntimeException());
+          return;
+        }
+        created.add(req);
+        obs.onNext(disk(req.getName()));
+        obs.onCompleted();
+      }
+
+      @Override
+      public void listDisks(ListDisksRequest req, StreamObserver<ListDisksResponse> obs) {
+        obs.onNext(ListDisksResponse.newBuilder().addDisks(disk("d1")).build());
+        obs.onCompleted();
+      }
+    };
+    server = new UnixSocketServer(dir.resolve("c.sock"), List.of(disks.bindService()),
+        Duration.ofSeconds(10)).start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop(Duration.ofSeconds(1));
+  }
+
+  private static Disk disk(String name) {
+    return Disk.newBuilder().setName(name).setPath("/var/lib/raidvm/disks/" + name + ".qcow2")
+        .setFormat("qcow2").setVirtualSizeBytes(64L << 20).setActualSizeBytes(196608)
+        .setSerial(name).build();
+  }
+
+  private int raidctl(String... args) {
+    CommandLine cli = RaidctlMain.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    String[] all = Stream.concat(Stream.of(args),
+        Stream.of("--socket", dir.resolve("c.sock").toString())).toArray(String[]::new);
+    return cli.execute(all);
+  }
+
+  @Test
+  void diskCreate_sendsNameAndSize_andPrintsATable() {
+    assertEquals(0, raidctl("disk", "create", "d1", "--size", "64M"));
+    assertEquals("d1", created.get(0).getName());
+    assertEquals("64M", created.get(0).getSize());
+    String[] lines = out.toString().split("\n");
+    assertTrue(lines[0].startsWith("NAME  SIZE    ALLOCATED  FORMAT"), lines[0]);
+    assertTrue(lines[1].startsWith("d1    64 MiB  192 KiB    qcow2"), lines[1]);
+  }
+
+  @Test
+  void diskList_withJsonOutput_printsTheMessageWithProtoFieldNames() {
+    assertEquals(0, raidctl("disk", "list", "-o", "json"));
+    assertTrue(out.toString().contains("\"virtual_size_bytes\": \"67108864\""), out.toString());
+    assertTrue(out.toString().contains("\"used_by\": []"), out.toString());
+  }
+
+  @Test
+  void badInput_printsOneLineWithTheCodeAndReason_andExits2() {
+    assertEquals(2, raidctl("disk", "create", "d1", "--size", "0"));
+    assertEquals("raidctl: INVALID_ARGUMENT: size '0' must be greater than zero\n",
+        err.toString());
+    assertTrue(created.isEmpty());
+  }
+
+  @Test
+  void unknownAccelerator_isAUsageError_beforeAnythingIsSent() {
+    assertEquals(2, raidctl("vm", "create", "vm1", "--accel", "hvf"));
+    assertTrue(err.toString().contains("--accel must be auto, kvm or tcg, not 'hvf'"),
+        err.toString());
+  }
+
+  @Test
+  void noController_saysWhereItLookedAndHowToStartOne_andExits5() throws Exception {
+    server.stop(Duration.ofSeconds(1));
+    Files.deleteIfExists(dir.resolve("c.sock"));
+    assertEquals(5, raidctl("vm", "list"));
+    assertEquals("raidctl: no controller at " + dir.resolve("c.sock") + ": start one with"
+        + " bin/raidvm-controller, or point raidctl at it with --socket or $RAIDVM_SOCKET\n",
+        err.toString());
+  }
+}

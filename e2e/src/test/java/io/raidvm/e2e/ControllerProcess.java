@@ -1,0 +1,75 @@
+package io.raidvm.e2e;
+
+import io.grpc.ManagedChannel;
+import io.raidvm.common.grpc.UnixSocketChannels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The real controller jar, run as its own process, as a user would run it. */
+final class ControllerProcess implements AutoCloseable {
+
+  private final Path stateDir;
+  private final Path imageDir;
+  private final Path log;
+  private Process process;
+
+  ControllerProcess(Path stateDir, Path imageDir) {
+    this.stateDir = stateDir;
+    this.imageDir = imageDir;
+    this.log = stateDir.resolve("controller.log");
+  }
+
+  Path socket() {
+    return stateDir.resolve("controller.sock");
+  }
+
+  ControllerProcess start() throws IOException, InterruptedException {
+    Files.deleteIfExists(socket());
+    String jar = System.getProperty("raidvm.controller.jar");
+    process = new ProcessBuilder(List.of("java", "-jar", jar, "--state-dir", stateDir.toString(),
+        "--image-dir", imageDir.toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!Files.exists(socket())) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("controller exited with " + process.exitValue()
+            + "; its log:\n" + Files.readString(log));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("controller socket did not appear; log:\n"
+            + Files.readString(log));
+      }
+      Thread.sleep(100);
+    }
+    return this;
+  }
+
+  ManagedChannel channel() {
+    return UnixSocketChannels.open(socket(), Duration.ZERO);
+  }
+
+  /** Stops the controller the way systemd would (SIGTERM), leaving its VMs running. */
+  void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  String log() throws IOException {
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+}

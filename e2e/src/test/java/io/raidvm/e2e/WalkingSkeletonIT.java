@@ -1,0 +1,324 @@
+package io.raidvm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.raidvm.api.agent.v1.BlockDevice;
+import io.raidvm.api.agent.v1.GetInfoRequest;
+import io.raidvm.api.agent.v1.GuestAgentGrpc;
+import io.raidvm.api.agent.v1.GuestInfo;
+import io.raidvm.api.agent.v1.ListBlockDevicesRequest;
+import io.raidvm.api.agent.v1.RestartAgentRequest;
+import io.raidvm.api.controller.v1.BuildImageEvent;
+import io.raidvm.api.controller.v1.BuildImageRequest;
+import io.raidvm.api.controller.v1.CreateDiskRequest;
+import io.raidvm.api.controller.v1.CreateVmRequest;
+import io.raidvm.api.controller.v1.DeleteVmRequest;
+import io.raidvm.api.controller.v1.DiskServiceGrpc;
+import io.raidvm.api.controller.v1.GetVmRequest;
+import io.raidvm.api.controller.v1.Image;
+import io.raidvm.api.controller.v1.ImageServiceGrpc;
+import io.raidvm.api.controller.v1.ListVmsRequest;
+import io.raidvm.api.controller.v1.StartVmRequest;
+import io.raidvm.api.controller.v1.StopVmRequest;
+import io.raidvm.api.controller.v1.Vm;
+import io.raidvm.api.controller.v1.VmServiceGrpc;
+import io.raidvm.api.controller.v1.VmSpec;
+import io.raidvm.api.controller.v1.VmState;
+import io.raidvm.common.grpc.AgentRouting;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole path for real, in one boot: raidctl's API → controller → QEMU (TCG) → virtio-serial →
+ * guest agent → back. Nothing here is a fake. The steps run in order and share the one VM.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WalkingSkeletonIT {
+
+  private static final String VM = "e2e";
+  private static final List<String> DISKS = List.of("d1", "d2", "d3", "d4");
+  private static final long DISK_BYTES = 64L << 20;
+
+  private Path stateDir;
+  private ControllerProcess controller;
+  private ManagedChannel channel;
+  private final List<String> figures = new ArrayList<>();
+
+  @BeforeAll
+  void startController() throws Exception {
+    assertEquals("root", System.getProperty("user.name"),
+        "the VM test builds images (loop devices, mounts) and runs QEMU: run it as root");
+    stateDir = Files.createTempDirectory("raidvm-e2e-");
+    Path imageDir = Path.of(System.getProperty("raidvm.image.dir", "/var/cache/raidvm/images"));
+    controller = new ControllerProcess(stateDir, imageDir).start();
+    channel = controller.channel();
+  }
+
+  @AfterAll
+  void cleanUp() throws Exception {
+    try {
+      if (channel != null) {
+        try {
+          vms().stopVm(StopVmRequest.newBuilder().setName(VM).setForce(true).build());
+        } catch (StatusRuntimeException ignored) {
+          // Already stopped, or never created.
+        }
+        channel.shutdownNow();
+      }
+    } finally {
+      if (controller != null) {
+        controller.stop();
+      }
+      System.out.println("== e2e figures (TCG, this machine):");
+      figures.forEach(f -> System.out.println("   " + f));
+    }
+  }
+
+  @Test
+  @Order(1)
+  void buildImage_streamsProgressAndEndsWithTheImage_thenComesFromTheCache() {
+    long t0 = System.nanoTime();
+    Image first = build();
+    figures.add(String.format("image build (as found: cold or cached): %.1f s", secs(t0)));
+    assertTrue(Files.isRegularFile(Path.of(first.getPath())), first.getPath());
+
+    long t1 = System.nanoTime();
+    List<BuildImageEvent> events = new ArrayList<>();
+    imagesStub().buildImage(BuildImageRequest.getDefaultInstance()).forEachRemaining(events::add);
+    figures.add(String.format("image build, cached: %.2f s", secs(t1)));
+    Image again = events.get(events.size() - 1).getImage();
+    assertEquals(first.getId(), again.getId());
+    assertTrue(events.stream().anyMatch(e -> e.hasProgress() && e.getProgress().getCached()),
+        "a second build with the same inputs must come from the cache");
+  }
+
+  @Test
+  @Order(2)
+  void badInput_isRefusedWithTheRightCode_andLeavesNothingBehind() throws Exception {
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> disks().createDisk(
+        CreateDiskRequest.newBuilder().setName("Bad_Name").setSize("64M").build()));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> disks().createDisk(
+        CreateDiskRequest.newBuilder().setName("zero").setSize("0").build()));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> disks().createDisk(
+        CreateDiskRequest.newBuilder().setName("neg").setSize("-5M").build()));
+    assertCode(Status.Code.NOT_FOUND, () -> vms().getVm(
+        GetVmRequest.newBuilder().setName("nosuchvm").build()));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> vms().createVm(CreateVmRequest.newBuilder()
+        .setSpec(VmSpec.newBuilder().setName("outside").setImage("/etc/passwd")).build()));
+    assertCode(Status.Code.NOT_FOUND, () -> vms().createVm(CreateVmRequest.newBuilder()
+        .setSpec(VmSpec.newBuilder().setName("nodisk").addDataDisks("nosuchdisk")).build()));
+    assertCode(Status.Code.NOT_FOUND, () -> agent("nosuchvm").getInfo(
+        GetInfoRequest.getDefaultInstance()));
+
+    assertFalse(Files.exists(stateDir.resolve("disks/zero.qcow2")));
+    assertFalse(Files.exists(stateDir.resolve("disks/neg.qcow2")));
+    assertFalse(Files.exists(stateDir.resolve("vms/outside")));
+    assertFalse(Files.exists(stateDir.resolve("vms/nodisk")));
+  }
+
+  @Test
+  @Order(3)
+  void startVm_bootsUnderTcg_andTheAgentAnswersThroughTheController() {
+    for (String d : DISKS) {
+      disks().createDisk(CreateDiskRequest.newBuilder().setName(d).setSize("64M").build());
+    }
+    vms().createVm(CreateVmRequest.newBuilder().setSpec(VmSpec.newBuilder().setName(VM)
+        .setMemoryMib(1024).setVcpus(2).addAllDataDisks(DISKS)).build());
+
+    long t0 = System.nanoTime();
+    Vm vm = vms().withDeadlineAfter(15, TimeUnit.MINUTES)
+        .startVm(StartVmRequest.newBuilder().setName(VM).build());
+    figures.add(String.format("VM start to agent ready: %.1f s", secs(t0)));
+    assertEquals(VmState.READY, vm.getState());
+    assertTrue(vm.getAgent().getConnected());
+    assertTrue(vm.getPid() > 0);
+    assertCode(Status.Code.FAILED_PRECONDITION, () -> vms().startVm(
+        StartVmRequest.newBuilder().setName(VM).build()));
+
+    GuestInfo info = agent(VM).getInfo(GetInfoRequest.getDefaultInstance());
+    assertTrue(info.getOsPrettyName().contains("Debian"), info.getOsPrettyName());
+    assertFalse(info.getKernelRelease().isEmpty());
+    assertEquals(2, info.getLogicalCpus());
+    assertTrue(info.getMemoryTotalBytes() > 512L << 20, "memory " + info.getMemoryTotalBytes());
+    Map<String, String> tools = info.getToolsList().stream()
+        .collect(Collectors.toMap(t -> t.getName(), t -> t.getVersion()));
+    assertFalse(tools.getOrDefault("mdadm", "").isEmpty(), tools.toString());
+    assertFalse(tools.getOrDefault("parted", "").isEmpty(), tools.toString());
+    assertFalse(tools.getOrDefault("e2fsprogs", "").isEmpty(), tools.toString());
+
+    List<Long> rtts = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      long s = System.nanoTime();
+      agent(VM).getInfo(GetInfoRequest.getDefaultInstance());
+      rtts.add(System.nanoTime() - s);
+    }
+    Collections.sort(rtts);
+    figures.add(String.format("GetInfo through the controller, median of 20: %.1f ms",
+        (rtts.get(9) + rtts.get(10)) / 2e6));
+  }
+
+  @Test
+  @Order(4)
+  void listBlockDevices_showsTheFourDataDisksWithTheirSerialsAndSizes() {
+    List<BlockDevice> devices = agent(VM).listBlockDevices(
+        ListBlockDevicesRequest.getDefaultInstance()).getDevicesList();
+    Map<String, BlockDevice> bySerial = devices.stream()
+        .filter(d -> d.getType().equals("disk"))
+        .collect(Collectors.toMap(BlockDevice::getSerial, d -> d, (a, b) -> a));
+    for (String d : DISKS) {
+      BlockDevice disk = bySerial.get(d);
+      assertTrue(disk != null, "disk with serial " + d + " missing from " + bySerial.keySet());
+      assertEquals(DISK_BYTES, disk.getSizeBytes(), d);
+      assertFalse(disk.getOsDisk(), d + " is a data disk");
+      assertTrue(disk.getByIdPathsList().contains(
+          "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_" + d), disk.getByIdPathsList().toString());
+    }
+    assertTrue(devices.stream().anyMatch(BlockDevice::getOsDisk), "the OS disk is marked");
+  }
+
+  @Test
+  @Order(5)
+  void killedAgent_isRestartedBySystemd_andTheNextCallSucceeds() {
+    long pidBefore = agent(VM).getInfo(GetInfoRequest.getDefaultInstance()).getAgent().getPid();
+    agent(VM).restartAgent(RestartAgentRequest.newBuilder()
+        .setMode(RestartAgentRequest.Mode.HARD).build());
+
+    long t0 = System.nanoTime();
+    GuestInfo after = eventually(Duration.ofMinutes(3),
+        () -> agent(VM).getInfo(GetInfoRequest.getDefaultInstance()));
+    figures.add(String.format("agent killed to next successful call: %.1f s", secs(t0)));
+    assertNotEquals(pidBefore, after.getAgent().getPid(), "a new agent process answered");
+  }
+
+  @Test
+  @Order(6)
+  void restartedController_reattachesToTheRunningVm() throws Exception {
+    long qemuPid = vms().getVm(GetVmRequest.newBuilder().setName(VM).build()).getPid();
+    channel.shutdownNow();
+    controller.stop();
+    assertTrue(ProcessHandle.of(qemuPid).map(ProcessHandle::isAlive).orElse(false),
+        "QEMU outlives the controller");
+
+    controller.start();
+    channel = controller.channel();
+    long t0 = System.nanoTime();
+    Vm vm = eventually(Duration.ofMinutes(2), () -> {
+      Vm v = vms().getVm(GetVmRequest.newBuilder().setName(VM).build());
+      if (v.getState() != VmState.READY) {
+        throw new IllegalStateException("state " + v.getState());
+      }
+      return v;
+    });
+    figures.add(String.format("controller restart to VM ready again: %.1f s", secs(t0)));
+    assertEquals(qemuPid, vm.getPid());
+    assertTrue(vms().listVms(ListVmsRequest.getDefaultInstance()).getVmsList().stream()
+        .anyMatch(v -> v.getSpec().getName().equals(VM) && v.getState() == VmState.READY));
+    assertFalse(agent(VM).getInfo(GetInfoRequest.getDefaultInstance()).getHostname().isEmpty());
+  }
+
+  @Test
+  @Order(7)
+  void stopVm_powersTheGuestOff_andQemuIsGone() {
+    long qemuPid = vms().getVm(GetVmRequest.newBuilder().setName(VM).build()).getPid();
+    long t0 = System.nanoTime();
+    Vm vm = vms().withDeadlineAfter(5, TimeUnit.MINUTES)
+        .stopVm(StopVmRequest.newBuilder().setName(VM).build());
+    figures.add(String.format("VM stop (guest poweroff): %.1f s", secs(t0)));
+    assertEquals(VmState.STOPPED, vm.getState());
+    assertFalse(ProcessHandle.of(qemuPid).map(ProcessHandle::isAlive).orElse(false),
+        "QEMU process " + qemuPid + " is gone");
+
+    vms().deleteVm(DeleteVmRequest.newBuilder().setName(VM).build());
+    assertFalse(Files.exists(stateDir.resolve("vms").resolve(VM)));
+  }
+
+  // --- helpers ---------------------------------------------------------------------------
+
+  private Image build() {
+    Iterator<BuildImageEvent> it = imagesStub().withDeadlineAfter(60, TimeUnit.MINUTES)
+        .buildImage(BuildImageRequest.getDefaultInstance());
+    Image image = null;
+    while (it.hasNext()) {
+      BuildImageEvent e = it.next();
+      if (e.hasProgress()) {
+        System.out.println("[image " + e.getProgress().getStep() + "] "
+            + e.getProgress().getMessage());
+      } else {
+        image = e.getImage();
+      }
+    }
+    assertTrue(image != null, "the stream ends with the image");
+    return image;
+  }
+
+  private DiskServiceGrpc.DiskServiceBlockingStub disks() {
+    return DiskServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  private VmServiceGrpc.VmServiceBlockingStub vms() {
+    return VmServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  private ImageServiceGrpc.ImageServiceBlockingStub imagesStub() {
+    return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.MINUTES);
+  }
+
+  private GuestAgentGrpc.GuestAgentBlockingStub agent(String vm) {
+    return GuestAgentGrpc.newBlockingStub(AgentRouting.toVm(channel, vm))
+        .withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  private static void assertCode(Status.Code code, Runnable call) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
+    assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+    assertFalse(e.getStatus().getDescription() == null
+        || e.getStatus().getDescription().isBlank(), "the error says why");
+  }
+
+  private static <T> T eventually(Duration limit, Supplier<T> attempt) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    RuntimeException last;
+    do {
+      try {
+        return attempt.get();
+      } catch (RuntimeException e) {
+        last = e;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    } while (System.nanoTime() < deadline);
+    throw last;
+  }
+
+  private static double secs(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}
