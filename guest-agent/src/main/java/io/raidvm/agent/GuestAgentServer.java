@@ -1,0 +1,83 @@
+package io.raidvm.agent;
+
+import io.grpc.BindableService;
+import io.raidvm.agent.block.BlockDevices;
+import io.raidvm.agent.info.GuestInfoCollector;
+import io.raidvm.agent.info.OshiHardware;
+import io.raidvm.agent.power.AgentRestarter;
+import io.raidvm.agent.power.SystemPower;
+import io.raidvm.agent.transport.VirtioPort;
+import io.raidvm.agent.transport.VirtioPortBridge;
+import io.raidvm.common.grpc.UnixSocketServer;
+import io.raidvm.common.process.CommandRunner;
+import io.raidvm.common.process.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * The agent process: the gRPC server on a private Unix socket, and the bridge that connects host
+ * sessions arriving on the virtio-serial port to it (docs/design.md §4).
+ */
+public final class GuestAgentServer {
+
+  private static final Logger LOG = Logger.getLogger(GuestAgentServer.class.getName());
+
+  /** The host pings every few seconds while idle; allow that, forbid anything more frequent. */
+  static final Duration PERMIT_KEEP_ALIVE = Duration.ofSeconds(10);
+  /** How long running calls get to finish when the agent stops. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+  private final UnixSocketServer server;
+  private final VirtioPortBridge bridge;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  GuestAgentServer(AgentOptions options) {
+    this(options.port(), options.socket(), new ProcessRunner(), Path.of("/"),
+        AgentRestarter.ProcessExit.RUNTIME);
+  }
+
+  /** {@code root} is "/" in the guest; the server reads sysfs, /proc and /etc below it. */
+  GuestAgentServer(Path port, Path socket, CommandRunner runner, Path root,
+      AgentRestarter.ProcessExit exit) {
+    BindableService service = new GuestAgentGrpcService(
+        new GuestInfoCollector(runner, new OshiHardware(), root, GuestInfoCollector.thisProcess()),
+        new BlockDevices(runner, root),
+        new SystemPower(runner),
+        new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY));
+    this.server = new UnixSocketServer(socket, List.of(service.bindService()), PERMIT_KEEP_ALIVE);
+    this.bridge = new VirtioPortBridge(() -> VirtioPort.open(port), socket);
+  }
+
+  /** Starts the gRPC server, then the bridge that brings host sessions to it. */
+  public GuestAgentServer start() throws IOException {
+    server.start();
+    bridge.start();
+    LOG.info("raidvm agent serving on " + server.socket());
+    return this;
+  }
+
+  /**
+   * Stops taking calls (running ones get {@link #STOP_GRACE}), then ends the host session and
+   * closes the port. Safe to call more than once and from a shutdown hook.
+   */
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      server.stop(STOP_GRACE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    bridge.stop();
+    LOG.info("raidvm agent stopped");
+  }
+
+  public void blockUntilShutdown() throws InterruptedException {
+    server.awaitTermination();
+  }
+}

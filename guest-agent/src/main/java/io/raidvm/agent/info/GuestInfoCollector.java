@@ -1,0 +1,109 @@
+package io.raidvm.agent.info;
+
+import com.google.protobuf.Timestamp;
+import io.raidvm.api.agent.v1.AgentProcess;
+import io.raidvm.api.agent.v1.GuestInfo;
+import io.raidvm.api.agent.v1.ToolVersion;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.process.CommandResult;
+import io.raidvm.common.process.CommandRunner;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/** Gathers the facts GetInfo answers with: OS, kernel, hardware, tool versions, the agent. */
+public final class GuestInfoCollector {
+
+  private final CommandRunner runner;
+  private final Supplier<HardwareFacts> hardware;
+  private final Path root;
+  private final AgentProcess agent;
+
+  /**
+   * @param root "/" in the guest; tests pass a directory holding {@code etc/os-release} and
+   *     {@code proc/sys/kernel/{hostname,osrelease}}
+   * @param agent this process, see {@link #thisProcess()}
+   */
+  public GuestInfoCollector(CommandRunner runner, Supplier<HardwareFacts> hardware, Path root,
+      AgentProcess agent) {
+    this.runner = runner;
+    this.hardware = hardware;
+    this.root = root;
+    this.agent = agent;
+  }
+
+  public GuestInfo collect() {
+    HardwareFacts facts = hardware.get();
+    OsRelease os = osRelease();
+    GuestInfo.Builder info = GuestInfo.newBuilder()
+        .setHostname(firstLine("proc/sys/kernel/hostname"))
+        .setKernelRelease(firstLine("proc/sys/kernel/osrelease"))
+        .setOsPrettyName(os.prettyName())
+        .setOsId(os.id())
+        .setOsVersionId(os.versionId())
+        .setCpuModel(facts.cpuModel())
+        .setLogicalCpus(facts.logicalCpus())
+        .setMemoryTotalBytes(facts.memoryTotalBytes())
+        .setMemoryAvailableBytes(facts.memoryAvailableBytes())
+        .setUptimeSeconds(facts.uptimeSeconds())
+        .setAgent(agent);
+    for (Tool tool : Tool.values()) {
+      info.addTools(version(tool));
+    }
+    return info.build();
+  }
+
+  /** The running agent: version from the jar's manifest, pid, start time, Java version. */
+  public static AgentProcess thisProcess() {
+    String version = GuestInfoCollector.class.getPackage().getImplementationVersion();
+    long startedMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
+    return AgentProcess.newBuilder()
+        .setVersion(version == null ? "unpackaged" : version)
+        .setPid(ProcessHandle.current().pid())
+        .setStartedAt(Timestamp.newBuilder()
+            .setSeconds(Math.floorDiv(startedMillis, 1000))
+            .setNanos(Math.floorMod(startedMillis, 1000) * 1_000_000))
+        .setJavaVersion(Runtime.version().toString())
+        .build();
+  }
+
+  /** A tool that is not installed has an empty version; any other failure fails GetInfo. */
+  private ToolVersion version(Tool tool) {
+    try {
+      CommandResult result = runner.run(tool.command());
+      return tool.parse(result.stdout() + "\n" + result.stderr());
+    } catch (RaidvmException e) {
+      if (e.kind() != RaidvmException.Kind.FAILED_PRECONDITION) {
+        throw e;
+      }
+      return tool.missing();
+    }
+  }
+
+  private OsRelease osRelease() {
+    for (String candidate : new String[] {"etc/os-release", "usr/lib/os-release"}) {
+      Path file = root.resolve(candidate);
+      if (Files.exists(file)) {
+        return OsRelease.parse(read(file));
+      }
+    }
+    return OsRelease.UNKNOWN;
+  }
+
+  private String firstLine(String relative) {
+    return read(root.resolve(relative)).lines().findFirst().orElse("").strip();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (NoSuchFileException e) {
+      return "";
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

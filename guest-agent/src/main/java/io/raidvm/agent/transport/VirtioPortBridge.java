@@ -1,0 +1,218 @@
+package io.raidvm.agent.transport;
+
+import io.raidvm.common.transport.Handshake;
+import io.raidvm.common.transport.SyncScanner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.logging.Logger;
+
+/**
+ * Connects host sessions arriving on the agent port to the agent's own gRPC server
+ * (docs/design.md §4, "The agent transport over virtio-serial").
+ *
+ * <p>The bridge opens the port once and keeps it. One reader thread owns the port's input for the
+ * bridge's whole life and always scans it for the handshake line {@code RAIDVM-HELLO/1 <nonce>}:
+ * <ul>
+ *   <li>With no session, it discards bytes until a hello (stale bytes of an old session).
+ *   <li>On a hello it ends the current session, if any, opens a fresh connection to the local gRPC
+ *       server, answers {@code RAIDVM-READY/1 <nonce>}, and forwards the bytes after the hello.
+ *   <li>During a session it forwards what it reads to the server. A hello in the middle of a
+ *       session means the host started over without the guest seeing it hang up: the old session
+ *       ends and the new one starts at that point.
+ *   <li>End-of-stream means no host is connected: the session ends, and the reader polls every
+ *       {@code idlePoll} until a host is back.
+ *   <li>When the server closes first, the next forward fails and the reader is back to discarding
+ *       until a hello; as it scans every byte before forwarding it, it never swallows a hello.
+ * </ul>
+ * A second thread per session copies the server's bytes to the port (see {@link BridgeSession}).
+ */
+public final class VirtioPortBridge {
+
+  private static final Logger LOG = Logger.getLogger(VirtioPortBridge.class.getName());
+
+  /** How often to read again while no host is connected (qemu-ga uses the same). */
+  private static final Duration IDLE_POLL = Duration.ofMillis(100);
+  /** How long to wait before trying again to open a missing or failed port. */
+  private static final Duration REOPEN_DELAY = Duration.ofSeconds(1);
+  /** On stop, how long the server's last bytes (the answer to RestartAgent) may take to go out. */
+  private static final Duration STOP_DRAIN = Duration.ofSeconds(1);
+
+  private final AgentPort.Opener opener;
+  private final Path localSocket;
+  private final Duration idlePoll;
+  private final Duration reopenDelay;
+  private final Thread reader;
+  private volatile boolean running;
+  private volatile AgentPort port;
+  private volatile BridgeSession session;
+  private String lastOpenFailure;
+
+  public VirtioPortBridge(AgentPort.Opener opener, Path localSocket) {
+    this(opener, localSocket, IDLE_POLL, REOPEN_DELAY);
+  }
+
+  VirtioPortBridge(AgentPort.Opener opener, Path localSocket, Duration idlePoll,
+      Duration reopenDelay) {
+    this.opener = opener;
+    this.localSocket = localSocket;
+    this.idlePoll = idlePoll;
+    this.reopenDelay = reopenDelay;
+    this.reader = new Thread(this::run, "agent-port-reader");
+    this.reader.setDaemon(true);
+  }
+
+  public void start() {
+    running = true;
+    reader.start();
+  }
+
+  /**
+   * Stops the bridge: ends the current session and closes the port. The threads are daemons, so a
+   * read that the kernel does not abort cannot keep the process alive.
+   */
+  public void stop() {
+    running = false;
+    BridgeSession current = session;
+    session = null;
+    if (current != null) {
+      try {
+        current.drainAndEnd(STOP_DRAIN);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    closePort(port);
+    reader.interrupt();
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        AgentPort opened = opener.open();
+        port = opened;
+        lastOpenFailure = null;
+        LOG.info("agent port open; waiting for a host");
+        serve(opened);
+      } catch (IOException e) {
+        if (!running) {
+          return;
+        }
+        reportPortFailure(e);
+        if (!sleep(reopenDelay)) {
+          return;
+        }
+      } finally {
+        endSession("port closed");
+        closePort(port);
+        port = null;
+      }
+    }
+  }
+
+  /** Reads the port until it fails or the bridge stops. */
+  private void serve(AgentPort opened) throws IOException {
+    InputStream in = opened.input();
+    OutputStream out = opened.output();
+    SyncScanner scanner = SyncScanner.forHello();
+    byte[] buf = new byte[16384];
+    while (running) {
+      int n = in.read(buf);
+      if (n < 0) {
+        endSession("host hung up");
+        scanner = SyncScanner.forHello();
+        if (!sleep(idlePoll)) {
+          return;
+        }
+        continue;
+      }
+      int off = 0;
+      while (off < n) {
+        int end = scanner.feed(buf, off, n - off);
+        if (end < 0) {
+          forward(buf, off, n - off);
+          break;
+        }
+        // Bytes before the hello belong to a session the host has given up: they are dropped.
+        endSession("host started a new session");
+        startSession(scanner.nonce(), out);
+        scanner = SyncScanner.forHello();
+        off = end;
+      }
+    }
+  }
+
+  private void startSession(String nonce, OutputStream out) throws IOException {
+    LocalConnection local;
+    try {
+      local = LocalConnection.open(localSocket);
+    } catch (IOException e) {
+      LOG.warning("not answering hello " + nonce.substring(0, 8) + ": cannot reach the agent's"
+          + " gRPC server at " + localSocket + ": " + e);
+      return;
+    }
+    try {
+      out.write(Handshake.ready(nonce));
+      out.flush();
+    } catch (IOException e) {
+      local.close();
+      throw e;
+    }
+    session = BridgeSession.start(nonce, local, out);
+    LOG.info("host session " + session.id() + " started");
+  }
+
+  private void forward(byte[] buf, int off, int len) {
+    BridgeSession current = session;
+    if (current != null && !current.forward(buf, off, len)) {
+      endSession("the gRPC server closed the connection; waiting for the next hello");
+    }
+  }
+
+  private void endSession(String reason) {
+    BridgeSession current = session;
+    if (current == null) {
+      return;
+    }
+    session = null;
+    try {
+      current.end();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("host session " + current.id() + " ended: " + reason);
+  }
+
+  private void reportPortFailure(IOException e) {
+    String failure = String.valueOf(e.getMessage());
+    if (!failure.equals(lastOpenFailure)) {
+      LOG.warning("agent port unavailable, retrying every " + reopenDelay.toMillis() + " ms: "
+          + failure);
+      lastOpenFailure = failure;
+    }
+  }
+
+  private static void closePort(AgentPort toClose) {
+    if (toClose == null) {
+      return;
+    }
+    try {
+      toClose.close();
+    } catch (IOException e) {
+      // The port is being abandoned anyway.
+    }
+  }
+
+  /** Sleeps; false when interrupted (the bridge is stopping). */
+  private static boolean sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package io.raidvm.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.raidvm.agent.block.BlockDevices;
+import io.raidvm.agent.info.GuestInfoCollector;
+import io.raidvm.agent.info.HardwareFacts;
+import io.raidvm.agent.power.AgentRestarter;
+import io.raidvm.agent.power.SystemPower;
+import io.raidvm.agent.testing.FakeCommandRunner;
+import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.agent.testing.RecordingExit;
+import io.raidvm.api.agent.v1.AgentProcess;
+import io.raidvm.api.agent.v1.BlockDevice;
+import io.raidvm.api.agent.v1.GetInfoRequest;
+import io.raidvm.api.agent.v1.GuestAgentGrpc;
+import io.raidvm.api.agent.v1.GuestInfo;
+import io.raidvm.api.agent.v1.ListBlockDevicesRequest;
+import io.raidvm.api.agent.v1.RestartAgentRequest;
+import io.raidvm.api.agent.v1.RestartAgentResponse;
+import io.raidvm.api.agent.v1.ShutdownRequest;
+import io.raidvm.api.agent.v1.ShutdownResponse;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real service over gRPC's in-process transport, with a fake runner in place of the tools. */
+class GuestAgentGrpcServiceTest {
+
+  private static final List<String> LSBLK = List.of("lsblk", "-J", "-b", "-o",
+      "NAME,KNAME,PATH,SIZE,TYPE,VENDOR,MODEL,SERIAL,FSTYPE,UUID,LABEL,MOUNTPOINTS,RO,PKNAME,HCTL");
+  private static final List<String> POWEROFF = List.of("systemctl", "--no-block", "poweroff");
+
+  @TempDir
+  Path root;
+
+  private final FakeCommandRunner runner = new FakeCommandRunner();
+  private final RecordingExit exit = new RecordingExit();
+  private Server server;
+  private ManagedChannel channel;
+
+  private GuestAgentGrpc.GuestAgentBlockingStub agent() throws IOException {
+    GuestAgentGrpcService service = new GuestAgentGrpcService(
+        new GuestInfoCollector(runner, () -> new HardwareFacts("cpu", 2, 2048, 1024, 7), root,
+            AgentProcess.newBuilder().setVersion("test").build()),
+        new BlockDevices(runner, root),
+        new SystemPower(runner),
+        new AgentRestarter(() -> exit.record("stop server"), exit, Duration.ofMillis(50)));
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build()
+        .start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    return GuestAgentGrpc.newBlockingStub(channel);
+  }
+
+  @AfterEach
+  void shutDown() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void getInfo_reportsToolVersions_andAMissingToolAsEmpty() throws IOException {
+    runner.missing("mdadm")
+        .answer(List.of("parted", "--version"), 0, Fixtures.read("parted/version.stdout"), "")
+        .answer(List.of("mke2fs", "-V"), 0, "", Fixtures.read("mke2fs/version.stderr"));
+
+    GuestInfo info = agent().getInfo(GetInfoRequest.getDefaultInstance());
+
+    assertEquals(List.of("mdadm=", "parted=3.5", "e2fsprogs=1.47.0"),
+        info.getToolsList().stream().map(t -> t.getName() + "=" + t.getVersion()).toList());
+    assertEquals("cpu", info.getCpuModel());
+    assertEquals("test", info.getAgent().getVersion());
+  }
+
+  @Test
+  void listBlockDevices_returnsDisksWithPartitions_andEachArrayOnce() throws IOException {
+    runner.answer(LSBLK, 0, Fixtures.read("lsblk/raid-members-constructed.json"), "");
+
+    List<BlockDevice> devices =
+        agent().listBlockDevices(ListBlockDevicesRequest.getDefaultInstance()).getDevicesList();
+
+    assertEquals(List.of("sda", "sdb", "sdc", "sdd", "sde", "sdf", "sdg", "md127", "md0"),
+        devices.stream().map(BlockDevice::getName).toList());
+    assertEquals(List.of("md127"), devices.get(0).getPartitions(0).getMdMemberOfList());
+  }
+
+  @Test
+  void listBlockDevices_whenLsblkFails_isFailedPreconditionWithItsStderr() throws IOException {
+    runner.answer(LSBLK, 1, "", "lsblk: cannot open /sys/block");
+
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> agent().listBlockDevices(ListBlockDevicesRequest.getDefaultInstance()));
+
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertEquals("lsblk failed (exit 1): lsblk: cannot open /sys/block [command: "
+        + String.join(" ", LSBLK) + "]", e.getStatus().getDescription());
+  }
+
+  @Test
+  void shutdown_poweroff_asksSystemd() throws IOException {
+    runner.answer(POWEROFF, 0, "", "");
+
+    ShutdownResponse response = agent().shutdown(
+        ShutdownRequest.newBuilder().setMode(ShutdownRequest.Mode.POWEROFF).build());
+
+    assertEquals(ShutdownResponse.getDefaultInstance(), response);
+    assertEquals(List.of(POWEROFF), runner.calls());
+  }
+
+  @Test
+  void shutdown_withoutMode_isInvalidArgument_andRunsNothing() throws IOException {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> agent().shutdown(ShutdownRequest.getDefaultInstance()));
+
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals("shutdown mode must be POWEROFF or REBOOT, got MODE_UNSPECIFIED",
+        e.getStatus().getDescription());
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void restartAgent_graceful_answersFirst_thenStopsAndExitsWithZero()
+      throws IOException, InterruptedException {
+    RestartAgentResponse response = agent().restartAgent(
+        RestartAgentRequest.newBuilder().setMode(RestartAgentRequest.Mode.GRACEFUL).build());
+
+    assertEquals(RestartAgentResponse.getDefaultInstance(), response);
+    assertEquals(List.of(), exit.events());
+    assertEquals(List.of("stop server", "exit 0"), exit.awaitEvents(2));
+  }
+
+  @Test
+  void restartAgent_hard_answersFirst_thenHalts() throws IOException, InterruptedException {
+    agent().restartAgent(
+        RestartAgentRequest.newBuilder().setMode(RestartAgentRequest.Mode.HARD).build());
+
+    assertEquals(List.of(), exit.events());
+    assertEquals(List.of("halt 1"), exit.awaitEvents(1));
+  }
+
+  @Test
+  void restartAgent_withoutMode_isInvalidArgument_andDoesNotRestart()
+      throws IOException, InterruptedException {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> agent().restartAgent(RestartAgentRequest.getDefaultInstance()));
+
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals("restart mode must be GRACEFUL or HARD, got MODE_UNSPECIFIED",
+        e.getStatus().getDescription());
+    Thread.sleep(100);
+    assertEquals(List.of(), exit.events());
+  }
+}

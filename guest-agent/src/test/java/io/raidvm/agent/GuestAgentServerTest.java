@@ -1,0 +1,59 @@
+package io.raidvm.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.raidvm.agent.testing.FakeCommandRunner;
+import io.raidvm.agent.testing.RecordingExit;
+import io.raidvm.api.agent.v1.GetInfoRequest;
+import io.raidvm.api.agent.v1.GuestAgentGrpc;
+import io.raidvm.api.agent.v1.RestartAgentRequest;
+import io.raidvm.common.grpc.UnixSocketChannels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole server on a real Unix socket; the port device is absent, as before udev makes it. */
+class GuestAgentServerTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void servesTheAgentAndHealth_andGracefulRestartStopsItAndExitsWithZero() throws Exception {
+    Path socket = dir.resolve("run/agent.sock");
+    FakeCommandRunner runner = new FakeCommandRunner()
+        .missing("mdadm").missing("parted").missing("mke2fs");
+    RecordingExit exit = new RecordingExit();
+    GuestAgentServer server =
+        new GuestAgentServer(dir.resolve("no-port"), socket, runner, dir, exit).start();
+    ManagedChannel channel = UnixSocketChannels.open(socket, Duration.ZERO);
+    try {
+      assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
+          .check(HealthCheckRequest.newBuilder().setService("raidvm.agent.v1.GuestAgent").build())
+          .getStatus());
+      GuestAgentGrpc.GuestAgentBlockingStub agent = GuestAgentGrpc.newBlockingStub(channel);
+      assertEquals(3, agent.getInfo(GetInfoRequest.getDefaultInstance()).getToolsCount());
+
+      agent.restartAgent(
+          RestartAgentRequest.newBuilder().setMode(RestartAgentRequest.Mode.GRACEFUL).build());
+
+      server.blockUntilShutdown();
+      assertEquals(List.of("exit 0"), exit.awaitEvents(1));
+      assertFalse(Files.exists(socket));
+      assertFalse(Files.exists(dir.resolve("no-port")), "the bridge must not create the device");
+    } finally {
+      channel.shutdownNow();
+      assertTrue(channel.awaitTermination(5, TimeUnit.SECONDS));
+    }
+  }
+}
