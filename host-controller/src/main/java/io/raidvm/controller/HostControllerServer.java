@@ -1,0 +1,93 @@
+package io.raidvm.controller;
+
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
+import io.raidvm.common.grpc.UnixSocketServer;
+import io.raidvm.common.process.CommandRunner;
+import io.raidvm.common.process.ProcessRunner;
+import io.raidvm.controller.agent.AgentLinks;
+import io.raidvm.controller.agent.AgentProxy;
+import io.raidvm.controller.agent.VmAgentRouter;
+import io.raidvm.controller.disk.DiskFolder;
+import io.raidvm.controller.disk.DiskGrpcService;
+import io.raidvm.controller.disk.DiskManager;
+import io.raidvm.controller.disk.QemuImg;
+import io.raidvm.controller.image.AgentJar;
+import io.raidvm.controller.image.ImageGrpcService;
+import io.raidvm.controller.image.ImageManager;
+import io.raidvm.controller.vm.AccelProbe;
+import io.raidvm.controller.vm.QemuLauncher;
+import io.raidvm.controller.vm.VmGrpcService;
+import io.raidvm.controller.vm.VmManager;
+import io.raidvm.controller.vm.VmStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The host controller process: disks, images and VMs on one gRPC Unix socket, plus the agent
+ * services of every VM. Stopping it leaves the VMs running; the next start re-attaches to them.
+ */
+public final class HostControllerServer {
+
+  private static final Logger LOG = Logger.getLogger(HostControllerServer.class.getName());
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+  /** Clients may ping this often to keep their connection alive. */
+  private static final Duration PERMIT_KEEPALIVE = Duration.ofSeconds(10);
+
+  private final ControllerOptions options;
+  private final VmManager vms;
+  private final UnixSocketServer server;
+
+  public HostControllerServer(ControllerOptions options) {
+    this.options = options;
+    CommandRunner runner = new ProcessRunner();
+    QemuImg qemuImg = new QemuImg(runner);
+    DiskFolder disks = new DiskFolder(options.stateDir());
+    ImageManager images = new ImageManager(options.imageDir(), runner, Path.of("/etc/apt"),
+        AgentJar.bundled());
+    AgentLinks agentLinks = new AgentLinks();
+    this.vms = new VmManager(new VmStore(options.stateDir()), disks, images::resolve, qemuImg,
+        new QemuLauncher(runner), AccelProbe.ofHost(), agentLinks);
+    DiskManager diskManager = new DiskManager(disks, qemuImg, vms);
+    List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
+            (BindableService) new DiskGrpcService(diskManager),
+            new VmGrpcService(vms),
+            new ImageGrpcService(images))
+        .map(BindableService::bindService)
+        .toList());
+    services.addAll(AgentProxy.forAgent(new VmAgentRouter(vms, agentLinks)));
+    this.server = new UnixSocketServer(options.socket(), services, PERMIT_KEEPALIVE);
+  }
+
+  /** Creates the state directory (0700), re-attaches to running VMs, then takes calls. */
+  public void start() throws IOException {
+    Path state = options.stateDir();
+    Files.createDirectories(state);
+    Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
+    vms.reattachAll();
+    server.start();
+    LOG.info(() -> "raidvm controller listening on " + options.socket() + " (state "
+        + state + ", images " + options.imageDir() + ")");
+  }
+
+  /** Stops taking calls and lets go of the VMs, which keep running. */
+  public void stop() {
+    try {
+      server.stop(STOP_GRACE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    vms.detachAll();
+  }
+
+  public void blockUntilShutdown() throws InterruptedException {
+    server.awaitTermination();
+  }
+}

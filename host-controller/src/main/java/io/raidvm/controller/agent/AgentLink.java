@@ -1,0 +1,139 @@
+package io.raidvm.controller.agent;
+
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.raidvm.api.agent.v1.GuestAgentGrpc;
+import io.raidvm.api.agent.v1.ShutdownRequest;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.grpc.UnixSocketChannels;
+import io.raidvm.controller.vm.AgentSession;
+import io.raidvm.controller.vm.AgentStatus;
+import io.raidvm.controller.vm.VmPaths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * The controller's gRPC channel to one VM's agent, through that VM's {@link AgentRelay}, and a
+ * probe that keeps asking the agent's health service whether it answers: every second while it
+ * does not (resetting the channel's reconnect backoff), every few seconds while it does.
+ */
+public final class AgentLink implements AgentSession {
+
+  private static final Logger LOG = Logger.getLogger(AgentLink.class.getName());
+  static final Duration KEEPALIVE = Duration.ofSeconds(20);
+  static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration PROBE_DEADLINE = Duration.ofSeconds(3);
+  private static final Duration PROBE_WHILE_DOWN = Duration.ofSeconds(1);
+  private static final Duration PROBE_WHILE_UP = Duration.ofSeconds(5);
+
+  private final String vm;
+  private final AgentRelay relay;
+  private final ManagedChannel channel;
+  private final ScheduledExecutorService prober;
+  private final Consumer<AgentLink> onClose;
+  private volatile Instant connectedSince;
+  private volatile boolean everConnected;
+  private volatile String lastError = "";
+  private volatile String relayError = "";
+
+  private AgentLink(String vm, VmPaths paths, Consumer<AgentLink> onClose) {
+    this.vm = vm;
+    this.onClose = onClose;
+    this.relay = AgentRelay.start(paths.agentGrpcSocket(), paths.agentSocket(),
+        HANDSHAKE_TIMEOUT, error -> relayError = error);
+    this.channel = UnixSocketChannels.open(paths.agentGrpcSocket(), KEEPALIVE);
+    this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "agent-probe-" + vm);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Starts the relay, the channel and the probe; {@code onClose} runs when the link closes. */
+  static AgentLink open(String vm, VmPaths paths, Consumer<AgentLink> onClose) {
+    AgentLink link = new AgentLink(vm, paths, onClose);
+    link.prober.execute(link::probe);
+    return link;
+  }
+
+  /** The channel on which calls reach the agent. */
+  public ManagedChannel channel() {
+    return channel;
+  }
+
+  @Override
+  public AgentStatus status() {
+    Instant since = connectedSince;
+    return new AgentStatus(since != null, since, lastError, everConnected);
+  }
+
+  @Override
+  public void powerOff(Duration timeout) {
+    try {
+      GuestAgentGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .shutdown(ShutdownRequest.newBuilder().setMode(ShutdownRequest.Mode.POWEROFF).build());
+    } catch (StatusRuntimeException e) {
+      throw RaidvmException.unavailable("the agent of VM '%s' did not accept the power-off: %s",
+          vm, e.getStatus());
+    }
+  }
+
+  @Override
+  public void close() {
+    prober.shutdownNow();
+    channel.shutdownNow();
+    relay.close();
+    onClose.accept(this);
+  }
+
+  private void probe() {
+    boolean up = check();
+    if (!prober.isShutdown()) {
+      prober.schedule(this::probe, (up ? PROBE_WHILE_UP : PROBE_WHILE_DOWN).toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private boolean check() {
+    try {
+      HealthCheckResponse response = HealthGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(PROBE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+          .check(HealthCheckRequest.getDefaultInstance());
+      if (response.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+        if (connectedSince == null) {
+          connectedSince = Instant.now();
+          everConnected = true;
+          lastError = "";
+          LOG.info(() -> "VM " + vm + ": agent connected");
+        }
+        return true;
+      }
+      lost("the agent reports " + response.getStatus());
+    } catch (StatusRuntimeException e) {
+      String relayNote = relayError.isEmpty() ? "" : " (" + relayError + ")";
+      lost(e.getStatus().getCode() + ": " + e.getStatus().getDescription() + relayNote);
+    }
+    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+      channel.resetConnectBackoff();
+    }
+    return false;
+  }
+
+  private void lost(String why) {
+    if (connectedSince != null) {
+      LOG.warning(() -> "VM " + vm + ": agent lost: " + why);
+    }
+    connectedSince = null;
+    lastError = why;
+  }
+}

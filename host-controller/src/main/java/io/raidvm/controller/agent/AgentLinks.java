@@ -1,0 +1,27 @@
+package io.raidvm.controller.agent;
+
+import io.raidvm.controller.vm.AgentConnector;
+import io.raidvm.controller.vm.VmPaths;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The open agent links, by VM name. */
+public final class AgentLinks implements AgentConnector {
+
+  private final Map<String, AgentLink> links = new ConcurrentHashMap<>();
+
+  @Override
+  public AgentLink open(String vm, VmPaths paths) {
+    AgentLink link = AgentLink.open(vm, paths, closed -> links.remove(vm, closed));
+    AgentLink previous = links.put(vm, link);
+    if (previous != null) {
+      previous.close();
+    }
+    return link;
+  }
+
+  public Optional<AgentLink> get(String vm) {
+    return Optional.ofNullable(links.get(vm));
+  }
+}

@@ -1,0 +1,67 @@
+package io.raidvm.controller.disk;
+
+import io.raidvm.common.Names;
+import io.raidvm.common.Sizes;
+import io.raidvm.common.error.RaidvmException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Data disks: qcow2 files in the state directory, named like VMs. */
+public final class DiskManager {
+
+  private final DiskFolder folder;
+  private final QemuImg qemuImg;
+  private final DiskUsage usage;
+
+  public DiskManager(DiskFolder folder, QemuImg qemuImg, DiskUsage usage) {
+    this.folder = folder;
+    this.qemuImg = qemuImg;
+    this.usage = usage;
+  }
+
+  public synchronized DiskInfo create(String name, String size) {
+    Names.require("disk", name);
+    long bytes = Sizes.parse(size);
+    Path path = folder.pathOf(name);
+    if (Files.exists(path)) {
+      throw RaidvmException.alreadyExists("disk '%s' already exists (%s)", name, path);
+    }
+    try {
+      Files.createDirectories(folder.dir());
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot create " + folder.dir() + ": " + e.getMessage(), e);
+    }
+    qemuImg.create(path, bytes);
+    return describe(name, path);
+  }
+
+  public DiskInfo get(String name) {
+    return describe(name, folder.existing(name));
+  }
+
+  public List<DiskInfo> list() {
+    return folder.names().stream().map(this::get).toList();
+  }
+
+  public synchronized void delete(String name) {
+    Path path = folder.existing(name);
+    List<String> running = usage.runningVmsListing(name);
+    if (!running.isEmpty()) {
+      throw RaidvmException.failedPrecondition("disk '%s' is in use by running VM(s) %s: stop"
+          + " them first", name, String.join(", ", running));
+    }
+    try {
+      Files.delete(path);
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot delete " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private DiskInfo describe(String name, Path path) {
+    ImageInfo info = qemuImg.info(path);
+    return new DiskInfo(name, path, info.format(), info.virtualSize(), info.actualSize(),
+        usage.vmsListing(name), name);
+  }
+}

@@ -1,0 +1,187 @@
+package io.raidvm.controller.image;
+
+import com.google.protobuf.Timestamp;
+import io.raidvm.api.controller.v1.BuildImageRequest;
+import io.raidvm.api.controller.v1.BuildProgress;
+import io.raidvm.api.controller.v1.Image;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.process.CommandRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Builds, caches, lists and finds guest images. Two cache levels, both content-addressed: the
+ * rootfs tarball (suite, packages, recipe) and the bootable image (rootfs, agent jar, guest files,
+ * recipe). One build runs at a time; a cancelled or failed build leaves nothing half made.
+ */
+public final class ImageManager {
+
+  private static final Pattern SUITE = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
+  private final ImageStore store;
+  private final Path aptDir;
+  private final AgentJar agent;
+  private final GuestFiles guestFiles;
+  private final RootfsBuilder rootfsBuilder;
+  private final DiskAssembler diskAssembler;
+  private final Clock clock;
+  private final ReentrantLock building = new ReentrantLock();
+
+  /**
+   * @param imageDir where images and their caches live
+   * @param aptDir the host's apt configuration ({@code /etc/apt}), which names the mirror
+   * @param agent the guest agent to install, usually {@link AgentJar#bundled()}
+   */
+  public ImageManager(Path imageDir, CommandRunner runner, Path aptDir, AgentJar agent) {
+    this(imageDir, runner, aptDir, agent, DiskAssembler.MBR_BIN, Clock.systemUTC());
+  }
+
+  ImageManager(Path imageDir, CommandRunner runner, Path aptDir, AgentJar agent, Path mbrBin,
+      Clock clock) {
+    this.store = new ImageStore(imageDir);
+    this.aptDir = aptDir;
+    this.agent = agent;
+    this.guestFiles = GuestFiles.bundled();
+    this.rootfsBuilder = new RootfsBuilder(runner);
+    this.diskAssembler = new DiskAssembler(runner, guestFiles, agent, mbrBin);
+    this.clock = clock;
+  }
+
+  /**
+   * The image for the request's inputs: from the cache unless {@code rebuild} is set, else built
+   * (rootfs from its own cache where possible), reporting each step to {@code progress}.
+   */
+  public Image build(BuildImageRequest request, Consumer<BuildProgress> progress) {
+    String suite = suite(request.getSuite());
+    Consumer<BuildProgress> report = serialized(progress);
+    try {
+      building.lockInterruptibly();
+    } catch (InterruptedException e) {
+      throw RaidvmException.interrupted("waiting for another image build", e);
+    }
+    try {
+      String rootfsKey = rootfsKey(suite);
+      String id = imageId(rootfsKey);
+      Optional<Image> cached = store.find(id);
+      if (cached.isPresent() && !request.getRebuild()) {
+        report.accept(Progress.cached("image", "image " + id + " is up to date: "
+            + cached.get().getPath()));
+        return cached.get();
+      }
+      Path rootfs = rootfs(suite, rootfsKey, request.getRebuild(), report);
+      Image image = assemble(id, suite, rootfs, report);
+      report.accept(Progress.of("image", "built image " + id + ": " + image.getPath()));
+      return image;
+    } finally {
+      building.unlock();
+    }
+  }
+
+  /** Every complete image in the image directory, newest first. */
+  public List<Image> list() {
+    return store.list();
+  }
+
+  /**
+   * The image file a VM should boot from: empty means the image for the current inputs (it must
+   * have been built); otherwise an image id or a path inside the image directory.
+   */
+  public Path resolve(String imageRef) {
+    if (imageRef == null || imageRef.isEmpty()) {
+      String id = imageId(rootfsKey(Recipe.DEFAULT_SUITE));
+      if (store.find(id).isEmpty()) {
+        throw RaidvmException.failedPrecondition("no image has been built for the current inputs"
+            + " (suite %s, agent %s; image id %s): run `raidctl image build` first",
+            Recipe.DEFAULT_SUITE, agent.version(), id);
+      }
+      return store.image(id);
+    }
+    return store.resolve(imageRef);
+  }
+
+  private Path rootfs(String suite, String key, boolean rebuild,
+      Consumer<BuildProgress> report) {
+    Path tarball = store.rootfs(key);
+    if (Files.isRegularFile(tarball) && !rebuild) {
+      report.accept(Progress.cached("rootfs", "rootfs " + key + " is up to date: " + tarball));
+      return tarball;
+    }
+    String mirror = AptSources.mirrorFor(suite, AptSources.read(aptDir));
+    report.accept(Progress.of("rootfs", "mmdebstrap " + suite + " from " + mirror));
+    Path work = store.newWorkDir(key);
+    try {
+      Path partial = work.resolve("rootfs.tar");
+      rootfsBuilder.build(suite, Recipe.PACKAGES, mirror, partial,
+          line -> report.accept(Progress.of("rootfs", line)));
+      store.commit(partial, tarball);
+      return tarball;
+    } finally {
+      removeWorkDir(work, report);
+    }
+  }
+
+  private Image assemble(String id, String suite, Path rootfs, Consumer<BuildProgress> report) {
+    Path work = store.newWorkDir(id);
+    try {
+      Path partial = work.resolve("image.qcow2");
+      diskAssembler.assemble(rootfs, work, partial, report);
+      store.commit(partial, store.image(id));
+      Instant now = clock.instant();
+      store.saveMetadata(Image.newBuilder()
+          .setId(id)
+          .setSuite(suite)
+          .setAgentVersion(agent.version())
+          .setVirtualSizeBytes(Recipe.DISK_SIZE_BYTES)
+          .setCreatedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond())
+              .setNanos(now.getNano()))
+          .build());
+      return store.find(id).orElseThrow(() -> RaidvmException.internal(
+          "image " + id + " vanished right after it was built", null));
+    } finally {
+      removeWorkDir(work, report);
+    }
+  }
+
+  private void removeWorkDir(Path work, Consumer<BuildProgress> report) {
+    if (!store.deleteWorkDir(work)) {
+      report.accept(Progress.of("cleanup", "could not remove the build folder " + work
+          + " (is something still mounted there?)"));
+    }
+  }
+
+  private String rootfsKey(String suite) {
+    return CacheKeys.rootfs(Recipe.VERSION, suite, Recipe.PACKAGES);
+  }
+
+  private String imageId(String rootfsKey) {
+    return CacheKeys.image(Recipe.VERSION, rootfsKey, agent.sha256(), guestFiles.files());
+  }
+
+  private static String suite(String requested) {
+    if (requested.isEmpty()) {
+      return Recipe.DEFAULT_SUITE;
+    }
+    if (!SUITE.matcher(requested).matches()) {
+      throw RaidvmException.invalidArgument("suite '%s' is not a Debian suite name such as %s",
+          requested, Recipe.DEFAULT_SUITE);
+    }
+    return requested;
+  }
+
+  /** Tools print on two threads (stdout and stderr); the caller sees one report at a time. */
+  private static Consumer<BuildProgress> serialized(Consumer<BuildProgress> progress) {
+    Object lock = new Object();
+    return p -> {
+      synchronized (lock) {
+        progress.accept(p);
+      }
+    };
+  }
+}

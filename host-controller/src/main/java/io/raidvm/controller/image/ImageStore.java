@@ -1,0 +1,178 @@
+package io.raidvm.controller.image;
+
+import com.google.protobuf.TextFormat;
+import io.raidvm.api.controller.v1.Image;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.fs.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The image directory:
+ * <pre>
+ *   &lt;id&gt;.qcow2            a bootable image, named by the hash of its inputs
+ *   &lt;id&gt;.textproto        its metadata (an Image message), written after the image
+ *   rootfs/&lt;key&gt;.tar      mmdebstrap's tarball, named by the hash of its inputs
+ *   .build-&lt;id&gt;-&lt;n&gt;/       a build in progress: raw disk, mount point, qcow2 before its rename
+ * </pre>
+ * An image exists once both of its files do; everything is renamed into place, never written there.
+ */
+final class ImageStore {
+
+  private static final String IMAGE = ".qcow2";
+  private static final String METADATA = ".textproto";
+
+  private final Path dir;
+
+  ImageStore(Path dir) {
+    this.dir = dir.toAbsolutePath().normalize();
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  Path image(String id) {
+    return dir.resolve(id + IMAGE);
+  }
+
+  Path rootfs(String key) {
+    return dir.resolve("rootfs").resolve(key + ".tar");
+  }
+
+  /** The image with this id, with its path and size, if it is complete. */
+  Optional<Image> find(String id) {
+    Path image = image(id);
+    Path metadata = dir.resolve(id + METADATA);
+    if (!Files.isRegularFile(image) || !Files.isRegularFile(metadata)) {
+      return Optional.empty();
+    }
+    try {
+      Image.Builder b = Image.newBuilder();
+      TextFormat.getParser().merge(Files.readString(metadata, StandardCharsets.UTF_8), b);
+      return Optional.of(b.setPath(image.toString()).setActualSizeBytes(Files.size(image)).build());
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot read image metadata " + metadata + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Every complete image, newest first. */
+  List<Image> list() {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(METADATA) && !n.startsWith("."))
+          .map(n -> n.substring(0, n.length() - METADATA.length()))
+          .map(this::find)
+          .flatMap(Optional::stream)
+          .sorted(Comparator.comparing((Image i) -> i.getCreatedAt().getSeconds()).reversed())
+          .toList();
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A fresh folder in the image directory for one build's intermediate files. */
+  Path newWorkDir(String id) {
+    try {
+      Files.createDirectories(dir);
+      return Files.createTempDirectory(dir, ".build-" + id + "-");
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot create a build folder in " + dir + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Renames a finished file into place (atomically: readers see no file or the whole file). */
+  void commit(Path finished, Path target) {
+    try {
+      Files.createDirectories(target.getParent());
+      try {
+        Files.move(finished, target, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(finished, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot move " + finished + " to " + target + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Writes the image's metadata; the image file must already be in place. */
+  void saveMetadata(Image image) {
+    Image stored = image.toBuilder().clearPath().clearActualSizeBytes().build();
+    AtomicFiles.write(dir.resolve(image.getId() + METADATA),
+        TextFormat.printer().printToString(stored));
+  }
+
+  /**
+   * Removes a build folder and the files left in it; a folder inside that is not empty (still
+   * mounted on) is left alone. Says whether everything went.
+   */
+  boolean deleteWorkDir(Path work) {
+    try (Stream<Path> files = Files.list(work)) {
+      for (Path p : files.toList()) {
+        Files.deleteIfExists(p);
+      }
+      return Files.deleteIfExists(work);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The image file named by {@code ref}: an image id, or a path to an image inside the image
+   * directory (relative paths are taken from it). Creates nothing.
+   */
+  Path resolve(String ref) {
+    if (CacheKeys.KEY.matcher(ref).matches()) {
+      if (find(ref).isEmpty()) {
+        throw RaidvmException.notFound("no image with id %s in %s: see `raidctl image list`",
+            ref, dir);
+      }
+      return image(ref);
+    }
+    Path path;
+    try {
+      path = dir.resolve(ref).normalize();
+    } catch (InvalidPathException e) {
+      throw RaidvmException.invalidArgument("image '%s' is neither an image id nor a path: %s",
+          ref, e.getMessage());
+    }
+    if (!path.startsWith(dir) || path.equals(dir)) {
+      throw RaidvmException.invalidArgument("image path %s is outside the image directory %s",
+          path, dir);
+    }
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw RaidvmException.notFound("no image at %s", path);
+    }
+    try {
+      if (!path.toRealPath().startsWith(dir.toRealPath())) {
+        throw RaidvmException.invalidArgument("image path %s leads outside the image directory %s",
+            path, dir);
+      }
+    } catch (IOException e) {
+      throw RaidvmException.notFound("no image at %s: %s", path, e.getMessage());
+    }
+    String name = path.getFileName().toString();
+    if (!Files.isRegularFile(path) || !name.endsWith(IMAGE) || name.startsWith(".")) {
+      throw RaidvmException.invalidArgument("%s is not an image: give an image id or the path of"
+          + " a .qcow2 image in %s", path, dir);
+    }
+    return path;
+  }
+}

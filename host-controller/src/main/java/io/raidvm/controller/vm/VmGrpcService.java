@@ -1,0 +1,93 @@
+package io.raidvm.controller.vm;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.stub.StreamObserver;
+import io.raidvm.api.controller.v1.AgentLink;
+import io.raidvm.api.controller.v1.CreateVmRequest;
+import io.raidvm.api.controller.v1.DeleteVmRequest;
+import io.raidvm.api.controller.v1.DeleteVmResponse;
+import io.raidvm.api.controller.v1.GetVmRequest;
+import io.raidvm.api.controller.v1.ListVmsRequest;
+import io.raidvm.api.controller.v1.ListVmsResponse;
+import io.raidvm.api.controller.v1.StartVmRequest;
+import io.raidvm.api.controller.v1.StopVmRequest;
+import io.raidvm.api.controller.v1.Vm;
+import io.raidvm.api.controller.v1.VmServiceGrpc;
+import io.raidvm.common.grpc.Rpc;
+import java.time.Duration;
+import java.time.Instant;
+
+/** VmService over {@link VmManager}. */
+public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
+
+  private final VmManager vms;
+
+  public VmGrpcService(VmManager vms) {
+    this.vms = vms;
+  }
+
+  @Override
+  public void createVm(CreateVmRequest request, StreamObserver<Vm> observer) {
+    Rpc.unary(observer, () -> toProto(vms.create(request.getSpec())));
+  }
+
+  @Override
+  public void getVm(GetVmRequest request, StreamObserver<Vm> observer) {
+    Rpc.unary(observer, () -> toProto(vms.get(request.getName())));
+  }
+
+  @Override
+  public void listVms(ListVmsRequest request, StreamObserver<ListVmsResponse> observer) {
+    Rpc.unary(observer, () -> ListVmsResponse.newBuilder()
+        .addAllVms(vms.list().stream().map(VmGrpcService::toProto).toList())
+        .build());
+  }
+
+  @Override
+  public void startVm(StartVmRequest request, StreamObserver<Vm> observer) {
+    Rpc.unary(observer, () -> toProto(vms.start(request.getName(), request.getNoWait(),
+        Duration.ofSeconds(request.getReadyTimeoutSeconds()))));
+  }
+
+  @Override
+  public void stopVm(StopVmRequest request, StreamObserver<Vm> observer) {
+    Rpc.unary(observer, () -> toProto(vms.stop(request.getName(), request.getForce(),
+        Duration.ofSeconds(request.getTimeoutSeconds()))));
+  }
+
+  @Override
+  public void deleteVm(DeleteVmRequest request, StreamObserver<DeleteVmResponse> observer) {
+    Rpc.unary(observer, () -> {
+      vms.delete(request.getName());
+      return DeleteVmResponse.getDefaultInstance();
+    });
+  }
+
+  static Vm toProto(VmStatus vm) {
+    AgentLink.Builder agent = AgentLink.newBuilder()
+        .setConnected(vm.agent().connected())
+        .setLastError(vm.agent().lastError());
+    if (vm.agent().connectedSince() != null) {
+      agent.setConnectedSince(timestamp(vm.agent().connectedSince()));
+    }
+    Vm.Builder proto = Vm.newBuilder()
+        .setSpec(vm.spec())
+        .setState(vm.state())
+        .setAgent(agent)
+        .setConsoleLogPath(vm.consoleLog().toString())
+        .setPid(vm.pid())
+        .setAccel(vm.accel())
+        .setCpuModel(vm.cpuModel())
+        .setOsDiskPath(vm.osDisk().toString())
+        .addAllWarnings(vm.warnings());
+    if (vm.startedAt() != null) {
+      proto.setStartedAt(timestamp(vm.startedAt()));
+    }
+    return proto.build();
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano()).build();
+  }
+}

@@ -1,0 +1,16 @@
+package io.raidvm.controller.vm;
+
+import io.raidvm.api.controller.v1.VmSpec;
+import io.raidvm.api.controller.v1.VmState;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/** A VM as the controller reports it. {@code pid} is 0 and {@code startedAt} null when stopped. */
+public record VmStatus(VmSpec spec, VmState state, AgentStatus agent, Path consoleLog, long pid,
+    String accel, String cpuModel, Path osDisk, List<String> warnings, Instant startedAt) {
+
+  public VmStatus {
+    warnings = List.copyOf(warnings);
+  }
+}

@@ -1,0 +1,120 @@
+package io.raidvm.controller.disk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.controller.Fixtures;
+import io.raidvm.controller.RecordingRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiskManagerTest {
+
+  @TempDir
+  Path state;
+  private RecordingRunner runner;
+  private final Map<String, List<String>> listing = new java.util.HashMap<>();
+  private final Map<String, List<String>> running = new java.util.HashMap<>();
+  private DiskManager disks;
+
+  @BeforeEach
+  void setUp() {
+    runner = new RecordingRunner(c -> {
+      if (c.argv().get(1).equals("create")) {
+        try {
+          Files.createFile(Path.of(c.argv().get(c.argv().size() - 2)));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return RecordingRunner.ok(c, "");
+      }
+      return RecordingRunner.ok(c, Fixtures.read("qemu-img/info-qcow2.json"));
+    });
+    disks = new DiskManager(new DiskFolder(state), new QemuImg(runner), new DiskUsage() {
+      @Override
+      public List<String> vmsListing(String disk) {
+        return listing.getOrDefault(disk, List.of());
+      }
+
+      @Override
+      public List<String> runningVmsListing(String disk) {
+        return running.getOrDefault(disk, List.of());
+      }
+    });
+  }
+
+  @Test
+  void create_makesQcow2InDisksFolderAndReportsNameAsSerial() {
+    DiskInfo disk = disks.create("d1", "64M");
+    Path expected = state.resolve("disks/d1.qcow2");
+    assertEquals(new DiskInfo("d1", expected, "qcow2", 67108864L, 200704L, List.of(), "d1"),
+        disk);
+    assertEquals(List.of("qemu-img", "create", "-q", "-f", "qcow2", expected.toString(),
+        "67108864"), runner.argvs.get(0));
+  }
+
+  @Test
+  void create_withBadName_failsWithInvalidArgumentAndTouchesNothing() throws Exception {
+    var e = assertThrows(RaidvmException.class, () -> disks.create("Bad_Name", "64M"));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertEquals("disk name 'Bad_Name' is not valid: use 1 to 63 characters a-z, 0-9 and '-',"
+        + " starting with a letter or digit", e.getMessage());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.argvs);
+  }
+
+  @Test
+  void create_withBadSize_failsWithInvalidArgumentAndTouchesNothing() throws Exception {
+    var e = assertThrows(RaidvmException.class, () -> disks.create("d1", "64Q"));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.argvs);
+  }
+
+  @Test
+  void create_whenNameTaken_failsWithAlreadyExists() {
+    disks.create("d1", "64M");
+    var e = assertThrows(RaidvmException.class, () -> disks.create("d1", "1G"));
+    assertEquals(RaidvmException.Kind.ALREADY_EXISTS, e.kind());
+    assertEquals(1, runner.argvs.stream().filter(a -> a.get(1).equals("create")).count());
+  }
+
+  @Test
+  void get_reportsVmsWhoseSpecListsTheDisk() {
+    disks.create("d1", "64M");
+    listing.put("d1", List.of("vm1", "vm2"));
+    assertEquals(List.of("vm1", "vm2"), disks.get("d1").usedBy());
+  }
+
+  @Test
+  void get_unknownDisk_failsWithNotFound() {
+    var e = assertThrows(RaidvmException.class, () -> disks.get("nope"));
+    assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
+    assertEquals("disk 'nope' does not exist", e.getMessage());
+  }
+
+  @Test
+  void delete_whenRunningVmUsesDisk_failsWithFailedPreconditionAndKeepsIt() {
+    disks.create("d1", "64M");
+    running.put("d1", List.of("vm1"));
+    var e = assertThrows(RaidvmException.class, () -> disks.delete("d1"));
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("disk 'd1' is in use by running VM(s) vm1: stop them first", e.getMessage());
+    assertTrue(Files.exists(state.resolve("disks/d1.qcow2")));
+  }
+
+  @Test
+  void delete_whenOnlyStoppedVmsListIt_removesTheFile() {
+    disks.create("d1", "64M");
+    listing.put("d1", List.of("vm1"));
+    disks.delete("d1");
+    assertEquals(List.of(), disks.list());
+  }
+}

@@ -1,0 +1,87 @@
+package io.raidvm.controller.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.raidvm.api.controller.v1.BuildImageEvent;
+import io.raidvm.api.controller.v1.BuildImageRequest;
+import io.raidvm.api.controller.v1.ImageServiceGrpc;
+import io.raidvm.api.controller.v1.ListImagesRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageGrpcServiceTest {
+
+  @TempDir Path tmp;
+  private Server server;
+  private ManagedChannel channel;
+  private ImageServiceGrpc.ImageServiceBlockingStub stub;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    Path jar = tmp.resolve("agent.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), new Manifest())) {
+      out.flush();
+    }
+    // A runner that fails every tool: only the cache and validation paths are exercised here.
+    RecordingRunner runner = new RecordingRunner()
+        .on("mmdebstrap", (argv, lines) -> RecordingRunner.failed(argv, "no network"));
+    ImageManager images = new ImageManager(tmp.resolve("images"), runner,
+        Path.of("src/test/resources/fixtures/apt/host"), AgentJar.from(jar.toUri().toURL()));
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(new ImageGrpcService(images)).build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    stub = ImageServiceGrpc.newBlockingStub(channel);
+  }
+
+  @AfterEach
+  void tearDown() {
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  @Test
+  void buildImage_whenAToolFails_streamsProgressThenFailsWithTheToolsError() {
+    Iterator<BuildImageEvent> events = stub.buildImage(BuildImageRequest.getDefaultInstance());
+    List<BuildImageEvent> seen = new ArrayList<>();
+
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> events.forEachRemaining(seen::add));
+
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains("mmdebstrap failed (exit 1): no network"),
+        e.getStatus().getDescription());
+    assertEquals("rootfs", seen.get(0).getProgress().getStep());
+  }
+
+  @Test
+  void buildImage_withBadSuite_failsWithInvalidArgument() {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.buildImage(
+        BuildImageRequest.newBuilder().setSuite("Bookworm!").build()).hasNext());
+
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+  }
+
+  @Test
+  void listImages_withNoImageDirectory_isEmpty() {
+    assertEquals(0, stub.listImages(ListImagesRequest.getDefaultInstance()).getImagesCount());
+  }
+}

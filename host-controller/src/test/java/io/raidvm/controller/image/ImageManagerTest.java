@@ -1,0 +1,275 @@
+package io.raidvm.controller.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raidvm.api.controller.v1.BuildImageRequest;
+import io.raidvm.api.controller.v1.BuildProgress;
+import io.raidvm.api.controller.v1.Image;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.error.ToolException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageManagerTest {
+
+  private static final String KERNEL = "6.1.0-9-amd64";
+  private static final BuildImageRequest DEFAULT = BuildImageRequest.getDefaultInstance();
+
+  @TempDir Path tmp;
+  private Path imageDir;
+  private Path guest;
+  private AgentJar agent;
+  private RecordingRunner runner;
+  private final List<BuildProgress> progress = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws IOException {
+    imageDir = tmp.resolve("images");
+    guest = tmp.resolve("guest-after-umount");
+    agent = AgentJar.from(agentJar(tmp.resolve("agent.jar")).toUri().toURL());
+    runner = new RecordingRunner()
+        .on("mmdebstrap", (argv, lines) -> {
+          lines.accept("I: fake mmdebstrap");
+          Files.writeString(Path.of(argv.get(5)), "a rootfs tarball");
+          return RecordingRunner.ok(argv, "");
+        })
+        .on("losetup", (argv, lines) -> RecordingRunner.ok(argv,
+            argv.contains("--show") ? "/dev/loop7\n" : ""))
+        .on("tar", (argv, lines) -> {
+          unpackFakeRootfs(Path.of(argv.get(argv.indexOf("--directory") + 1)));
+          return RecordingRunner.ok(argv, "");
+        })
+        .on("umount", (argv, lines) -> {
+          Files.move(Path.of(argv.get(1)), guest);
+          Files.createDirectory(Path.of(argv.get(1)));
+          return RecordingRunner.ok(argv, "");
+        })
+        .on("qemu-img", (argv, lines) -> {
+          Files.writeString(Path.of(argv.get(argv.size() - 1)), "qcow2");
+          return RecordingRunner.ok(argv, "");
+        });
+  }
+
+  private ImageManager manager() throws IOException {
+    Path mbr = tmp.resolve("mbr.bin");
+    Files.write(mbr, new byte[440]);
+    return new ImageManager(imageDir, runner, Path.of("src/test/resources/fixtures/apt/host"),
+        agent, mbr, Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+  }
+
+  @Test
+  void build_fromScratch_runsTheDiskRecipeInOrder() throws IOException {
+    manager().build(DEFAULT, progress::add);
+
+    assertEquals(List.of("mmdebstrap", "parted", "losetup", "mkfs.ext4", "mount", "tar",
+        "extlinux", "umount", "losetup", "qemu-img"), runner.programs());
+    List<String> mmdebstrap = runner.argvOf("mmdebstrap");
+    assertEquals(List.of("mmdebstrap", "--variant=minbase", "--format=tar",
+        "--include=" + String.join(",", Recipe.PACKAGES), "bookworm"), mmdebstrap.subList(0, 5));
+    assertEquals("http://mirror.example/debian", mmdebstrap.get(6));
+    Path raw = Path.of(runner.argvOf("parted").get(2));
+    assertEquals(List.of("parted", "-s", raw.toString(), "mklabel", "msdos", "mkpart", "primary",
+        "ext4", "1MiB", "100%", "set", "1", "boot", "on"), runner.argvOf("parted"));
+    assertEquals(List.of("losetup", "-f", "--show", "-o", "1048576", "--sizelimit",
+        Long.toString((2L << 30) - (1L << 20)), raw.toString()), runner.argvs.get(2));
+    assertEquals(List.of("losetup", "-d", "/dev/loop7"), runner.argvs.get(8));
+    assertEquals("/dev/loop7", runner.argvOf("mkfs.ext4").get(runner.argvOf("mkfs.ext4").size() - 1));
+    Path mnt = Path.of(runner.argvOf("mount").get(2));
+    assertEquals(List.of("tar", "--extract", "--file",
+        imageDir.resolve("rootfs").toString() + "/" + rootfsKey() + ".tar", "--directory",
+        mnt.toString(), "--preserve-permissions", "--xattrs", "--xattrs-include=*",
+        "--numeric-owner"), runner.argvOf("tar"));
+    assertEquals(List.of("extlinux", "--install", mnt.resolve("boot/extlinux").toString()),
+        runner.argvOf("extlinux"));
+    assertEquals(List.of("qemu-img", "convert", "-O", "qcow2", raw.toString()),
+        runner.argvOf("qemu-img").subList(0, 5));
+  }
+
+  @Test
+  void build_fromScratch_installsTheAgentAndBootsTheRealKernelByUuid() throws IOException {
+    manager().build(DEFAULT, progress::add);
+
+    List<String> mkfs = runner.argvOf("mkfs.ext4");
+    String uuid = mkfs.get(mkfs.indexOf("-U") + 1);
+    assertEquals("UUID=" + uuid + " / ext4 errors=remount-ro 0 1\n",
+        Files.readString(guest.resolve("etc/fstab")));
+    String extlinux = Files.readString(guest.resolve("boot/extlinux/extlinux.conf"));
+    assertTrue(extlinux.contains("LINUX /boot/vmlinuz-" + KERNEL + "\n"), extlinux);
+    assertTrue(extlinux.contains("INITRD /boot/initrd.img-" + KERNEL + "\n"), extlinux);
+    assertTrue(extlinux.contains("APPEND root=UUID=" + uuid + " ro console=ttyS0\n"), extlinux);
+    assertTrue(Files.isRegularFile(guest.resolve("opt/raidvm/raidvm-agent.jar")));
+    assertTrue(Files.isRegularFile(guest.resolve("etc/systemd/system/raidvm-agent.service")));
+    assertTrue(Files.isRegularFile(guest.resolve("etc/udev/rules.d/99-raidvm-agent.rules")));
+    assertEquals("raidvm\n", Files.readString(guest.resolve("etc/hostname")));
+    assertFalse(Files.exists(guest.resolve("etc/resolv.conf")));
+    assertTrue(Files.readString(guest.resolve("etc/shadow")).startsWith("root:!*:"));
+    assertEquals("MODULES=dep\nCOMPRESSLEVEL=1\n",
+        Files.readString(guest.resolve("etc/initramfs-tools/initramfs.conf")));
+  }
+
+  @Test
+  void build_fromScratch_leavesImageMetadataAndRootfsCache_andNoWorkFiles() throws IOException {
+    Image image = manager().build(DEFAULT, progress::add);
+
+    assertEquals(imageDir.resolve(image.getId() + ".qcow2").toString(), image.getPath());
+    assertEquals("bookworm", image.getSuite());
+    assertEquals("9.9-test", image.getAgentVersion());
+    assertEquals(2L << 30, image.getVirtualSizeBytes());
+    assertEquals(Instant.parse("2026-01-02T03:04:05Z").getEpochSecond(),
+        image.getCreatedAt().getSeconds());
+    assertEquals(List.of(image.getId() + ".qcow2", image.getId() + ".textproto", "rootfs"),
+        names(imageDir));
+    assertEquals(List.of(rootfsKey() + ".tar"), names(imageDir.resolve("rootfs")));
+    assertEquals(List.of(image), manager().list());
+    assertTrue(progress.stream().anyMatch(p -> p.getMessage().equals("I: fake mmdebstrap")));
+  }
+
+  @Test
+  void build_again_returnsTheCachedImageWithoutRunningAnything() throws IOException {
+    Image first = manager().build(DEFAULT, progress::add);
+    runner.argvs.clear();
+    progress.clear();
+
+    Image second = manager().build(DEFAULT, progress::add);
+
+    assertEquals(first, second);
+    assertEquals(List.of(), runner.argvs);
+    assertEquals(1, progress.size());
+    assertTrue(progress.get(0).getCached(), progress.toString());
+  }
+
+  @Test
+  void build_withCachedRootfsOnly_skipsMmdebstrapAndSaysSo() throws IOException {
+    Files.createDirectories(imageDir.resolve("rootfs"));
+    Files.writeString(imageDir.resolve("rootfs").resolve(rootfsKey() + ".tar"), "cached");
+
+    manager().build(DEFAULT, progress::add);
+
+    assertFalse(runner.programs().contains("mmdebstrap"));
+    assertTrue(progress.stream().anyMatch(p -> p.getStep().equals("rootfs") && p.getCached()));
+  }
+
+  @Test
+  void build_whenAStepFails_leavesNoImage_andReleasesMountAndLoopDevice() throws IOException {
+    runner.on("extlinux", (argv, lines) -> RecordingRunner.failed(argv, "boom"));
+
+    ToolException e = assertThrows(ToolException.class,
+        () -> manager().build(DEFAULT, progress::add));
+
+    assertEquals("extlinux", e.tool());
+    assertEquals(List.of("umount", "losetup"),
+        runner.programs().subList(runner.programs().size() - 2, runner.programs().size()));
+    assertEquals(List.of("rootfs"), names(imageDir));
+  }
+
+  @Test
+  void build_withBadSuite_failsWithInvalidArgumentAndRunsNothing() throws IOException {
+    RaidvmException e = assertThrows(RaidvmException.class, () -> manager().build(
+        BuildImageRequest.newBuilder().setSuite("../etc").build(), progress::add));
+
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertEquals(List.of(), runner.argvs);
+  }
+
+  @Test
+  void resolve_empty_withoutABuiltImage_failsWithFailedPreconditionAndCreatesNothing()
+      throws IOException {
+    RaidvmException e = assertThrows(RaidvmException.class, () -> manager().resolve(""));
+
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
+    assertTrue(e.getMessage().contains("raidctl image build"), e.getMessage());
+    assertFalse(Files.exists(imageDir));
+  }
+
+  @Test
+  void resolve_emptyOrIdOrPathInside_findsTheBuiltImage() throws IOException {
+    ImageManager manager = manager();
+    Image image = manager.build(DEFAULT, progress::add);
+    Path path = Path.of(image.getPath());
+
+    assertEquals(path, manager.resolve(""));
+    assertEquals(path, manager.resolve(image.getId()));
+    assertEquals(path, manager.resolve(path.toString()));
+    assertEquals(path, manager.resolve(image.getId() + ".qcow2"));
+  }
+
+  @Test
+  void resolve_pathOutsideImageDir_failsWithInvalidArgumentAndCreatesNothing()
+      throws IOException {
+    ImageManager manager = manager();
+    for (String ref : List.of("/etc/passwd", "../agent.jar", "x/../../mbr.bin",
+        tmp.resolve("mbr.bin").toString())) {
+      RaidvmException e = assertThrows(RaidvmException.class, () -> manager.resolve(ref), ref);
+      assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind(), ref);
+    }
+    assertFalse(Files.exists(imageDir));
+  }
+
+  @Test
+  void resolve_symlinkLeadingOutside_failsWithInvalidArgument() throws IOException {
+    Files.createDirectories(imageDir);
+    Files.createSymbolicLink(imageDir.resolve("escape.qcow2"), tmp.resolve("agent.jar"));
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> manager().resolve("escape.qcow2"));
+
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+  }
+
+  @Test
+  void resolve_unknownIdOrMissingPath_failsWithNotFound() throws IOException {
+    ImageManager manager = manager();
+    for (String ref : List.of("0123456789abcdef", "missing.qcow2")) {
+      RaidvmException e = assertThrows(RaidvmException.class, () -> manager.resolve(ref), ref);
+      assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind(), ref);
+    }
+  }
+
+  private static String rootfsKey() {
+    return CacheKeys.rootfs(Recipe.VERSION, "bookworm", Recipe.PACKAGES);
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static void unpackFakeRootfs(Path root) throws IOException {
+    Files.createDirectories(root.resolve("boot"));
+    Files.createDirectories(root.resolve("etc/initramfs-tools"));
+    Files.writeString(root.resolve("boot/vmlinuz-" + KERNEL), "kernel");
+    Files.writeString(root.resolve("boot/initrd.img-" + KERNEL), "initrd");
+    Files.writeString(root.resolve("etc/shadow"), "root:*:20782:0:99999:7:::\n");
+    Files.writeString(root.resolve("etc/initramfs-tools/initramfs.conf"), "MODULES=most\n");
+    Files.writeString(root.resolve("etc/resolv.conf"), "nameserver 192.0.2.1\n");
+  }
+
+  private static Path agentJar(Path path) throws IOException {
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, "9.9-test");
+    try (OutputStream out = Files.newOutputStream(path);
+        JarOutputStream jar = new JarOutputStream(out, manifest)) {
+      jar.flush();
+    }
+    return path;
+  }
+}

@@ -1,0 +1,205 @@
+package io.raidvm.controller.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raidvm.api.controller.v1.Accel;
+import io.raidvm.api.controller.v1.VmSpec;
+import io.raidvm.api.controller.v1.VmState;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.controller.Fixtures;
+import io.raidvm.controller.RecordingRunner;
+import io.raidvm.controller.disk.DiskFolder;
+import io.raidvm.controller.disk.QemuImg;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Everything up to launching QEMU; QEMU itself is proven by hand (see the report). */
+class VmManagerTest {
+
+  @TempDir
+  Path state;
+  @TempDir
+  Path host;
+  private final Path image = Path.of("/images/abc123.qcow2");
+  private RecordingRunner runner;
+  private VmManager vms;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    Files.writeString(host.resolve("kvm"), "");
+    Files.writeString(host.resolve("cpuinfo"), Fixtures.read("cpuinfo/with-vmx.txt"));
+    runner = new RecordingRunner(c -> {
+      if (c.program().equals("qemu-system-x86_64")) {
+        return RecordingRunner.failed(c, 1, "qemu-system-x86_64: error: failed to set MSR 0x10a"
+            + " to 0x0\n");
+      }
+      touch(Path.of(c.argv().get(c.argv().size() - 1)));
+      return RecordingRunner.ok(c, "");
+    });
+    vms = newManager(ref -> {
+      if (!ref.isEmpty() && !ref.equals("abc123")) {
+        throw RaidvmException.notFound("image '%s' does not exist", ref);
+      }
+      return image;
+    });
+  }
+
+  private VmManager newManager(ImageResolver images) {
+    return new VmManager(new VmStore(state), new DiskFolder(state), images, new QemuImg(runner),
+        new QemuLauncher(runner), new AccelProbe(host.resolve("kvm"), host.resolve("cpuinfo")),
+        (vm, paths) -> {
+          throw new AssertionError("no agent link without QEMU");
+        });
+  }
+
+  private static void touch(Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, "");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static VmSpec spec(String name, String... disks) {
+    return VmSpec.newBuilder().setName(name).addAllDataDisks(List.of(disks)).build();
+  }
+
+  @Test
+  void create_makesOverlayOfResolvedImageAndWritesSpec_stateStopped() {
+    touch(state.resolve("disks/d1.qcow2"));
+    VmStatus vm = vms.create(spec("vm1", "d1"));
+    Path os = state.resolve("vms/vm1/os.qcow2");
+    assertEquals(List.of(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b",
+        "/images/abc123.qcow2", "-F", "qcow2", os.toString())), runner.argvs);
+    assertEquals(VmState.STOPPED, vm.state());
+    assertEquals(os, vm.osDisk());
+    assertEquals(spec("vm1", "d1"), new VmStore(state).read("vm1"));
+    assertEquals(List.of("vm1"), vms.vmsListing("d1"));
+    assertEquals(List.of(), vms.runningVmsListing("d1"));
+  }
+
+  @Test
+  void create_withBadName_failsWithInvalidArgumentAndTouchesNothing() throws IOException {
+    var e = assertThrows(RaidvmException.class, () -> vms.create(spec("-vm")));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertEquals("VM name '-vm' is not valid: use 1 to 63 characters a-z, 0-9 and '-', starting"
+        + " with a letter or digit", e.getMessage());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.argvs);
+  }
+
+  @Test
+  void create_withUnknownDataDisk_failsWithNotFoundAndTouchesNothing() throws IOException {
+    var e = assertThrows(RaidvmException.class, () -> vms.create(spec("vm1", "d9")));
+    assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
+    assertEquals("disk 'd9' does not exist", e.getMessage());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+  }
+
+  @Test
+  void create_withDiskListedTwice_failsWithInvalidArgument() {
+    touch(state.resolve("disks/d1.qcow2"));
+    var e = assertThrows(RaidvmException.class, () -> vms.create(spec("vm1", "d1", "d1")));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertFalse(Files.exists(state.resolve("vms")));
+  }
+
+  @Test
+  void create_withUnknownImage_failsWithNotFoundAndTouchesNothing() throws IOException {
+    var e = assertThrows(RaidvmException.class,
+        () -> vms.create(spec("vm1").toBuilder().setImage("nope").build()));
+    assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+  }
+
+  @Test
+  void create_whenOverlayFails_leavesNoFolderBehind() throws IOException {
+    runner = new RecordingRunner(c -> RecordingRunner.failed(c, 1,
+        "qemu-img: Could not open '/images/abc123.qcow2': No such file or directory"));
+    vms = newManager(ref -> image);
+    var e = assertThrows(RaidvmException.class, () -> vms.create(spec("vm1")));
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals(List.of(state.resolve("vms")), Fixtures.filesUnder(state));
+  }
+
+  @Test
+  void create_whenNameTaken_failsWithAlreadyExists() {
+    vms.create(spec("vm1"));
+    var e = assertThrows(RaidvmException.class, () -> vms.create(spec("vm1")));
+    assertEquals(RaidvmException.Kind.ALREADY_EXISTS, e.kind());
+    assertEquals("VM 'vm1' already exists", e.getMessage());
+  }
+
+  @Test
+  void get_unknownVm_failsWithNotFound() {
+    var e = assertThrows(RaidvmException.class, () -> vms.get("nope"));
+    assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
+  }
+
+  @Test
+  void start_unknownVm_failsWithNotFound() {
+    var e = assertThrows(RaidvmException.class, () -> vms.start("nope", true, Duration.ZERO));
+    assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
+    assertEquals("VM 'nope' does not exist", e.getMessage());
+  }
+
+  @Test
+  void start_whenDataDiskWasDeleted_failsWithNotFoundBeforeLaunching() throws IOException {
+    touch(state.resolve("disks/d1.qcow2"));
+    vms.create(spec("vm1", "d1"));
+    Files.delete(state.resolve("disks/d1.qcow2"));
+    var e = assertThrows(RaidvmException.class, () -> vms.start("vm1", true, Duration.ZERO));
+    assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
+    assertEquals(1, runner.argvs.size());
+  }
+
+  @Test
+  void start_whenQemuFailsWithEveryKvmCpu_triesEachThenFailsListingThem() {
+    vms.create(spec("vm1").toBuilder().setAccel(Accel.ACCEL_AUTO).build());
+    var e = assertThrows(RaidvmException.class, () -> vms.start("vm1", true, Duration.ZERO));
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("QEMU did not start VM 'vm1': -accel kvm -cpu host: exit 1:"
+        + " qemu-system-x86_64: error: failed to set MSR 0x10a to 0x0; -accel kvm -cpu"
+        + " host,-arch-capabilities: exit 1: qemu-system-x86_64: error: failed to set MSR 0x10a"
+        + " to 0x0", e.getMessage());
+    List<List<String>> launches = runner.argvs.subList(1, 3);
+    assertEquals(List.of("host", "host,-arch-capabilities"), launches.stream()
+        .map(a -> a.get(a.indexOf("-cpu") + 1)).toList());
+    assertEquals(VmState.STOPPED, vms.get("vm1").state());
+  }
+
+  @Test
+  void get_whenQemuIsGoneButVmShouldRun_reportsCrashed_andStopClearsIt() {
+    vms.create(spec("vm1"));
+    new VmStore(state).setDesiredRunning("vm1", true);
+    assertEquals(VmState.CRASHED, vms.get("vm1").state());
+    assertEquals(VmState.STOPPED, vms.stop("vm1", false, Duration.ZERO).state());
+  }
+
+  @Test
+  void delete_stoppedVm_removesItsFolderButKeepsDataDisks() {
+    touch(state.resolve("disks/d1.qcow2"));
+    vms.create(spec("vm1", "d1"));
+    vms.delete("vm1");
+    assertFalse(Files.exists(state.resolve("vms/vm1")));
+    assertTrue(Files.exists(state.resolve("disks/d1.qcow2")));
+    assertEquals(List.of(), vms.list());
+  }
+
+  @Test
+  void delete_unknownVm_failsWithNotFound() {
+    var e = assertThrows(RaidvmException.class, () -> vms.delete("nope"));
+    assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
+  }
+}
