@@ -41,7 +41,8 @@ class GuestAgentGrpcServiceTest {
 
   private static final List<String> LSBLK = List.of("lsblk", "-J", "-b", "-o",
       "NAME,KNAME,PATH,SIZE,TYPE,VENDOR,MODEL,SERIAL,FSTYPE,UUID,LABEL,MOUNTPOINTS,RO,PKNAME,HCTL");
-  private static final List<String> POWEROFF = List.of("systemctl", "--no-block", "poweroff");
+  private static final List<String> POWEROFF = List.of("systemctl", "start", "--no-block",
+      "--job-mode=replace-irreversibly", "poweroff.target");
 
   @TempDir
   Path root;

@@ -8,8 +8,6 @@ import io.netty.channel.unix.DomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /** gRPC client channels over Unix sockets (epoll). */
 public final class UnixSocketChannels {
@@ -21,15 +19,8 @@ public final class UnixSocketChannels {
         return t;
       });
 
-  /**
-   * gRPC asks every client socket for SO_KEEPALIVE, which Unix sockets do not have; Netty warns
-   * about it on each connection. HTTP/2 keepalive does that job here, so the warning is noise.
-   */
-  private static final Logger BOOTSTRAP_LOG = Logger.getLogger(
-      "io.netty.bootstrap.AbstractBootstrap");
-
   static {
-    BOOTSTRAP_LOG.setLevel(Level.SEVERE);
+    NettyLogging.quietUnixSocketOptionWarnings();
   }
 
   private UnixSocketChannels() {}

@@ -24,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UnixSocketServer {
 
+  static {
+    NettyLogging.quietUnixSocketOptionWarnings();
+  }
+
   private final Path socket;
   private final Server server;
   private final EventLoopGroup boss;

@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 
 class SystemPowerTest {
 
-  private static final List<String> POWEROFF = List.of("systemctl", "--no-block", "poweroff");
-  private static final List<String> REBOOT = List.of("systemctl", "--no-block", "reboot");
+  private static final List<String> POWEROFF = List.of("systemctl", "start", "--no-block",
+      "--job-mode=replace-irreversibly", "poweroff.target");
+  private static final List<String> REBOOT = List.of("systemctl", "start", "--no-block",
+      "--job-mode=replace-irreversibly", "reboot.target");
 
   @Test
   void poweroff_queuesSystemdsPoweroffJob_withoutWaitingForIt() {
@@ -34,12 +36,23 @@ class SystemPowerTest {
   @Test
   void refusedBySystemd_failsWithSystemctlsMessage() {
     FakeCommandRunner runner = new FakeCommandRunner().answer(REBOOT, 1, "",
-        "Failed to connect to bus: No such file or directory\n");
+        "Failed to start reboot.target: Transaction is destructive.\n");
 
     ToolException e = assertThrows(ToolException.class,
         () -> new SystemPower(runner).request(SystemPower.Action.REBOOT));
 
-    assertEquals("systemctl failed (exit 1): Failed to connect to bus: No such file or directory"
-        + " [command: systemctl --no-block reboot]", e.getMessage());
+    assertEquals("systemctl failed (exit 1): Failed to start reboot.target: Transaction is"
+        + " destructive. [command: systemctl start --no-block --job-mode=replace-irreversibly"
+        + " reboot.target]", e.getMessage());
+  }
+
+  @Test
+  void systemctlKilledByTheShutdownItQueued_countsAsAccepted() {
+    // Seen in a guest: systemd stops the agent's unit, systemctl child included, with SIGTERM.
+    FakeCommandRunner runner = new FakeCommandRunner().answer(POWEROFF, 143, "", "");
+
+    new SystemPower(runner).request(SystemPower.Action.POWEROFF);
+
+    assertEquals(List.of(POWEROFF), runner.calls());
   }
 }

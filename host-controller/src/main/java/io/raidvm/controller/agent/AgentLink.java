@@ -77,6 +77,21 @@ public final class AgentLink implements AgentSession {
   }
 
   @Override
+  public void portChanged(boolean open) {
+    if (open) {
+      LOG.fine(() -> "VM " + vm + ": the guest opened the agent port");
+      channel.resetConnectBackoff();
+      if (!prober.isShutdown()) {
+        prober.execute(this::check);
+      }
+    } else {
+      LOG.fine(() -> "VM " + vm + ": the guest closed the agent port");
+      relay.dropSessions();
+      lost("the guest closed the agent port (the agent stopped)");
+    }
+  }
+
+  @Override
   public void powerOff(Duration timeout) {
     try {
       GuestAgentGrpc.newBlockingStub(channel)

@@ -74,6 +74,11 @@ public final class AgentRelay implements AutoCloseable {
     return relay;
   }
 
+  /** Ends every session now; the gRPC channel reconnects, with a fresh handshake. */
+  public void dropSessions() {
+    open.forEach(AgentRelay::closeQuietly);
+  }
+
   @Override
   public void close() {
     closeQuietly(server);

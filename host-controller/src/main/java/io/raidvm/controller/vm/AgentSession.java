@@ -7,6 +7,13 @@ public interface AgentSession extends AutoCloseable {
 
   AgentStatus status();
 
+  /**
+   * The guest opened or closed its end of the agent port (QMP {@code VSERPORT_CHANGE}). A closed
+   * port means the agent process is gone: the session over it is dead even though the host's
+   * socket to QEMU stays up. An opened port means a new agent is there to handshake with.
+   */
+  void portChanged(boolean open);
+
   /** Asks the guest to power off; returns once the agent accepted. */
   void powerOff(Duration timeout);
 

@@ -9,6 +9,8 @@ public final class QemuCommandLine {
 
   public static final String PROGRAM = "qemu-system-x86_64";
   public static final String AGENT_PORT_NAME = "io.raidvm.agent.0";
+  /** The QEMU device id of the agent port, as QMP's VSERPORT_CHANGE names it. */
+  public static final String AGENT_PORT_ID = "agentport0";
   static final int DEFAULT_MEMORY_MIB = 1024;
   static final int DEFAULT_VCPUS = 2;
 
@@ -44,7 +46,7 @@ public final class QemuCommandLine {
         "-chardev", "socket,id=agent0,path=" + option(paths.agentSocket().toString())
             + ",server=on,wait=off",
         "-device", "virtserialport,bus=vser0.0,chardev=agent0,name=" + AGENT_PORT_NAME
-            + ",id=agentport0",
+            + ",id=" + AGENT_PORT_ID,
         "-qmp", "unix:" + option(paths.qmpSocket().toString()) + ",server=on,wait=off",
         "-chardev", "file,id=console0,path=" + option(paths.consoleLog().toString())
             + ",append=on",

@@ -290,6 +290,13 @@ public final class VmManager implements DiskUsage {
       // The guest powered itself off: an orderly end, not a crash.
       store.setDesiredRunning(name, false);
     }
+    if (event.name().equals("VSERPORT_CHANGE")
+        && event.data().path("id").asText().equals(QemuCommandLine.AGENT_PORT_ID)) {
+      RunningVm r = running.get(name);
+      if (r != null) {
+        r.agent.portChanged(event.data().path("open").asBoolean());
+      }
+    }
   }
 
   private void forget(String name, RunningVm r) {
