@@ -5,17 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import io.raidvm.common.transport.ChannelStreams;
 
-/**
- * One connection to the agent's own gRPC server on its private Unix socket, as a pair of streams.
- *
- * <p>The streams call the channel directly: {@code Channels.newInputStream} and
- * {@code newOutputStream} share one lock, so a blocked read would stall the other direction's
- * writes.
- */
+/** One connection to the agent's own gRPC server on its private Unix socket, as a pair of streams. */
 final class LocalConnection implements Closeable {
 
   private final SocketChannel channel;
@@ -24,32 +18,8 @@ final class LocalConnection implements Closeable {
 
   private LocalConnection(SocketChannel channel) {
     this.channel = channel;
-    this.input = new InputStream() {
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        return len == 0 ? 0 : channel.read(ByteBuffer.wrap(b, off, len));
-      }
-    };
-    this.output = new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-      }
-    };
+    this.input = ChannelStreams.in(channel);
+    this.output = ChannelStreams.out(channel);
   }
 
   static LocalConnection open(Path socket) throws IOException {

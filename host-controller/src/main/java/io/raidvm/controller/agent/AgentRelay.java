@@ -2,6 +2,7 @@ package io.raidvm.controller.agent;
 
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.transport.BytePump;
+import io.raidvm.common.transport.ChannelStreams;
 import io.raidvm.common.transport.Handshake;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;

@@ -1,4 +1,4 @@
-package io.raidvm.controller.agent;
+package io.raidvm.common.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,11 +11,11 @@ import java.nio.channels.SocketChannel;
  * ({@code Channels.newInputStream} and {@code newOutputStream} share one lock, so a blocked read
  * would hold up every write.)
  */
-final class ChannelStreams {
+public final class ChannelStreams {
 
   private ChannelStreams() {}
 
-  static InputStream in(SocketChannel channel) {
+  public static InputStream in(SocketChannel channel) {
     return new InputStream() {
       @Override
       public int read() throws IOException {
@@ -33,7 +33,7 @@ final class ChannelStreams {
     };
   }
 
-  static OutputStream out(SocketChannel channel) {
+  public static OutputStream out(SocketChannel channel) {
     return new OutputStream() {
       @Override
       public void write(int b) throws IOException {
