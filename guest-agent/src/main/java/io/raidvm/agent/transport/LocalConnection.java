@@ -1,5 +1,6 @@
 package io.raidvm.agent.transport;
 
+import io.raidvm.common.transport.ChannelStreams;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +8,6 @@ import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import io.raidvm.common.transport.ChannelStreams;
 
 /** One connection to the agent's own gRPC server on its private Unix socket, as a pair of streams. */
 final class LocalConnection implements Closeable {
