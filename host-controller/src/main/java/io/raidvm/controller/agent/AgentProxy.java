@@ -12,7 +12,12 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.raidvm.api.agent.v1.BootGrpc;
+import io.raidvm.api.agent.v1.DisksGrpc;
+import io.raidvm.api.agent.v1.FilesystemsGrpc;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
+import io.raidvm.api.agent.v1.OperationsGrpc;
+import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.common.grpc.AgentRouting;
 import io.raidvm.common.grpc.Statuses;
 import java.io.ByteArrayInputStream;
@@ -30,7 +35,9 @@ public final class AgentProxy {
 
   /** The agent's services; each one added to agent.proto belongs here. */
   static final List<ServiceDescriptor> AGENT_SERVICES =
-      List.of(GuestAgentGrpc.getServiceDescriptor());
+      List.of(GuestAgentGrpc.getServiceDescriptor(), DisksGrpc.getServiceDescriptor(),
+          RaidGrpc.getServiceDescriptor(), FilesystemsGrpc.getServiceDescriptor(),
+          BootGrpc.getServiceDescriptor(), OperationsGrpc.getServiceDescriptor());
 
   private static final MethodDescriptor.Marshaller<byte[]> BYTES = new BytesMarshaller();
 
