@@ -4,6 +4,8 @@ import io.grpc.BindableService;
 import io.raidvm.agent.block.BlockDevices;
 import io.raidvm.agent.info.GuestInfoCollector;
 import io.raidvm.agent.info.OshiHardware;
+import io.raidvm.agent.ops.OperationRegistry;
+import io.raidvm.agent.ops.OperationsGrpcService;
 import io.raidvm.agent.power.AgentRestarter;
 import io.raidvm.agent.power.SystemPower;
 import io.raidvm.agent.transport.VirtioPort;
@@ -43,12 +45,17 @@ public final class GuestAgentServer {
   /** {@code root} is "/" in the guest; the server reads sysfs, /proc and /etc below it. */
   GuestAgentServer(Path port, Path socket, CommandRunner runner, Path root,
       AgentRestarter.ProcessExit exit) {
-    BindableService service = new GuestAgentGrpcService(
-        new GuestInfoCollector(runner, new OshiHardware(), root, GuestInfoCollector.thisProcess()),
-        new BlockDevices(runner, root),
-        new SystemPower(runner),
-        new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY));
-    this.server = new UnixSocketServer(socket, List.of(service.bindService()), PERMIT_KEEP_ALIVE);
+    OperationRegistry operations = new OperationRegistry();
+    List<BindableService> services = List.of(
+        new GuestAgentGrpcService(
+            new GuestInfoCollector(runner, new OshiHardware(), root,
+                GuestInfoCollector.thisProcess()),
+            new BlockDevices(runner, root),
+            new SystemPower(runner),
+            new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY)),
+        new OperationsGrpcService(operations));
+    this.server = new UnixSocketServer(socket,
+        services.stream().map(BindableService::bindService).toList(), PERMIT_KEEP_ALIVE);
     this.bridge = new VirtioPortBridge(() -> VirtioPort.open(port), socket);
   }
 

@@ -1,0 +1,83 @@
+package io.raidvm.agent.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.raidvm.api.agent.v1.GetOperationRequest;
+import io.raidvm.api.agent.v1.ListOperationsRequest;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.api.agent.v1.OperationsGrpc;
+import io.raidvm.api.agent.v1.Progress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OperationsGrpcServiceTest {
+
+  private final OperationRegistry registry = new OperationRegistry();
+  private Server server;
+  private ManagedChannel channel;
+  private OperationsGrpc.OperationsBlockingStub stub;
+
+  @BeforeEach
+  void start() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).addService(new OperationsGrpcService(registry))
+        .build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    stub = OperationsGrpc.newBlockingStub(channel);
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  @Test
+  void waitOperation_streamsProgress_andEndsWithTheFinalState() {
+    OperationHandle h = registry.start("check", "md127");
+    CountDownLatch firstSeen = new CountDownLatch(1);
+    registry.runInBackground(h, handle -> {
+      firstSeen.await();
+      for (int p = 25; p <= 75; p += 25) {
+        handle.progress(Progress.newBuilder().setPercent(p).build());
+        Thread.sleep(50);
+      }
+    });
+    List<Operation> seen = new ArrayList<>();
+    stub.waitOperation(GetOperationRequest.newBuilder().setId(h.id()).build())
+        .forEachRemaining(op -> {
+          seen.add(op);
+          firstSeen.countDown();
+        });
+    assertEquals(Operation.State.RUNNING, seen.get(0).getState());
+    assertEquals(Operation.State.SUCCEEDED, seen.get(seen.size() - 1).getState());
+    assertEquals(100, seen.get(seen.size() - 1).getProgress().getPercent());
+    assertEquals(true, seen.stream().anyMatch(op -> op.getProgress().getPercent() == 50));
+  }
+
+  @Test
+  void getOperation_ofAnUnknownId_isNotFound() {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> stub.getOperation(GetOperationRequest.newBuilder().setId("op-9").build()));
+    assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+  }
+
+  @Test
+  void listOperations_showsFinishedOnesToo() {
+    registry.start("mkfs", "md127").succeed(b -> { });
+    registry.start("fsck", "md127");
+    assertEquals(2, stub.listOperations(ListOperationsRequest.getDefaultInstance())
+        .getOperationsCount());
+  }
+}
