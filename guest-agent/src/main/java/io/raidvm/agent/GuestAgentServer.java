@@ -2,6 +2,8 @@ package io.raidvm.agent;
 
 import io.grpc.BindableService;
 import io.raidvm.agent.block.BlockDevices;
+import io.raidvm.agent.data.FilesGrpcService;
+import io.raidvm.agent.data.TestFiles;
 import io.raidvm.agent.info.GuestInfoCollector;
 import io.raidvm.agent.info.OshiHardware;
 import io.raidvm.agent.ops.OperationRegistry;
@@ -53,7 +55,8 @@ public final class GuestAgentServer {
             new BlockDevices(runner, root),
             new SystemPower(runner),
             new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY)),
-        new OperationsGrpcService(operations));
+        new OperationsGrpcService(operations),
+        new FilesGrpcService(new TestFiles(root)));
     this.server = new UnixSocketServer(socket,
         services.stream().map(BindableService::bindService).toList(), PERMIT_KEEP_ALIVE);
     this.bridge = new VirtioPortBridge(() -> VirtioPort.open(port), socket);

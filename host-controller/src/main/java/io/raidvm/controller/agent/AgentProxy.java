@@ -14,6 +14,7 @@ import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.api.agent.v1.DisksGrpc;
+import io.raidvm.api.agent.v1.FilesGrpc;
 import io.raidvm.api.agent.v1.FilesystemsGrpc;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.OperationsGrpc;
@@ -37,7 +38,8 @@ public final class AgentProxy {
   static final List<ServiceDescriptor> AGENT_SERVICES =
       List.of(GuestAgentGrpc.getServiceDescriptor(), DisksGrpc.getServiceDescriptor(),
           RaidGrpc.getServiceDescriptor(), FilesystemsGrpc.getServiceDescriptor(),
-          BootGrpc.getServiceDescriptor(), OperationsGrpc.getServiceDescriptor());
+          BootGrpc.getServiceDescriptor(), FilesGrpc.getServiceDescriptor(),
+          OperationsGrpc.getServiceDescriptor());
 
   private static final MethodDescriptor.Marshaller<byte[]> BYTES = new BytesMarshaller();
 
