@@ -7,6 +7,7 @@ import io.raidvm.api.controller.v1.DeleteVmRequest;
 import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.ListVmsRequest;
 import io.raidvm.api.controller.v1.ListVmsResponse;
+import io.raidvm.api.controller.v1.RebootVmRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
 import io.raidvm.api.controller.v1.StopVmRequest;
 import io.raidvm.api.controller.v1.Vm;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Parameters;
 /** raidctl vm: QEMU virtual machines run by the controller. */
 @Command(name = "vm", description = "Create, start, stop, inspect and delete VMs.",
     subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class,
-        VmCommand.Show.class, VmCommand.ListVms.class, VmCommand.Delete.class})
+        VmCommand.Reboot.class, VmCommand.Show.class, VmCommand.ListVms.class,
+        VmCommand.Delete.class})
 public final class VmCommand {
 
   static String state(Vm vm) {
@@ -165,6 +167,27 @@ public final class VmCommand {
     protected void run(ControllerClient client, Printer printer) {
       emit(printer, client.vms().stopVm(StopVmRequest.newBuilder().setName(name).setForce(force)
           .setTimeoutSeconds(grace).build()));
+    }
+  }
+
+  @Command(name = "reboot", description = "Reboot the guest and wait until its agent answers.")
+  static final class Reboot extends VmResult {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--ready-timeout", paramLabel = "SECONDS",
+        description = "How long to wait for the agent (default 600).")
+    int readyTimeout = 600;
+
+    @Override
+    protected Duration defaultTimeout() {
+      return Duration.ofSeconds(readyTimeout + 60L);
+    }
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      emit(printer, client.vms().rebootVm(RebootVmRequest.newBuilder().setName(name)
+          .setReadyTimeoutSeconds(readyTimeout).build()));
     }
   }
 

@@ -93,13 +93,22 @@ public final class AgentLink implements AgentSession {
 
   @Override
   public void powerOff(Duration timeout) {
+    shutdown(ShutdownRequest.Mode.POWEROFF, "power-off", timeout);
+  }
+
+  @Override
+  public void reboot(Duration timeout) {
+    shutdown(ShutdownRequest.Mode.REBOOT, "reboot", timeout);
+  }
+
+  private void shutdown(ShutdownRequest.Mode mode, String what, Duration timeout) {
     try {
       GuestAgentGrpc.newBlockingStub(channel)
           .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .shutdown(ShutdownRequest.newBuilder().setMode(ShutdownRequest.Mode.POWEROFF).build());
+          .shutdown(ShutdownRequest.newBuilder().setMode(mode).build());
     } catch (StatusRuntimeException e) {
-      throw RaidvmException.unavailable("the agent of VM '%s' did not accept the power-off: %s",
-          vm, e.getStatus());
+      throw RaidvmException.unavailable("the agent of VM '%s' did not accept the %s: %s",
+          vm, what, e.getStatus());
     }
   }
 

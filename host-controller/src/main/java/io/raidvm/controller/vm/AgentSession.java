@@ -17,6 +17,9 @@ public interface AgentSession extends AutoCloseable {
   /** Asks the guest to power off; returns once the agent accepted. */
   void powerOff(Duration timeout);
 
+  /** Asks the guest to reboot; returns once the agent accepted. */
+  void reboot(Duration timeout);
+
   @Override
   void close();
 }

@@ -9,6 +9,7 @@ import io.raidvm.api.controller.v1.DeleteVmResponse;
 import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.ListVmsRequest;
 import io.raidvm.api.controller.v1.ListVmsResponse;
+import io.raidvm.api.controller.v1.RebootVmRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
 import io.raidvm.api.controller.v1.StopVmRequest;
 import io.raidvm.api.controller.v1.Vm;
@@ -53,6 +54,12 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
   public void stopVm(StopVmRequest request, StreamObserver<Vm> observer) {
     Rpc.unary(observer, () -> toProto(vms.stop(request.getName(), request.getForce(),
         Duration.ofSeconds(request.getTimeoutSeconds()))));
+  }
+
+  @Override
+  public void rebootVm(RebootVmRequest request, StreamObserver<Vm> observer) {
+    Rpc.unary(observer, () -> toProto(vms.reboot(request.getName(),
+        Duration.ofSeconds(request.getReadyTimeoutSeconds()))));
   }
 
   @Override

@@ -33,6 +33,7 @@ public final class VmManager implements DiskUsage {
   static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(120);
   private static final int CONSOLE_TAIL_LINES = 40;
   private static final Duration READY_POLL = Duration.ofMillis(250);
+  private static final Duration AGENT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
   private final VmStore store;
   private final DiskFolder disks;
@@ -160,6 +161,51 @@ public final class VmManager implements DiskUsage {
         }
       }
       return status(spec);
+    }
+  }
+
+  /**
+   * Reboots the guest through its agent, then waits until the agent has gone away and answers
+   * again, as a person watching the console would.
+   *
+   * @param readyTimeout zero means {@link #DEFAULT_READY_TIMEOUT}
+   */
+  public VmStatus reboot(String name, Duration readyTimeout) {
+    Names.require("VM", name);
+    RunningVm r;
+    synchronized (lock(name)) {
+      VmSpec spec = store.read(name);
+      VmStatus current = status(spec);
+      r = running.get(name);
+      if (r == null || current.state() != VmState.READY) {
+        throw RaidvmException.failedPrecondition("VM '%s' is %s: only a VM whose agent answers"
+            + " can be rebooted (start it, or wait until it is ready)", name, current.state());
+      }
+      r.agent.reboot(AGENT_CALL_TIMEOUT);
+    }
+    Duration timeout = readyTimeout.isZero() ? DEFAULT_READY_TIMEOUT : readyTimeout;
+    awaitAgentGone(name, r, timeout);
+    awaitReady(name, r, timeout);
+    LOG.info(() -> "VM " + name + " rebooted");
+    return get(name);
+  }
+
+  private void awaitAgentGone(String name, RunningVm r, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (r.agent.status().connected()) {
+      if (System.nanoTime() - deadline >= 0) {
+        throw RaidvmException.deadlineExceeded("VM '%s' accepted the reboot but its agent was"
+            + " still there after %d s", name, timeout.toSeconds());
+      }
+      sleep(name);
+    }
+  }
+
+  private static void sleep(String name) {
+    try {
+      Thread.sleep(READY_POLL.toMillis());
+    } catch (InterruptedException e) {
+      throw RaidvmException.interrupted("waiting for VM " + name, e);
     }
   }
 
@@ -324,11 +370,7 @@ public final class VmManager implements DiskUsage {
             lastError.isEmpty() ? "" : " (last error: " + lastError + ")", paths.consoleLog(),
             ConsoleLog.tail(paths.consoleLog(), CONSOLE_TAIL_LINES));
       }
-      try {
-        Thread.sleep(READY_POLL.toMillis());
-      } catch (InterruptedException e) {
-        throw RaidvmException.interrupted("waiting for VM " + name + " to become ready", e);
-      }
+      sleep(name);
     }
   }
 
