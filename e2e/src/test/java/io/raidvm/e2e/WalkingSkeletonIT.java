@@ -1,9 +1,12 @@
 package io.raidvm.e2e;
 
+import static io.raidvm.e2e.Checks.assertCode;
+import static io.raidvm.e2e.Checks.eventually;
+import static io.raidvm.e2e.Checks.running;
+import static io.raidvm.e2e.Checks.secondsSince;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
@@ -31,17 +34,14 @@ import io.raidvm.api.controller.v1.Vm;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.VmState;
-import io.raidvm.common.grpc.AgentRouting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,14 +102,14 @@ class WalkingSkeletonIT {
   @Order(1)
   void buildImage_streamsProgressAndEndsWithTheImage_thenComesFromTheCache() {
     long t0 = System.nanoTime();
-    Image first = build();
-    figures.add(String.format("image build (as found: cold or cached): %.1f s", secs(t0)));
+    Image first = new Stubs(channel).buildImage();
+    figures.add(String.format("image build (as found: cold or cached): %.1f s", secondsSince(t0)));
     assertTrue(Files.isRegularFile(Path.of(first.getPath())), first.getPath());
 
     long t1 = System.nanoTime();
     List<BuildImageEvent> events = new ArrayList<>();
     imagesStub().buildImage(BuildImageRequest.getDefaultInstance()).forEachRemaining(events::add);
-    figures.add(String.format("image build, cached: %.2f s", secs(t1)));
+    figures.add(String.format("image build, cached: %.2f s", secondsSince(t1)));
     Image again = events.get(events.size() - 1).getImage();
     assertEquals(first.getId(), again.getId());
     assertTrue(events.stream().anyMatch(e -> e.hasProgress() && e.getProgress().getCached()),
@@ -152,7 +152,7 @@ class WalkingSkeletonIT {
     long t0 = System.nanoTime();
     Vm vm = vms().withDeadlineAfter(15, TimeUnit.MINUTES)
         .startVm(StartVmRequest.newBuilder().setName(VM).build());
-    figures.add(String.format("VM start to agent ready: %.1f s", secs(t0)));
+    figures.add(String.format("VM start to agent ready: %.1f s", secondsSince(t0)));
     assertEquals(VmState.READY, vm.getState());
     assertTrue(vm.getAgent().getConnected());
     assertTrue(vm.getPid() > 0);
@@ -212,7 +212,7 @@ class WalkingSkeletonIT {
     GuestInfo after = eventually(Duration.ofMinutes(3),
         () -> agent(VM).getInfo(GetInfoRequest.getDefaultInstance()));
     figures.add(String.format("agent killed to next successful call: %.1f s (the new agent"
-        + " process started %.1f s after the kill)", secs(t0),
+        + " process started %.1f s after the kill)", secondsSince(t0),
         after.getAgent().getStartedAt().getSeconds() - t0Wall / 1e3));
     assertNotEquals(pidBefore, after.getAgent().getPid(), "a new agent process answered");
   }
@@ -235,7 +235,8 @@ class WalkingSkeletonIT {
       }
       return v;
     });
-    figures.add(String.format("controller restart to VM ready again: %.1f s", secs(t0)));
+    figures.add(String.format("controller restart to VM ready again: %.1f s",
+        secondsSince(t0)));
     assertEquals(qemuPid, vm.getPid());
     assertTrue(vms().listVms(ListVmsRequest.getDefaultInstance()).getVmsList().stream()
         .anyMatch(v -> v.getSpec().getName().equals(VM) && v.getState() == VmState.READY));
@@ -249,7 +250,7 @@ class WalkingSkeletonIT {
     long t0 = System.nanoTime();
     Vm vm = vms().withDeadlineAfter(5, TimeUnit.MINUTES)
         .stopVm(StopVmRequest.newBuilder().setName(VM).build());
-    figures.add(String.format("VM stop (guest poweroff): %.1f s", secs(t0)));
+    figures.add(String.format("VM stop (guest poweroff): %.1f s", secondsSince(t0)));
     assertEquals(VmState.STOPPED, vm.getState());
     assertFalse(running(qemuPid), "QEMU process " + qemuPid + " is gone");
 
@@ -259,80 +260,19 @@ class WalkingSkeletonIT {
 
   // --- helpers ---------------------------------------------------------------------------
 
-  private Image build() {
-    Iterator<BuildImageEvent> it = imagesStub().withDeadlineAfter(60, TimeUnit.MINUTES)
-        .buildImage(BuildImageRequest.getDefaultInstance());
-    Image image = null;
-    while (it.hasNext()) {
-      BuildImageEvent e = it.next();
-      if (e.hasProgress()) {
-        System.out.println("[image " + e.getProgress().getStep() + "] "
-            + e.getProgress().getMessage());
-      } else {
-        image = e.getImage();
-      }
-    }
-    assertTrue(image != null, "the stream ends with the image");
-    return image;
-  }
-
   private DiskServiceGrpc.DiskServiceBlockingStub disks() {
-    return DiskServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    return new Stubs(channel).disks();
   }
 
   private VmServiceGrpc.VmServiceBlockingStub vms() {
-    return VmServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    return new Stubs(channel).vms();
   }
 
   private ImageServiceGrpc.ImageServiceBlockingStub imagesStub() {
-    return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.MINUTES);
+    return new Stubs(channel).images();
   }
 
   private GuestAgentGrpc.GuestAgentBlockingStub agent(String vm) {
-    return GuestAgentGrpc.newBlockingStub(AgentRouting.toVm(channel, vm))
-        .withDeadlineAfter(60, TimeUnit.SECONDS);
-  }
-
-  private static void assertCode(Status.Code code, Runnable call) {
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
-    assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
-    assertFalse(e.getStatus().getDescription() == null
-        || e.getStatus().getDescription().isBlank(), "the error says why");
-  }
-
-  private static <T> T eventually(Duration limit, Supplier<T> attempt) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    RuntimeException last;
-    do {
-      try {
-        return attempt.get();
-      } catch (RuntimeException e) {
-        last = e;
-      }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    } while (System.nanoTime() < deadline);
-    throw last;
-  }
-
-  /**
-   * Whether a process runs. A zombie does not: QEMU daemonizes, and where PID 1 does not reap
-   * orphans (as in some containers) an exited QEMU lingers as one.
-   */
-  private static boolean running(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
-
-  private static double secs(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
+    return new Stubs(channel).agent(vm, GuestAgentGrpc::newBlockingStub);
   }
 }

@@ -1,0 +1,60 @@
+package io.raidvm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Channel;
+import io.raidvm.api.controller.v1.BuildImageEvent;
+import io.raidvm.api.controller.v1.BuildImageRequest;
+import io.raidvm.api.controller.v1.DiskServiceGrpc;
+import io.raidvm.api.controller.v1.Image;
+import io.raidvm.api.controller.v1.ImageServiceGrpc;
+import io.raidvm.api.controller.v1.VmServiceGrpc;
+import io.raidvm.common.grpc.AgentRouting;
+import io.grpc.stub.AbstractBlockingStub;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** Blocking stubs on a controller channel, each call with a deadline, as a client would use. */
+final class Stubs {
+
+  private final Channel channel;
+
+  Stubs(Channel channel) {
+    this.channel = channel;
+  }
+
+  DiskServiceGrpc.DiskServiceBlockingStub disks() {
+    return DiskServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  VmServiceGrpc.VmServiceBlockingStub vms() {
+    return VmServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  ImageServiceGrpc.ImageServiceBlockingStub images() {
+    return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.MINUTES);
+  }
+
+  /** A stub of an agent service of {@code vm}, reached through the controller. */
+  <S extends AbstractBlockingStub<S>> S agent(String vm, Function<Channel, S> newStub) {
+    return newStub.apply(AgentRouting.toVm(channel, vm)).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  /** Builds the guest image (or finds it cached), printing the progress; returns the image. */
+  Image buildImage() {
+    Iterator<BuildImageEvent> it = images().buildImage(BuildImageRequest.getDefaultInstance());
+    Image image = null;
+    while (it.hasNext()) {
+      BuildImageEvent e = it.next();
+      if (e.hasProgress()) {
+        System.out.println("[image " + e.getProgress().getStep() + "] "
+            + e.getProgress().getMessage());
+      } else {
+        image = e.getImage();
+      }
+    }
+    assertTrue(image != null, "the stream ends with the image");
+    return image;
+  }
+}
