@@ -1,17 +1,24 @@
 package io.raidvm.cli;
 
 import io.raidvm.cli.agent.AgentCommand;
+import io.raidvm.cli.blk.BlkCommand;
+import io.raidvm.cli.fs.FsCommand;
+import io.raidvm.cli.op.OpCommand;
+import io.raidvm.cli.raid.RaidCommand;
 import io.raidvm.cli.disk.DiskCommand;
 import io.raidvm.cli.image.ImageCommand;
 import io.raidvm.cli.support.ErrorHandler;
 import io.raidvm.cli.vm.VmCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** raidctl: a thin client of the raidvm host controller. */
-@Command(name = "raidctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "raidctl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+    versionProvider = Version.class,
     description = "Software RAID inside QEMU VMs: disks, images, VMs and their guest agents.",
     subcommands = {DiskCommand.class, ImageCommand.class, VmCommand.class, AgentCommand.class,
+        BlkCommand.class, RaidCommand.class, FsCommand.class, OpCommand.class,
         CommandLine.HelpCommand.class})
 public final class RaidctlMain {
 

@@ -1,10 +1,7 @@
 package io.raidvm.cli.agent;
 
-import io.raidvm.api.agent.v1.BlockDevice;
 import io.raidvm.api.agent.v1.GetInfoRequest;
 import io.raidvm.api.agent.v1.GuestInfo;
-import io.raidvm.api.agent.v1.ListBlockDevicesRequest;
-import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
 import io.raidvm.api.agent.v1.ToolVersion;
 import io.raidvm.cli.support.ClientCommand;
 import io.raidvm.cli.support.ControllerClient;
@@ -17,7 +14,7 @@ import picocli.CommandLine.Parameters;
 
 /** raidctl agent: ask a VM's guest agent, through the controller. */
 @Command(name = "agent", description = "Ask a VM's guest agent.",
-    subcommands = {AgentCommand.Info.class, AgentCommand.Lsblk.class})
+    subcommands = {AgentCommand.Info.class})
 public final class AgentCommand {
 
   @Command(name = "info", description = "The guest's OS, kernel, hardware and tool versions.",
@@ -47,38 +44,6 @@ public final class AgentCommand {
       f.add(List.of("agent", info.getAgent().getVersion() + " (pid " + info.getAgent().getPid()
           + ", java " + info.getAgent().getJavaVersion() + ")"));
       printer.fields(f);
-    }
-  }
-
-  @Command(name = "lsblk", description = "The guest's block devices.",
-      footer = {"", "Example:", "  raidctl agent lsblk vm1"})
-  static final class Lsblk extends ClientCommand {
-    @Parameters(paramLabel = "VM")
-    String vm;
-
-    @Override
-    protected void run(ControllerClient client, Printer printer) {
-      ListBlockDevicesResponse r = client.agent(vm).listBlockDevices(
-          ListBlockDevicesRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-        return;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      for (BlockDevice d : r.getDevicesList()) {
-        add(rows, d, "");
-      }
-      printer.table(List.of("NAME", "SIZE", "TYPE", "SERIAL", "FSTYPE", "MOUNTPOINTS", "MEMBER OF",
-          "NOTE"), rows);
-    }
-
-    private static void add(List<List<String>> rows, BlockDevice d, String indent) {
-      rows.add(List.of(indent + d.getName(), Sizes.human(d.getSizeBytes()), d.getType(),
-          d.getSerial(), d.getFsType(), String.join(",", d.getMountPointsList()),
-          String.join(",", d.getMdMemberOfList()), d.getOsDisk() ? "os disk" : ""));
-      for (BlockDevice p : d.getPartitionsList()) {
-        add(rows, p, indent + "  ");
-      }
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.raidvm.cli.support;
 
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
+import io.grpc.stub.AbstractBlockingStub;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
@@ -9,6 +11,7 @@ import io.raidvm.common.grpc.AgentRouting;
 import io.raidvm.common.grpc.UnixSocketChannels;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** A connection to the controller and the stubs of its services, each with a deadline. */
 public final class ControllerClient implements AutoCloseable {
@@ -36,7 +39,12 @@ public final class ControllerClient implements AutoCloseable {
 
   /** The agent of VM {@code vm}, reached through the controller. */
   public GuestAgentGrpc.GuestAgentBlockingStub agent(String vm) {
-    return GuestAgentGrpc.newBlockingStub(AgentRouting.toVm(channel, vm)).withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
+    return agent(vm, GuestAgentGrpc::newBlockingStub);
+  }
+
+  /** A service of the agent of VM {@code vm}, e.g. {@code agent(vm, RaidGrpc::newBlockingStub)}. */
+  public <S extends AbstractBlockingStub<S>> S agent(String vm, Function<Channel, S> newStub) {
+    return newStub.apply(AgentRouting.toVm(channel, vm)).withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
   }
 
   private long millis() {

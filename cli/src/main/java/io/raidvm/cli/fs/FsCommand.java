@@ -1,0 +1,158 @@
+package io.raidvm.cli.fs;
+
+import io.raidvm.api.agent.v1.AddFstabEntryRequest;
+import io.raidvm.api.agent.v1.BootGrpc;
+import io.raidvm.api.agent.v1.CheckFilesystemRequest;
+import io.raidvm.api.agent.v1.FilesystemCheck;
+import io.raidvm.api.agent.v1.FilesystemsGrpc;
+import io.raidvm.api.agent.v1.GetUsageRequest;
+import io.raidvm.api.agent.v1.MakeFilesystemRequest;
+import io.raidvm.api.agent.v1.MountRequest;
+import io.raidvm.api.agent.v1.MountedFilesystem;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.api.agent.v1.UnmountRequest;
+import io.raidvm.cli.raid.ConfigPrinter;
+import io.raidvm.cli.support.AgentCall;
+import io.raidvm.cli.support.ControllerClient;
+import io.raidvm.cli.support.Printer;
+import io.raidvm.common.Sizes;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** raidctl fs: filesystems inside a VM. */
+@Command(name = "fs", description = "Make, mount, check and persist filesystems in a VM.",
+    subcommands = {FsCommand.Mkfs.class, FsCommand.Mount.class, FsCommand.Umount.class,
+        FsCommand.Df.class, FsCommand.Fsck.class, FsCommand.Fstab.class})
+public final class FsCommand {
+
+  static FilesystemsGrpc.FilesystemsBlockingStub fs(ControllerClient client, String vm) {
+    return client.agent(vm, FilesystemsGrpc::newBlockingStub);
+  }
+
+  static void print(Printer printer, MountedFilesystem m, boolean json) {
+    if (json) {
+      printer.json(m);
+      return;
+    }
+    printer.table(List.of("DEVICE", "TYPE", "SIZE", "USED", "AVAIL", "MOUNTED ON"),
+        List.of(List.of(m.getDevice(), m.getType(), Sizes.human(m.getSizeBytes()),
+            Sizes.human(m.getUsedBytes()), Sizes.human(m.getAvailableBytes()),
+            m.getMountPoint())));
+  }
+
+  @Command(name = "mkfs", description = "Make an ext4 filesystem.",
+      footer = {"", "Example:", "  raidctl fs mkfs vm1 md127"})
+  static final class Mkfs extends AgentCall {
+    @Parameters(index = "1", paramLabel = "DEVICE")
+    String device;
+
+    @Option(names = "--label", description = "Filesystem label.")
+    String label = "";
+
+    @Option(names = "--option", paramLabel = "ARG", description = "Extra mkfs argument; repeat.")
+    List<String> options = new ArrayList<>();
+
+    @Option(names = "--force", description = "Overwrite an existing filesystem.")
+    boolean force;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      Operation op = fs(client, vm).makeFilesystem(MakeFilesystemRequest.newBuilder()
+          .setDevice(device).setType("ext4").setLabel(label).addAllOptions(options)
+          .setForce(force).build());
+      Operation done = finish(client, printer, op);
+      if (!output.json() && done.hasFilesystem()) {
+        printer.line(done.getFilesystem().getType() + " on " + done.getFilesystem().getDevice()
+            + ", UUID " + done.getFilesystem().getUuid());
+      }
+    }
+  }
+
+  @Command(name = "mount", description = "Mount a filesystem (the mount point is created).",
+      footer = {"", "Example:", "  raidctl fs mount vm1 md127 /mnt/md127"})
+  static final class Mount extends AgentCall {
+    @Parameters(index = "1", paramLabel = "DEVICE")
+    String device;
+
+    @Parameters(index = "2", paramLabel = "MOUNTPOINT")
+    String mountPoint;
+
+    @Option(names = {"-O", "--options"}, split = ",", description = "Mount options.")
+    List<String> options = new ArrayList<>();
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      print(printer, fs(client, vm).mount(MountRequest.newBuilder().setDevice(device)
+          .setMountPoint(mountPoint).addAllOptions(options).build()), output.json());
+    }
+  }
+
+  @Command(name = "umount", description = "Unmount, by mount point or device.")
+  static final class Umount extends AgentCall {
+    @Parameters(index = "1", paramLabel = "TARGET")
+    String target;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      fs(client, vm).unmount(UnmountRequest.newBuilder().setTarget(target).build());
+      if (!output.json()) {
+        printer.line("unmounted " + target);
+      }
+    }
+  }
+
+  @Command(name = "df", description = "Size, used and available space of a mounted filesystem.")
+  static final class Df extends AgentCall {
+    @Parameters(index = "1", paramLabel = "TARGET", description = "Mount point or device.")
+    String target;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      print(printer, fs(client, vm).getUsage(GetUsageRequest.newBuilder().setTarget(target)
+          .build()), output.json());
+    }
+  }
+
+  @Command(name = "fsck", description = "e2fsck -f (unmounts first, mounts again after).",
+      footer = {"", "Example:", "  raidctl fs fsck vm1 md127"})
+  static final class Fsck extends AgentCall {
+    @Parameters(index = "1", paramLabel = "DEVICE")
+    String device;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      Operation op = fs(client, vm).checkFilesystem(CheckFilesystemRequest.newBuilder()
+          .setDevice(device).build());
+      Operation done = finish(client, printer, op);
+      if (!output.json() && done.hasFilesystemCheck()) {
+        FilesystemCheck c = done.getFilesystemCheck();
+        printer.line(c.getOutput().stripTrailing());
+        printer.line("e2fsck exit " + c.getExitCode() + ": " + String.join(", ",
+            c.getMeaningsList()) + (c.getRemounted() ? " (mounted again)" : ""));
+      }
+    }
+  }
+
+  @Command(name = "fstab", description = "Add the filesystem to /etc/fstab by UUID.",
+      footer = {"", "Example:", "  raidctl fs fstab vm1 md127 /mnt/md127"})
+  static final class Fstab extends AgentCall {
+    @Parameters(index = "1", paramLabel = "DEVICE")
+    String device;
+
+    @Parameters(index = "2", paramLabel = "MOUNTPOINT")
+    String mountPoint;
+
+    @Option(names = "--options", description = "Default: defaults,nofail,discard.")
+    String options = "";
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      ConfigPrinter.print(printer, client.agent(vm, BootGrpc::newBlockingStub).addFstabEntry(
+          AddFstabEntryRequest.newBuilder().setDevice(device).setMountPoint(mountPoint)
+              .setOptions(options).build()), output.json());
+    }
+  }
+}

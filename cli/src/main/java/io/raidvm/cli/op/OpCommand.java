@@ -1,0 +1,63 @@
+package io.raidvm.cli.op;
+
+import io.raidvm.api.agent.v1.GetOperationRequest;
+import io.raidvm.api.agent.v1.ListOperationsRequest;
+import io.raidvm.api.agent.v1.ListOperationsResponse;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.api.agent.v1.OperationsGrpc;
+import io.raidvm.api.agent.v1.UpdateInitramfsRequest;
+import io.raidvm.api.agent.v1.BootGrpc;
+import io.raidvm.cli.support.AgentCall;
+import io.raidvm.cli.support.ControllerClient;
+import io.raidvm.cli.support.Printer;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** raidctl op: the long operations of a VM's agent (syncs, mkfs, fsck, initramfs). */
+@Command(name = "op", description = "Long operations in a VM: list, show, follow.",
+    subcommands = {OpCommand.ListOps.class, OpCommand.Wait.class, OpCommand.Initramfs.class})
+public final class OpCommand {
+
+  @Command(name = "list", description = "Operations the agent remembers.")
+  static final class ListOps extends AgentCall {
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      ListOperationsResponse r = client.agent(vm, OperationsGrpc::newBlockingStub)
+          .listOperations(ListOperationsRequest.getDefaultInstance());
+      if (output.json()) {
+        printer.json(r);
+        return;
+      }
+      printer.table(java.util.List.of("ID", "KIND", "TARGET", "STATE", "PROGRESS", "ERROR"),
+          r.getOperationsList().stream().map(o -> java.util.List.of(o.getId(), o.getKind(),
+              o.getTarget(), o.getState().name().toLowerCase(Locale.ROOT),
+              String.format(Locale.ROOT, "%.0f%%", o.getProgress().getPercent()),
+              o.getErrorMessage())).toList());
+    }
+  }
+
+  @Command(name = "wait", description = "Follow an operation to its end (again, after a"
+      + " reconnect too).")
+  static final class Wait extends AgentCall {
+    @Parameters(index = "1", paramLabel = "ID")
+    String id;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      Operation now = client.agent(vm, OperationsGrpc::newBlockingStub)
+          .getOperation(GetOperationRequest.newBuilder().setId(id).build());
+      finish(client, printer, now);
+    }
+  }
+
+  @Command(name = "initramfs", description = "update-initramfs -u in the guest (it carries its"
+      + " own mdadm.conf).")
+  static final class Initramfs extends AgentCall {
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      finish(client, printer, client.agent(vm, BootGrpc::newBlockingStub)
+          .updateInitramfs(UpdateInitramfsRequest.getDefaultInstance()));
+    }
+  }
+}

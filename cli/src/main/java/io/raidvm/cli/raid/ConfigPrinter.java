@@ -1,0 +1,21 @@
+package io.raidvm.cli.raid;
+
+import io.raidvm.api.agent.v1.ConfigChange;
+import io.raidvm.cli.support.Printer;
+
+/** What a configuration edit did. */
+public final class ConfigPrinter {
+
+  private ConfigPrinter() {}
+
+  public static void print(Printer printer, ConfigChange c, boolean json) {
+    if (json) {
+      printer.json(c);
+    } else if (c.getChanged()) {
+      printer.line(c.getPath() + ": wrote " + c.getLine() + " (previous version: "
+          + c.getBackupPath() + ")");
+    } else {
+      printer.line(c.getPath() + ": already says " + c.getLine());
+    }
+  }
+}

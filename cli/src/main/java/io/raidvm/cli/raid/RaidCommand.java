@@ -1,0 +1,296 @@
+package io.raidvm.cli.raid;
+
+import io.raidvm.api.agent.v1.AddMemberRequest;
+import io.raidvm.api.agent.v1.Array;
+import io.raidvm.api.agent.v1.Bitmap;
+import io.raidvm.api.agent.v1.ConfigChange;
+import io.raidvm.api.agent.v1.CreateArrayRequest;
+import io.raidvm.api.agent.v1.ExamineMemberRequest;
+import io.raidvm.api.agent.v1.GetArrayRequest;
+import io.raidvm.api.agent.v1.GetMdstatRequest;
+import io.raidvm.api.agent.v1.ListArraysRequest;
+import io.raidvm.api.agent.v1.ListArraysResponse;
+import io.raidvm.api.agent.v1.MemberRequest;
+import io.raidvm.api.agent.v1.MemberSuperblock;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.api.agent.v1.PersistArrayRequest;
+import io.raidvm.api.agent.v1.RaidGrpc;
+import io.raidvm.api.agent.v1.ReplaceMemberRequest;
+import io.raidvm.api.agent.v1.SetSyncActionRequest;
+import io.raidvm.api.agent.v1.ZeroSuperblockRequest;
+import io.raidvm.api.agent.v1.BootGrpc;
+import io.raidvm.cli.support.AgentCall;
+import io.raidvm.cli.support.ControllerClient;
+import io.raidvm.cli.support.Printer;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** raidctl raid: md arrays inside a VM. */
+@Command(name = "raid", description = "Create, inspect, scrub and repair md arrays in a VM.",
+    subcommands = {RaidCommand.Create.class, RaidCommand.ListArrays.class, RaidCommand.Show.class,
+        RaidCommand.Examine.class, RaidCommand.Mdstat.class, RaidCommand.Check.class,
+        RaidCommand.Repair.class, RaidCommand.Idle.class, RaidCommand.Frozen.class,
+        RaidCommand.Fail.class, RaidCommand.Remove.class, RaidCommand.Add.class,
+        RaidCommand.Replace.class, RaidCommand.ZeroSuperblock.class, RaidCommand.Persist.class})
+public final class RaidCommand {
+
+  static RaidGrpc.RaidBlockingStub raid(ControllerClient client, String vm) {
+    return client.agent(vm, RaidGrpc::newBlockingStub);
+  }
+
+  /** A raid command on one array: VM ARRAY. */
+  abstract static class OnArray extends AgentCall {
+    @Parameters(index = "1", paramLabel = "ARRAY", description = "e.g. md127")
+    String array;
+
+    void show(Printer printer, Array a) {
+      if (output.json()) {
+        printer.json(a);
+      } else {
+        ArrayPrinter.print(printer, a);
+      }
+    }
+
+    void showResult(Printer printer, Operation done) {
+      if (!output.json() && done.hasArray()) {
+        ArrayPrinter.print(printer, done.getArray());
+      }
+    }
+  }
+
+  @Command(name = "create", description = "Create an array; follows its initial sync.",
+      footer = {"", "Example (the howto's RAID 5):",
+          "  raidctl raid create vm1 md127 --level 5 --metadata 1.0 \\",
+          "      --chunk 512 --bitmap none d1-part1 d2-part1 d3-part1 d4-part1"})
+  static final class Create extends OnArray {
+    @Option(names = "--level", required = true, description = "0, 1, 4, 5, 6 or 10.")
+    String level;
+
+    @Parameters(index = "2..*", arity = "1..*", paramLabel = "DEVICE",
+        description = "Member devices: /dev/sdb1, sdb1 or a disk serial's partition (d1-part1).")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "--spare", paramLabel = "DEVICE", description = "A spare; repeat.")
+    List<String> spares = new ArrayList<>();
+
+    @Option(names = "--chunk", paramLabel = "KIB", description = "Chunk size in KiB.")
+    int chunk;
+
+    @Option(names = "--metadata", description = "Superblock version (default 1.2).")
+    String metadata = "";
+
+    @Option(names = "--bitmap", required = true, description = "internal or none.")
+    String bitmap;
+
+    @Option(names = "--layout", description = "e.g. left-symmetric (raid5), n2 (raid10).")
+    String layout = "";
+
+    @Option(names = "--force", description = "Use members that hold data or another array.")
+    boolean force;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      Bitmap b = switch (bitmap) {
+        case "internal" -> Bitmap.BITMAP_INTERNAL;
+        case "none" -> Bitmap.BITMAP_NONE;
+        default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--bitmap must be internal or none, not '" + bitmap + "'");
+      };
+      Operation op = raid(client, vm).createArray(CreateArrayRequest.newBuilder()
+          .setArray(array).setLevel(level).setChunkKib(chunk).setMetadata(metadata)
+          .addAllDevices(devices).addAllSpares(spares).setBitmap(b).setLayout(layout)
+          .setForce(force).build());
+      showResult(printer, finish(client, printer, op));
+    }
+  }
+
+  @Command(name = "list", description = "The VM's md arrays.")
+  static final class ListArrays extends AgentCall {
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      ListArraysResponse r = raid(client, vm).listArrays(ListArraysRequest.getDefaultInstance());
+      if (output.json()) {
+        printer.json(r);
+      } else {
+        ArrayPrinter.table(printer, r.getArraysList());
+      }
+    }
+  }
+
+  @Command(name = "show", description = "One array in detail: members, sync, mismatches.")
+  static final class Show extends OnArray {
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      show(printer, raid(client, vm).getArray(GetArrayRequest.newBuilder().setArray(array)
+          .build()));
+    }
+  }
+
+  @Command(name = "examine", description = "A member's md superblock (mdadm --examine).")
+  static final class Examine extends AgentCall {
+    @Parameters(index = "1", paramLabel = "DEVICE")
+    String device;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      MemberSuperblock s = raid(client, vm).examineMember(ExamineMemberRequest.newBuilder()
+          .setDevice(device).build());
+      if (output.json()) {
+        printer.json(s);
+        return;
+      }
+      printer.fields(List.of(List.of("device", s.getDevice()),
+          List.of("array uuid", s.getArrayUuid()), List.of("device uuid", s.getDeviceUuid()),
+          List.of("name", s.getMdName()), List.of("level", s.getLevel()),
+          List.of("role", s.getRole() < 0 ? "spare" : String.valueOf(s.getRole())),
+          List.of("events", String.valueOf(s.getEvents())), List.of("state", s.getState()),
+          List.of("metadata", s.getMetadata())));
+    }
+  }
+
+  @Command(name = "mdstat", description = "/proc/mdstat as the guest kernel writes it.")
+  static final class Mdstat extends AgentCall {
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      var m = raid(client, vm).getMdstat(GetMdstatRequest.getDefaultInstance());
+      if (output.json()) {
+        printer.json(m);
+      } else {
+        printer.line(m.getText().stripTrailing());
+      }
+    }
+  }
+
+  /** check, repair, idle, frozen. */
+  abstract static class SyncAction extends OnArray {
+    abstract SetSyncActionRequest.Action action();
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      Operation op = raid(client, vm).setSyncAction(SetSyncActionRequest.newBuilder()
+          .setArray(array).setAction(action()).build());
+      showResult(printer, finish(client, printer, op));
+    }
+  }
+
+  @Command(name = "check", description = "Scrub: read every stripe, count mismatches.",
+      footer = {"", "Example:", "  raidctl raid check vm1 md127"})
+  static final class Check extends SyncAction {
+    @Override
+    SetSyncActionRequest.Action action() {
+      return SetSyncActionRequest.Action.CHECK;
+    }
+  }
+
+  @Command(name = "repair", description = "Scrub and rewrite mismatched stripes.")
+  static final class Repair extends SyncAction {
+    @Override
+    SetSyncActionRequest.Action action() {
+      return SetSyncActionRequest.Action.REPAIR;
+    }
+  }
+
+  @Command(name = "idle", description = "Stop the running sync action.")
+  static final class Idle extends SyncAction {
+    @Override
+    SetSyncActionRequest.Action action() {
+      return SetSyncActionRequest.Action.IDLE;
+    }
+  }
+
+  @Command(name = "frozen", description = "Freeze sync actions (e.g. to remove a member).")
+  static final class Frozen extends SyncAction {
+    @Override
+    SetSyncActionRequest.Action action() {
+      return SetSyncActionRequest.Action.FROZEN;
+    }
+  }
+
+  /** VM ARRAY DEVICE. */
+  abstract static class OnMember extends OnArray {
+    @Parameters(index = "2", paramLabel = "DEVICE")
+    String device;
+
+    MemberRequest request() {
+      return MemberRequest.newBuilder().setArray(array).setDevice(device).build();
+    }
+  }
+
+  @Command(name = "fail", description = "Mark a member faulty.")
+  static final class Fail extends OnMember {
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      show(printer, raid(client, vm).failMember(request()));
+    }
+  }
+
+  @Command(name = "remove", description = "Take a faulty or spare member out of the array.")
+  static final class Remove extends OnMember {
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      show(printer, raid(client, vm).removeMember(request()));
+    }
+  }
+
+  @Command(name = "add", description = "Add a device (re-added when it can be); follows the"
+      + " recovery.")
+  static final class Add extends OnMember {
+    @Option(names = "--force", description = "Add a device that holds data or another array.")
+    boolean force;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      Operation op = raid(client, vm).addMember(AddMemberRequest.newBuilder().setArray(array)
+          .setDevice(device).setForce(force).build());
+      showResult(printer, finish(client, printer, op));
+    }
+  }
+
+  @Command(name = "replace", description = "fail, remove, zero-superblock, re-partition, add;"
+      + " follows the recovery.",
+      footer = {"", "Example:", "  raidctl raid replace vm1 md127 d2-part1"})
+  static final class Replace extends OnMember {
+    @Option(names = "--new-disk", paramLabel = "DISK",
+        description = "Put this disk in (default: the old member's disk, re-partitioned).")
+    String newDisk = "";
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      Operation op = raid(client, vm).replaceMember(ReplaceMemberRequest.newBuilder()
+          .setArray(array).setDevice(device).setNewDisk(newDisk).build());
+      showResult(printer, finish(client, printer, op));
+    }
+  }
+
+  @Command(name = "zero-superblock", description = "Erase a device's md superblock.")
+  static final class ZeroSuperblock extends AgentCall {
+    @Parameters(index = "1", paramLabel = "DEVICE")
+    String device;
+
+    @Option(names = "--force", description = "Even when it belongs to a running array.")
+    boolean force;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      raid(client, vm).zeroSuperblock(ZeroSuperblockRequest.newBuilder().setDevice(device)
+          .setForce(force).build());
+      if (!output.json()) {
+        printer.line("zeroed the md superblock of " + device);
+      }
+    }
+  }
+
+  @Command(name = "persist", description = "Write the array into /etc/mdadm/mdadm.conf.",
+      footer = {"", "Then: raidctl boot initramfs vm1"})
+  static final class Persist extends OnArray {
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      ConfigChange c = client.agent(vm, BootGrpc::newBlockingStub).persistArray(
+          PersistArrayRequest.newBuilder().setArray(array).build());
+      ConfigPrinter.print(printer, c, output.json());
+    }
+  }
+}
