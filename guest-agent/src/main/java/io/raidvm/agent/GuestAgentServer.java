@@ -2,10 +2,25 @@ package io.raidvm.agent;
 
 import io.grpc.BindableService;
 import io.raidvm.agent.block.BlockDevices;
+import io.raidvm.agent.boot.BootConfig;
+import io.raidvm.agent.boot.BootGrpcService;
+import io.raidvm.agent.boot.Initramfs;
 import io.raidvm.agent.data.FilesGrpcService;
 import io.raidvm.agent.data.TestFiles;
+import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceResolver;
+import io.raidvm.agent.disk.DiskBenchmark;
+import io.raidvm.agent.disk.DisksGrpcService;
+import io.raidvm.agent.disk.Partitioner;
+import io.raidvm.agent.fs.E2fsck;
+import io.raidvm.agent.fs.FilesystemsGrpcService;
+import io.raidvm.agent.fs.Mkfs;
+import io.raidvm.agent.fs.MountTable;
+import io.raidvm.agent.fs.Mounter;
+import io.raidvm.agent.fs.Usage;
 import io.raidvm.agent.info.GuestInfoCollector;
 import io.raidvm.agent.info.OshiHardware;
+import io.raidvm.agent.md.RaidGrpcService;
 import io.raidvm.agent.ops.OperationRegistry;
 import io.raidvm.agent.ops.OperationsGrpcService;
 import io.raidvm.agent.power.AgentRestarter;
@@ -56,10 +71,39 @@ public final class GuestAgentServer {
             new SystemPower(runner),
             new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY)),
         new OperationsGrpcService(operations),
+        new RaidGrpcService(runner, root, operations),
+        disks(runner, root),
+        filesystems(runner, root, operations),
+        boot(runner, root, operations),
         new FilesGrpcService(new TestFiles(root)));
     this.server = new UnixSocketServer(socket,
         services.stream().map(BindableService::bindService).toList(), PERMIT_KEEP_ALIVE);
     this.bridge = new VirtioPortBridge(() -> VirtioPort.open(port), socket);
+  }
+
+  private static DisksGrpcService disks(CommandRunner runner, Path root) {
+    DeviceResolver resolver = new DeviceResolver(root);
+    DeviceGuard guard = new DeviceGuard(runner, root);
+    return new DisksGrpcService(new DiskBenchmark(runner, resolver, guard),
+        new Partitioner(runner, resolver, guard, root));
+  }
+
+  private static FilesystemsGrpcService filesystems(CommandRunner runner, Path root,
+      OperationRegistry operations) {
+    DeviceResolver resolver = new DeviceResolver(root);
+    DeviceGuard guard = new DeviceGuard(runner, root);
+    MountTable table = new MountTable(root);
+    Usage usage = new Usage(resolver, table, root);
+    return new FilesystemsGrpcService(new Mkfs(runner, resolver, guard, operations),
+        new Mounter(runner, resolver, guard, table, usage, root), usage,
+        new E2fsck(runner, resolver, guard, table, operations));
+  }
+
+  private static BootGrpcService boot(CommandRunner runner, Path root,
+      OperationRegistry operations) {
+    return new BootGrpcService(
+        new BootConfig(runner, new DeviceResolver(root), new DeviceGuard(runner, root), root),
+        new Initramfs(runner, operations));
   }
 
   /** Starts the gRPC server, then the bridge that brings host sessions to it. */

@@ -10,29 +10,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /** {@link DeviceLinks} read from sysfs and udev's {@code /dev/disk/by-id}, below a root directory. */
 final class SysfsDeviceLinks implements DeviceLinks {
 
-  private final Path sysClassBlock;
+  private final SysfsBlock sysfs;
   private final Path byId;
 
   /** {@code root} is "/" in the guest and a prepared directory in tests. */
   SysfsDeviceLinks(Path root) {
-    this.sysClassBlock = root.resolve("sys/class/block");
+    this.sysfs = new SysfsBlock(root);
     this.byId = root.resolve("dev/disk/by-id");
   }
 
   @Override
   public List<String> holders(String kname) {
-    return sortedNames(sysClassBlock.resolve(kname).resolve("holders"));
+    return sysfs.holders(kname);
   }
 
   @Override
   public Map<String, List<String>> byIdPaths() {
     Map<String, List<String>> links = new TreeMap<>();
-    for (String name : sortedNames(byId)) {
+    for (String name : SysfsBlock.sortedNames(byId)) {
       Path link = byId.resolve(name);
       target(link).ifPresent(
           kname -> links.computeIfAbsent(kname, k -> new ArrayList<>()).add(link.toString()));
@@ -48,18 +47,6 @@ final class SysfsDeviceLinks implements DeviceLinks {
       return Optional.empty();
     } catch (IOException e) {
       throw RaidvmException.internal("cannot resolve " + link + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Entry names of {@code dir}, sorted; none when it does not exist (no udev, no holders). */
-  private static List<String> sortedNames(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.map(p -> p.getFileName().toString()).sorted().toList();
-    } catch (IOException e) {
-      throw RaidvmException.internal("cannot list " + dir + ": " + e.getMessage(), e);
     }
   }
 }

@@ -19,9 +19,16 @@ public final class FakeCommandRunner implements CommandRunner {
   private final Map<List<String>, CommandResult> answers = new HashMap<>();
   private final Set<String> missingPrograms = new HashSet<>();
   private final List<List<String>> calls = new CopyOnWriteArrayList<>();
+  private final Map<List<String>, Runnable> effects = new HashMap<>();
 
   public FakeCommandRunner answer(List<String> argv, int exitCode, String stdout, String stderr) {
     answers.put(argv, new CommandResult(argv, exitCode, stdout, stderr, Duration.ZERO));
+    return this;
+  }
+
+  /** Runs {@code effect} whenever {@code argv} runs (before answering), as the tool's effect. */
+  public FakeCommandRunner effect(List<String> argv, Runnable effect) {
+    effects.put(argv, effect);
     return this;
   }
 
@@ -45,6 +52,8 @@ public final class FakeCommandRunner implements CommandRunner {
     if (result == null) {
       throw new AssertionError("unexpected command: " + command);
     }
+    effects.getOrDefault(command.argv(), () -> { }).run();
+    (result.stdout() + result.stderr()).lines().forEach(lines);
     return result;
   }
 }

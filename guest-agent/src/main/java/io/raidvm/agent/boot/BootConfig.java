@@ -1,0 +1,66 @@
+package io.raidvm.agent.boot;
+
+import io.raidvm.agent.device.Blkid;
+import io.raidvm.agent.device.BlockDeviceRef;
+import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceResolver;
+import io.raidvm.agent.fs.MountPoint;
+import io.raidvm.api.agent.v1.ConfigChange;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.process.Command;
+import io.raidvm.common.process.CommandRunner;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/** What makes an array and its filesystem come back after a reboot: mdadm.conf and fstab. */
+public final class BootConfig {
+
+  static final String MDADM_CONF = "/etc/mdadm/mdadm.conf";
+  static final String FSTAB = "/etc/fstab";
+  static final String DEFAULT_OPTIONS = "defaults,nofail,discard";
+  static final Command SCAN = Command.of("mdadm", "--detail", "--scan");
+  private static final Pattern OPTIONS = Pattern.compile("[A-Za-z0-9._=:+,-]+");
+
+  private final CommandRunner runner;
+  private final DeviceResolver resolver;
+  private final DeviceGuard guard;
+  private final ConfigFile files;
+
+  /** {@code root} is "/" in the guest; tests pass a directory holding etc/. */
+  public BootConfig(CommandRunner runner, DeviceResolver resolver, DeviceGuard guard, Path root) {
+    this.runner = runner;
+    this.resolver = resolver;
+    this.guard = guard;
+    this.files = new ConfigFile(root);
+  }
+
+  /** The array's line as {@code mdadm --detail --scan} prints it, in mdadm.conf. */
+  public ConfigChange persistArray(String array) {
+    BlockDeviceRef md = resolver.resolveArray(array);
+    String scan = runner.run(SCAN).orThrow().stdout();
+    String line = MdadmConf.scanEntry(scan, md.kernelName()).orElseThrow(() ->
+        RaidvmException.failedPrecondition("mdadm --detail --scan does not list %s; is the array"
+            + " running?", md.path()));
+    return files.update(MDADM_CONF, text -> MdadmConf.withArray(text, line), line);
+  }
+
+  /** The filesystem's fstab line, by its UUID. */
+  public ConfigChange addFstabEntry(String device, String mountPoint, String options) {
+    BlockDeviceRef dev = resolver.resolve(device);
+    guard.requireNotOsDisk(dev);
+    String target = MountPoint.requireMountable(mountPoint);
+    String opts = options.isEmpty() ? DEFAULT_OPTIONS : options;
+    if (!OPTIONS.matcher(opts).matches()) {
+      throw RaidvmException.invalidArgument("fstab options '%s' are not valid: give them comma"
+          + " separated, without spaces, e.g. %s", opts, DEFAULT_OPTIONS);
+    }
+    Blkid.Probe probe = Blkid.probe(runner, dev.path());
+    if (probe.get("UUID").isEmpty() || !probe.get("USAGE").equals("filesystem")) {
+      throw RaidvmException.failedPrecondition("%s holds no filesystem: make one first",
+          dev.describe());
+    }
+    String uuid = probe.get("UUID");
+    String line = Fstab.line(uuid, target, probe.get("TYPE"), opts);
+    return files.update(FSTAB, text -> Fstab.withLine(text, uuid, target, line), line);
+  }
+}

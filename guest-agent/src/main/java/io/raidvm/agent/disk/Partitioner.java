@@ -1,0 +1,95 @@
+package io.raidvm.agent.disk;
+
+import io.raidvm.agent.block.SysfsBlock;
+import io.raidvm.agent.device.BlockDeviceRef;
+import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceResolver;
+import io.raidvm.api.agent.v1.PartitionResult;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.error.RaidvmException.Kind;
+import io.raidvm.common.error.ToolException;
+import io.raidvm.common.process.Command;
+import io.raidvm.common.process.CommandResult;
+import io.raidvm.common.process.CommandRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The howto's partitioning step: a new GPT label with one partition from sector 2048 to the end,
+ * raid flag on, alignment checked; returns once the kernel shows the partition's node.
+ */
+public final class Partitioner {
+
+  static final Command SETTLE = Command.of("udevadm", "settle", "--timeout=60")
+      .withTimeout(Duration.ofSeconds(90));
+
+  private final CommandRunner runner;
+  private final DeviceResolver resolver;
+  private final DeviceGuard guard;
+  private final SysfsBlock sysfs;
+
+  /** {@code root} is "/" in the guest; tests pass a directory laid out like /sys. */
+  public Partitioner(CommandRunner runner, DeviceResolver resolver, DeviceGuard guard, Path root) {
+    this.runner = runner;
+    this.resolver = resolver;
+    this.guard = guard;
+    this.sysfs = new SysfsBlock(root);
+  }
+
+  public PartitionResult partition(String device, boolean force) {
+    BlockDeviceRef disk = resolver.resolve(device);
+    if (disk.partition()) {
+      throw RaidvmException.invalidArgument("%s is a partition: give its whole disk, /dev/%s",
+          disk.describe(), disk.diskKernelName());
+    }
+    guard.requireSafeToOverwrite(disk, force, "partition");
+    runner.run(Parted.labelWithRaidPartition(disk.path())).orThrow();
+    String partition = awaitFirstPartition(disk);
+    boolean aligned = aligned(disk.path());
+    Parted.Table table = Parted.parse(runner.run(Parted.print(disk.path())).orThrow().stdout());
+    Parted.Partition first = table.partition(1);
+    return PartitionResult.newBuilder()
+        .setDisk(disk.path().toString())
+        .setPartition("/dev/" + partition)
+        .setStartSector(first.startSector())
+        .setEndSector(first.endSector())
+        .setSizeBytes(first.sizeSectors() * table.logicalSectorSize())
+        .setAligned(aligned)
+        .build();
+  }
+
+  /**
+   * parted tells the kernel itself; udev then makes the node and the by-id links. When the
+   * kernel still shows no partition, partprobe asks it to re-read the table once more.
+   */
+  private String awaitFirstPartition(BlockDeviceRef disk) {
+    String name = firstPartitionName(disk.kernelName());
+    runner.run(SETTLE);
+    if (!sysfs.exists(name)) {
+      runner.run(Command.of("partprobe", disk.path().toString())).orThrow();
+      runner.run(SETTLE);
+    }
+    if (!sysfs.exists(name)) {
+      throw RaidvmException.failedPrecondition("partitioned %s, but the kernel shows no /dev/%s;"
+          + " is the disk in use?", disk.describe(), name);
+    }
+    return name;
+  }
+
+  /** "sdb" → "sdb1"; names ending in a digit take a "p": "md0" → "md0p1", "nvme0n1p1". */
+  static String firstPartitionName(String disk) {
+    return Character.isDigit(disk.charAt(disk.length() - 1)) ? disk + "p1" : disk + "1";
+  }
+
+  private boolean aligned(Path disk) {
+    CommandResult result = runner.run(Parted.alignCheck(disk));
+    if (result.exitCode() == 1 && result.stderr().isBlank()) {
+      return false;
+    }
+    if (!result.succeeded()) {
+      throw new ToolException(Kind.FAILED_PRECONDITION, result.argv(), result.exitCode(),
+          result.stderr());
+    }
+    return true;
+  }
+}

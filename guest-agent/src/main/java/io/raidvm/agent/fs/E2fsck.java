@@ -1,0 +1,129 @@
+package io.raidvm.agent.fs;
+
+import io.raidvm.agent.device.BlockDeviceRef;
+import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceResolver;
+import io.raidvm.agent.ops.OperationHandle;
+import io.raidvm.agent.ops.OperationRegistry;
+import io.raidvm.api.agent.v1.FilesystemCheck;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.api.agent.v1.Progress;
+import io.raidvm.common.error.RaidvmException.Kind;
+import io.raidvm.common.error.ToolException;
+import io.raidvm.common.process.Command;
+import io.raidvm.common.process.CommandResult;
+import io.raidvm.common.process.CommandRunner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code e2fsck -f -y} as an Operation. A mounted filesystem is unmounted first and mounted
+ * again after, with the options it had; when errors are left it stays unmounted.
+ */
+public final class E2fsck {
+
+  private static final Duration TIMEOUT = Duration.ofHours(2);
+  /** e2fsck(8) exit status bits, lowest first. */
+  private static final String[] MEANINGS = {"errors corrected", "errors corrected, reboot needed",
+      "errors left uncorrected", "operational error", "usage or syntax error",
+      "cancelled by the user", "", "shared library error"};
+  /** The bits that make the check a failure: 4, 8, 16, 32, 128. */
+  private static final int FAILED = 4 | 8 | 16 | 32 | 128;
+  private static final int CANCELLED = 32;
+  private static final int PASSES = 5;
+  private static final Pattern PASS = Pattern.compile("^Pass (\\d+)[A-Z]?: ");
+
+  private final CommandRunner runner;
+  private final DeviceResolver resolver;
+  private final DeviceGuard guard;
+  private final MountTable table;
+  private final OperationRegistry operations;
+
+  public E2fsck(CommandRunner runner, DeviceResolver resolver, DeviceGuard guard,
+      MountTable table, OperationRegistry operations) {
+    this.runner = runner;
+    this.resolver = resolver;
+    this.guard = guard;
+    this.table = table;
+    this.operations = operations;
+  }
+
+  static Command command(BlockDeviceRef dev) {
+    return Command.of("e2fsck", "-f", "-y", dev.path().toString()).withTimeout(TIMEOUT);
+  }
+
+  public Operation check(String device) {
+    BlockDeviceRef dev = resolver.resolve(device);
+    guard.requireNotOsDisk(dev);
+    OperationHandle handle = operations.start("fsck", dev.path().toString());
+    return operations.runInBackground(handle, h -> {
+      List<Mount> mounts = table.of(dev);
+      for (int i = mounts.size() - 1; i >= 0; i--) {
+        runner.run(Mounter.umountCommand(mounts.get(i).mountPoint())).orThrow();
+      }
+      CommandResult result = runner.run(command(dev), line -> pass(line, h));
+      String output = (result.stderr() + result.stdout()).strip();
+      List<String> meanings = meanings(result.exitCode());
+      if ((result.exitCode() & FAILED) != 0) {
+        throw new ToolException((result.exitCode() & CANCELLED) != 0 ? Kind.CANCELLED
+            : Kind.FAILED_PRECONDITION, result.argv(), result.exitCode(),
+            String.join("; ", meanings) + (mounts.isEmpty() ? "" : " (left unmounted)") + "\n"
+                + output);
+      }
+      for (Mount mount : mounts) {
+        runner.run(Mounter.mountCommand(dev.path(), mount.mountPoint(), remountOptions(mount)))
+            .orThrow();
+      }
+      FilesystemCheck check = FilesystemCheck.newBuilder()
+          .setDevice(dev.path().toString())
+          .setExitCode(result.exitCode())
+          .addAllMeanings(meanings)
+          .setOutput(output)
+          .setRemounted(!mounts.isEmpty())
+          .build();
+      h.succeed(op -> op.setFilesystemCheck(check));
+    });
+  }
+
+  /** What each set bit of e2fsck's exit status means; "no errors" for 0. */
+  static List<String> meanings(int exitCode) {
+    if (exitCode == 0) {
+      return List.of("no errors");
+    }
+    List<String> meanings = new ArrayList<>();
+    for (int bit = 0; bit < MEANINGS.length; bit++) {
+      if ((exitCode & (1 << bit)) != 0 && !MEANINGS[bit].isEmpty()) {
+        meanings.add(MEANINGS[bit]);
+      }
+    }
+    return meanings;
+  }
+
+  /**
+   * The mount's own options and the filesystem's (mountinfo's super options, such as
+   * {@code stripe=384}), without repeating rw/ro or the kernel's {@code seclabel} marker.
+   */
+  static List<String> remountOptions(Mount mount) {
+    Set<String> options = new LinkedHashSet<>(mount.options());
+    for (String option : mount.superOptions()) {
+      if (!option.equals("rw") && !option.equals("ro") && !option.equals("seclabel")) {
+        options.add(option);
+      }
+    }
+    return List.copyOf(options);
+  }
+
+  private static void pass(String line, OperationHandle handle) {
+    Matcher m = PASS.matcher(line);
+    if (m.find()) {
+      handle.progress(Progress.newBuilder().setPhase(line.strip())
+          .setDone(Long.parseLong(m.group(1)) - 1).setTotal(PASSES).setUnit("passes")
+          .setPercent(100.0 * (Long.parseLong(m.group(1)) - 1) / PASSES).build());
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.raidvm.agent.md;
+
+import io.raidvm.agent.device.BlockDeviceRef;
+import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceResolver;
+import io.raidvm.api.agent.v1.Array;
+import io.raidvm.api.agent.v1.CreateArrayRequest;
+import io.raidvm.api.agent.v1.MemberSuperblock;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.api.agent.v1.SetSyncActionRequest;
+import io.raidvm.common.error.RaidvmException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * md arrays as a whole: create, look at, scrub. Every check runs before mdadm does; a refused
+ * call changes nothing. Members are {@link MemberManager}'s.
+ */
+public final class ArrayManager {
+
+  private final Mdadm mdadm;
+  private final MdKernelFiles kernel;
+  private final SyncActionWriter syncActions;
+  private final DeviceResolver resolver;
+  private final DeviceGuard guard;
+  private final ArrayInspector inspector;
+  private final SyncOperations operations;
+
+  ArrayManager(MdContext md) {
+    this.mdadm = md.mdadm();
+    this.kernel = md.kernel();
+    this.syncActions = md.syncActions();
+    this.resolver = md.resolver();
+    this.guard = md.guard();
+    this.inspector = md.inspector();
+    this.operations = md.operations();
+  }
+
+  /**
+   * Checks the request, the name and every device, runs {@code mdadm --create}, and returns an
+   * operation that follows the initial sync and ends with the array.
+   */
+  public Operation create(CreateArrayRequest request) {
+    ArraySpec spec = ArraySpec.of(request);
+    String name = resolver.arrayName(request.getArray());
+    inspector.mdstat().array(name).ifPresent(existing -> {
+      throw RaidvmException.failedPrecondition("array %s already exists (%s %s)", name,
+          existing.active() ? "active" : "inactive", existing.level());
+    });
+    List<BlockDeviceRef> devices = resolveAll(request.getDevicesList());
+    List<BlockDeviceRef> spares = resolveAll(request.getSparesList());
+    requireDistinct(devices, spares);
+    String action = "build " + name + " on";
+    devices.forEach(d -> guard.requireSafeToOverwrite(d, request.getForce(), action));
+    spares.forEach(d -> guard.requireSafeToOverwrite(d, request.getForce(), action));
+    mdadm.create(Path.of("/dev", name), spec, paths(devices), paths(spares));
+    return operations.follow("create-array", name);
+  }
+
+  public List<Array> list() {
+    return inspector.list();
+  }
+
+  public Array get(String array) {
+    return inspector.get(resolver.resolveArray(array).kernelName());
+  }
+
+  /** The md superblock on a device; NOT_FOUND when it has none. */
+  public MemberSuperblock examine(String device) {
+    BlockDeviceRef dev = resolver.resolve(device);
+    MdadmExamine sb = mdadm.examine(dev.path()).orElseThrow(() -> RaidvmException.notFound(
+        "%s has no md superblock", dev.describe()));
+    return MemberSuperblock.newBuilder()
+        .setDevice(dev.path().toString())
+        .setMetadata(sb.metadata())
+        .setArrayUuid(sb.arrayUuid())
+        .setDeviceUuid(sb.deviceUuid())
+        .setMdName(sb.name())
+        .setLevel(sb.level())
+        .setRaidDevices(sb.raidDevices())
+        .setRole(sb.role())
+        .setEvents(sb.events())
+        .setState(sb.state())
+        .build();
+  }
+
+  /**
+   * check or repair: refused while the array is degraded or another sync runs; the operation
+   * ends when the pass is over, with the array and its mismatch count. idle and frozen: written,
+   * and the operation has ended.
+   */
+  public Operation setSyncAction(String array, SetSyncActionRequest.Action action) {
+    String word = switch (action) {
+      case CHECK, REPAIR, IDLE, FROZEN -> action.name().toLowerCase(java.util.Locale.ROOT);
+      default -> throw RaidvmException.invalidArgument("sync action must be CHECK, REPAIR, IDLE"
+          + " or FROZEN, got %s", action);
+    };
+    String name = resolver.resolveArray(array).kernelName();
+    MdSysfs md = kernel.sysfs(name);
+    if (md.syncAction().isEmpty()) {
+      throw RaidvmException.failedPrecondition("%s is %s: it has no redundancy to check or"
+          + " sync", name, md.level());
+    }
+    boolean pass = action == SetSyncActionRequest.Action.CHECK
+        || action == SetSyncActionRequest.Action.REPAIR;
+    if (pass) {
+      requireReadyForPass(name, word, md);
+    }
+    syncActions.writeSyncAction(name, word);
+    return pass ? operations.follow(word, name) : operations.done(word, name);
+  }
+
+  /** /proc/mdstat as the kernel writes it. */
+  public String mdstat() {
+    return kernel.mdstat();
+  }
+
+  private static void requireReadyForPass(String name, String word, MdSysfs md) {
+    if (md.degraded() > 0) {
+      throw RaidvmException.failedPrecondition("cannot %s %s: it is degraded (%d member(s)"
+          + " missing); add a device and let it rebuild first", word, name, md.degraded());
+    }
+    if (md.syncing()) {
+      throw RaidvmException.failedPrecondition("cannot %s %s: a %s is running (%s); wait for it"
+          + " or set the sync action to idle", word, name, md.syncAction(), md.syncCompleted());
+    }
+  }
+
+  private List<BlockDeviceRef> resolveAll(List<String> refs) {
+    return refs.stream().map(resolver::resolve).toList();
+  }
+
+  private static void requireDistinct(List<BlockDeviceRef> devices, List<BlockDeviceRef> spares) {
+    Map<String, BlockDeviceRef> seen = new HashMap<>();
+    for (List<BlockDeviceRef> group : List.of(devices, spares)) {
+      for (BlockDeviceRef dev : group) {
+        BlockDeviceRef before = seen.putIfAbsent(dev.kernelName(), dev);
+        if (before != null) {
+          throw RaidvmException.invalidArgument("device /dev/%s is given twice (as '%s' and"
+              + " '%s')", dev.kernelName(), before.input(), dev.input());
+        }
+      }
+    }
+  }
+
+  private static List<Path> paths(List<BlockDeviceRef> devices) {
+    return devices.stream().map(BlockDeviceRef::path).toList();
+  }
+}

@@ -1,0 +1,82 @@
+package io.raidvm.agent.md;
+
+import io.raidvm.common.error.RaidvmException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** The kernel's md files below a root ("/" in the guest): /proc/mdstat and sysfs. */
+final class MdKernelFiles implements SyncActionWriter {
+
+  private static final List<String> ARRAY_FILES = List.of("array_state", "sync_action",
+      "sync_completed", "sync_speed", "degraded", "mismatch_cnt", "level", "raid_disks",
+      "chunk_size", "metadata_version", "resync_start");
+  private static final List<String> MEMBER_FILES = List.of("state", "slot", "errors");
+
+  private final Path root;
+
+  MdKernelFiles(Path root) {
+    this.root = root;
+  }
+
+  /** The text of /proc/mdstat; "" while md is not loaded (then there are no arrays). */
+  String mdstat() {
+    return read(root.resolve("proc/mdstat"), "");
+  }
+
+  /** The array's sysfs files, parsed; NOT_FOUND when it has none (no such array). */
+  MdSysfs sysfs(String array) {
+    Path dir = mdDir(array);
+    if (!Files.isDirectory(dir)) {
+      throw RaidvmException.notFound("no array %s: %s does not exist", array, dir);
+    }
+    Map<String, String> files = new HashMap<>();
+    ARRAY_FILES.forEach(name -> put(files, dir, name));
+    try (Stream<Path> entries = Files.list(dir)) {
+      entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("dev-"))
+          .forEach(dev -> MEMBER_FILES.forEach(name -> put(files, dir, dev + "/" + name)));
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    return MdSysfs.parse(files);
+  }
+
+  @Override
+  public void writeSyncAction(String array, String action) {
+    Path file = mdDir(array).resolve("sync_action");
+    try {
+      Files.writeString(file, action + "\n", StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
+    } catch (IOException e) {
+      throw RaidvmException.failedPrecondition("cannot write '%s' to %s: %s", action, file,
+          e.getMessage());
+    }
+  }
+
+  private Path mdDir(String array) {
+    return root.resolve("sys/block").resolve(array).resolve("md");
+  }
+
+  private static void put(Map<String, String> files, Path dir, String name) {
+    String text = read(dir.resolve(name), null);
+    if (text != null) {
+      files.put(name, text);
+    }
+  }
+
+  private static String read(Path file, String absent) {
+    try {
+      return Files.readString(file);
+    } catch (NoSuchFileException e) {
+      return absent;
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

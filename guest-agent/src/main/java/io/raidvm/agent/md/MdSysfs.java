@@ -1,0 +1,101 @@
+package io.raidvm.agent.md;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * What {@code /sys/block/NAME/md/} says about an array, parsed from its files' contents by
+ * relative name ("array_state", "dev-sdb1/state"). A file that is absent reads as its default:
+ * raid0 and linear have no sync_action, degraded or mismatch_cnt.
+ *
+ * @param syncAction "idle", "resync", "recover", "check", "repair", "reshape", "frozen"; "" when
+ *     the level cannot sync
+ * @param syncCompleted "done / total" in sectors, "none" or "delayed"
+ * @param syncSpeedKibPerS 0 when none runs
+ * @param resyncStart the sector a pending resync starts from; "none" when the array is in sync
+ * @param members the {@code dev-*} folders, sorted by name
+ */
+public record MdSysfs(String arrayState, String syncAction, String syncCompleted,
+    long syncSpeedKibPerS, int degraded, long mismatchCount, String level, int raidDisks,
+    long chunkBytes, String metadataVersion, String resyncStart, List<Member> members) {
+
+  /**
+   * One {@code dev-NAME} folder.
+   *
+   * @param flags its state file: "in_sync", "faulty", "spare", "write_mostly", "replacement", …
+   * @param slot its role; -1 when "none"
+   */
+  public record Member(String name, List<String> flags, int slot, long errors) {
+    public Member {
+      flags = List.copyOf(flags);
+    }
+
+    public boolean has(String flag) {
+      return flags.contains(flag);
+    }
+  }
+
+  /** A sync's position in 512-byte sectors. */
+  public record Sectors(long done, long total) {}
+
+  private static final String DEV = "dev-";
+
+  public MdSysfs {
+    members = List.copyOf(members);
+  }
+
+  /** True while a sync (or a freeze of one) holds the array. */
+  public boolean syncing() {
+    return !syncAction.isEmpty() && !syncAction.equals("idle");
+  }
+
+  /** Sectors done and in total from sync_completed; 0 and 0 when it says "none" or "delayed". */
+  public Sectors syncSectors() {
+    String[] parts = syncCompleted.split("\\s*/\\s*");
+    if (parts.length != 2 || !parts[0].matches("\\d+") || !parts[1].matches("\\d+")) {
+      return new Sectors(0, 0);
+    }
+    return new Sectors(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+  }
+
+  public Optional<Member> member(String name) {
+    return members.stream().filter(m -> m.name().equals(name)).findFirst();
+  }
+
+  /** Parses the files' contents (trailing newlines allowed) by path relative to the md folder. */
+  public static MdSysfs parse(Map<String, String> files) {
+    List<Member> members = new ArrayList<>();
+    for (String dev : new TreeSet<>(files.keySet())) {
+      if (dev.startsWith(DEV) && dev.endsWith("/state")) {
+        String dir = dev.substring(0, dev.length() - "/state".length());
+        String slot = value(files, dir + "/slot", "none");
+        members.add(new Member(dir.substring(DEV.length()),
+            Arrays.stream(value(files, dev, "").split(",")).filter(f -> !f.isEmpty()).toList(),
+            slot.matches("\\d+") ? Integer.parseInt(slot) : -1,
+            number(files, dir + "/errors")));
+      }
+    }
+    String speed = value(files, "sync_speed", "none");
+    return new MdSysfs(value(files, "array_state", ""), value(files, "sync_action", ""),
+        value(files, "sync_completed", "none"),
+        speed.matches("\\d+") ? Long.parseLong(speed) : 0,
+        (int) number(files, "degraded"), number(files, "mismatch_cnt"),
+        value(files, "level", ""), (int) number(files, "raid_disks"),
+        number(files, "chunk_size"), value(files, "metadata_version", ""),
+        value(files, "resync_start", "none"), members);
+  }
+
+  private static String value(Map<String, String> files, String name, String absent) {
+    String text = files.get(name);
+    return text == null ? absent : text.strip();
+  }
+
+  private static long number(Map<String, String> files, String name) {
+    String text = value(files, name, "0");
+    return text.matches("\\d+") ? Long.parseLong(text) : 0;
+  }
+}

@@ -1,0 +1,110 @@
+package io.raidvm.agent.md;
+
+import io.raidvm.common.error.ToolException;
+import io.raidvm.common.process.Command;
+import io.raidvm.common.process.CommandResult;
+import io.raidvm.common.process.CommandRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * mdadm 4.2 over the command runner. Every call has an empty stdin, and those that could ask a
+ * question carry {@code --run} and an explicit {@code --bitmap}, so none waits on a prompt. A
+ * failure is a {@link ToolException} with mdadm's exit code and stderr.
+ */
+public final class Mdadm {
+
+  static final Duration TIMEOUT = Duration.ofMinutes(2);
+  private static final String NO_SUPERBLOCK = "No md superblock detected";
+  private static final String BUSY = "Device or resource busy";
+
+  private final CommandRunner runner;
+
+  public Mdadm(CommandRunner runner) {
+    this.runner = runner;
+  }
+
+  /** {@code mdadm --create}: returns once the array runs; its initial sync goes on after. */
+  public void create(Path array, ArraySpec spec, List<Path> devices, List<Path> spares) {
+    List<String> argv = new ArrayList<>(List.of("mdadm", "--create", array.toString(), "--run",
+        "--metadata=" + spec.metadata(), "--level=" + spec.level().number(),
+        "--raid-devices=" + devices.size()));
+    if (spec.chunkKib() != 0) {
+      argv.add("--chunk=" + spec.chunkKib());
+    }
+    if (!spec.layout().isEmpty()) {
+      argv.add("--layout=" + spec.layout());
+    }
+    argv.add("--bitmap=" + (spec.bitmapInternal() ? "internal" : "none"));
+    devices.forEach(d -> argv.add(d.toString()));
+    if (!spares.isEmpty()) {
+      argv.add("--spare-devices=" + spares.size());
+      spares.forEach(d -> argv.add(d.toString()));
+    }
+    run(argv);
+  }
+
+  /** The human {@code mdadm --detail}. */
+  public String detail(Path array) {
+    return run(List.of("mdadm", "--detail", array.toString())).stdout();
+  }
+
+  /** {@code mdadm --detail --export}: KEY=value lines. */
+  public String detailExport(Path array) {
+    return run(List.of("mdadm", "--detail", "--export", array.toString())).stdout();
+  }
+
+  /**
+   * The device's superblock as the export and the human {@code --examine} print it; empty when
+   * the device has none.
+   */
+  public Optional<MdadmExamine> examine(Path device) {
+    CommandResult export = runner.run(command(
+        List.of("mdadm", "--examine", "--export", device.toString())));
+    if (!export.succeeded() && export.stderr().contains(NO_SUPERBLOCK)) {
+      return Optional.empty();
+    }
+    String human = run(List.of("mdadm", "--examine", device.toString())).stdout();
+    return Optional.of(MdadmExamine.parse(export.orThrow().stdout(), human));
+  }
+
+  public void fail(Path array, Path device) {
+    manage(array, "--fail", device);
+  }
+
+  public void remove(Path array, Path device) {
+    manage(array, "--remove", device);
+  }
+
+  public void add(Path array, Path device) {
+    manage(array, "--add", device);
+  }
+
+  public void reAdd(Path array, Path device) {
+    manage(array, "--re-add", device);
+  }
+
+  public void zeroSuperblock(Path device) {
+    run(List.of("mdadm", "--zero-superblock", device.toString()));
+  }
+
+  /** True when mdadm failed because the kernel said the device is busy. */
+  public static boolean busy(ToolException e) {
+    return e.stderr() != null && e.stderr().contains(BUSY);
+  }
+
+  private void manage(Path array, String action, Path device) {
+    run(List.of("mdadm", "--manage", array.toString(), action, device.toString()));
+  }
+
+  private CommandResult run(List<String> argv) {
+    return runner.run(command(argv)).orThrow();
+  }
+
+  private static Command command(List<String> argv) {
+    return Command.of(argv).withTimeout(TIMEOUT);
+  }
+}

@@ -1,0 +1,127 @@
+package io.raidvm.agent.boot;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceResolver;
+import io.raidvm.agent.testing.FakeCommandRunner;
+import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.agent.testing.GuestTree;
+import io.raidvm.api.agent.v1.ConfigChange;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.error.RaidvmException.Kind;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BootConfigTest {
+
+  private static final List<String> SCAN = List.of("mdadm", "--detail", "--scan");
+  private static final List<String> BLKID = List.of("blkid", "-p", "-o", "export", "/dev/md127");
+  private static final String FSTAB_LINE = "UUID=a4aede7b-42b2-45e5-ba7f-5d9f287826fc /mnt/md127"
+      + " ext4 defaults,nofail,discard 0 2";
+
+  @TempDir
+  Path dir;
+
+  private final FakeCommandRunner runner = new FakeCommandRunner();
+  private BootConfig boot;
+
+  @BeforeEach
+  void guest() {
+    GuestTree tree = new GuestTree(dir).disk("sdb").partition("sdb", "sdb1")
+        .mounted("sdb1", "/").disk("md127");
+    tree.write("etc/mdadm/mdadm.conf", Fixtures.read("guest/00-boot/mdadm.conf.stdout"));
+    tree.write("etc/fstab", Fixtures.read("guest/00-boot/fstab.stdout"));
+    boot = new BootConfig(runner, new DeviceResolver(dir), new DeviceGuard(runner, dir), dir);
+  }
+
+  private String read(String file) throws Exception {
+    return Files.readString(dir.resolve(file));
+  }
+
+  @Test
+  void persistArray_writesTheLine_keepsABackup_andASecondCallChangesNothing() throws Exception {
+    runner.answer(SCAN, 0, Fixtures.read("guest/14-raid1-partitions/detail-scan.stdout"), "");
+
+    ConfigChange first = boot.persistArray("md127");
+    ConfigChange second = boot.persistArray("/dev/md127");
+
+    String line = "ARRAY /dev/md127 metadata=1.0 name=raidvm:127"
+        + " UUID=ec44b2e5:884eb3e1:44fa02b1:fed4abc8";
+    assertEquals(ConfigChange.newBuilder().setPath("/etc/mdadm/mdadm.conf").setLine(line)
+        .setChanged(true).setBackupPath("/etc/mdadm/mdadm.conf.raidvm-bak").build(), first);
+    assertEquals(ConfigChange.newBuilder().setPath("/etc/mdadm/mdadm.conf").setLine(line)
+        .setChanged(false).build(), second);
+    assertEquals(Fixtures.read("guest/19-initramfs/mdadm.conf-with-array.stdout"),
+        read("etc/mdadm/mdadm.conf"));
+    assertEquals(Fixtures.read("guest/00-boot/mdadm.conf.stdout"),
+        read("etc/mdadm/mdadm.conf.raidvm-bak"));
+  }
+
+  @Test
+  void persistArray_ofAnArrayMdadmDoesNotList_isFailedPrecondition_andWritesNothing() {
+    runner.answer(SCAN, 0, "", "");
+
+    RaidvmException e = assertThrows(RaidvmException.class, () -> boot.persistArray("md127"));
+
+    assertEquals("mdadm --detail --scan does not list /dev/md127; is the array running?",
+        e.getMessage());
+    assertFalse(Files.exists(dir.resolve("etc/mdadm/mdadm.conf.raidvm-bak")));
+  }
+
+  @Test
+  void persistArray_badOrAbsentName_runsNothing() {
+    assertEquals(Kind.INVALID_ARGUMENT,
+        assertThrows(RaidvmException.class, () -> boot.persistArray("sdb")).kind());
+    assertEquals(Kind.NOT_FOUND,
+        assertThrows(RaidvmException.class, () -> boot.persistArray("md5")).kind());
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void addFstabEntry_byTheFilesystemsUuid_keepsOtherBytes_andIsIdempotent() throws Exception {
+    byte[] latin1 = "# caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(dir.resolve("etc/fstab"), latin1);
+    runner.answer(BLKID, 0, Fixtures.read("guest/05-mkfs-mount/blkid-p-export.stdout"), "");
+
+    ConfigChange first = boot.addFstabEntry("md127", "/mnt/md127", "");
+    ConfigChange second = boot.addFstabEntry("md127", "/mnt/md127", "");
+
+    assertEquals(true, first.getChanged());
+    assertEquals(FSTAB_LINE, first.getLine());
+    assertEquals(false, second.getChanged());
+    byte[] expected = ("# caf\u00e9\n" + FSTAB_LINE + "\n").getBytes(StandardCharsets.ISO_8859_1);
+    assertArrayEquals(expected, Files.readAllBytes(dir.resolve("etc/fstab")));
+    assertArrayEquals(latin1, Files.readAllBytes(dir.resolve("etc/fstab.raidvm-bak")));
+  }
+
+  @Test
+  void addFstabEntry_withoutAFilesystem_isFailedPrecondition() {
+    runner.answer(BLKID, 2, "", "");
+
+    assertEquals("/dev/md127 (md127) holds no filesystem: make one first",
+        assertThrows(RaidvmException.class,
+            () -> boot.addFstabEntry("md127", "/mnt/md127", "")).getMessage());
+  }
+
+  @Test
+  void addFstabEntry_badInput_touchesNothing() throws Exception {
+    String before = read("etc/fstab");
+    assertEquals(Kind.INVALID_ARGUMENT, assertThrows(RaidvmException.class,
+        () -> boot.addFstabEntry("md127", "/", "")).kind());
+    assertEquals(Kind.INVALID_ARGUMENT, assertThrows(RaidvmException.class,
+        () -> boot.addFstabEntry("md127", "/mnt/md127", "defaults 0 0\nx")).kind());
+    assertEquals(Kind.FAILED_PRECONDITION, assertThrows(RaidvmException.class,
+        () -> boot.addFstabEntry("sdb1", "/mnt/md127", "")).kind());
+    assertEquals(List.of(), runner.calls());
+    assertEquals(before, read("etc/fstab"));
+  }
+}

@@ -1,0 +1,144 @@
+package io.raidvm.agent.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.raidvm.agent.testing.FakeCommandRunner;
+import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.agent.testing.GuestTree;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.error.RaidvmException.Kind;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeviceGuardTest {
+
+  private static final List<String> BLKID_SDC = List.of("blkid", "-p", "-o", "export", "/dev/sdc");
+
+  @TempDir
+  Path dir;
+
+  private GuestTree tree;
+  private final FakeCommandRunner runner = new FakeCommandRunner();
+  private DeviceResolver resolver;
+  private DeviceGuard guard;
+
+  @BeforeEach
+  void guest() {
+    tree = new GuestTree(dir)
+        .disk("sda").partition("sda", "sda1")
+        .disk("sdb").partition("sdb", "sdb1")
+        .disk("sdc")
+        .disk("md127").holder("sda1", "md127")
+        .mounted("sdb1", "/");
+    resolver = new DeviceResolver(dir);
+    guard = new DeviceGuard(runner, dir);
+  }
+
+  private RaidvmException refusal(String device, boolean force) {
+    return assertThrows(RaidvmException.class,
+        () -> guard.requireSafeToOverwrite(resolver.resolve(device), force, "partition"));
+  }
+
+  @Test
+  void osDisk_isRefused_evenWithForce_withoutRunningAnything() {
+    RaidvmException e = refusal("sdb1", true);
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("refusing to touch /dev/sdb1 (sdb1): it is on the OS disk /dev/sdb, which holds"
+        + " /; this is refused even with force", e.getMessage());
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void memberOfAnArray_viaItsPartition_isRefusedWithoutForce() {
+    RaidvmException e = refusal("/dev/sda", false);
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("cannot partition /dev/sda: /dev/sda1 on it is a member of the md array"
+        + " /dev/md127; pass force to overwrite it", e.getMessage());
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void mountedArrayOnTopOfAMember_isRefusedWithoutForce() {
+    tree.mounted("md127", "/mnt/md127");
+
+    RaidvmException e = refusal("sda1", false);
+
+    assertEquals("cannot partition /dev/sda1 (sda1): /dev/md127 on it is mounted on /mnt/md127;"
+        + " pass force to overwrite it", e.getMessage());
+  }
+
+  @Test
+  void mountedDevice_isRefused_namingTheMountPointUnescaped() {
+    tree.mountinfo("90 1 " + "8:4" + " / /mnt/my\\040data rw - ext4 /dev/sdc rw");
+
+    RaidvmException e = refusal("sdc", false);
+
+    assertEquals("cannot partition /dev/sdc (sdc): it is mounted on /mnt/my data; pass force to"
+        + " overwrite it", e.getMessage());
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void partitionTable_isRefusedWithoutForce() {
+    runner.answer(BLKID_SDC, 0, Fixtures.read("blkid/p-export-gpt-disk.stdout"), "");
+
+    RaidvmException e = refusal("sdc", false);
+
+    assertEquals("cannot partition /dev/sdc (sdc): it holds a gpt partition table; pass force to"
+        + " overwrite it", e.getMessage());
+    assertEquals(List.of(BLKID_SDC), runner.calls());
+  }
+
+  @Test
+  void filesystem_isRefusedWithoutForce() {
+    runner.answer(BLKID_SDC, 0, Fixtures.read("guest/05-mkfs-mount/blkid-p-export.stdout"), "");
+
+    assertEquals("cannot partition /dev/sdc (sdc): it holds an ext4 filesystem signature; pass"
+        + " force to overwrite it", refusal("sdc", false).getMessage());
+  }
+
+  @Test
+  void ambivalentSignatures_areRefusedWithoutForce() {
+    runner.answer(BLKID_SDC, 8, "", "");
+
+    assertEquals(Kind.FAILED_PRECONDITION, refusal("sdc", false).kind());
+  }
+
+  @Test
+  void emptyPartitionEntry_isNoSignature_andAnEmptyDiskPasses() {
+    runner.answer(BLKID_SDC, 2, "", "");
+    guard.requireSafeToOverwrite(resolver.resolve("sdc"), false, "partition");
+
+    runner.answer(List.of("blkid", "-p", "-o", "export", "/dev/sda1"), 0,
+        Fixtures.read("guest/02-partition/blkid-p-part-export.stdout"), "");
+    tree.disk("sdd").partition("sdd", "sdd1");
+    runner.answer(List.of("blkid", "-p", "-o", "export", "/dev/sdd1"), 0,
+        Fixtures.read("guest/02-partition/blkid-p-part-export.stdout"), "");
+    guard.requireSafeToOverwrite(resolver.resolve("sdd1"), false, "partition");
+  }
+
+  @Test
+  void force_skipsEveryCheckButTheOsDisk() {
+    tree.mounted("md127", "/mnt/md127");
+
+    guard.requireSafeToOverwrite(resolver.resolve("sda"), true, "partition");
+
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void blkidFailure_isAToolErrorWithItsStderr() {
+    runner.answer(BLKID_SDC, 4, "", "blkid: error: /dev/sdc: Permission denied");
+
+    RaidvmException e = refusal("sdc", false);
+
+    assertEquals("blkid failed (exit 4): blkid: error: /dev/sdc: Permission denied [command:"
+        + " blkid -p -o export /dev/sdc]", e.getMessage());
+  }
+}

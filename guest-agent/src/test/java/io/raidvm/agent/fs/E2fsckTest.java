@@ -1,0 +1,125 @@
+package io.raidvm.agent.fs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceResolver;
+import io.raidvm.agent.ops.OperationRegistry;
+import io.raidvm.agent.testing.FakeCommandRunner;
+import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.agent.testing.GuestTree;
+import io.raidvm.agent.testing.Operations;
+import io.raidvm.api.agent.v1.FilesystemCheck;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.common.error.RaidvmException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class E2fsckTest {
+
+  private static final List<String> FSCK = List.of("e2fsck", "-f", "-y", "/dev/md127");
+  private static final List<String> UMOUNT = List.of("umount", "/mnt/md127");
+  private static final List<String> REMOUNT = List.of("mount", "-o",
+      "rw,noatime,stripe=384", "/dev/md127", "/mnt/md127");
+
+  @TempDir
+  Path dir;
+
+  private GuestTree tree;
+  private final FakeCommandRunner runner = new FakeCommandRunner();
+  private final OperationRegistry operations = new OperationRegistry();
+  private E2fsck e2fsck;
+
+  @BeforeEach
+  void guest() {
+    tree = new GuestTree(dir).disk("sda").mounted("sda", "/").disk("md127");
+    e2fsck = new E2fsck(runner, new DeviceResolver(dir), new DeviceGuard(runner, dir),
+        new MountTable(dir), operations);
+  }
+
+  private void mountMd127() {
+    tree.mountinfo("60 1 8:1 / /mnt/md127 rw,noatime shared:40 - ext4 /dev/md127"
+        + " rw,stripe=384");
+  }
+
+  @Test
+  void check_unmounted_clean_isNoErrors_withTheOutput() throws Exception {
+    runner.answer(FSCK, 0, Fixtures.read("guest/17-fsck/e2fsck-fy.stdout"),
+        Fixtures.read("guest/17-fsck/e2fsck-fy.stderr"));
+
+    Operation done = Operations.awaitEnd(operations, e2fsck.check("md127"));
+
+    FilesystemCheck check = done.getFilesystemCheck();
+    assertEquals(Operation.State.SUCCEEDED, done.getState(), done.getErrorMessage());
+    assertEquals(0, check.getExitCode());
+    assertEquals(List.of("no errors"), check.getMeaningsList());
+    assertEquals(false, check.getRemounted());
+    assertEquals(true, check.getOutput().startsWith("e2fsck 1.47.0 (5-Feb-2023)\nPass 1:"));
+    assertEquals("Pass 5: Checking group summary information", done.getProgress().getPhase());
+    assertEquals(List.of(FSCK), runner.calls());
+  }
+
+  @Test
+  void check_mounted_unmountsFirst_andRemountsWithTheSameOptions() throws Exception {
+    mountMd127();
+    runner.answer(UMOUNT, 0, "", "").answer(REMOUNT, 0, "", "")
+        .answer(FSCK, 1, Fixtures.read("e2fsck/corrected.stdout"),
+            Fixtures.read("e2fsck/corrected.stderr"));
+
+    Operation done = Operations.awaitEnd(operations, e2fsck.check("/dev/md127"));
+
+    assertEquals(Operation.State.SUCCEEDED, done.getState(), done.getErrorMessage());
+    assertEquals(List.of("errors corrected"), done.getFilesystemCheck().getMeaningsList());
+    assertEquals(true, done.getFilesystemCheck().getRemounted());
+    assertEquals(List.of(UMOUNT, FSCK, REMOUNT), runner.calls());
+  }
+
+  @Test
+  void check_errorsLeft_failsWithTheOutput_andLeavesItUnmounted() throws Exception {
+    mountMd127();
+    runner.answer(UMOUNT, 0, "", "").answer(FSCK, 4, "md127: ********** WARNING: Filesystem"
+        + " still has errors **********\n", "e2fsck 1.47.0 (5-Feb-2023)\n");
+
+    Operation done = Operations.awaitEnd(operations, e2fsck.check("md127"));
+
+    assertEquals(Operation.State.FAILED, done.getState());
+    assertEquals("FAILED_PRECONDITION", done.getErrorCode());
+    assertEquals("e2fsck failed (exit 4): errors left uncorrected (left unmounted)\ne2fsck 1.47.0"
+        + " (5-Feb-2023)\nmd127: ********** WARNING: Filesystem still has errors **********"
+        + " [command: e2fsck -f -y /dev/md127]", done.getErrorMessage());
+    assertEquals(List.of(UMOUNT, FSCK), runner.calls());
+  }
+
+  @Test
+  void check_operationalError_onTheRealMountedMessage_fails() throws Exception {
+    runner.answer(FSCK, 8, Fixtures.read("e2fsck/mounted.stdout"),
+        Fixtures.read("e2fsck/mounted.stderr"));
+
+    Operation done = Operations.awaitEnd(operations, e2fsck.check("md127"));
+
+    assertEquals(Operation.State.FAILED, done.getState());
+    assertEquals(true, done.getErrorMessage().contains("operational error"));
+    assertEquals(true, done.getErrorMessage().contains("e2fsck: Cannot continue, aborting."));
+  }
+
+  @Test
+  void check_theOsDisk_isRefused_withoutAnOperation() {
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION,
+        assertThrows(RaidvmException.class, () -> e2fsck.check("sda")).kind());
+    assertEquals(List.of(), runner.calls());
+    assertEquals(List.of(), operations.list());
+  }
+
+  @Test
+  void meanings_nameEverySetBit() {
+    assertEquals(List.of("no errors"), E2fsck.meanings(0));
+    assertEquals(List.of("errors corrected", "errors corrected, reboot needed"),
+        E2fsck.meanings(3));
+    assertEquals(List.of("errors left uncorrected", "operational error", "usage or syntax error",
+        "cancelled by the user", "shared library error"), E2fsck.meanings(4 | 8 | 16 | 32 | 128));
+  }
+}

@@ -1,0 +1,130 @@
+package io.raidvm.agent.fs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceResolver;
+import io.raidvm.agent.ops.OperationRegistry;
+import io.raidvm.agent.testing.FakeCommandRunner;
+import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.agent.testing.GuestTree;
+import io.raidvm.agent.testing.Operations;
+import io.raidvm.api.agent.v1.Filesystem;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.error.RaidvmException.Kind;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MkfsTest {
+
+  private static final List<String> BLKID = List.of("blkid", "-p", "-o", "export", "/dev/sdc1");
+  private static final List<String> MKFS = List.of("mkfs.ext4", "-L", "data", "/dev/sdc1");
+
+  @TempDir
+  Path dir;
+
+  private GuestTree tree;
+  private final FakeCommandRunner runner = new FakeCommandRunner();
+  private final OperationRegistry operations = new OperationRegistry();
+  private Mkfs mkfs;
+
+  @BeforeEach
+  void guest() {
+    tree = new GuestTree(dir)
+        .disk("sda").partition("sda", "sda1").mounted("sda1", "/")
+        .disk("sdc").partition("sdc", "sdc1").serial("d3-part1", "sdc1");
+    mkfs = new Mkfs(runner, new DeviceResolver(dir), new DeviceGuard(runner, dir), operations);
+  }
+
+  @Test
+  void make_onAnEmptyPartition_runsMkfsWithoutF_andEndsWithTheFilesystem() throws Exception {
+    runner.answer(BLKID, 0, Fixtures.read("blkid/p-export-empty-partition.stdout"), "")
+        .answer(MKFS, 0, Fixtures.read("guest/05-mkfs-mount/mkfs.stdout"),
+            Fixtures.read("guest/05-mkfs-mount/mkfs.stderr"))
+        .effect(MKFS, () -> runner.answer(BLKID, 0,
+            Fixtures.read("blkid/p-export-ext4-partition.stdout"), ""));
+
+    Operation started = mkfs.make("d3-part1", "", "data", List.of(), false);
+    Operation done = Operations.awaitEnd(operations, started);
+
+    assertEquals("mkfs", started.getKind());
+    assertEquals("/dev/sdc1", started.getTarget());
+    assertEquals(Operation.State.SUCCEEDED, done.getState(), done.getErrorMessage());
+    assertEquals(Filesystem.newBuilder().setDevice("/dev/sdc1").setType("ext4")
+        .setUuid("ca7efeb0-ac04-4cbb-a13e-ba8cbe6964d4").setLabel("data")
+        .setSizeBytes(192000L * 1024).build(), done.getFilesystem());
+    assertEquals("Writing superblocks and filesystem accounting information",
+        done.getProgress().getPhase());
+    assertEquals(List.of(BLKID, MKFS, BLKID), runner.calls());
+  }
+
+  @Test
+  void make_withForce_passesF_andOptionsEachAsOneArgument() throws Exception {
+    List<String> forced = List.of("mkfs.ext4", "-F", "-E", "stride=128,stripe-width=384",
+        "/dev/sdc1");
+    runner.answer(forced, 0, Fixtures.read("mkfs/ext4-label.stdout"), "")
+        .answer(BLKID, 0, Fixtures.read("blkid/p-export-ext4-partition.stdout"), "");
+
+    Operation done = Operations.awaitEnd(operations,
+        mkfs.make("sdc1", "ext4", "", List.of("-E", "stride=128,stripe-width=384"), true));
+
+    assertEquals(Operation.State.SUCCEEDED, done.getState(), done.getErrorMessage());
+    assertEquals(List.of(forced, BLKID), runner.calls());
+  }
+
+  @Test
+  void make_overAFilesystem_isRefusedAtOnce_withoutAnOperation_andMkfsNeverRuns() {
+    runner.answer(BLKID, 0, Fixtures.read("blkid/p-export-ext4-partition.stdout"), "");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> mkfs.make("sdc1", "", "data", List.of(), false));
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("cannot make a filesystem on /dev/sdc1 (sdc1): it holds an ext4 filesystem"
+        + " signature; pass force to overwrite it", e.getMessage());
+    assertEquals(List.of(BLKID), runner.calls());
+    assertEquals(List.of(), operations.list());
+  }
+
+  @Test
+  void make_badInput_isInvalidArgument_andTouchesNothing() {
+    for (Runnable bad : List.<Runnable>of(
+        () -> mkfs.make("sdc1", "xfs", "", List.of(), false),
+        () -> mkfs.make("sdc1", "", "a label far too long", List.of(), false),
+        () -> mkfs.make("sdc1", "", "", List.of("-F"), false),
+        () -> mkfs.make("sdc1", "", "", List.of("-qF"), false),
+        () -> mkfs.make("sdc1", "", "", List.of("-d", "/etc"), false),
+        () -> mkfs.make("sdc1", "", "", List.of("-E x"), false),
+        () -> mkfs.make("../sdc1", "", "", List.of(), false))) {
+      assertEquals(Kind.INVALID_ARGUMENT, assertThrows(RaidvmException.class, bad::run).kind());
+    }
+    assertEquals(List.of(), runner.calls());
+    assertEquals(List.of(), operations.list());
+  }
+
+  @Test
+  void make_onTheOsDisk_isRefusedEvenWithForce() {
+    assertEquals(Kind.FAILED_PRECONDITION, assertThrows(RaidvmException.class,
+        () -> mkfs.make("sda1", "", "", List.of(), true)).kind());
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void make_whenMkfsFails_theOperationFailsWithItsStderr() throws Exception {
+    List<String> forced = List.of("mkfs.ext4", "-F", "/dev/sdc1");
+    runner.answer(forced, 1, "", Fixtures.read("guest/16-errors/mkfs-mounted-force.stderr"));
+
+    Operation done = Operations.awaitEnd(operations, mkfs.make("sdc1", "", "", List.of(), true));
+
+    assertEquals(Operation.State.FAILED, done.getState());
+    assertEquals("FAILED_PRECONDITION", done.getErrorCode());
+    assertEquals("mkfs.ext4 failed (exit 1): mke2fs 1.47.0 (5-Feb-2023)\n/dev/md127 is mounted;"
+        + " will not make a filesystem here! [command: mkfs.ext4 -F /dev/sdc1]",
+        done.getErrorMessage());
+  }
+}

@@ -1,0 +1,151 @@
+package io.raidvm.agent.md;
+
+import io.raidvm.agent.ops.OperationRegistry;
+import io.raidvm.agent.testing.FakeCommandRunner;
+import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.agent.testing.GuestTree;
+import io.raidvm.api.agent.v1.Operation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/**
+ * The capture guest as the md code sees it: disks as in {@code 00-boot/disk-map.txt} (sdb the OS
+ * disk; d1..d4 = sda, sdc, sdd, sde, each with partition 1), /proc/mdstat and md127's sysfs
+ * copied from a captured step, mdadm answered with captured output. sync_action writes and the
+ * commands run go into one event list, in order; each pause between sysfs samples installs the
+ * next queued snapshot.
+ */
+final class MdGuest {
+
+  static final Path MD127 = Path.of("/dev/md127");
+
+  final FakeCommandRunner runner = new FakeCommandRunner();
+  final List<String> events = new CopyOnWriteArrayList<>();
+  final OperationRegistry operations = new OperationRegistry();
+  final GuestTree tree;
+  private final Deque<String> snapshots = new ArrayDeque<>();
+
+  MdGuest(Path root) {
+    tree = new GuestTree(root).disk("sdb").partition("sdb", "sdb1").mounted("sdb1", "/");
+    for (String disk : List.of("sda", "sdc", "sdd", "sde", "sdf")) {
+      tree.disk(disk).partition(disk, disk + "1");
+    }
+    tree.serial("d1-part1", "sda1").serial("d2-part1", "sdc1").serial("d2", "sdc");
+    tree.disk("md127");
+  }
+
+  MdContext context() {
+    return MdContext.of(runner, tree.root(), operations,
+        (array, action) -> events.add("write " + action + " to " + array + " sync_action"),
+        pause -> {
+          events.add("pause " + pause.toSeconds() + " s");
+          if (!snapshots.isEmpty()) {
+            sysfs(snapshots.poll());
+          }
+        });
+  }
+
+  /** /proc/mdstat from a captured step, e.g. "04-raid5-synced/mdstat". */
+  MdGuest mdstat(String capture) {
+    tree.write("proc/mdstat", Fixtures.read("guest/" + capture + ".stdout"));
+    return this;
+  }
+
+  /** Replaces md127's sysfs with a captured copy, e.g. "03-raid5-create/sysfs-md127". */
+  MdGuest sysfs(String capture) {
+    Path dir = tree.root().resolve("sys/block/md127/md");
+    try {
+      if (Files.exists(dir)) {
+        try (Stream<Path> old = Files.walk(dir)) {
+          old.sorted((a, b) -> b.compareTo(a)).forEach(MdGuest::delete);
+        }
+      }
+      Path from = Path.of(MdGuest.class.getResource("/fixtures/guest/" + capture).toURI());
+      try (Stream<Path> files = Files.walk(from)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Path to = dir.resolve(from.relativize(f).toString());
+          if (Files.isDirectory(f)) {
+            Files.createDirectories(to);
+          } else {
+            Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    return this;
+  }
+
+  /** Snapshots the pauses between samples install, in order. */
+  MdGuest thenSysfs(String... captures) {
+    snapshots.addAll(List.of(captures));
+    return this;
+  }
+
+  /** mdadm --detail and --detail --export of md127 answer with a step's capture. */
+  MdGuest detail(String step, String prefix) {
+    String base = "guest/" + step + "/" + prefix;
+    runner.answer(List.of("mdadm", "--detail", "--export", "/dev/md127"), 0,
+        Fixtures.read(base + "detail-export.stdout"), "");
+    runner.answer(List.of("mdadm", "--detail", "/dev/md127"), 0,
+        Fixtures.read(base + "detail.stdout"), "");
+    return this;
+  }
+
+  /** A captured command's result as the answer to {@code argv} (the capture used by-id paths). */
+  MdGuest answer(List<String> argv, String capture) {
+    String base = "guest/" + capture;
+    runner.answer(argv, Integer.parseInt(Fixtures.read(base + ".exit").strip()),
+        Fixtures.read(base + ".stdout"), Fixtures.read(base + ".stderr"));
+    runner.effect(argv, () -> events.add(String.join(" ", argv)));
+    return this;
+  }
+
+  MdGuest answer(List<String> argv, int exit, String stdout, String stderr) {
+    runner.answer(argv, exit, stdout, stderr);
+    runner.effect(argv, () -> events.add(String.join(" ", argv)));
+    return this;
+  }
+
+  /** blkid finds nothing on the device. */
+  MdGuest blank(String device) {
+    runner.answer(List.of("blkid", "-p", "-o", "export", device), 2, "", "");
+    return this;
+  }
+
+  /** The mdadm commands among everything that ran. */
+  List<List<String>> mdadmCalls() {
+    return runner.calls().stream().filter(argv -> argv.get(0).equals("mdadm")).toList();
+  }
+
+  Operation awaitEnd(Operation started) throws InterruptedException {
+    var handle = operations.get(started.getId());
+    long seen = handle.version();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (handle.running() && System.nanoTime() < deadline) {
+      seen = handle.awaitChange(seen, Duration.ofMillis(100));
+    }
+    return handle.snapshot();
+  }
+
+  private static void delete(Path p) {
+    try {
+      Files.delete(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.raidvm.agent.md;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raidvm.api.agent.v1.Progress;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /sys/block/md127/md as captured in the guest, read through MdKernelFiles. */
+class MdSysfsTest {
+
+  @TempDir
+  Path root;
+
+  private MdSysfs read(String capture) {
+    new MdGuest(root).sysfs(capture);
+    return new MdKernelFiles(root).sysfs("md127");
+  }
+
+  @Test
+  void initialRecovery_positionSpeedAndTheSpareBeingRebuilt() {
+    MdSysfs md = read("03-raid5-create/sysfs-md127");
+
+    assertEquals("clean", md.arrayState());
+    assertEquals("recover", md.syncAction());
+    assertEquals(new MdSysfs.Sectors(16016, 128000), md.syncSectors());
+    assertEquals(2406, md.syncSpeedKibPerS());
+    assertEquals(1, md.degraded());
+    assertEquals("raid5", md.level());
+    assertEquals(4, md.raidDisks());
+    assertEquals(524288, md.chunkBytes());
+    assertEquals("1.0", md.metadataVersion());
+    assertEquals(new MdSysfs.Member("sde1", List.of("spare"), 3, 0), md.member("sde1")
+        .orElseThrow());
+    assertFalse(SyncFollower.settled(md));
+  }
+
+  @Test
+  void progress_fromASnapshot_inSectorsWithSpeedAndTimeLeft() {
+    Progress p = SyncFollower.progress(read("03-raid5-create/sysfs-md127-p1"));
+
+    assertEquals("recover", p.getPhase());
+    assertEquals(96096, p.getDone());
+    assertEquals(128000, p.getTotal());
+    assertEquals("sectors", p.getUnit());
+    assertEquals(75.075, p.getPercent(), 0.001);
+    assertEquals(2022, p.getSpeedKibPerS());
+    assertEquals((128000 - 96096) / 2 / 2022, p.getEtaSeconds());
+  }
+
+  @Test
+  void afterTheSync_nothingRuns_andTheArrayIsSettled() {
+    MdSysfs md = read("03-raid5-create/sysfs-md127-p2");
+
+    assertEquals("idle", md.syncAction());
+    assertEquals(new MdSysfs.Sectors(0, 0), md.syncSectors());
+    assertEquals(0, md.syncSpeedKibPerS());
+    assertTrue(SyncFollower.settled(md));
+  }
+
+  @Test
+  void faultyMember_hasNoSlot() {
+    MdSysfs md = read("11-remove-busy/sysfs-md127-after-fail");
+
+    assertEquals(new MdSysfs.Member("sdc1", List.of("faulty"), -1, 0), md.member("sdc1")
+        .orElseThrow());
+    assertEquals(1, md.degraded());
+  }
+
+  @Test
+  void delayedResync_isNotSettled_andShowsAsDelayed() {
+    MdSysfs md = read("14-raid1-partitions/sysfs-md124");
+
+    assertEquals("resync", md.syncAction());
+    assertEquals("0", md.resyncStart());
+    assertEquals("delayed", SyncFollower.progress(md).getPhase());
+    assertEquals(new MdSysfs.Member("sdg3", List.of("spare"), -1, 0), md.member("sdg3")
+        .orElseThrow());
+    assertFalse(SyncFollower.settled(md));
+  }
+
+  @Test
+  void raid0_hasNoSyncFiles_andIsAlwaysSettled() {
+    MdSysfs md = read("14-raid1-partitions/sysfs-md123");
+
+    assertEquals("", md.syncAction());
+    assertEquals(0, md.degraded());
+    assertFalse(md.syncing());
+    assertTrue(SyncFollower.settled(md));
+  }
+
+  @Test
+  void autoReadOnlyWithPendingResync_isNotSettled() {
+    MdSysfs md = read("15-auto-read-only/sysfs-md124");
+
+    assertEquals("read-auto", md.arrayState());
+    assertEquals("pending", SyncFollower.progress(md).getPhase());
+    assertFalse(SyncFollower.settled(md));
+  }
+}

@@ -1,0 +1,76 @@
+package io.raidvm.agent.md;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.raidvm.agent.md.MdadmDetail.Device;
+import io.raidvm.agent.testing.Fixtures;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** mdadm 4.2's --detail and --detail --export as captured in the guest. */
+class MdadmDetailTest {
+
+  private static MdadmDetail detail(String step, String prefix) {
+    return MdadmDetail.parse(Fixtures.read("guest/" + step + "/" + prefix + "detail-export.stdout"),
+        Fixtures.read("guest/" + step + "/" + prefix + "detail.stdout"));
+  }
+
+  @Test
+  void raid5Recovering_identityFromTheExport_countsAndStatesFromTheHumanOutput() {
+    MdadmDetail d = detail("03-raid5-create", "");
+
+    assertEquals("raid5", d.level());
+    assertEquals(4, d.raidDevices());
+    assertEquals("1.0", d.metadata());
+    assertEquals("ec44b2e5:884eb3e1:44fa02b1:fed4abc8", d.uuid());
+    assertEquals("raidvm:127", d.name());
+    assertEquals(List.of("clean", "degraded", "recovering"), d.states());
+    assertEquals(192000, d.arraySizeKib());
+    assertEquals(512, d.chunkKib());
+    assertEquals("left-symmetric", d.layout());
+    assertEquals(List.of(3, 4, 0, 1),
+        List.of(d.activeDevices(), d.workingDevices(), d.failedDevices(), d.spareDevices()));
+    assertEquals(List.of(
+        new Device("/dev/sda1", 0, List.of("active", "sync")),
+        new Device("/dev/sdc1", 1, List.of("active", "sync")),
+        new Device("/dev/sdd1", 2, List.of("active", "sync")),
+        new Device("/dev/sde1", 3, List.of("spare", "rebuilding"))), d.devices());
+  }
+
+  @Test
+  void faultyMember_hasNoRole_andTheRemovedSlotIsNoDevice() {
+    MdadmDetail d = detail("11-remove-busy", "after-fail-");
+
+    assertEquals(List.of("clean", "degraded"), d.states());
+    assertEquals(1, d.failedDevices());
+    assertEquals(new Device("/dev/sdc1", -1, List.of("faulty")), d.devices().get(3));
+    assertEquals(4, d.devices().size());
+  }
+
+  @Test
+  void writeMostlyMember_keepsTheWord() {
+    MdadmDetail d = detail("14-raid1-partitions", "md125-");
+
+    assertEquals(new Device("/dev/sdg1", 1, List.of("active", "sync", "writemostly")),
+        d.devices().get(1));
+    assertEquals(0, d.chunkKib());
+  }
+
+  @Test
+  void raid1WithSpareAndDelayedResync() {
+    MdadmDetail d = detail("14-raid1-partitions", "md124-");
+
+    assertEquals(List.of("clean", "resyncing (DELAYED)"), d.states());
+    assertEquals(new Device("/dev/sdg3", -1, List.of("spare")), d.devices().get(2));
+  }
+
+  @Test
+  void inactiveArray_levelFromTheHumanOutput_memberWithoutState() {
+    MdadmDetail d = detail("18-inactive", "inactive-");
+
+    assertEquals("raid5", d.level());
+    assertEquals(1, d.raidDevices());
+    assertEquals(List.of("inactive"), d.states());
+    assertEquals(List.of(new Device("/dev/sda1", -1, List.of())), d.devices());
+  }
+}

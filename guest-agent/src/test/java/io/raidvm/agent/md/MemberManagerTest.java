@@ -1,0 +1,208 @@
+package io.raidvm.agent.md;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.raidvm.api.agent.v1.Array;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.error.RaidvmException.Kind;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MemberManagerTest {
+
+  private static final List<String> FAIL_SDC1 =
+      List.of("mdadm", "--manage", "/dev/md127", "--fail", "/dev/sdc1");
+  private static final List<String> REMOVE_SDC1 =
+      List.of("mdadm", "--manage", "/dev/md127", "--remove", "/dev/sdc1");
+  private static final List<String> ZERO_SDC1 = List.of("mdadm", "--zero-superblock", "/dev/sdc1");
+  private static final List<String> ADD_SDC1 =
+      List.of("mdadm", "--manage", "/dev/md127", "--add", "/dev/sdc1");
+
+  @TempDir
+  Path root;
+
+  private MdGuest guest;
+  private MemberManager members;
+
+  @BeforeEach
+  void guest() {
+    guest = new MdGuest(root);
+    members = new MemberManager(guest.context());
+  }
+
+  @Test
+  void remove_whenTheKernelSaysBusy_freezesTheSync_removes_andSetsItBackToIdle() {
+    guest.mdstat("11-remove-busy/mdstat-after-fail").sysfs("11-remove-busy/sysfs-md127-after-fail")
+        .detail("11-remove-busy", "removed-");
+    guest.answer(REMOVE_SDC1, "11-remove-busy/mdadm-remove");
+    guest.runner.effect(REMOVE_SDC1, () -> {
+      guest.events.add(String.join(" ", REMOVE_SDC1));
+      guest.answer(REMOVE_SDC1, "11-remove-busy/mdadm-remove-frozen");
+    });
+
+    Array array = members.remove("md127", "d2-part1");
+
+    assertEquals(List.of(String.join(" ", REMOVE_SDC1), "write frozen to md127 sync_action",
+        String.join(" ", REMOVE_SDC1), "write idle to md127 sync_action"), guest.events);
+    assertEquals(3, array.getMembersCount());
+  }
+
+  @Test
+  void remove_notBusy_runsOneRemove_andTouchesNoSyncAction() {
+    guest.mdstat("07-fail/mdstat").sysfs("07-fail/sysfs-md127").detail("08-remove", "")
+        .answer(REMOVE_SDC1, 0, "", "mdadm: hot removed /dev/sdc1 from /dev/md127\n");
+
+    members.remove("md127", "sdc1");
+
+    assertEquals(List.of(String.join(" ", REMOVE_SDC1)), guest.events);
+  }
+
+  @Test
+  void remove_anActiveMember_isFailedPrecondition_andRunsNothing() {
+    guest.sysfs("04-raid5-synced/sysfs-md127");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.remove("md127", "sdc1"));
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("cannot remove /dev/sdc1 (sdc1): it is an active member of md127; fail it first",
+        e.getMessage());
+    assertEquals(List.of(), guest.runner.calls());
+  }
+
+  @Test
+  void fail_aDeviceThatIsNoMember_isFailedPrecondition_andRunsNothing() {
+    guest.sysfs("04-raid5-synced/sysfs-md127");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.fail("md127", "sdf1"));
+
+    assertEquals("/dev/sdf1 (sdf1) is not a member of md127", e.getMessage());
+    assertEquals(List.of(), guest.runner.calls());
+  }
+
+  @Test
+  void fail_marksTheMemberFaulty() {
+    guest.sysfs("04-raid5-synced/sysfs-md127").mdstat("07-fail/mdstat").detail("07-fail", "")
+        .answer(FAIL_SDC1, 0, "", "mdadm: set /dev/sdc1 faulty in /dev/md127\n");
+
+    Array array = members.fail("md127", "sdc1");
+
+    assertEquals(List.of(FAIL_SDC1), guest.mdadmCalls().subList(0, 1));
+    assertEquals("faulty", array.getMembersList().stream()
+        .filter(m -> m.getDevice().equals("/dev/sdc1")).findFirst().orElseThrow().getState());
+  }
+
+  @Test
+  void zeroSuperblock_ofAMember_isFailedPreconditionWithoutForce_andRunsNothing() {
+    guest.mdstat("04-raid5-synced/mdstat");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.zeroSuperblock("d1-part1", false));
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("/dev/sda1 (d1-part1) is a member of md127: remove it from the array first, or"
+        + " pass force", e.getMessage());
+    assertEquals(List.of(), guest.runner.calls());
+  }
+
+  @Test
+  void zeroSuperblock_ofTheOsDisk_isRefusedEvenWithForce() {
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.zeroSuperblock("sdb1", true));
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals(List.of(), guest.runner.calls());
+  }
+
+  @Test
+  void add_aDeviceWithThisArraysSuperblock_reAddsIt() throws Exception {
+    guest.mdstat("08-remove/mdstat").sysfs("08-remove/sysfs-md127").detail("04-raid5-synced", "")
+        .answer(List.of("mdadm", "--examine", "--export", "/dev/sdc1"),
+            "04-raid5-synced/examine-export")
+        .answer(List.of("mdadm", "--examine", "/dev/sdc1"), "04-raid5-synced/examine")
+        .answer(List.of("mdadm", "--manage", "/dev/md127", "--re-add", "/dev/sdc1"), 0, "",
+            "mdadm: re-added /dev/sdc1\n");
+    guest.runner.effect(List.of("mdadm", "--manage", "/dev/md127", "--re-add", "/dev/sdc1"),
+        () -> guest.sysfs("04-raid5-synced/sysfs-md127"));
+
+    Operation op = guest.awaitEnd(members.add("md127", "d2-part1", false));
+
+    assertEquals("add-member", op.getKind());
+    assertEquals(Operation.State.SUCCEEDED, op.getState(), op.getErrorMessage());
+    assertEquals(List.of(List.of("mdadm", "--manage", "/dev/md127", "--re-add", "/dev/sdc1")),
+        guest.mdadmCalls().stream().filter(argv -> argv.contains("--manage")).toList());
+  }
+
+  @Test
+  void add_anActiveMember_isFailedPrecondition_andRunsNothing() {
+    guest.mdstat("04-raid5-synced/mdstat").sysfs("04-raid5-synced/sysfs-md127");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.add("md127", "d1-part1", true));
+
+    assertEquals("/dev/sda1 (d1-part1) is already a member of md127", e.getMessage());
+    assertEquals(List.of(), guest.runner.calls());
+  }
+
+  @Test
+  void replace_failsRemovesZeroesRepartitionsAndAdds_thenFollowsTheRecovery() throws Exception {
+    guest.mdstat("04-raid5-synced/mdstat").sysfs("04-raid5-synced/sysfs-md127")
+        .detail("12-readd", "healthy-")
+        .answer(FAIL_SDC1, 0, "", "")
+        .answer(REMOVE_SDC1, 0, "", "")
+        .answer(ZERO_SDC1, 0, "", "")
+        .answer(List.of("parted", "-s", "-a", "optimal", "/dev/sdc", "mklabel", "gpt", "unit",
+            "s", "mkpart", "primary", "2048s", "100%", "set", "1", "raid", "on"), 0, "", "")
+        .answer(List.of("udevadm", "settle", "--timeout=60"), 0, "", "")
+        .answer(List.of("parted", "-s", "/dev/sdc", "align-check", "opt", "1"),
+            "02-partition/parted-align-check")
+        .answer(List.of("parted", "-m", "-s", "/dev/sdc", "unit", "s", "print"),
+            "02-partition/parted-print")
+        .answer(ADD_SDC1, "10-recovery/mdadm-add")
+        .thenSysfs("10-recovery/sysfs-md127-p2", "12-readd/sysfs-md127-healthy");
+    guest.runner.effect(ADD_SDC1, () -> {
+      guest.events.add(String.join(" ", ADD_SDC1));
+      guest.sysfs("10-recovery/sysfs-md127");
+    });
+
+    Operation started = members.replace("md127", "d2-part1", "");
+    Operation done = guest.awaitEnd(started);
+
+    assertEquals(List.of(FAIL_SDC1, REMOVE_SDC1, ZERO_SDC1, ADD_SDC1), guest.mdadmCalls()
+        .stream().filter(argv -> !argv.contains("--detail")).toList());
+    assertEquals("replace-member", started.getKind());
+    assertEquals(Operation.State.SUCCEEDED, done.getState(), done.getErrorMessage());
+    assertEquals("recover", done.getProgress().getPhase());
+  }
+
+  @Test
+  void replace_onADegradedArray_anActiveMember_isFailedPrecondition_andRunsNothing() {
+    guest.sysfs("07-fail/sysfs-md127");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.replace("md127", "sda1", ""));
+
+    assertEquals("cannot replace /dev/sda1 (sda1): md127 (raid5, 1 member(s) already missing)"
+        + " would fail without it; add a device to rebuild it first", e.getMessage());
+    assertEquals(List.of(), guest.runner.calls());
+  }
+
+  @Test
+  void replace_onASharedDisk_isFailedPrecondition_andRunsNothing() {
+    guest.tree.partition("sdc", "sdc2");
+    guest.sysfs("04-raid5-synced/sysfs-md127");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.replace("md127", "sdc1", ""));
+
+    assertEquals("cannot re-partition /dev/sdc (sdc) for md127: it also holds sdc2; give a new"
+        + " disk", e.getMessage());
+    assertEquals(List.of(), guest.runner.calls());
+  }
+}

@@ -1,0 +1,79 @@
+package io.raidvm.agent.md;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.api.agent.v1.CreateArrayRequest;
+import io.raidvm.api.agent.v1.GetMdstatRequest;
+import io.raidvm.api.agent.v1.ListArraysRequest;
+import io.raidvm.api.agent.v1.RaidGrpc;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real Raid service over gRPC's in-process transport, on a captured guest state. */
+class RaidGrpcServiceTest {
+
+  @TempDir
+  Path root;
+
+  private MdGuest guest;
+  private Server server;
+  private ManagedChannel channel;
+  private RaidGrpc.RaidBlockingStub raid;
+
+  @BeforeEach
+  void start() throws IOException {
+    guest = new MdGuest(root);
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(new RaidGrpcService(guest.context())).build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    raid = RaidGrpc.newBlockingStub(channel);
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void getMdstat_isTheKernelsText() {
+    guest.mdstat("14-raid1-partitions/mdstat-delayed");
+
+    assertEquals(Fixtures.read("guest/14-raid1-partitions/mdstat-delayed.stdout"),
+        raid.getMdstat(GetMdstatRequest.getDefaultInstance()).getText());
+  }
+
+  @Test
+  void listArrays_eachArrayOfMdstat() {
+    guest.mdstat("04-raid5-synced/mdstat").sysfs("04-raid5-synced/sysfs-md127")
+        .detail("04-raid5-synced", "");
+
+    assertEquals(List.of("md127"), raid.listArrays(ListArraysRequest.getDefaultInstance())
+        .getArraysList().stream().map(a -> a.getName()).toList());
+  }
+
+  @Test
+  void createArray_refused_isInvalidArgumentWithTheReason() {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> raid.createArray(CreateArrayRequest.newBuilder().setArray("md127")
+            .setLevel("6").addDevices("sda1").build()));
+
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals("RAID 6 needs at least 4 devices, got 1", e.getStatus().getDescription());
+  }
+}
