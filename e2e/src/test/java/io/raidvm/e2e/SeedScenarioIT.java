@@ -298,8 +298,8 @@ class SeedScenarioIT {
     assertEquals(4, a.getMembersList().stream().map(Member::getState)
         .filter("active"::equals).count(), a.toString());
     assertEquals(written, checksums());
-    assertCode(Status.Code.NOT_FOUND, () -> fs().unmount(UnmountRequest.newBuilder()
-        .setTarget("/mnt/nothing-here").build()));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> fs().unmount(UnmountRequest.newBuilder()
+        .setTarget("/").build()));
   }
 
   // --- helpers ---------------------------------------------------------------------------
