@@ -14,6 +14,7 @@ import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.api.agent.v1.DisksGrpc;
+import io.raidvm.api.agent.v1.EventsGrpc;
 import io.raidvm.api.agent.v1.FilesGrpc;
 import io.raidvm.api.agent.v1.FilesystemsGrpc;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
@@ -39,7 +40,7 @@ public final class AgentProxy {
       List.of(GuestAgentGrpc.getServiceDescriptor(), DisksGrpc.getServiceDescriptor(),
           RaidGrpc.getServiceDescriptor(), FilesystemsGrpc.getServiceDescriptor(),
           BootGrpc.getServiceDescriptor(), FilesGrpc.getServiceDescriptor(),
-          OperationsGrpc.getServiceDescriptor());
+          OperationsGrpc.getServiceDescriptor(), EventsGrpc.getServiceDescriptor());
 
   private static final MethodDescriptor.Marshaller<byte[]> BYTES = new BytesMarshaller();
 
