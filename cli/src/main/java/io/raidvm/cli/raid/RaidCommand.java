@@ -257,10 +257,13 @@ public final class RaidCommand {
         description = "Put this disk in (default: the old member's disk, re-partitioned).")
     String newDisk = "";
 
+    @Option(names = "--force", description = "Partition a new disk that holds data.")
+    boolean force;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
       Operation op = raid(client, vm).replaceMember(ReplaceMemberRequest.newBuilder()
-          .setArray(array).setDevice(device).setNewDisk(newDisk).build());
+          .setArray(array).setDevice(device).setNewDisk(newDisk).setForce(force).build());
       showResult(printer, finish(client, printer, op));
     }
   }

@@ -21,6 +21,8 @@ public final class Packages {
       Map.entry("umount", "mount"),
       Map.entry("lsblk", "util-linux"),
       Map.entry("blkid", "util-linux"),
+      Map.entry("wipefs", "util-linux"),
+      Map.entry("udevadm", "udev"),
       Map.entry("hdparm", "hdparm"),
       Map.entry("update-initramfs", "initramfs-tools"),
       Map.entry("systemctl", "systemd"));

@@ -105,7 +105,7 @@ public final class MemberManager {
    * fail → remove → zero-superblock → partition the new disk (or the member's own) → add.
    * Returns once the recovery has started, with an operation that follows it.
    */
-  public Operation replace(String array, String device, String newDisk) {
+  public Operation replace(String array, String device, String newDisk, boolean force) {
     Target t = member(array, device);
     requireSurvivesLoss(t);
     BlockDeviceRef disk = newDisk.isEmpty() ? resolver.resolve(t.device().diskKernelName())
@@ -114,14 +114,14 @@ public final class MemberManager {
     if (ownDisk) {
       requireOnlyPartition(t, disk);
     } else {
-      guard.requireSafeToOverwrite(disk, false, "partition");
+      guard.requireSafeToOverwrite(disk, force, "partition");
     }
     if (!t.sysfs().has("faulty")) {
       mdadm.fail(t.arrayPath(), t.device().path());
     }
     removeFrozenIfBusy(t);
     mdadm.zeroSuperblock(t.device().path());
-    String partition = partitioner.partition(disk.path().toString(), ownDisk).getPartition();
+    String partition = partitioner.partition(disk.path().toString(), ownDisk || force).getPartition();
     mdadm.add(t.arrayPath(), Path.of(partition));
     try {
       follower.awaitStart(t.array());

@@ -95,7 +95,8 @@ public final class RaidGrpcService extends RaidGrpc.RaidImplBase {
   @Override
   public void replaceMember(ReplaceMemberRequest request, StreamObserver<Operation> responses) {
     Rpc.unary(responses,
-        () -> members.replace(request.getArray(), request.getDevice(), request.getNewDisk()));
+        () -> members.replace(request.getArray(), request.getDevice(), request.getNewDisk(),
+            request.getForce()));
   }
 
   @Override

@@ -171,7 +171,7 @@ class MemberManagerTest {
       guest.sysfs("10-recovery/sysfs-md127");
     });
 
-    Operation started = members.replace("md127", "d2-part1", "");
+    Operation started = members.replace("md127", "d2-part1", "", false);
     Operation done = guest.awaitEnd(started);
 
     assertEquals(List.of(FAIL_SDC1, REMOVE_SDC1, ZERO_SDC1, ADD_SDC1), guest.mdadmCalls()
@@ -186,7 +186,7 @@ class MemberManagerTest {
     guest.sysfs("07-fail/sysfs-md127");
 
     RaidvmException e = assertThrows(RaidvmException.class,
-        () -> members.replace("md127", "sda1", ""));
+        () -> members.replace("md127", "sda1", "", false));
 
     assertEquals("cannot replace /dev/sda1 (sda1): md127 (raid5, 1 member(s) already missing)"
         + " would fail without it; add a device to rebuild it first", e.getMessage());
@@ -199,7 +199,7 @@ class MemberManagerTest {
     guest.sysfs("04-raid5-synced/sysfs-md127");
 
     RaidvmException e = assertThrows(RaidvmException.class,
-        () -> members.replace("md127", "sdc1", ""));
+        () -> members.replace("md127", "sdc1", "", false));
 
     assertEquals("cannot re-partition /dev/sdc (sdc) for md127: it also holds sdc2; give a new"
         + " disk", e.getMessage());
