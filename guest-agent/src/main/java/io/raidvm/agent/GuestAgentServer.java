@@ -12,6 +12,9 @@ import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.disk.DiskBenchmark;
 import io.raidvm.agent.disk.DisksGrpcService;
 import io.raidvm.agent.disk.Partitioner;
+import io.raidvm.agent.events.EventJournal;
+import io.raidvm.agent.events.EventsGrpcService;
+import io.raidvm.agent.events.MdPoller;
 import io.raidvm.agent.fs.E2fsck;
 import io.raidvm.agent.fs.FilesystemsGrpcService;
 import io.raidvm.agent.fs.Mkfs;
@@ -52,6 +55,7 @@ public final class GuestAgentServer {
 
   private final UnixSocketServer server;
   private final VirtioPortBridge bridge;
+  private final MdPoller poller;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   GuestAgentServer(AgentOptions options) {
@@ -63,10 +67,12 @@ public final class GuestAgentServer {
   GuestAgentServer(Path port, Path socket, CommandRunner runner, Path root,
       AgentRestarter.ProcessExit exit) {
     OperationRegistry operations = new OperationRegistry();
+    EventJournal journal = new EventJournal();
+    this.poller = new MdPoller(root, journal);
     List<BindableService> services = List.of(
         new GuestAgentGrpcService(
             new GuestInfoCollector(runner, new OshiHardware(), root,
-                GuestInfoCollector.thisProcess()),
+                GuestInfoCollector::thisProcess),
             new BlockDevices(runner, root),
             new SystemPower(runner),
             new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY)),
@@ -75,7 +81,8 @@ public final class GuestAgentServer {
         disks(runner, root),
         filesystems(runner, root, operations),
         boot(runner, root, operations),
-        new FilesGrpcService(new TestFiles(root)));
+        new FilesGrpcService(new TestFiles(root)),
+        new EventsGrpcService(journal));
     this.server = new UnixSocketServer(socket,
         services.stream().map(BindableService::bindService).toList(), PERMIT_KEEP_ALIVE);
     this.bridge = new VirtioPortBridge(() -> VirtioPort.open(port), socket);
@@ -106,8 +113,9 @@ public final class GuestAgentServer {
         new Initramfs(runner, operations));
   }
 
-  /** Starts the gRPC server, then the bridge that brings host sessions to it. */
+  /** Starts following md, the gRPC server, then the bridge that brings host sessions to it. */
   public GuestAgentServer start() throws IOException {
+    poller.start();
     server.start();
     bridge.start();
     LOG.info("raidvm agent serving on " + server.socket());
@@ -128,6 +136,11 @@ public final class GuestAgentServer {
       Thread.currentThread().interrupt();
     }
     bridge.stop();
+    try {
+      poller.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     LOG.info("raidvm agent stopped");
   }
 

@@ -55,7 +55,7 @@ class GuestAgentGrpcServiceTest {
   private GuestAgentGrpc.GuestAgentBlockingStub agent() throws IOException {
     GuestAgentGrpcService service = new GuestAgentGrpcService(
         new GuestInfoCollector(runner, () -> new HardwareFacts("cpu", 2, 2048, 1024, 7), root,
-            AgentProcess.newBuilder().setVersion("test").build()),
+            () -> AgentProcess.newBuilder().setVersion("test").build()),
         new BlockDevices(runner, root),
         new SystemPower(runner),
         new AgentRestarter(() -> exit.record("stop server"), exit, Duration.ofMillis(50)));

@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /** Gathers the facts GetInfo answers with: OS, kernel, hardware, tool versions, the agent. */
@@ -20,15 +21,15 @@ public final class GuestInfoCollector {
   private final CommandRunner runner;
   private final Supplier<HardwareFacts> hardware;
   private final Path root;
-  private final AgentProcess agent;
+  private final Supplier<AgentProcess> agent;
 
   /**
    * @param root "/" in the guest; tests pass a directory holding {@code etc/os-release} and
    *     {@code proc/sys/kernel/{hostname,osrelease}}
-   * @param agent this process, see {@link #thisProcess()}
+   * @param agent this process as it is at each call, see {@link #thisProcess()}
    */
   public GuestInfoCollector(CommandRunner runner, Supplier<HardwareFacts> hardware, Path root,
-      AgentProcess agent) {
+      Supplier<AgentProcess> agent) {
     this.runner = runner;
     this.hardware = hardware;
     this.root = root;
@@ -49,14 +50,17 @@ public final class GuestInfoCollector {
         .setMemoryTotalBytes(facts.memoryTotalBytes())
         .setMemoryAvailableBytes(facts.memoryAvailableBytes())
         .setUptimeSeconds(facts.uptimeSeconds())
-        .setAgent(agent);
+        .setAgent(agent.get());
     for (Tool tool : Tool.values()) {
       info.addTools(version(tool));
     }
     return info.build();
   }
 
-  /** The running agent: version from the jar's manifest, pid, start time, Java version. */
+  /**
+   * The running agent: version from the jar's manifest, pid, start time, Java version, and the
+   * CPU time it has used so far (user + system).
+   */
   public static AgentProcess thisProcess() {
     String version = GuestInfoCollector.class.getPackage().getImplementationVersion();
     long startedMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -67,6 +71,8 @@ public final class GuestInfoCollector {
             .setSeconds(Math.floorDiv(startedMillis, 1000))
             .setNanos(Math.floorMod(startedMillis, 1000) * 1_000_000))
         .setJavaVersion(Runtime.version().toString())
+        .setCpuMillis(ProcessHandle.current().info().totalCpuDuration()
+            .map(Duration::toMillis).orElse(0L))
         .build();
   }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** The kernel's md files below a root ("/" in the guest): /proc/mdstat and sysfs. */
-final class MdKernelFiles implements SyncActionWriter {
+public final class MdKernelFiles implements SyncActionWriter {
 
   private static final List<String> ARRAY_FILES = List.of("array_state", "sync_action",
       "sync_completed", "sync_speed", "degraded", "mismatch_cnt", "level", "raid_disks",
@@ -21,17 +21,17 @@ final class MdKernelFiles implements SyncActionWriter {
 
   private final Path root;
 
-  MdKernelFiles(Path root) {
+  public MdKernelFiles(Path root) {
     this.root = root;
   }
 
   /** The text of /proc/mdstat; "" while md is not loaded (then there are no arrays). */
-  String mdstat() {
+  public String mdstat() {
     return read(root.resolve("proc/mdstat"), "");
   }
 
   /** The array's sysfs files, parsed; NOT_FOUND when it has none (no such array). */
-  MdSysfs sysfs(String array) {
+  public MdSysfs sysfs(String array) {
     Path dir = mdDir(array);
     if (!Files.isDirectory(dir)) {
       throw RaidvmException.notFound("no array %s: %s does not exist", array, dir);

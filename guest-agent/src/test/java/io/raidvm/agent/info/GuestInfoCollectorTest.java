@@ -46,7 +46,8 @@ class GuestInfoCollectorTest {
 
   @Test
   void collect_reportsOsKernelHardwareToolsAndAgent() {
-    GuestInfo info = new GuestInfoCollector(allTools(), () -> HARDWARE, root, AGENT).collect();
+    GuestInfo info =
+        new GuestInfoCollector(allTools(), () -> HARDWARE, root, () -> AGENT).collect();
 
     assertEquals("vm1", info.getHostname());
     assertEquals("6.1.0-28-amd64", info.getKernelRelease());
@@ -67,7 +68,7 @@ class GuestInfoCollectorTest {
   void missingTool_isReportedWithAnEmptyVersion_notAsAFailure() {
     FakeCommandRunner runner = allTools().missing("mdadm");
 
-    GuestInfo info = new GuestInfoCollector(runner, () -> HARDWARE, root, AGENT).collect();
+    GuestInfo info = new GuestInfoCollector(runner, () -> HARDWARE, root, () -> AGENT).collect();
 
     assertEquals(ToolVersion.newBuilder().setName("mdadm").build(), info.getTools(0));
     assertEquals("3.5", info.getTools(1).getVersion());
@@ -79,7 +80,7 @@ class GuestInfoCollectorTest {
     GuestInfoCollector collector = new GuestInfoCollector(
         (command, lines) -> {
           throw timeout;
-        }, () -> HARDWARE, root, AGENT);
+        }, () -> HARDWARE, root, () -> AGENT);
 
     assertEquals(timeout, assertThrows(RaidvmException.class, collector::collect));
   }
@@ -88,7 +89,8 @@ class GuestInfoCollectorTest {
   void withoutOsRelease_theOsFieldsAreEmpty() throws IOException {
     Files.delete(root.resolve("etc/os-release"));
 
-    GuestInfo info = new GuestInfoCollector(allTools(), () -> HARDWARE, root, AGENT).collect();
+    GuestInfo info =
+        new GuestInfoCollector(allTools(), () -> HARDWARE, root, () -> AGENT).collect();
 
     assertEquals("", info.getOsPrettyName());
     assertEquals("", info.getOsId());
@@ -102,5 +104,6 @@ class GuestInfoCollectorTest {
     assertEquals(Runtime.version().toString(), self.getJavaVersion());
     assertEquals("unpackaged", self.getVersion());
     assertTrue(self.getStartedAt().getSeconds() > 0);
+    assertTrue(self.getCpuMillis() > 0, "this JVM has used some CPU by now");
   }
 }

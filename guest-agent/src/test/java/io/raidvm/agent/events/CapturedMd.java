@@ -1,0 +1,57 @@
+package io.raidvm.agent.events;
+
+import io.raidvm.agent.md.MdSysfs;
+import io.raidvm.agent.testing.Fixtures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * {@link MdState}s built from the captures in {@code fixtures/guest/}: a /proc/mdstat and the
+ * sysfs copies of its arrays, every member device present.
+ */
+final class CapturedMd {
+
+  private CapturedMd() {}
+
+  /** {@code mdstat} like "04-raid5-synced/mdstat"; md127's sysfs like "04-…/sysfs-md127". */
+  static MdState md127(String mdstat, String sysfs) {
+    return state(mdstat, Map.of("md127", sysfs));
+  }
+
+  /** As {@link #md127(String, String)}, with only the member devices {@code present} says. */
+  static MdState md127(String mdstat, String sysfs, Predicate<String> present) {
+    return MdState.of(Fixtures.read("guest/" + mdstat + ".stdout"),
+        array -> Optional.of(sysfs(sysfs)), present);
+  }
+
+  /** Arrays missing from {@code sysfs} read as if their sysfs had vanished. */
+  static MdState state(String mdstat, Map<String, String> sysfs) {
+    return MdState.of(Fixtures.read("guest/" + mdstat + ".stdout"),
+        array -> Optional.ofNullable(sysfs.get(array)).map(CapturedMd::sysfs), name -> true);
+  }
+
+  private static MdSysfs sysfs(String capture) {
+    Map<String, String> files = new HashMap<>();
+    try {
+      Path dir = Path.of(CapturedMd.class.getResource("/fixtures/guest/" + capture).toURI());
+      try (Stream<Path> all = Files.walk(dir)) {
+        for (Path f : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
+          files.put(dir.relativize(f).toString(), Files.readString(f));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    return MdSysfs.parse(files);
+  }
+}

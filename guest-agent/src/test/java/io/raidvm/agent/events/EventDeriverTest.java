@@ -1,0 +1,151 @@
+package io.raidvm.agent.events;
+
+import static io.raidvm.agent.events.CapturedMd.md127;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.raidvm.api.agent.v1.MdEvent;
+import io.raidvm.api.agent.v1.MdEvent.Kind;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pairs of real captured md states (fixtures/guest/) and the events between them. Captured steps
+ * are consecutive in the scenario unless a test says otherwise.
+ */
+class EventDeriverTest {
+
+  private static final MdState HEALTHY =
+      md127("04-raid5-synced/mdstat", "04-raid5-synced/sysfs-md127");
+  private static final MdState FAILED = md127("07-fail/mdstat", "07-fail/sysfs-md127");
+  private static final MdState CREATED =
+      md127("03-raid5-create/mdstat", "03-raid5-create/sysfs-md127");
+  private static final MdState RECOVERING_P1 =
+      md127("03-raid5-create/mdstat-p1", "03-raid5-create/sysfs-md127-p1");
+
+  private static List<String> describe(List<MdEvent> events) {
+    return events.stream().map(e -> (e.getKind() + " " + e.getArray() + " " + e.getDevice()
+        + " " + e.getSyncAction()).strip().replaceAll(" +", " ")).toList();
+  }
+
+  @Test
+  void createdRaid5_isANewArray_degradedWhileItBuildsByRecovery() {
+    MdState before = CapturedMd.state("03-raid5-create/mdstat-before", Map.of());
+
+    List<MdEvent> events = EventDeriver.derive(before, CREATED);
+
+    assertEquals(List.of("NEW_ARRAY md127", "DEGRADED_ARRAY md127",
+        "REBUILD_STARTED md127 recover"), describe(events));
+    assertEquals(1, events.get(1).getDegraded());
+    assertEquals(16016, events.get(2).getSync().getDoneSectors());
+  }
+
+  @Test
+  void syncAdvancing_isRebuildProgress_withSectorsAndSpeed() {
+    List<MdEvent> events = EventDeriver.derive(CREATED, RECOVERING_P1);
+
+    assertEquals(List.of("REBUILD_PROGRESS md127 recover"), describe(events));
+    assertEquals(96096, events.get(0).getSync().getDoneSectors());
+    assertEquals(128000, events.get(0).getSync().getTotalSectors());
+    assertEquals(75.075, events.get(0).getSync().getPercent(), 0.001);
+    assertEquals(2022, events.get(0).getSync().getSpeedKibPerS());
+  }
+
+  @Test
+  void recoveryDone_isRebuildFinished_thenTheRebuiltSpareActive() {
+    MdState synced = md127("03-raid5-create/mdstat-p2", "03-raid5-create/sysfs-md127-p2");
+
+    List<MdEvent> events = EventDeriver.derive(RECOVERING_P1, synced);
+
+    assertEquals(List.of("REBUILD_FINISHED md127 recover", "SPARE_ACTIVE md127 /dev/sde1"),
+        describe(events));
+    assertEquals(0, events.get(0).getMismatchCount());
+  }
+
+  @Test
+  void scrubStarted_isRebuildStarted_withTheKindFromSysfs() {
+    MdState checking = md127("06-check/mdstat-checking", "06-check/sysfs-md127-checking");
+
+    assertEquals(List.of("REBUILD_STARTED md127 check"),
+        describe(EventDeriver.derive(HEALTHY, checking)));
+  }
+
+  @Test
+  void memberFailed_isFail_andTheArrayDegraded() {
+    List<MdEvent> events = EventDeriver.derive(HEALTHY, FAILED);
+
+    assertEquals(List.of("FAIL md127 /dev/sdc1", "DEGRADED_ARRAY md127"), describe(events));
+    assertEquals(1, events.get(1).getDegraded());
+  }
+
+  @Test
+  void failedMemberRemoved_isDeviceRemoved() {
+    MdState removed = md127("08-remove/mdstat", "08-remove/sysfs-md127");
+
+    assertEquals(List.of("DEVICE_REMOVED md127 /dev/sdc1"),
+        describe(EventDeriver.derive(FAILED, removed)));
+  }
+
+  /** 08 → 10: step 09 only wiped the removed disk's superblock, md did not change. */
+  @Test
+  void memberAdded_isDeviceAdded_andItsRecoveryStarts() {
+    MdState removed = md127("08-remove/mdstat", "08-remove/sysfs-md127");
+    MdState recovering = md127("10-recovery/mdstat", "10-recovery/sysfs-md127");
+
+    assertEquals(List.of("DEVICE_ADDED md127 /dev/sdc1", "REBUILD_STARTED md127 recover"),
+        describe(EventDeriver.derive(removed, recovering)));
+  }
+
+  /** 10 (last sample) → 11: sdc1, the spare being rebuilt, was failed during the recovery. */
+  @Test
+  void spareFailedDuringItsRebuild_isFailSpare_andTheRecoveryEnds() {
+    MdState recovering = md127("10-recovery/mdstat-p2", "10-recovery/sysfs-md127-p2");
+    MdState failed = md127("11-remove-busy/mdstat-after-fail",
+        "11-remove-busy/sysfs-md127-after-fail");
+
+    assertEquals(List.of("FAIL_SPARE md127 /dev/sdc1", "REBUILD_FINISHED md127 recover"),
+        describe(EventDeriver.derive(recovering, failed)));
+  }
+
+  /** 12 → 20: steps 13–19 built and stopped other arrays; md127 itself did not change. */
+  @Test
+  void arrayStopped_isArrayStopped() {
+    MdState healthy = md127("12-readd/mdstat-healthy", "12-readd/sysfs-md127-healthy");
+    MdState none = CapturedMd.state("20-stop-all/mdstat", Map.of());
+
+    assertEquals(List.of("ARRAY_STOPPED md127"), describe(EventDeriver.derive(healthy, none)));
+  }
+
+  /**
+   * NOT CAPTURED: a disk unplugged from under an array. Built from 07-fail (sdc1 faulty) by
+   * marking sdc1's block device absent, the one edit.
+   */
+  @Test
+  void failedMembersDeviceGone_isDeviceDisappeared() {
+    MdState gone = md127("07-fail/mdstat", "07-fail/sysfs-md127", name -> !name.equals("sdc1"));
+
+    assertEquals(List.of("FAIL md127 /dev/sdc1", "DEVICE_DISAPPEARED md127 /dev/sdc1",
+        "DEGRADED_ARRAY md127"), describe(EventDeriver.derive(HEALTHY, gone)));
+  }
+
+  /** md124's resync waits for md125's (resync=DELAYED): only md125's counts as started. */
+  @Test
+  void delayedResync_isNotStarted_untilItRuns() {
+    MdState before = CapturedMd.state("13-raid1-whole-disks/mdstat", Map.of());
+    MdState after = CapturedMd.state("14-raid1-partitions/mdstat-delayed",
+        Map.of("md124", "14-raid1-partitions/sysfs-md124",
+            "md125", "14-raid1-partitions/sysfs-md125"));
+
+    List<String> events = describe(EventDeriver.derive(before, after)).stream()
+        .filter(e -> e.contains("md124") || e.contains("md125")).toList();
+
+    assertEquals(List.of("NEW_ARRAY md124", "NEW_ARRAY md125", "REBUILD_STARTED md125 resync"),
+        events);
+  }
+
+  @Test
+  void sameState_noEvents() {
+    assertEquals(List.of(), EventDeriver.derive(HEALTHY, HEALTHY));
+    assertEquals(List.of(), EventDeriver.derive(FAILED, FAILED));
+  }
+}
