@@ -12,6 +12,7 @@ import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.DiskGrpcService;
 import io.raidvm.controller.disk.DiskManager;
 import io.raidvm.controller.disk.QemuImg;
+import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.image.AgentJar;
 import io.raidvm.controller.image.ImageGrpcService;
 import io.raidvm.controller.image.ImageManager;
@@ -27,6 +28,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -44,6 +47,11 @@ public final class HostControllerServer {
   private final ControllerOptions options;
   private final VmManager vms;
   private final UnixSocketServer server;
+  private final ExecutorService eventDelivery = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "event-delivery");
+    t.setDaemon(true);
+    return t;
+  });
 
   public HostControllerServer(ControllerOptions options) {
     this.options = options;
@@ -52,13 +60,14 @@ public final class HostControllerServer {
     DiskFolder disks = new DiskFolder(options.stateDir());
     ImageManager images = new ImageManager(options.imageDir(), runner, Path.of("/etc/apt"),
         AgentJar.bundled());
-    AgentLinks agentLinks = new AgentLinks();
+    VmEventHubs events = new VmEventHubs(VmEventHubs.KEPT_EVENTS, eventDelivery);
+    AgentLinks agentLinks = new AgentLinks(events);
     this.vms = new VmManager(new VmStore(options.stateDir()), disks, images::resolve, qemuImg,
-        new QemuLauncher(runner), AccelProbe.ofHost(), agentLinks);
+        new QemuLauncher(runner), AccelProbe.ofHost(), agentLinks, events);
     DiskManager diskManager = new DiskManager(disks, qemuImg, vms);
     List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
             (BindableService) new DiskGrpcService(diskManager),
-            new VmGrpcService(vms),
+            new VmGrpcService(vms, events),
             new ImageGrpcService(images))
         .map(BindableService::bindService)
         .toList());
@@ -85,6 +94,7 @@ public final class HostControllerServer {
       Thread.currentThread().interrupt();
     }
     vms.detachAll();
+    eventDelivery.shutdownNow();
   }
 
   public void blockUntilShutdown() throws InterruptedException {

@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
         RaidCommand.Examine.class, RaidCommand.Mdstat.class, RaidCommand.Check.class,
         RaidCommand.Repair.class, RaidCommand.Idle.class, RaidCommand.Frozen.class,
         RaidCommand.Fail.class, RaidCommand.Remove.class, RaidCommand.Add.class,
-        RaidCommand.Replace.class, RaidCommand.ZeroSuperblock.class, RaidCommand.Persist.class})
+        RaidCommand.Replace.class, RaidCommand.ZeroSuperblock.class, RaidCommand.Persist.class,
+        RaidWait.class})
 public final class RaidCommand {
 
   static RaidGrpc.RaidBlockingStub raid(ControllerClient client, String vm) {

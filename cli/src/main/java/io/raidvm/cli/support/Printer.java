@@ -13,6 +13,7 @@ public final class Printer {
   private static final JsonFormat.Printer JSON = JsonFormat.printer()
       .includingDefaultValueFields()
       .preservingProtoFieldNames();
+  private static final JsonFormat.Printer JSON_LINE = JSON.omittingInsignificantWhitespace();
 
   private final PrintWriter out;
 
@@ -21,11 +22,26 @@ public final class Printer {
   }
 
   public void json(MessageOrBuilder message) {
+    print(JSON, message);
+  }
+
+  /** The message as JSON on one line, for streams of messages (JSON Lines). */
+  public void jsonLine(MessageOrBuilder message) {
+    print(JSON_LINE, message);
+  }
+
+  private void print(JsonFormat.Printer json, MessageOrBuilder message) {
     try {
-      out.println(JSON.print(message));
+      out.println(json.print(message));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("cannot print " + message.getClass().getSimpleName(), e);
     }
+    out.flush();
+  }
+
+  /** Text without a line end, e.g. a progress bar redrawn after "\r". */
+  public void partial(String text) {
+    out.print(text);
     out.flush();
   }
 

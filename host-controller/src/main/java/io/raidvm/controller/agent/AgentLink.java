@@ -8,8 +8,10 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.ShutdownRequest;
+import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.UnixSocketChannels;
+import io.raidvm.controller.events.VmEventHub;
 import io.raidvm.controller.vm.AgentSession;
 import io.raidvm.controller.vm.AgentStatus;
 import io.raidvm.controller.vm.VmPaths;
@@ -24,7 +26,8 @@ import java.util.logging.Logger;
 /**
  * The controller's gRPC channel to one VM's agent, through that VM's {@link AgentRelay}, and a
  * probe that keeps asking the agent's health service whether it answers: every second while it
- * does not (resetting the channel's reconnect backoff), every few seconds while it does.
+ * does not (resetting the channel's reconnect backoff), every few seconds while it does. It tells
+ * the VM's event hub when the agent comes and goes, and feeds it the agent's md events.
  */
 public final class AgentLink implements AgentSession {
 
@@ -40,14 +43,17 @@ public final class AgentLink implements AgentSession {
   private final ManagedChannel channel;
   private final ScheduledExecutorService prober;
   private final Consumer<AgentLink> onClose;
+  private final VmEventHub events;
+  private final AgentEventFeed feed;
   private volatile Instant connectedSince;
   private volatile boolean everConnected;
   private volatile String lastError = "";
   private volatile String relayError = "";
 
-  private AgentLink(String vm, VmPaths paths, Consumer<AgentLink> onClose) {
+  private AgentLink(String vm, VmPaths paths, VmEventHub events, Consumer<AgentLink> onClose) {
     this.vm = vm;
     this.onClose = onClose;
+    this.events = events;
     this.relay = AgentRelay.start(paths.agentGrpcSocket(), paths.agentSocket(),
         HANDSHAKE_TIMEOUT, error -> relayError = error);
     this.channel = UnixSocketChannels.open(paths.agentGrpcSocket(), KEEPALIVE);
@@ -56,11 +62,16 @@ public final class AgentLink implements AgentSession {
       t.setDaemon(true);
       return t;
     });
+    this.feed = AgentEventFeed.start(vm, channel, events, prober);
   }
 
-  /** Starts the relay, the channel and the probe; {@code onClose} runs when the link closes. */
-  static AgentLink open(String vm, VmPaths paths, Consumer<AgentLink> onClose) {
-    AgentLink link = new AgentLink(vm, paths, onClose);
+  /**
+   * Starts the relay, the channel, the probe and the event feed into {@code events};
+   * {@code onClose} runs when the link closes.
+   */
+  static AgentLink open(String vm, VmPaths paths, VmEventHub events,
+      Consumer<AgentLink> onClose) {
+    AgentLink link = new AgentLink(vm, paths, events, onClose);
     link.prober.execute(link::probe);
     return link;
   }
@@ -114,6 +125,7 @@ public final class AgentLink implements AgentSession {
 
   @Override
   public void close() {
+    feed.stop();
     prober.shutdownNow();
     channel.shutdownNow();
     relay.close();
@@ -139,6 +151,7 @@ public final class AgentLink implements AgentSession {
           everConnected = true;
           lastError = "";
           LOG.info(() -> "VM " + vm + ": agent connected");
+          events.vmEvent(VmEvent.Kind.AGENT_CONNECTED, "", "");
         }
         return true;
       }
@@ -156,6 +169,7 @@ public final class AgentLink implements AgentSession {
   private void lost(String why) {
     if (connectedSince != null) {
       LOG.warning(() -> "VM " + vm + ": agent lost: " + why);
+      events.vmEvent(VmEvent.Kind.AGENT_DISCONNECTED, "", why);
     }
     connectedSince = null;
     lastError = why;

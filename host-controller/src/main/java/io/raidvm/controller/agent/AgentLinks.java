@@ -1,5 +1,6 @@
 package io.raidvm.controller.agent;
 
+import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.vm.AgentConnector;
 import io.raidvm.controller.vm.VmPaths;
 import java.util.Map;
@@ -10,10 +11,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AgentLinks implements AgentConnector {
 
   private final Map<String, AgentLink> links = new ConcurrentHashMap<>();
+  private final VmEventHubs events;
+
+  public AgentLinks(VmEventHubs events) {
+    this.events = events;
+  }
 
   @Override
   public AgentLink open(String vm, VmPaths paths) {
-    AgentLink link = AgentLink.open(vm, paths, closed -> links.remove(vm, closed));
+    AgentLink link = AgentLink.open(vm, paths, events.hub(vm),
+        closed -> links.remove(vm, closed));
     AgentLink previous = links.put(vm, link);
     if (previous != null) {
       previous.close();

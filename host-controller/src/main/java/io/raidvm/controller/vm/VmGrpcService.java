@@ -1,7 +1,9 @@
 package io.raidvm.controller.vm;
 
 import com.google.protobuf.Timestamp;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.controller.v1.AgentLink;
 import io.raidvm.api.controller.v1.CreateVmRequest;
 import io.raidvm.api.controller.v1.DeleteVmRequest;
@@ -14,17 +16,25 @@ import io.raidvm.api.controller.v1.StartVmRequest;
 import io.raidvm.api.controller.v1.StopVmRequest;
 import io.raidvm.api.controller.v1.Vm;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
+import io.raidvm.api.controller.v1.WatchVmRequest;
 import io.raidvm.common.grpc.Rpc;
+import io.raidvm.common.grpc.Statuses;
+import io.raidvm.controller.events.EventSink;
+import io.raidvm.controller.events.VmEventHubs;
+import io.raidvm.controller.events.Watch;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** VmService over {@link VmManager}. */
+/** VmService over {@link VmManager} and the VMs' {@link VmEventHubs}. */
 public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
 
   private final VmManager vms;
+  private final VmEventHubs events;
 
-  public VmGrpcService(VmManager vms) {
+  public VmGrpcService(VmManager vms, VmEventHubs events) {
     this.vms = vms;
+    this.events = events;
   }
 
   @Override
@@ -68,6 +78,32 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
       vms.delete(request.getName());
       return DeleteVmResponse.getDefaultInstance();
     });
+  }
+
+  @Override
+  public void watchVm(WatchVmRequest request, StreamObserver<WatchEvent> observer) {
+    ServerCallStreamObserver<WatchEvent> call = (ServerCallStreamObserver<WatchEvent>) observer;
+    try {
+      vms.get(request.getName());
+    } catch (RuntimeException e) {
+      observer.onError(Statuses.toStatus(e));
+      return;
+    }
+    AtomicReference<Watch> watch = new AtomicReference<>();
+    call.setOnCancelHandler(() -> watch.get().close());
+    call.setOnReadyHandler(() -> watch.get().wake());
+    watch.set(events.hub(request.getName()).watch(request.getEpoch(),
+        request.getAfterSequence(), request.getIncludeMdstat(), new EventSink() {
+          @Override
+          public boolean ready() {
+            return call.isReady() && !call.isCancelled();
+          }
+
+          @Override
+          public void send(WatchEvent event) {
+            call.onNext(event);
+          }
+        }));
   }
 
   static Vm toProto(VmStatus vm) {

@@ -1,5 +1,6 @@
 package io.raidvm.controller.vm;
 
+import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.api.controller.v1.Accel;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.VmState;
@@ -42,11 +43,13 @@ public final class VmManager implements DiskUsage {
   private final QemuLauncher launcher;
   private final AccelProbe accelProbe;
   private final AgentConnector agents;
+  private final VmEventListener events;
   private final Map<String, RunningVm> running = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
   public VmManager(VmStore store, DiskFolder disks, ImageResolver images, QemuImg qemuImg,
-      QemuLauncher launcher, AccelProbe accelProbe, AgentConnector agents) {
+      QemuLauncher launcher, AccelProbe accelProbe, AgentConnector agents,
+      VmEventListener events) {
     this.store = store;
     this.disks = disks;
     this.images = images;
@@ -54,6 +57,7 @@ public final class VmManager implements DiskUsage {
     this.launcher = launcher;
     this.accelProbe = accelProbe;
     this.agents = agents;
+    this.events = events;
   }
 
   /** Validates the spec, then makes the VM's folder, OS disk overlay and spec, or nothing. */
@@ -130,6 +134,7 @@ public final class VmManager implements DiskUsage {
       }
       LOG.info(() -> "VM " + name + " started: pid " + launched.process().pid() + ", -accel "
           + choice.accel() + " -cpu " + launched.cpu());
+      events.vmEvent(name, VmEvent.Kind.STARTED, "", "pid " + launched.process().pid());
     }
     if (!noWait) {
       awaitReady(name, r, readyTimeout.isZero() ? DEFAULT_READY_TIMEOUT : readyTimeout);
@@ -156,6 +161,7 @@ public final class VmManager implements DiskUsage {
           String how = StopLadder.stop(name, r, force,
               timeout.isZero() ? DEFAULT_STOP_TIMEOUT : timeout);
           LOG.info(() -> "VM " + name + " stopped (" + how + ")");
+          events.vmEvent(name, VmEvent.Kind.STOPPED, "", how);
         } finally {
           forget(name, r);
         }
@@ -321,12 +327,25 @@ public final class VmManager implements DiskUsage {
     qmp.onClose(() -> {
       if (!r.detached()) {
         forget(name, r);
+        ended(name, r);
       }
     });
     if (reattached) {
       LOG.info(() -> "VM " + name + ": re-attached to QEMU pid " + process.pid());
     }
     return r;
+  }
+
+  /** QEMU went away without {@link #stop}: an orderly guest power-off, or a crash. */
+  private void ended(String name, RunningVm r) {
+    if (r.state() == VmState.STOPPING) {
+      return;
+    }
+    if (store.desiredRunning(name)) {
+      events.vmEvent(name, VmEvent.Kind.CRASHED, "", "QEMU ended without being asked to");
+    } else {
+      events.vmEvent(name, VmEvent.Kind.STOPPED, "", "the guest powered off");
+    }
   }
 
   private void onEvent(String name, QmpMessage.Event event) {
@@ -342,6 +361,10 @@ public final class VmManager implements DiskUsage {
       if (r != null) {
         r.agent.portChanged(event.data().path("open").asBoolean());
       }
+    }
+    if (event.name().equals("BLOCK_IO_ERROR")) {
+      DiskIoError error = DiskIoError.of(event.data());
+      events.vmEvent(name, VmEvent.Kind.DISK_IO_ERROR, error.disk(), error.detail());
     }
   }
 

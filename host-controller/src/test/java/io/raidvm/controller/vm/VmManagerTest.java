@@ -59,7 +59,7 @@ class VmManagerTest {
         new QemuLauncher(runner), new AccelProbe(host.resolve("kvm"), host.resolve("cpuinfo")),
         (vm, paths) -> {
           throw new AssertionError("no agent link without QEMU");
-        });
+        }, (vm, kind, disk, detail) -> { });
   }
 
   private static void touch(Path file) {

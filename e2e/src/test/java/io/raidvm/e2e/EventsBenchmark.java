@@ -1,0 +1,86 @@
+package io.raidvm.e2e;
+
+import io.raidvm.api.agent.v1.AddMemberRequest;
+import io.raidvm.api.agent.v1.Bitmap;
+import io.raidvm.api.agent.v1.CreateArrayRequest;
+import io.raidvm.api.agent.v1.GetInfoRequest;
+import io.raidvm.api.agent.v1.GuestAgentGrpc;
+import io.raidvm.api.agent.v1.MdEvent;
+import io.raidvm.api.agent.v1.MemberRequest;
+import io.raidvm.api.agent.v1.WatchEvent;
+import io.raidvm.e2e.EventStream.Received;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not a test: measures, in a real VM, how long a member failure takes to reach a host client of
+ * WatchVm, and what the agent costs in CPU while nothing happens. Named so that CI's *IT run skips
+ * it; run it with scripts/bench-events.
+ */
+class EventsBenchmark {
+
+  private static final int ROUNDS = 20;
+  private static final Duration IDLE = Duration.ofSeconds(60);
+  private static final Duration SYNC = Duration.ofMinutes(20);
+  private static final Duration SOON = Duration.ofMinutes(1);
+
+  private static Predicate<WatchEvent> md(MdEvent.Kind kind) {
+    return e -> e.hasMd() && e.getMd().getKind() == kind && e.getMd().getArray().equals("md0");
+  }
+
+  @Test
+  void failToEventLatency_andIdleAgentCpu() throws Exception {
+    try (RaidVm vm = RaidVm.boot("bench", List.of("b1", "b2"));
+        EventStream watch = vm.watch("", 0)) {
+      vm.raid().createArray(CreateArrayRequest.newBuilder().setArray("md0").setLevel("raid1")
+          .setBitmap(Bitmap.BITMAP_NONE).addDevices("b1-part1").addDevices("b2-part1").build());
+      watch.until(md(MdEvent.Kind.REBUILD_FINISHED), SYNC);
+
+      List<Double> fromSent = new ArrayList<>();
+      List<Double> fromReturned = new ArrayList<>();
+      MemberRequest member = MemberRequest.newBuilder().setArray("md0").setDevice("b2-part1")
+          .build();
+      for (int round = 0; round < ROUNDS; round++) {
+        long sent = System.nanoTime();
+        vm.raid().failMember(member);
+        long returned = System.nanoTime();
+        List<Received> read = watch.until(md(MdEvent.Kind.FAIL), SOON);
+        long arrived = read.get(read.size() - 1).nanos();
+        fromSent.add((arrived - sent) / 1e6);
+        fromReturned.add((arrived - returned) / 1e6);
+        vm.raid().removeMember(member);
+        vm.await(vm.raid().addMember(AddMemberRequest.newBuilder().setArray("md0")
+            .setDevice("b2-part1").build()));
+        watch.until(md(MdEvent.Kind.REBUILD_FINISHED), SYNC);
+      }
+      report("FailMember sent -> Fail event at host client", fromSent);
+      report("FailMember returned -> Fail event at host client", fromReturned);
+
+      GuestAgentGrpc.GuestAgentBlockingStub agent = vm.stubs.agent(vm.name,
+          GuestAgentGrpc::newBlockingStub);
+      long before = agent.getInfo(GetInfoRequest.getDefaultInstance()).getAgent().getCpuMillis();
+      Thread.sleep(IDLE.toMillis());
+      long after = agent.getInfo(GetInfoRequest.getDefaultInstance()).getAgent().getCpuMillis();
+      System.out.printf(Locale.ROOT, "agent CPU time over %d idle seconds: %d ms (%.2f%% of one"
+          + " core)%n", IDLE.toSeconds(), after - before,
+          (after - before) * 100.0 / IDLE.toMillis());
+    }
+  }
+
+  private static void report(String what, List<Double> millis) {
+    List<Double> sorted = millis.stream().sorted().toList();
+    System.out.printf(Locale.ROOT, "%s over %d rounds: median %.1f ms, p95 %.1f ms, max %.1f ms%n",
+        what, sorted.size(), percentile(sorted, 50), percentile(sorted, 95),
+        sorted.get(sorted.size() - 1));
+  }
+
+  /** Nearest-rank percentile of sorted values. */
+  private static double percentile(List<Double> sorted, int p) {
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return sorted.get(Math.max(0, rank - 1));
+  }
+}

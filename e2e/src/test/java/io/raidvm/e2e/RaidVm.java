@@ -1,0 +1,98 @@
+package io.raidvm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.raidvm.api.agent.v1.DisksGrpc;
+import io.raidvm.api.agent.v1.GetOperationRequest;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.api.agent.v1.OperationsGrpc;
+import io.raidvm.api.agent.v1.PartitionRequest;
+import io.raidvm.api.agent.v1.RaidGrpc;
+import io.raidvm.api.controller.v1.CreateDiskRequest;
+import io.raidvm.api.controller.v1.CreateVmRequest;
+import io.raidvm.api.controller.v1.StartVmRequest;
+import io.raidvm.api.controller.v1.StopVmRequest;
+import io.raidvm.api.controller.v1.VmSpec;
+import io.raidvm.api.controller.v1.VmState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real controller and one real VM with partitioned 64 MiB data disks, ready for RAID: what the
+ * event tests and the events benchmark start from.
+ */
+final class RaidVm implements AutoCloseable {
+
+  final String name;
+  final ControllerProcess controller;
+  final ManagedChannel channel;
+  final Stubs stubs;
+
+  private RaidVm(String name, ControllerProcess controller) {
+    this.name = name;
+    this.controller = controller;
+    this.channel = controller.channel();
+    this.stubs = new Stubs(channel);
+  }
+
+  /** Builds (or finds) the image, makes the disks, starts the VM, partitions every disk. */
+  static RaidVm boot(String name, List<String> disks) throws Exception {
+    assertEquals("root", System.getProperty("user.name"), "run the VM tests as root");
+    Path stateDir = Files.createTempDirectory("raidvm-" + name + "-");
+    Path imageDir = Path.of(System.getProperty("raidvm.image.dir", "/var/cache/raidvm/images"));
+    RaidVm vm = new RaidVm(name, new ControllerProcess(stateDir, imageDir).start());
+    vm.stubs.buildImage();
+    for (String d : disks) {
+      vm.stubs.disks().createDisk(CreateDiskRequest.newBuilder().setName(d).setSize("64M")
+          .build());
+    }
+    vm.stubs.vms().createVm(CreateVmRequest.newBuilder().setSpec(VmSpec.newBuilder()
+        .setName(name).addAllDataDisks(disks)).build());
+    assertEquals(VmState.READY, vm.stubs.vms().withDeadlineAfter(15, TimeUnit.MINUTES)
+        .startVm(StartVmRequest.newBuilder().setName(name).build()).getState());
+    for (String d : disks) {
+      vm.stubs.agent(name, DisksGrpc::newBlockingStub).withDeadlineAfter(5, TimeUnit.MINUTES)
+          .partition(PartitionRequest.newBuilder().setDevice(d).build());
+    }
+    return vm;
+  }
+
+  RaidGrpc.RaidBlockingStub raid() {
+    return stubs.agent(name, RaidGrpc::newBlockingStub).withDeadlineAfter(5, TimeUnit.MINUTES);
+  }
+
+  /** Follows an operation to its end; returns the final state. */
+  Operation await(Operation started) {
+    Iterator<Operation> updates = stubs.agent(name, OperationsGrpc::newBlockingStub)
+        .withDeadlineAfter(30, TimeUnit.MINUTES)
+        .waitOperation(GetOperationRequest.newBuilder().setId(started.getId()).build());
+    Operation last = started;
+    while (updates.hasNext()) {
+      last = updates.next();
+    }
+    assertEquals(Operation.State.SUCCEEDED, last.getState(), last.getErrorMessage());
+    return last;
+  }
+
+  EventStream watch(String epoch, long after) {
+    return EventStream.open(channel, name, epoch, after);
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      stubs.vms().withDeadlineAfter(5, TimeUnit.MINUTES)
+          .stopVm(StopVmRequest.newBuilder().setName(name).build());
+    } catch (StatusRuntimeException e) {
+      System.out.println("stopping VM " + name + ": " + e.getStatus());
+    } finally {
+      channel.shutdownNow();
+      controller.stop();
+    }
+  }
+}

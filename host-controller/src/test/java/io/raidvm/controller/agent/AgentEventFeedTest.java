@@ -1,0 +1,117 @@
+package io.raidvm.controller.agent;
+
+import static io.raidvm.controller.events.AgentEvents.md;
+import static io.raidvm.controller.events.AgentEvents.snapshot;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.raidvm.api.agent.v1.Array;
+import io.raidvm.api.agent.v1.EventsGrpc;
+import io.raidvm.api.agent.v1.MdEvent;
+import io.raidvm.api.agent.v1.WatchEvent;
+import io.raidvm.api.agent.v1.WatchRequest;
+import io.raidvm.controller.events.RecordingSink;
+import io.raidvm.controller.events.VmEventHub;
+import io.raidvm.controller.events.VmEventHubs;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AgentEventFeedTest {
+
+  /** An agent whose Watch streams answer with what the test queued, one list per call. */
+  private static final class FakeAgent extends EventsGrpc.EventsImplBase {
+
+    final BlockingQueue<WatchRequest> requests = new LinkedBlockingQueue<>();
+    final BlockingQueue<List<WatchEvent>> answers = new LinkedBlockingQueue<>();
+    volatile StreamObserver<WatchEvent> open;
+
+    @Override
+    public void watch(WatchRequest request, StreamObserver<WatchEvent> observer) {
+      requests.add(request);
+      List<WatchEvent> answer = answers.poll();
+      if (answer == null) {
+        open = observer;
+        return;
+      }
+      answer.forEach(observer::onNext);
+      observer.onError(Status.UNAVAILABLE.withDescription("agent went away").asException());
+    }
+  }
+
+  private final FakeAgent agent = new FakeAgent();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final VmEventHub hub = new VmEventHubs(100, Runnable::run).hub("vm1");
+  private Server server;
+  private ManagedChannel channel;
+
+  @AfterEach
+  void tearDown() {
+    channel.shutdownNow();
+    server.shutdownNow();
+    scheduler.shutdownNow();
+  }
+
+  private AgentEventFeed start() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).addService(agent).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    return AgentEventFeed.start("vm1", channel, hub, scheduler);
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void brokenStream_isReopenedAfterTheLastAgentEvent_andAgentGapIsRecorded() throws Exception {
+    agent.answers.add(List.of(snapshot("a1", 1, false, ""),
+        md("a1", 2, MdEvent.Kind.NEW_ARRAY, "md127")));
+    agent.answers.add(List.of(snapshot("a2", 3, true, "epoch changed",
+        Array.newBuilder().setName("md127").build())));
+    RecordingSink client = new RecordingSink();
+    hub.watch("", 0, false, client);
+    start();
+
+    assertEquals(WatchRequest.newBuilder().setIncludeMdstat(true).build(),
+        agent.requests.poll(10, TimeUnit.SECONDS));
+    assertEquals(WatchRequest.newBuilder().setEpoch("a1").setAfterSequence(2)
+        .setIncludeMdstat(true).build(), agent.requests.poll(10, TimeUnit.SECONDS));
+    assertEquals(WatchRequest.newBuilder().setEpoch("a2").setAfterSequence(3)
+        .setIncludeMdstat(true).build(), agent.requests.poll(10, TimeUnit.SECONDS));
+    await(() -> client.events.size() == 4);
+    WatchEvent gap = client.last();
+    assertEquals("agent restarted", gap.getSnapshot().getReason());
+    assertEquals(List.of("md127"), gap.getSnapshot().getArraysList().stream()
+        .map(Array::getName).toList());
+  }
+
+  @Test
+  void stop_cancelsTheStreamForGood() throws Exception {
+    AgentEventFeed feed = start();
+    await(() -> agent.open != null);
+    feed.stop();
+
+    await(() -> ((ServerCallStreamObserver<WatchEvent>) agent.open).isCancelled());
+    Thread.sleep(2 * AgentEventFeed.RETRY.toMillis());
+    assertEquals(1, agent.requests.size());
+  }
+}

@@ -1,0 +1,117 @@
+package io.raidvm.controller.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.raidvm.api.agent.v1.VmEvent;
+import io.raidvm.api.agent.v1.WatchEvent;
+import io.raidvm.api.controller.v1.VmServiceGrpc;
+import io.raidvm.api.controller.v1.VmSpec;
+import io.raidvm.api.controller.v1.WatchVmRequest;
+import io.raidvm.controller.disk.DiskFolder;
+import io.raidvm.controller.disk.QemuImg;
+import io.raidvm.controller.events.VmEventHubs;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VmGrpcServiceWatchTest {
+
+  @TempDir
+  Path state;
+  private final ExecutorService delivery = Executors.newCachedThreadPool();
+  private final VmEventHubs events = new VmEventHubs(VmEventHubs.KEPT_EVENTS, delivery);
+  private Server server;
+  private ManagedChannel channel;
+  private VmServiceGrpc.VmServiceBlockingStub stub;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    VmStore store = new VmStore(state);
+    store.createFolder("vm1");
+    store.writeSpec(VmSpec.newBuilder().setName("vm1").build());
+    VmManager vms = new VmManager(store, new DiskFolder(state), ref -> Path.of("/unused"),
+        new QemuImg((command, lines) -> {
+          throw new AssertionError("no tool runs here");
+        }), null, null, (vm, paths) -> {
+          throw new AssertionError("no agent link without QEMU");
+        }, events);
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).addService(new VmGrpcService(vms, events))
+        .build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    stub = VmServiceGrpc.newBlockingStub(channel);
+  }
+
+  @AfterEach
+  void tearDown() {
+    channel.shutdownNow();
+    server.shutdownNow();
+    delivery.shutdownNow();
+  }
+
+  private static WatchVmRequest watch(String vm) {
+    return WatchVmRequest.newBuilder().setName(vm).build();
+  }
+
+  @Test
+  void watchVm_unknownVm_isNotFound() {
+    var e = assertThrows(StatusRuntimeException.class, () -> stub.watchVm(watch("vm9")).next());
+    assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+  }
+
+  @Test
+  void watchVm_badName_isInvalidArgument() {
+    var e = assertThrows(StatusRuntimeException.class, () -> stub.watchVm(watch("-vm")).next());
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+  }
+
+  @Test
+  void watchVm_streamsSnapshotThenEvents_andResumesAfterTheLastOneSeen() {
+    WatchEvent snapshot;
+    WatchEvent started;
+    try (Context.CancellableContext context = Context.current().withCancellation()) {
+      Iterator<WatchEvent> stream = context.call(() -> stub.watchVm(watch("vm1")));
+      snapshot = stream.next();
+      events.vmEvent("vm1", VmEvent.Kind.STARTED, "", "pid 42");
+      started = stream.next();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    events.vmEvent("vm1", VmEvent.Kind.AGENT_CONNECTED, "", "");
+
+    assertTrue(snapshot.hasSnapshot());
+    assertEquals(VmEvent.Kind.STARTED, started.getVm().getKind());
+    assertEquals(snapshot.getSequence() + 1, started.getSequence());
+    Iterator<WatchEvent> resumed = stub.watchVm(watch("vm1").toBuilder()
+        .setEpoch(started.getEpoch()).setAfterSequence(started.getSequence()).build());
+    assertEquals(VmEvent.Kind.AGENT_CONNECTED, resumed.next().getVm().getKind());
+  }
+
+  @Test
+  void watchVm_cancelledByClients_leavesNoWatcher() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      try (Context.CancellableContext context = Context.current().withCancellation()) {
+        context.call(() -> stub.watchVm(watch("vm1"))).next();
+      }
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (events.watchers() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, events.watchers());
+  }
+}
