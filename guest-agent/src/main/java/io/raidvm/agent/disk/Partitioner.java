@@ -44,9 +44,11 @@ public final class Partitioner {
     }
     guard.requireSafeToOverwrite(disk, force, "partition");
     runner.run(Parted.labelWithRaidPartition(disk.path())).orThrow();
-    String partition = awaitFirstPartition(disk);
     boolean aligned = aligned(disk.path());
     Parted.Table table = Parted.parse(runner.run(Parted.print(disk.path())).orThrow().stdout());
+    // Last: every parted run that opened the disk for writing makes udev re-probe it, and the
+    // partition's by-id link is only there for callers once those events are done.
+    String partition = awaitFirstPartition(disk);
     Parted.Partition first = table.partition(1);
     return PartitionResult.newBuilder()
         .setDisk(disk.path().toString())
