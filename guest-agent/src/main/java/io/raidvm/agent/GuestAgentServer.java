@@ -12,8 +12,8 @@ import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.disk.DiskBenchmark;
 import io.raidvm.agent.disk.DisksGrpcService;
 import io.raidvm.agent.disk.Partitioner;
-import io.raidvm.agent.events.EventJournal;
 import io.raidvm.agent.events.EventsGrpcService;
+import io.raidvm.agent.events.MdJournal;
 import io.raidvm.agent.events.MdPoller;
 import io.raidvm.agent.fs.E2fsck;
 import io.raidvm.agent.fs.FilesystemsGrpcService;
@@ -67,7 +67,7 @@ public final class GuestAgentServer {
   GuestAgentServer(Path port, Path socket, CommandRunner runner, Path root,
       AgentRestarter.ProcessExit exit) {
     OperationRegistry operations = new OperationRegistry();
-    EventJournal journal = new EventJournal();
+    MdJournal journal = new MdJournal();
     this.poller = new MdPoller(root, journal);
     List<BindableService> services = List.of(
         new GuestAgentGrpcService(

@@ -36,7 +36,7 @@ public final class EventJournal<T> {
 
   private final String epoch;
   private final Object[] ring;
-  private final Set<Runnable> listeners = new CopyOnWriteArraySet<>();
+  private final Set<Cursor> cursors = new CopyOnWriteArraySet<>();
   private long last;
 
   public EventJournal(int capacity) {
@@ -61,16 +61,34 @@ public final class EventJournal<T> {
   }
 
   /** Numbers the event that {@code event} makes from its sequence, keeps it, wakes the readers. */
-  public Entry<T> append(LongFunction<T> event) {
-    Entry<T> entry;
+  public Entry<T> append(LongFunction<? extends T> event) {
+    return appendAll(List.of(event)).get(0);
+  }
+
+  /**
+   * Numbers and keeps the events that {@code events} make, in order, then wakes the readers once
+   * (not at all when there are none).
+   */
+  public List<Entry<T>> appendAll(List<? extends LongFunction<? extends T>> events) {
+    List<Entry<T>> entries = new ArrayList<>(events.size());
     synchronized (this) {
-      long sequence = last + 1;
-      entry = new Entry<>(sequence, event.apply(sequence));
-      ring[slot(sequence)] = entry;
-      last = sequence;
+      for (LongFunction<? extends T> event : events) {
+        long sequence = last + 1;
+        Entry<T> entry = new Entry<>(sequence, event.apply(sequence));
+        ring[slot(sequence)] = entry;
+        last = sequence;
+        entries.add(entry);
+      }
     }
-    listeners.forEach(Runnable::run);
-    return entry;
+    if (!entries.isEmpty()) {
+      cursors.forEach(cursor -> cursor.wakeup.run());
+    }
+    return entries;
+  }
+
+  /** How many cursors are open (made and not yet closed). */
+  public int openCursors() {
+    return cursors.size();
   }
 
   /**
@@ -115,7 +133,7 @@ public final class EventJournal<T> {
     private Cursor(long after, Runnable wakeup) {
       this.position = after;
       this.wakeup = wakeup;
-      listeners.add(wakeup);
+      cursors.add(this);
     }
 
     /** The sequence of the last event handed out. */
@@ -152,9 +170,10 @@ public final class EventJournal<T> {
       return batch;
     }
 
+    /** Stops the wake-ups; idempotent. */
     @Override
     public void close() {
-      listeners.remove(wakeup);
+      cursors.remove(this);
     }
   }
 }

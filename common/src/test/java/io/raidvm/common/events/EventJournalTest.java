@@ -94,4 +94,29 @@ class EventJournalTest {
     append("b");
     assertEquals(1, wakeups.get());
   }
+
+  @Test
+  void appendAll_numbersInOrder_andWakesOnceOrNotAtAll() {
+    AtomicInteger wakeups = new AtomicInteger();
+    EventJournal<String>.Cursor cursor = journal.cursor(0, wakeups::incrementAndGet);
+    List<Entry<String>> entries = journal.appendAll(List.of(s -> "a@" + s, s -> "b@" + s));
+    assertEquals(List.of(new Entry<>(1, "a@1"), new Entry<>(2, "b@2")), entries);
+    assertEquals(1, wakeups.get());
+    assertTrue(journal.appendAll(List.of()).isEmpty());
+    assertEquals(1, wakeups.get());
+    assertEquals(List.of("a@1", "b@2"), events(cursor.next(10)));
+  }
+
+  @Test
+  void openCursors_countsEachCursorUntilClosed_once() {
+    Runnable shared = () -> {};
+    EventJournal<String>.Cursor one = journal.cursor(0, shared);
+    EventJournal<String>.Cursor two = journal.cursor(0, shared);
+    assertEquals(2, journal.openCursors());
+    one.close();
+    one.close();
+    assertEquals(1, journal.openCursors());
+    two.close();
+    assertEquals(0, journal.openCursors());
+  }
 }

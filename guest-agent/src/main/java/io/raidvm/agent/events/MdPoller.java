@@ -27,21 +27,21 @@ public final class MdPoller {
   private final Supplier<MdState> reader;
   private final Function<MdState, Set<Path>> pollable;
   private final ChangeSource source;
-  private final EventJournal journal;
+  private final MdJournal journal;
   private final Thread thread;
   private volatile boolean running;
 
   /** The guest's: md below {@code root}, watched with poll(2). */
-  public MdPoller(Path root, EventJournal journal) {
+  public MdPoller(Path root, MdJournal journal) {
     this(new MdStateReader(root), new PollingChangeSource(), journal);
   }
 
-  private MdPoller(MdStateReader reader, ChangeSource source, EventJournal journal) {
+  private MdPoller(MdStateReader reader, ChangeSource source, MdJournal journal) {
     this(reader::read, reader::pollable, source, journal);
   }
 
   MdPoller(Supplier<MdState> reader, Function<MdState, Set<Path>> pollable, ChangeSource source,
-      EventJournal journal) {
+      MdJournal journal) {
     this.reader = reader;
     this.pollable = pollable;
     this.source = source;

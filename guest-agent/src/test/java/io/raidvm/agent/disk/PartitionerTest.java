@@ -60,7 +60,7 @@ class PartitionerTest {
     assertEquals(PartitionResult.newBuilder().setDisk("/dev/sdc").setPartition("/dev/sdc1")
         .setStartSector(2048).setEndSector(131038).setSizeBytes(128991L * 512).setAligned(true)
         .build(), result);
-    assertEquals(List.of(BLKID, MKLABEL, SETTLE, ALIGN, PRINT), runner.calls());
+    assertEquals(List.of(BLKID, MKLABEL, ALIGN, PRINT, SETTLE), runner.calls());
   }
 
   @Test
@@ -76,13 +76,15 @@ class PartitionerTest {
     PartitionResult result = partitioner.partition("sdc", false);
 
     assertEquals(false, result.getAligned());
-    assertEquals(List.of(BLKID, MKLABEL, SETTLE, PARTPROBE, SETTLE, ALIGN, PRINT),
+    assertEquals(List.of(BLKID, MKLABEL, ALIGN, PRINT, SETTLE, PARTPROBE, SETTLE),
         runner.calls());
   }
 
   @Test
   void partition_whenNoPartitionAppears_isFailedPrecondition() {
-    runner.answer(MKLABEL, 0, "", "").answer(SETTLE, 0, "", "").answer(PARTPROBE, 0, "", "");
+    runner.answer(MKLABEL, 0, "", "").answer(ALIGN, 0, "", "")
+        .answer(PRINT, 0, Fixtures.read("guest/02-partition/parted-print.stdout"), "")
+        .answer(SETTLE, 0, "", "").answer(PARTPROBE, 0, "", "");
 
     RaidvmException e = assertThrows(RaidvmException.class,
         () -> partitioner.partition("sdc", true));

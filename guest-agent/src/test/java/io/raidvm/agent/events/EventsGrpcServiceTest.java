@@ -32,7 +32,7 @@ class EventsGrpcServiceTest {
   private static final MdState REMOVED =
       CapturedMd.md127("08-remove/mdstat", "08-remove/sysfs-md127");
 
-  private final EventJournal journal = new EventJournal("0123456789abcdef", 3,
+  private final MdJournal journal = new MdJournal("0123456789abcdef", 3,
       Clock.fixed(Instant.parse("2026-11-25T13:29:00Z"), ZoneOffset.UTC));
   private final List<Context.CancellableContext> calls = new ArrayList<>();
   private Server server;

@@ -46,7 +46,7 @@ class MdPollerTest {
     }
   }
 
-  private final EventJournal journal = new EventJournal("e", 100, Clock.systemUTC());
+  private final MdJournal journal = new MdJournal("e", 100, Clock.systemUTC());
   private final FakeSource source = new FakeSource();
   private final BlockingQueue<MdState> kernel = new LinkedBlockingQueue<>();
   private MdState current = MdState.EMPTY;

@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The journal's cursors: each watcher reads at its own pace. */
-class EventJournalTest {
+/** The md journal over the common journal: each watcher reads at its own pace. */
+class MdJournalTest {
 
   private static final MdEvent EVENT =
       MdEvent.newBuilder().setKind(MdEvent.Kind.REBUILD_PROGRESS).setArray("md127").build();
 
-  private final EventJournal journal = new EventJournal("e", 3, Clock.systemUTC());
+  private final MdJournal journal = new MdJournal("e", 3, Clock.systemUTC());
 
   private void publish(int count) {
     journal.publish(MdState.EMPTY, Collections.nCopies(count, EVENT));
@@ -25,10 +25,10 @@ class EventJournalTest {
 
   @Test
   void epoch_isSixteenHexDigits_drawnPerJournal() {
-    String epoch = new EventJournal().epoch();
+    String epoch = new MdJournal().epoch();
 
     assertTrue(epoch.matches("[0-9a-f]{16}"), epoch);
-    assertTrue(!epoch.equals(new EventJournal().epoch()));
+    assertTrue(!epoch.equals(new MdJournal().epoch()));
   }
 
   @Test
