@@ -61,19 +61,20 @@ final class MdGuest {
     return this;
   }
 
-  /** Replaces md127's sysfs with a captured copy, e.g. "03-raid5-create/sysfs-md127". */
+  /**
+   * Replaces md127's sysfs with a captured copy, e.g. "03-raid5-create/sysfs-md127". The copy is
+   * made beside it and swapped in by renaming a symlink, so that an operation following the
+   * array in the background never sees a half-made or missing folder.
+   */
   MdGuest sysfs(String capture) {
-    Path dir = tree.root().resolve("sys/block/md127/md");
+    Path link = tree.root().resolve("sys/block/md127/md");
     try {
-      if (Files.exists(dir)) {
-        try (Stream<Path> old = Files.walk(dir)) {
-          old.sorted((a, b) -> b.compareTo(a)).forEach(MdGuest::delete);
-        }
-      }
+      Files.createDirectories(link.getParent());
+      Path version = Files.createTempDirectory(link.getParent(), "md-");
       Path from = Path.of(MdGuest.class.getResource("/fixtures/guest/" + capture).toURI());
       try (Stream<Path> files = Files.walk(from)) {
         for (Path f : (Iterable<Path>) files::iterator) {
-          Path to = dir.resolve(from.relativize(f).toString());
+          Path to = version.resolve(from.relativize(f).toString());
           if (Files.isDirectory(f)) {
             Files.createDirectories(to);
           } else {
@@ -81,6 +82,10 @@ final class MdGuest {
           }
         }
       }
+      Path next = link.resolveSibling("md.next");
+      Files.deleteIfExists(next);
+      Files.createSymbolicLink(next, version.getFileName());
+      Files.move(next, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (URISyntaxException e) {
@@ -139,13 +144,5 @@ final class MdGuest {
       seen = handle.awaitChange(seen, Duration.ofMillis(100));
     }
     return handle.snapshot();
-  }
-
-  private static void delete(Path p) {
-    try {
-      Files.delete(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
