@@ -122,13 +122,10 @@ public final class VmCommand {
     }
   }
 
-  @Command(name = "start", description = "Start a VM and wait until its agent answers.")
-  static final class Start extends VmResult {
+  /** A command that waits until the VM's agent answers: VM name and --ready-timeout. */
+  abstract static class WaitsForAgent extends VmResult {
     @Parameters(paramLabel = "NAME")
     String name;
-
-    @Option(names = "--no-wait", description = "Return once QEMU runs.")
-    boolean noWait;
 
     @Option(names = "--ready-timeout", paramLabel = "SECONDS",
         description = "How long to wait for the agent (default 600).")
@@ -138,6 +135,12 @@ public final class VmCommand {
     protected Duration defaultTimeout() {
       return Duration.ofSeconds(readyTimeout + 60L);
     }
+  }
+
+  @Command(name = "start", description = "Start a VM and wait until its agent answers.")
+  static final class Start extends WaitsForAgent {
+    @Option(names = "--no-wait", description = "Return once QEMU runs.")
+    boolean noWait;
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
@@ -171,19 +174,7 @@ public final class VmCommand {
   }
 
   @Command(name = "reboot", description = "Reboot the guest and wait until its agent answers.")
-  static final class Reboot extends VmResult {
-    @Parameters(paramLabel = "NAME")
-    String name;
-
-    @Option(names = "--ready-timeout", paramLabel = "SECONDS",
-        description = "How long to wait for the agent (default 600).")
-    int readyTimeout = 600;
-
-    @Override
-    protected Duration defaultTimeout() {
-      return Duration.ofSeconds(readyTimeout + 60L);
-    }
-
+  static final class Reboot extends WaitsForAgent {
     @Override
     protected void run(ControllerClient client, Printer printer) {
       emit(printer, client.vms().rebootVm(RebootVmRequest.newBuilder().setName(name)
