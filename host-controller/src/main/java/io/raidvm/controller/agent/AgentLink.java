@@ -26,7 +26,7 @@ import java.util.logging.Logger;
 /**
  * The controller's gRPC channel to one VM's agent, through that VM's {@link AgentRelay}, and a
  * probe that keeps asking the agent's health service whether it answers: every second while it
- * does not (resetting the channel's reconnect backoff), every few seconds while it does. It tells
+ * does not (resetting the channel's reconnect backoff), every 30 s while it does. It tells
  * the VM's event hub when the agent comes and goes, and feeds it the agent's md events.
  */
 public final class AgentLink implements AgentSession {
@@ -36,7 +36,11 @@ public final class AgentLink implements AgentSession {
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration PROBE_DEADLINE = Duration.ofSeconds(3);
   private static final Duration PROBE_WHILE_DOWN = Duration.ofSeconds(1);
-  private static final Duration PROBE_WHILE_UP = Duration.ofSeconds(5);
+  /**
+   * Rarely while it answers: the guest closing its port (QMP) and HTTP/2 keepalive notice a lost
+   * agent sooner, and every probe costs the agent CPU under software emulation.
+   */
+  private static final Duration PROBE_WHILE_UP = Duration.ofSeconds(30);
 
   private final String vm;
   private final AgentRelay relay;
