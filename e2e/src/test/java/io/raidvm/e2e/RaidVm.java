@@ -41,14 +41,14 @@ final class RaidVm implements AutoCloseable {
   }
 
   /** Builds (or finds) the image, makes the disks, starts the VM, partitions every disk. */
-  static RaidVm boot(String name, List<String> disks) throws Exception {
+  static RaidVm boot(String name, List<String> disks, String diskSize) throws Exception {
     assertEquals("root", System.getProperty("user.name"), "run the VM tests as root");
     Path stateDir = Files.createTempDirectory("raidvm-" + name + "-");
     Path imageDir = Path.of(System.getProperty("raidvm.image.dir", "/var/cache/raidvm/images"));
     RaidVm vm = new RaidVm(name, new ControllerProcess(stateDir, imageDir).start());
     vm.stubs.buildImage();
     for (String d : disks) {
-      vm.stubs.disks().createDisk(CreateDiskRequest.newBuilder().setName(d).setSize("64M")
+      vm.stubs.disks().createDisk(CreateDiskRequest.newBuilder().setName(d).setSize(diskSize)
           .build());
     }
     vm.stubs.vms().createVm(CreateVmRequest.newBuilder().setSpec(VmSpec.newBuilder()

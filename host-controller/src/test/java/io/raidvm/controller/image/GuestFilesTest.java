@@ -43,8 +43,8 @@ class GuestFilesTest {
     assertTrue(unit.contains("BindsTo=dev-virtio\\x2dports-io.raidvm.agent.0.device\n"), unit);
     assertTrue(unit.contains("After=dev-virtio\\x2dports-io.raidvm.agent.0.device\n"), unit);
     assertTrue(unit.contains("Restart=always\nRestartSec=1\n"), unit);
-    assertTrue(unit.contains("ExecStart=/usr/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-        + " -Xmx96m -Xss512k -jar /opt/raidvm/raidvm-agent.jar\n"), unit);
+    assertTrue(unit.contains("ExecStart=/usr/bin/java -XX:-UsePerfData -XX:TieredStopAtLevel=1"
+        + " -XX:+UseSerialGC -Xmx96m -Xss512k -jar /opt/raidvm/raidvm-agent.jar\n"), unit);
     assertTrue(rule.contains("SUBSYSTEM==\"virtio-ports\", ATTR{name}==\"io.raidvm.agent.0\","
         + " TAG+=\"systemd\", ENV{SYSTEMD_WANTS}=\"raidvm-agent.service\""), rule);
   }
