@@ -202,4 +202,22 @@ class VmManagerTest {
     var e = assertThrows(RaidvmException.class, () -> vms.delete("nope"));
     assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
   }
+
+  @Test
+  void reboot_unknownVm_failsWithNotFound() {
+    var e = assertThrows(RaidvmException.class, () -> vms.reboot("nope", Duration.ZERO));
+    assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
+  }
+
+  @Test
+  void reboot_stoppedVm_failsWithFailedPrecondition_andRunsNothing() {
+    vms.create(spec("vm1"));
+    runner.argvs.clear();
+    var e = assertThrows(RaidvmException.class, () -> vms.reboot("vm1", Duration.ZERO));
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("VM 'vm1' is STOPPED: only a VM whose agent answers can be rebooted (start it,"
+        + " or wait until it is ready)", e.getMessage());
+    assertEquals(List.of(), runner.argvs);
+    assertEquals(VmState.STOPPED, vms.get("vm1").state());
+  }
 }
