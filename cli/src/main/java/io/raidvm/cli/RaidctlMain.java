@@ -10,6 +10,7 @@ import io.raidvm.cli.image.ImageCommand;
 import io.raidvm.cli.support.ErrorHandler;
 import io.raidvm.cli.vm.VmCommand;
 import io.raidvm.cli.watch.WatchCommand;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
@@ -19,7 +20,8 @@ import picocli.CommandLine.ScopeType;
     versionProvider = Version.class,
     description = "Software RAID inside QEMU VMs: disks, images, VMs and their guest agents.",
     subcommands = {DiskCommand.class, ImageCommand.class, VmCommand.class, AgentCommand.class,
-        BlkCommand.class, RaidCommand.class, FsCommand.class, OpCommand.class, WatchCommand.class,
+        BlkCommand.class, RaidCommand.class, FsCommand.class, OpCommand.class,
+        AutoComplete.GenerateCompletion.class, WatchCommand.class,
         CommandLine.HelpCommand.class})
 public final class RaidctlMain {
 

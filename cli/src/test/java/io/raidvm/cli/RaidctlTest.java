@@ -125,4 +125,13 @@ class RaidctlTest {
         + " bin/raidvm-controller, or point raidctl at it with --socket or $RAIDVM_SOCKET\n",
         err.toString());
   }
+
+  @Test
+  void generateCompletion_printsABashScriptThatKnowsTheCommands() {
+    CommandLine cli = RaidctlMain.commandLine();
+    cli.setOut(new PrintWriter(out));
+    assertEquals(0, cli.execute("generate-completion"));
+    assertTrue(out.toString().contains("complete -F _complete_raidctl"), out.toString());
+    assertTrue(out.toString().contains("zero-superblock"), "subcommands are completed");
+  }
 }

@@ -2,11 +2,13 @@ package io.raidvm.cli.vm;
 
 import com.google.protobuf.Timestamp;
 import io.raidvm.api.controller.v1.Accel;
+import io.raidvm.api.controller.v1.ConsoleChunk;
 import io.raidvm.api.controller.v1.CreateVmRequest;
 import io.raidvm.api.controller.v1.DeleteVmRequest;
 import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.ListVmsRequest;
 import io.raidvm.api.controller.v1.ListVmsResponse;
+import io.raidvm.api.controller.v1.ReadConsoleRequest;
 import io.raidvm.api.controller.v1.RebootVmRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
 import io.raidvm.api.controller.v1.StopVmRequest;
@@ -18,6 +20,7 @@ import io.raidvm.cli.support.Printer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -28,7 +31,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "vm", description = "Create, start, stop, inspect and delete VMs.",
     subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class,
         VmCommand.Reboot.class, VmCommand.Show.class, VmCommand.ListVms.class,
-        VmCommand.Delete.class})
+        VmCommand.Console.class, VmCommand.Delete.class})
 public final class VmCommand {
 
   static String state(Vm vm) {
@@ -202,6 +205,40 @@ public final class VmCommand {
         printer.json(r);
       } else {
         print(printer, r.getVmsList());
+      }
+    }
+  }
+
+  @Command(name = "console", description = "Print the guest's serial console; --follow keeps"
+      + " printing what it prints next.",
+      footer = {"", "Example:", "  raidctl vm console vm1 --follow"})
+  static final class Console extends ClientCommand {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing until interrupted.")
+    boolean follow;
+
+    @Option(names = {"-n", "--lines"}, description = "Start this many lines before the end"
+        + " (default 50).")
+    int lines = 50;
+
+    @Override
+    protected Duration defaultTimeout() {
+      return follow ? Duration.ofDays(365) : Duration.ofSeconds(60);
+    }
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      Iterator<ConsoleChunk> chunks = client.vms().readConsole(ReadConsoleRequest.newBuilder()
+          .setName(name).setLines(lines).setFollow(follow).build());
+      while (chunks.hasNext()) {
+        ConsoleChunk chunk = chunks.next();
+        if (output.json()) {
+          printer.jsonLine(chunk);
+        } else {
+          printer.partial(chunk.getText());
+        }
       }
     }
   }

@@ -5,12 +5,14 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.controller.v1.AgentLink;
+import io.raidvm.api.controller.v1.ConsoleChunk;
 import io.raidvm.api.controller.v1.CreateVmRequest;
 import io.raidvm.api.controller.v1.DeleteVmRequest;
 import io.raidvm.api.controller.v1.DeleteVmResponse;
 import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.ListVmsRequest;
 import io.raidvm.api.controller.v1.ListVmsResponse;
+import io.raidvm.api.controller.v1.ReadConsoleRequest;
 import io.raidvm.api.controller.v1.RebootVmRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
 import io.raidvm.api.controller.v1.StopVmRequest;
@@ -22,12 +24,27 @@ import io.raidvm.common.grpc.Statuses;
 import io.raidvm.controller.events.EventSink;
 import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.events.Watch;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** VmService over {@link VmManager} and the VMs' {@link VmEventHubs}. */
 public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
+
+  private static final int CONSOLE_LINES = 50;
+  private static final Duration CONSOLE_POLL = Duration.ofMillis(500);
+  /** Follows consoles for clients; one thread is plenty for files that grow by lines. */
+  private static final ScheduledExecutorService CONSOLE_FOLLOWERS =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "console-follow");
+        t.setDaemon(true);
+        return t;
+      });
 
   private final VmManager vms;
   private final VmEventHubs events;
@@ -70,6 +87,39 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
   public void rebootVm(RebootVmRequest request, StreamObserver<Vm> observer) {
     Rpc.unary(observer, () -> toProto(vms.reboot(request.getName(),
         Duration.ofSeconds(request.getReadyTimeoutSeconds()))));
+  }
+
+  @Override
+  public void readConsole(ReadConsoleRequest request, StreamObserver<ConsoleChunk> observer) {
+    ServerCallStreamObserver<ConsoleChunk> call = (ServerCallStreamObserver<ConsoleChunk>) observer;
+    Path log;
+    try {
+      log = vms.consoleLog(request.getName());
+    } catch (RuntimeException e) {
+      call.onError(Statuses.toStatus(e));
+      return;
+    }
+    ConsoleLog.Text start = ConsoleLog.last(log,
+        request.getLines() == 0 ? CONSOLE_LINES : request.getLines());
+    if (!start.text().isEmpty()) {
+      call.onNext(ConsoleChunk.newBuilder().setText(start.text()).build());
+    }
+    if (!request.getFollow()) {
+      call.onCompleted();
+      return;
+    }
+    AtomicReference<ConsoleLog.Position> at = new AtomicReference<>(start.next());
+    ScheduledFuture<?> follow = CONSOLE_FOLLOWERS.scheduleWithFixedDelay(() -> {
+      if (!call.isReady()) {
+        return;
+      }
+      ConsoleLog.Text more = ConsoleLog.since(log, at.get());
+      if (!more.text().isEmpty()) {
+        call.onNext(ConsoleChunk.newBuilder().setText(more.text()).build());
+      }
+      at.set(more.next());
+    }, CONSOLE_POLL.toMillis(), CONSOLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+    call.setOnCancelHandler(() -> follow.cancel(false));
   }
 
   @Override

@@ -215,6 +215,13 @@ public final class VmManager implements DiskUsage {
     }
   }
 
+  /** The file QEMU writes the VM's serial console to (it may not exist before a first start). */
+  public Path consoleLog(String name) {
+    Names.require("VM", name);
+    store.read(name);
+    return store.paths(name).consoleLog();
+  }
+
   /** Deletes a VM that does not run: its folder and OS disk. Data disks stay. */
   public void delete(String name) {
     Names.require("VM", name);

@@ -1,6 +1,7 @@
 package io.raidvm.controller.vm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,22 +14,27 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.api.agent.v1.WatchEvent;
+import io.raidvm.api.controller.v1.ConsoleChunk;
+import io.raidvm.api.controller.v1.ReadConsoleRequest;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.WatchVmRequest;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.QemuImg;
 import io.raidvm.controller.events.VmEventHubs;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class VmGrpcServiceWatchTest {
+class VmGrpcServiceStreamsTest {
 
   @TempDir
   Path state;
@@ -113,5 +119,29 @@ class VmGrpcServiceWatchTest {
       Thread.sleep(10);
     }
     assertEquals(0, events.watchers());
+  }
+
+  @Test
+  void readConsole_givesTheLastLines_andFollowingSendsWhatComesNext() throws Exception {
+    Path log = new VmStore(state).paths("vm1").consoleLog();
+    Files.writeString(log, "one\r\ntwo\nthree\n");
+    Iterator<ConsoleChunk> tail = stub.readConsole(ReadConsoleRequest.newBuilder().setName("vm1")
+        .setLines(2).build());
+    assertEquals("two\nthree\n", tail.next().getText());
+    assertFalse(tail.hasNext());
+
+    Iterator<ConsoleChunk> follow = stub.withDeadlineAfter(10, TimeUnit.SECONDS).readConsole(
+        ReadConsoleRequest.newBuilder().setName("vm1").setLines(1).setFollow(true).build());
+    assertEquals("three\n", follow.next().getText());
+    Files.writeString(log, "login: ", StandardOpenOption.APPEND);
+    Files.writeString(log, "root\n", StandardOpenOption.APPEND);
+    assertEquals("login: root\n", follow.next().getText(), "whole lines only");
+  }
+
+  @Test
+  void readConsole_unknownVm_isNotFound() {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.readConsole(
+        ReadConsoleRequest.newBuilder().setName("nope").build()).hasNext());
+    assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
   }
 }
