@@ -1,10 +1,10 @@
 package io.raidvm.agent.boot;
 
+import io.raidvm.common.fs.MountPoint;
 import io.raidvm.agent.device.Blkid;
 import io.raidvm.agent.device.BlockDeviceRef;
 import io.raidvm.agent.device.DeviceGuard;
 import io.raidvm.agent.device.DeviceResolver;
-import io.raidvm.agent.fs.MountPoint;
 import io.raidvm.api.agent.v1.ConfigChange;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.process.Command;

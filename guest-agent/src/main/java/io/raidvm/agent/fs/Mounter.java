@@ -1,5 +1,6 @@
 package io.raidvm.agent.fs;
 
+import io.raidvm.common.fs.MountPoint;
 import io.raidvm.agent.device.BlockDeviceRef;
 import io.raidvm.agent.device.DeviceGuard;
 import io.raidvm.agent.device.DeviceResolver;

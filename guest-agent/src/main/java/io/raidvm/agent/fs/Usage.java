@@ -1,5 +1,6 @@
 package io.raidvm.agent.fs;
 
+import io.raidvm.common.fs.MountPoint;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.api.agent.v1.MountedFilesystem;
 import io.raidvm.common.error.RaidvmException;

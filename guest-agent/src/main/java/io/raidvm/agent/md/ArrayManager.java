@@ -1,5 +1,6 @@
 package io.raidvm.agent.md;
 
+import io.raidvm.common.md.ArraySpec;
 import io.raidvm.agent.device.BlockDeviceRef;
 import io.raidvm.agent.device.DeviceGuard;
 import io.raidvm.agent.device.DeviceResolver;

@@ -1,5 +1,6 @@
 package io.raidvm.agent.md;
 
+import io.raidvm.common.md.ArraySpec;
 import io.raidvm.common.error.ToolException;
 import io.raidvm.common.process.Command;
 import io.raidvm.common.process.CommandResult;

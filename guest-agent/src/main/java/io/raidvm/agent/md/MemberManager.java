@@ -1,5 +1,6 @@
 package io.raidvm.agent.md;
 
+import io.raidvm.common.md.RaidLevel;
 import io.raidvm.agent.block.SysfsBlock;
 import io.raidvm.agent.device.BlockDeviceRef;
 import io.raidvm.agent.device.DeviceGuard;

@@ -1,5 +1,7 @@
 package io.raidvm.agent.md;
 
+import io.raidvm.common.md.ArraySpec;
+import io.raidvm.common.md.RaidLevel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.raidvm.agent.md;
+package io.raidvm.common.md;
 
 import io.raidvm.common.error.RaidvmException;
 import java.util.Locale;

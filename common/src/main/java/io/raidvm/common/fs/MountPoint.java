@@ -1,4 +1,4 @@
-package io.raidvm.agent.fs;
+package io.raidvm.common.fs;
 
 import io.raidvm.common.error.RaidvmException;
 import java.nio.file.Path;

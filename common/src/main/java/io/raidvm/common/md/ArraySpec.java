@@ -1,4 +1,4 @@
-package io.raidvm.agent.md;
+package io.raidvm.common.md;
 
 import io.raidvm.api.agent.v1.Bitmap;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
@@ -17,7 +17,7 @@ import java.util.Set;
 public record ArraySpec(RaidLevel level, int chunkKib, String metadata, String layout,
     boolean bitmapInternal) {
 
-  static final String DEFAULT_METADATA = "1.2";
+  public static final String DEFAULT_METADATA = "1.2";
   private static final Set<String> METADATA = Set.of("1.0", "1.1", "1.2", "0.90");
   private static final int MIN_CHUNK_KIB = 4;
 
