@@ -4,6 +4,7 @@ import io.raidvm.cli.agent.AgentCommand;
 import io.raidvm.cli.blk.BlkCommand;
 import io.raidvm.cli.fs.FsCommand;
 import io.raidvm.cli.op.OpCommand;
+import io.raidvm.cli.provision.ProvisionCommand;
 import io.raidvm.cli.raid.RaidCommand;
 import io.raidvm.cli.disk.DiskCommand;
 import io.raidvm.cli.image.ImageCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.ScopeType;
     description = "Software RAID inside QEMU VMs: disks, images, VMs and their guest agents.",
     subcommands = {DiskCommand.class, ImageCommand.class, VmCommand.class, AgentCommand.class,
         BlkCommand.class, RaidCommand.class, FsCommand.class, OpCommand.class,
-        AutoComplete.GenerateCompletion.class, WatchCommand.class,
+        AutoComplete.GenerateCompletion.class, WatchCommand.class, ProvisionCommand.class,
         CommandLine.HelpCommand.class})
 public final class RaidctlMain {
 

@@ -2,6 +2,7 @@ package io.raidvm.controller;
 
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
+import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.UnixSocketServer;
 import io.raidvm.common.process.CommandRunner;
 import io.raidvm.common.process.ProcessRunner;
@@ -16,6 +17,8 @@ import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.image.AgentJar;
 import io.raidvm.controller.image.ImageGrpcService;
 import io.raidvm.controller.image.ImageManager;
+import io.raidvm.controller.provision.ProvisionGrpcService;
+import io.raidvm.controller.provision.Provisioner;
 import io.raidvm.controller.vm.AccelProbe;
 import io.raidvm.controller.vm.QemuLauncher;
 import io.raidvm.controller.vm.VmGrpcService;
@@ -65,10 +68,14 @@ public final class HostControllerServer {
     this.vms = new VmManager(new VmStore(options.stateDir()), disks, images::resolve, qemuImg,
         new QemuLauncher(runner), AccelProbe.ofHost(), agentLinks, events);
     DiskManager diskManager = new DiskManager(disks, qemuImg, vms);
+    Provisioner provisioner = new Provisioner(diskManager, images, vms,
+        vm -> agentLinks.get(vm).orElseThrow(() -> RaidvmException.unavailable("VM %s has no"
+            + " agent connection: is it running?", vm)).channel(), Duration.ZERO);
     List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
             (BindableService) new DiskGrpcService(diskManager),
             new VmGrpcService(vms, events),
-            new ImageGrpcService(images))
+            new ImageGrpcService(images),
+            new ProvisionGrpcService(provisioner))
         .map(BindableService::bindService)
         .toList());
     services.addAll(AgentProxy.forAgent(new VmAgentRouter(vms, agentLinks)));

@@ -4,13 +4,13 @@ import io.raidvm.api.agent.v1.SyncStatus;
 import java.util.Locale;
 
 /** A sync's progress as one line: "md127 resync [#####-----]  42.0%  19.5 MiB/s  ETA 0:30". */
-final class SyncBar {
+public final class SyncBar {
 
   static final int WIDTH = 30;
 
   private SyncBar() {}
 
-  static String render(String array, SyncStatus sync) {
+  public static String render(String array, SyncStatus sync) {
     int filled = (int) Math.round(Math.max(0, Math.min(100, sync.getPercent())) * WIDTH / 100);
     StringBuilder line = new StringBuilder(array).append(' ').append(sync.getAction())
         .append(" [").append("#".repeat(filled)).append("-".repeat(WIDTH - filled)).append(']')

@@ -6,6 +6,7 @@ import io.grpc.stub.AbstractBlockingStub;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
+import io.raidvm.api.controller.v1.ProvisionServiceGrpc;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.common.grpc.AgentRouting;
 import io.raidvm.common.grpc.UnixSocketChannels;
@@ -34,6 +35,11 @@ public final class ControllerClient implements AutoCloseable {
 
   public ImageServiceGrpc.ImageServiceBlockingStub images() {
     return ImageServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
+  }
+
+  public ProvisionServiceGrpc.ProvisionServiceBlockingStub provisions() {
+    return ProvisionServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
   }
 

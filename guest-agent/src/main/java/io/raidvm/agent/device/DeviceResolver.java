@@ -4,6 +4,7 @@ import io.raidvm.agent.block.SysfsBlock;
 import io.raidvm.agent.fs.Mount;
 import io.raidvm.agent.fs.Mounts;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.md.ArrayNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,6 @@ public final class DeviceResolver {
   /** Characters device paths and names use; anything else (quotes, spaces, $, ;, …) is refused. */
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:+@=,/-]+");
   private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+-]*");
-  private static final Pattern ARRAY = Pattern.compile("(?:/dev/)?(md(?:0|[1-9][0-9]{0,6}))");
   private static final int S_IFMT = 0170000;
   private static final int S_IFBLK = 0060000;
   private static final int S_IFREG = 0100000;
@@ -65,16 +65,7 @@ public final class DeviceResolver {
 
   /** The kernel name ("md127") of an array that may not exist yet: "md127", "/dev/md127". */
   public String arrayName(String ref) {
-    if (ref == null || ref.isEmpty()) {
-      throw RaidvmException.invalidArgument("array name is missing: give md<N> or /dev/md<N>,"
-          + " e.g. md127");
-    }
-    Matcher m = ARRAY.matcher(ref);
-    if (!m.matches()) {
-      throw RaidvmException.invalidArgument("array name '%s' is not valid: give md<N> or"
-          + " /dev/md<N>, e.g. md127", ref);
-    }
-    return m.group(1);
+    return ArrayNames.require(ref);
   }
 
   /** An array that exists now; NOT_FOUND otherwise. */

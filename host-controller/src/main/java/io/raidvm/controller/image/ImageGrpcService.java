@@ -8,6 +8,7 @@ import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ListImagesRequest;
 import io.raidvm.api.controller.v1.ListImagesResponse;
+import io.raidvm.common.grpc.CancelOnClose;
 import io.raidvm.common.grpc.Rpc;
 import io.raidvm.common.grpc.Statuses;
 
@@ -42,30 +43,5 @@ public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBas
   @Override
   public void listImages(ListImagesRequest request, StreamObserver<ListImagesResponse> observer) {
     Rpc.unary(observer, () -> ListImagesResponse.newBuilder().addAllImages(images.list()).build());
-  }
-
-  /**
-   * Interrupts the building thread when the client cancels, but only while the build runs: the
-   * thread goes back to gRPC's pool afterwards and must not be interrupted there.
-   */
-  private static final class CancelOnClose implements AutoCloseable {
-    private final Thread worker = Thread.currentThread();
-    private boolean running = true;
-
-    CancelOnClose(ServerCallStreamObserver<?> call) {
-      call.setOnCancelHandler(this::cancel);
-    }
-
-    private synchronized void cancel() {
-      if (running) {
-        worker.interrupt();
-      }
-    }
-
-    @Override
-    public synchronized void close() {
-      running = false;
-      Thread.interrupted();
-    }
   }
 }

@@ -215,6 +215,24 @@ public final class VmManager implements DiskUsage {
     }
   }
 
+  /**
+   * Waits until the agent of a running VM answers, e.g. while a controller that has just
+   * re-attached reconnects to it. FAILED_PRECONDITION when the VM does not run.
+   *
+   * @param readyTimeout zero means {@link #DEFAULT_READY_TIMEOUT}
+   */
+  public VmStatus awaitReady(String name, Duration readyTimeout) {
+    Names.require("VM", name);
+    VmStatus current = get(name);
+    RunningVm r = running.get(name);
+    if (r == null || !isUp(current.state())) {
+      throw RaidvmException.failedPrecondition("VM '%s' is %s: start it first", name,
+          current.state());
+    }
+    awaitReady(name, r, readyTimeout.isZero() ? DEFAULT_READY_TIMEOUT : readyTimeout);
+    return get(name);
+  }
+
   /** The file QEMU writes the VM's serial console to (it may not exist before a first start). */
   public Path consoleLog(String name) {
     Names.require("VM", name);

@@ -1,0 +1,171 @@
+package io.raidvm.cli.provision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.util.Durations;
+import io.grpc.stub.StreamObserver;
+import io.raidvm.api.agent.v1.Array;
+import io.raidvm.api.agent.v1.Bitmap;
+import io.raidvm.api.agent.v1.MountedFilesystem;
+import io.raidvm.api.agent.v1.Progress;
+import io.raidvm.api.controller.v1.ProvisionCheck;
+import io.raidvm.api.controller.v1.ProvisionEvent;
+import io.raidvm.api.controller.v1.ProvisionRequest;
+import io.raidvm.api.controller.v1.ProvisionServiceGrpc;
+import io.raidvm.api.controller.v1.ProvisionSpec;
+import io.raidvm.api.controller.v1.ProvisionStepState;
+import io.raidvm.api.controller.v1.ProvisionSummary;
+import io.raidvm.cli.Raidctl;
+import io.raidvm.common.grpc.UnixSocketServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** raidctl provision against a stand-in ProvisionService on a real Unix socket. */
+class ProvisionCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private UnixSocketServer server;
+  private final List<ProvisionSpec> received = new ArrayList<>();
+  private boolean verified = true;
+  private Raidctl raidctl;
+
+  @BeforeEach
+  void startStandIn() throws Exception {
+    var service = new ProvisionServiceGrpc.ProvisionServiceImplBase() {
+      @Override
+      public void provision(ProvisionRequest req, StreamObserver<ProvisionEvent> obs) {
+        received.add(req.getSpec());
+        obs.onNext(step("disks", ProvisionStepState.STEP_STARTED, ""));
+        obs.onNext(step("disks", ProvisionStepState.STEP_DONE, "created demo-d1, demo-d2"));
+        obs.onNext(step("sync", ProvisionStepState.STEP_PROGRESS, "resync").toBuilder()
+            .setProgress(Progress.newBuilder().setPhase("resync").setPercent(42.5)).build());
+        obs.onNext(step("sync", ProvisionStepState.STEP_ALREADY_DONE, "md127 is in sync"));
+        obs.onNext(ProvisionEvent.newBuilder().setState(ProvisionStepState.STEP_SUMMARY)
+            .setSummary(summary(req.getSpec())).build());
+        obs.onCompleted();
+      }
+    };
+    server = new UnixSocketServer(dir.resolve("c.sock"), List.of(service.bindService()),
+        Duration.ofSeconds(10)).start();
+    raidctl = new Raidctl(dir.resolve("c.sock"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop(Duration.ofSeconds(1));
+  }
+
+  private ProvisionSummary summary(ProvisionSpec spec) {
+    return ProvisionSummary.newBuilder().setSpec(spec).setVerified(verified)
+        .setArray(Array.newBuilder().setDevice("/dev/md127").setLevel("raid5").addStates("clean")
+            .setRaidDevices(4).setActiveDevices(4).setChunkKib(512).setMetadata("1.0")
+            .setSizeBytes(192L << 20))
+        .setFilesystem(MountedFilesystem.newBuilder().setDevice("/dev/md127")
+            .setMountPoint("/mnt/md127").setType("ext4").setSizeBytes(180L << 20))
+        .addChecks(ProvisionCheck.newBuilder().setName("mounted").setOk(verified))
+        .setDuration(Durations.fromSeconds(90)).build();
+  }
+
+  private static ProvisionEvent step(String step, ProvisionStepState state, String message) {
+    return ProvisionEvent.newBuilder().setStep(step).setState(state).setMessage(message)
+        .setDuration(Durations.fromMillis(1500)).build();
+  }
+
+  @Test
+  void flags_becomeTheSpec_andUnsetOnesStayUnsetForTheControllersDefaults() {
+    assertEquals(0, raidctl.run("provision", "demo", "--disk-size", "64M", "--chunk", "64K",
+        "--bitmap", "none", "--no-verify-by-reboot", "--level", "6", "--disks", "5"));
+    ProvisionSpec spec = received.get(0);
+    assertEquals("demo", spec.getVm());
+    assertEquals("64M", spec.getDiskSize());
+    assertEquals(64, spec.getChunkKib());
+    assertEquals(Bitmap.BITMAP_NONE, spec.getBitmap());
+    assertEquals("6", spec.getLevel());
+    assertEquals(5, spec.getDiskCount());
+    assertFalse(spec.getVerifyByReboot());
+    assertFalse(spec.hasPersist(), "unset: the controller's default applies");
+    assertEquals(0, spec.getMemoryMib());
+  }
+
+  @Test
+  void printsEachStep_progress_andTheSummary() {
+    assertEquals(0, raidctl.run("provision", "demo"));
+    String out = raidctl.out.toString();
+    assertTrue(out.contains("[done]         disks       created demo-d1, demo-d2 (1.5 s)"), out);
+    assertTrue(out.contains("sync        resync 42.5%"), out);
+    assertTrue(out.contains("[already done] sync        md127 is in sync (1.5 s)"), out);
+    assertTrue(out.contains("Summary of demo"), out);
+    assertTrue(out.contains("/dev/md127 raid5 clean, 4/4 devices active"), out);
+    assertTrue(out.contains("verified: yes (provision took 90.0 s)"), out);
+  }
+
+  @Test
+  void jsonOutput_isOneEventPerLine() {
+    assertEquals(0, raidctl.run("provision", "demo", "-o", "json"));
+    String[] lines = raidctl.out.toString().split("\n");
+    assertEquals(5, lines.length);
+    assertTrue(lines[4].contains("\"state\":\"STEP_SUMMARY\""), lines[4]);
+  }
+
+  @Test
+  void notVerified_exits1_namingTheFailedChecks() {
+    verified = false;
+    assertEquals(1, raidctl.run("provision", "demo"));
+    assertEquals("raidctl: provision finished, but these checks failed: mounted\n",
+        raidctl.err.toString());
+  }
+
+  @Test
+  void specFile_yaml_isReadAndFlagsOverrideIt() throws Exception {
+    Path file = dir.resolve("demo.yaml");
+    Files.writeString(file, "vm: demo\ndisk_count: 3\ndiskSize: 128M\nmetadata: \"1.2\"\n"
+        + "persist: false\nverify_by_reboot: false\n");
+    assertEquals(0, raidctl.run("provision", "--spec", file.toString(), "--disk-size", "64M"));
+    ProvisionSpec spec = received.get(0);
+    assertEquals("demo", spec.getVm());
+    assertEquals(3, spec.getDiskCount());
+    assertEquals("64M", spec.getDiskSize());
+    assertEquals("1.2", spec.getMetadata());
+    assertTrue(spec.hasPersist());
+    assertFalse(spec.getPersist());
+  }
+
+  @Test
+  void specFile_json_isRead() throws Exception {
+    Path file = dir.resolve("demo.json");
+    Files.writeString(file, "{\"vm\": \"other\", \"level\": \"raid1\", \"disk_count\": 2}");
+    assertEquals(0, raidctl.run("provision", "demo", "--spec", file.toString()));
+    assertEquals("demo", received.get(0).getVm());
+    assertEquals("raid1", received.get(0).getLevel());
+  }
+
+  @Test
+  void specFile_withAnUnknownField_isRefusedBeforeAnythingIsSent() throws Exception {
+    Path file = dir.resolve("typo.yaml");
+    Files.writeString(file, "vm: demo\ndisk_sise: 64M\n");
+    assertEquals(2, raidctl.run("provision", "--spec", file.toString()));
+    assertTrue(raidctl.err.toString().contains("disk_sise"), raidctl.err.toString());
+    assertTrue(received.isEmpty());
+  }
+
+  @Test
+  void badFlags_areRefusedBeforeAnythingIsSent() {
+    assertEquals(2, raidctl.run("provision"));
+    assertTrue(raidctl.err.toString().contains("which VM?"), raidctl.err.toString());
+    assertEquals(2, raidctl.run("provision", "demo", "--chunk", "lots"));
+    assertEquals(2, raidctl.run("provision", "demo", "--bitmap", "external"));
+    assertEquals(2, raidctl.run("provision", "demo", "--disks", "0"));
+    assertTrue(received.isEmpty());
+  }
+}

@@ -1,0 +1,113 @@
+package io.raidvm.controller.provision;
+
+import io.raidvm.api.agent.v1.Array;
+import io.raidvm.api.agent.v1.BlockDevice;
+import io.raidvm.api.agent.v1.Member;
+import io.raidvm.api.agent.v1.Progress;
+import io.raidvm.api.controller.v1.ProvisionSpec;
+import io.raidvm.common.Sizes;
+import io.raidvm.common.error.RaidvmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/** Reading a guest's block devices and arrays against a spec. Pure. */
+final class GuestState {
+
+  private GuestState() {}
+
+  /** The data disk the controller named {@code serial}. */
+  static Optional<BlockDevice> bySerial(List<BlockDevice> devices, String serial) {
+    return devices.stream().filter(d -> d.getSerial().equals(serial)).findFirst();
+  }
+
+  /** Device paths of the spec's members ("/dev/sdb1" …), for the disks that have a partition. */
+  static List<String> memberPaths(ProvisionSpec spec, List<BlockDevice> devices) {
+    return ProvisionSpecs.diskNames(spec).stream()
+        .flatMap(disk -> bySerial(devices, disk).stream())
+        .filter(d -> d.getPartitionsCount() > 0)
+        .map(d -> d.getPartitions(0).getPath())
+        .toList();
+  }
+
+  /** How an existing array differs from the spec, one phrase per difference. */
+  static List<String> differences(ProvisionSpec spec, Array a, List<String> memberPaths) {
+    List<String> out = new ArrayList<>();
+    if (!a.getLevel().equals(spec.getLevel())) {
+      out.add(String.format("it is %s, the spec says %s",
+          a.getLevel().isEmpty() ? "inactive" : a.getLevel(), spec.getLevel()));
+    }
+    if (a.getRaidDevices() != spec.getDiskCount()) {
+      out.add(String.format("it has %d devices, the spec says %d", a.getRaidDevices(),
+          spec.getDiskCount()));
+    }
+    if (spec.getChunkKib() != 0 && a.getChunkKib() != spec.getChunkKib()) {
+      out.add(String.format("its chunk is %d KiB, the spec says %d KiB", a.getChunkKib(),
+          spec.getChunkKib()));
+    }
+    if (!a.getMetadata().equals(spec.getMetadata())) {
+      out.add(String.format("its metadata is %s, the spec says %s", a.getMetadata(),
+          spec.getMetadata()));
+    }
+    Set<String> have = new TreeSet<>(a.getMembersList().stream().map(Member::getDevice).toList());
+    Set<String> want = new TreeSet<>(memberPaths);
+    if (!have.equals(want)) {
+      out.add(String.format("its members are %s, the spec's disks give %s", have, want));
+    }
+    return out;
+  }
+
+  /** Refuses members that already belong to another array. */
+  static void requireFreeMembers(ProvisionSpec spec, List<BlockDevice> devices) {
+    List<String> taken = new ArrayList<>();
+    for (String disk : ProvisionSpecs.diskNames(spec)) {
+      bySerial(devices, disk).stream()
+          .flatMap(d -> Stream.concat(Stream.of(d), d.getPartitionsList().stream()))
+          .filter(d -> d.getMdMemberOfCount() > 0)
+          .forEach(d -> taken.add(d.getPath() + " (" + disk + ") is in "
+              + String.join(", ", d.getMdMemberOfList())));
+    }
+    if (!taken.isEmpty()) {
+      throw RaidvmException.failedPrecondition("cannot create %s: %s. provision never takes a"
+          + " member from another array: stop that array or change the spec", spec.getArray(),
+          String.join("; ", taken));
+    }
+  }
+
+  /** A sync, rebuild, reshape or scrub runs or waits to run. */
+  static boolean syncing(Array a) {
+    String action = a.getSync().getAction();
+    return a.getSync().getDelayed() || a.getSync().getPending()
+        || !(action.isEmpty() || action.equals("idle") || action.equals("frozen"));
+  }
+
+  static Progress progressOf(Array a) {
+    return Progress.newBuilder()
+        .setPhase(a.getSync().getAction())
+        .setPercent(a.getSync().getPercent())
+        .setDone(a.getSync().getDoneSectors())
+        .setTotal(a.getSync().getTotalSectors())
+        .setUnit("sectors")
+        .setSpeedKibPerS(a.getSync().getSpeedKibPerS())
+        .setEtaSeconds(a.getSync().getEtaSeconds())
+        .build();
+  }
+
+  /** Another device mounted on {@code mountPoint}, if any. */
+  static Optional<BlockDevice> mountedOn(List<BlockDevice> devices, String mountPoint) {
+    return devices.stream()
+        .flatMap(d -> Stream.concat(Stream.of(d), d.getPartitionsList().stream()))
+        .filter(d -> d.getMountPointsList().contains(mountPoint))
+        .findFirst();
+  }
+
+  static String describe(Array a) {
+    return String.format("%s, %d devices, %s%s, metadata %s, %s, uuid %s", a.getLevel(),
+        a.getRaidDevices(), Sizes.human(a.getSizeBytes()),
+        a.getChunkKib() == 0 ? "" : ", chunk " + a.getChunkKib() + "K", a.getMetadata(),
+        String.join(" ", a.getStatesList()), a.getUuid());
+  }
+}

@@ -1,0 +1,119 @@
+package io.raidvm.controller.provision;
+
+import com.google.protobuf.util.Durations;
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.raidvm.api.controller.v1.ProvisionEvent;
+import io.raidvm.api.controller.v1.ProvisionSpec;
+import io.raidvm.api.controller.v1.ProvisionStepState;
+import io.raidvm.api.controller.v1.ProvisionSummary;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.grpc.Statuses;
+import io.raidvm.controller.disk.DiskManager;
+import io.raidvm.controller.image.ImageManager;
+import io.raidvm.controller.vm.VmManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Runs a provision: the spec checked whole, then each step in order, each reported as it starts,
+ * progresses and ends, then the checks. Nothing is remembered between runs: every step reads the
+ * machine, which is what makes a second run finish an interrupted one.
+ */
+public final class Provisioner {
+
+  private final HostSteps host;
+  private final VmManager vms;
+  private final Function<String, Channel> agentChannel;
+  private final Duration readyTimeout;
+
+  /** {@code agentChannel} gives the channel to a VM's agent once the VM runs. */
+  public Provisioner(DiskManager disks, ImageManager images, VmManager vms,
+      Function<String, Channel> agentChannel, Duration readyTimeout) {
+    this.host = new HostSteps(disks, images, vms);
+    this.vms = vms;
+    this.agentChannel = agentChannel;
+    this.readyTimeout = readyTimeout;
+  }
+
+  /** Checks the spec and what exists on the host; INVALID_ARGUMENT or FAILED_PRECONDITION. */
+  public ProvisionSpec plan(ProvisionSpec requested) {
+    ProvisionSpec spec = ProvisionSpecs.complete(requested);
+    host.requireNoConflict(spec);
+    return spec;
+  }
+
+  /** Runs every step of a spec from {@link #plan}, then the checks; the summary comes last. */
+  public ProvisionSummary run(ProvisionSpec spec, Consumer<ProvisionEvent> events) {
+    long start = System.nanoTime();
+    Guest guest = new Guest(spec.getVm(), () -> agentChannel.apply(spec.getVm()));
+    GuestSteps inGuest = new GuestSteps(spec, guest);
+    List<Step> steps = List.of(
+        new Step("disks", r -> host.disks(spec)),
+        new Step("image", r -> host.image(spec, r)),
+        new Step("vm", r -> host.vm(spec, readyTimeout)),
+        new Step("partition", inGuest::partition),
+        new Step("array", r -> inGuest.array()),
+        new Step("sync", inGuest::sync),
+        new Step("filesystem", inGuest::filesystem),
+        new Step("mount", r -> inGuest.mount()),
+        new Step("persist", r -> inGuest.persist()),
+        new Step("initramfs", inGuest::initramfs),
+        new Step("reboot", r -> reboot(spec, inGuest)));
+    for (Step step : steps) {
+      runStep(step, events);
+    }
+    ProvisionSummary summary = Verifier.verify(spec, guest, inGuest).toBuilder()
+        .setDuration(Durations.fromNanos(System.nanoTime() - start)).build();
+    events.accept(ProvisionEvent.newBuilder().setState(ProvisionStepState.STEP_SUMMARY)
+        .setMessage(summary.getVerified() ? "verified" : "NOT verified")
+        .setSummary(summary).build());
+    return summary;
+  }
+
+  private Outcome reboot(ProvisionSpec spec, GuestSteps inGuest) {
+    if (!spec.getVerifyByReboot()) {
+      return Outcome.skipped("the spec does not ask to verify by reboot");
+    }
+    if (inGuest.bootedWithCurrentConfig()) {
+      return Outcome.alreadyDone("the guest booted after the last change to mdadm.conf, fstab"
+          + " and the initramfs");
+    }
+    vms.reboot(spec.getVm(), readyTimeout);
+    return Outcome.done("rebooted; the agent answers again");
+  }
+
+  private static void runStep(Step step, Consumer<ProvisionEvent> events) {
+    if (Context.current().isCancelled()) {
+      throw new RaidvmException(RaidvmException.Kind.CANCELLED, "provision cancelled before"
+          + " step " + step.name());
+    }
+    long start = System.nanoTime();
+    events.accept(event(step, ProvisionStepState.STEP_STARTED, "").build());
+    Outcome outcome;
+    try {
+      outcome = step.body().run((message, progress) -> {
+        ProvisionEvent.Builder e = event(step, ProvisionStepState.STEP_PROGRESS, message);
+        if (progress != null) {
+          e.setProgress(progress);
+        }
+        events.accept(e.build());
+      });
+    } catch (RuntimeException e) {
+      events.accept(event(step, ProvisionStepState.STEP_FAILED,
+              Statuses.toStatus(e).getStatus().getDescription())
+          .setDuration(Durations.fromNanos(System.nanoTime() - start)).build());
+      throw e;
+    }
+    events.accept(event(step, outcome.state(), outcome.message())
+        .setDuration(Durations.fromNanos(System.nanoTime() - start)).build());
+  }
+
+  private static ProvisionEvent.Builder event(Step step, ProvisionStepState state,
+      String message) {
+    return ProvisionEvent.newBuilder().setStep(step.name()).setState(state)
+        .setMessage(message == null ? "" : message);
+  }
+}
