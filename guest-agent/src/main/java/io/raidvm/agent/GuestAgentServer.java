@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.raidvm.agent.block.BlockDevices;
 import io.raidvm.agent.boot.BootConfig;
 import io.raidvm.agent.boot.BootGrpcService;
+import io.raidvm.agent.boot.BootTimes;
 import io.raidvm.agent.boot.Initramfs;
 import io.raidvm.agent.data.FilesGrpcService;
 import io.raidvm.agent.data.TestFiles;
@@ -110,7 +111,7 @@ public final class GuestAgentServer {
       OperationRegistry operations) {
     return new BootGrpcService(
         new BootConfig(runner, new DeviceResolver(root), new DeviceGuard(runner, root), root),
-        new Initramfs(runner, operations));
+        new Initramfs(runner, operations), new BootTimes(root));
   }
 
   /** Starts following md, the gRPC server, then the bridge that brings host sessions to it. */

@@ -10,6 +10,9 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.raidvm.agent.testing.FakeCommandRunner;
 import io.raidvm.agent.testing.RecordingExit;
+import io.raidvm.api.agent.v1.BootGrpc;
+import io.raidvm.api.agent.v1.BootState;
+import io.raidvm.api.agent.v1.GetBootStateRequest;
 import io.raidvm.api.agent.v1.GetInfoRequest;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.RestartAgentRequest;
@@ -54,6 +57,28 @@ class GuestAgentServerTest {
     } finally {
       channel.shutdownNow();
       assertTrue(channel.awaitTermination(5, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void servesBootState_fromTheFilesBelowItsRoot() throws Exception {
+    Path socket = dir.resolve("run/agent.sock");
+    Files.createDirectories(dir.resolve("proc/sys/kernel"));
+    Files.writeString(dir.resolve("proc/stat"), "ctxt 1990473\nbtime 1795611600\n");
+    Files.writeString(dir.resolve("proc/sys/kernel/osrelease"), "6.1.0-50-amd64\n");
+    GuestAgentServer server = new GuestAgentServer(dir.resolve("no-port"), socket,
+        new FakeCommandRunner(), dir, new RecordingExit()).start();
+    ManagedChannel channel = UnixSocketChannels.open(socket, Duration.ZERO);
+    try {
+      BootState state = BootGrpc.newBlockingStub(channel)
+          .getBootState(GetBootStateRequest.getDefaultInstance());
+
+      assertEquals(1795611600, state.getBootedAt().getSeconds());
+      assertEquals("/boot/initrd.img-6.1.0-50-amd64", state.getInitramfsPath());
+    } finally {
+      channel.shutdownNow();
+      assertTrue(channel.awaitTermination(5, TimeUnit.SECONDS));
+      server.stop();
     }
   }
 }

@@ -3,7 +3,9 @@ package io.raidvm.agent.boot;
 import io.grpc.stub.StreamObserver;
 import io.raidvm.api.agent.v1.AddFstabEntryRequest;
 import io.raidvm.api.agent.v1.BootGrpc;
+import io.raidvm.api.agent.v1.BootState;
 import io.raidvm.api.agent.v1.ConfigChange;
+import io.raidvm.api.agent.v1.GetBootStateRequest;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.PersistArrayRequest;
 import io.raidvm.api.agent.v1.UpdateInitramfsRequest;
@@ -14,10 +16,12 @@ public final class BootGrpcService extends BootGrpc.BootImplBase {
 
   private final BootConfig config;
   private final Initramfs initramfs;
+  private final BootTimes times;
 
-  public BootGrpcService(BootConfig config, Initramfs initramfs) {
+  public BootGrpcService(BootConfig config, Initramfs initramfs, BootTimes times) {
     this.config = config;
     this.initramfs = initramfs;
+    this.times = times;
   }
 
   @Override
@@ -36,5 +40,10 @@ public final class BootGrpcService extends BootGrpc.BootImplBase {
   public void updateInitramfs(UpdateInitramfsRequest request,
       StreamObserver<Operation> responses) {
     Rpc.unary(responses, initramfs::update);
+  }
+
+  @Override
+  public void getBootState(GetBootStateRequest request, StreamObserver<BootState> responses) {
+    Rpc.unary(responses, times::state);
   }
 }

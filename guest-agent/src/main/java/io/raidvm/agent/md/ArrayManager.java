@@ -21,6 +21,11 @@ import java.util.Map;
  */
 public final class ArrayManager {
 
+  /** md's default sync_speed_min: md never throttles a sync below it, whatever the cap. */
+  private static final long MIN_SYNC_SPEED_LIMIT_KIB = 1000;
+  /** md keeps sync_speed_max in an unsigned int. */
+  private static final long MAX_SYNC_SPEED_LIMIT_KIB = 0xFFFF_FFFFL;
+
   private final Mdadm mdadm;
   private final MdKernelFiles kernel;
   private final SyncActionWriter syncActions;
@@ -99,11 +104,7 @@ public final class ArrayManager {
           + " or FROZEN, got %s", action);
     };
     String name = resolver.resolveArray(array).kernelName();
-    MdSysfs md = kernel.sysfs(name);
-    if (md.syncAction().isEmpty()) {
-      throw RaidvmException.failedPrecondition("%s is %s: it has no redundancy to check or"
-          + " sync", name, md.level());
-    }
+    MdSysfs md = redundantSysfs(name);
     boolean pass = action == SetSyncActionRequest.Action.CHECK
         || action == SetSyncActionRequest.Action.REPAIR;
     if (pass) {
@@ -113,9 +114,38 @@ public final class ArrayManager {
     return pass ? operations.follow(word, name) : operations.done(word, name);
   }
 
+  /**
+   * Caps how fast md syncs, rebuilds and checks the array: {@code maxKibPerS} from 1000 up, or
+   * 0 for the system-wide limit. Returns the array.
+   */
+  public Array setSyncSpeedLimit(String array, long maxKibPerS) {
+    if (maxKibPerS != 0 && (Long.compareUnsigned(maxKibPerS, MIN_SYNC_SPEED_LIMIT_KIB) < 0
+        || Long.compareUnsigned(maxKibPerS, MAX_SYNC_SPEED_LIMIT_KIB) > 0)) {
+      throw RaidvmException.invalidArgument("sync speed limit %s KiB/s is not valid: give 0 for"
+          + " the system-wide limit, or %d to %d KiB/s (md never throttles a sync below its"
+          + " minimum speed, %d KiB/s by default, so a lower cap would do nothing)",
+          Long.toUnsignedString(maxKibPerS), MIN_SYNC_SPEED_LIMIT_KIB, MAX_SYNC_SPEED_LIMIT_KIB,
+          MIN_SYNC_SPEED_LIMIT_KIB);
+    }
+    String name = resolver.resolveArray(array).kernelName();
+    redundantSysfs(name);
+    kernel.writeSyncSpeedMax(name, maxKibPerS);
+    return inspector.get(name);
+  }
+
   /** /proc/mdstat as the kernel writes it. */
   public String mdstat() {
     return kernel.mdstat();
+  }
+
+  /** The array's sysfs; FAILED_PRECONDITION when its level has nothing to sync (raid0). */
+  private MdSysfs redundantSysfs(String name) {
+    MdSysfs md = kernel.sysfs(name);
+    if (md.syncAction().isEmpty()) {
+      throw RaidvmException.failedPrecondition("%s is %s: it has no redundancy to check or"
+          + " sync", name, md.level());
+    }
+    return md;
   }
 
   private static void requireReadyForPass(String name, String word, MdSysfs md) {

@@ -49,12 +49,25 @@ public final class MdKernelFiles implements SyncActionWriter {
 
   @Override
   public void writeSyncAction(String array, String action) {
-    Path file = mdDir(array).resolve("sync_action");
+    write(array, "sync_action", action);
+  }
+
+  /**
+   * The array's sync_speed_max in KiB/s; 0 writes "system", after which the array follows
+   * /proc/sys/dev/raid/speed_limit_max again (md refuses a written 0).
+   */
+  public void writeSyncSpeedMax(String array, long kibPerS) {
+    write(array, "sync_speed_max", kibPerS == 0 ? "system" : Long.toString(kibPerS));
+  }
+
+  /** Writes one md attribute the way {@code echo} would; the file must exist (sysfs's do). */
+  private void write(String array, String attribute, String value) {
+    Path file = mdDir(array).resolve(attribute);
     try {
-      Files.writeString(file, action + "\n", StandardOpenOption.WRITE,
+      Files.writeString(file, value + "\n", StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING);
     } catch (IOException e) {
-      throw RaidvmException.failedPrecondition("cannot write '%s' to %s: %s", action, file,
+      throw RaidvmException.failedPrecondition("cannot write '%s' to %s: %s", value, file,
           e.getMessage());
     }
   }

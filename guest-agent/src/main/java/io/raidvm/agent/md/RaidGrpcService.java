@@ -17,6 +17,7 @@ import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.ReplaceMemberRequest;
 import io.raidvm.api.agent.v1.SetSyncActionRequest;
+import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
 import io.raidvm.api.agent.v1.ZeroSuperblockRequest;
 import io.raidvm.api.agent.v1.ZeroSuperblockResponse;
 import io.raidvm.common.grpc.Rpc;
@@ -65,6 +66,13 @@ public final class RaidGrpcService extends RaidGrpc.RaidImplBase {
   @Override
   public void setSyncAction(SetSyncActionRequest request, StreamObserver<Operation> responses) {
     Rpc.unary(responses, () -> arrays.setSyncAction(request.getArray(), request.getAction()));
+  }
+
+  @Override
+  public void setSyncSpeedLimit(SetSyncSpeedLimitRequest request,
+      StreamObserver<Array> responses) {
+    Rpc.unary(responses,
+        () -> arrays.setSyncSpeedLimit(request.getArray(), request.getMaxKibPerS()));
   }
 
   @Override

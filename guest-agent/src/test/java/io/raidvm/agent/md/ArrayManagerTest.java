@@ -1,6 +1,7 @@
 package io.raidvm.agent.md;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import io.raidvm.api.agent.v1.SetSyncActionRequest.Action;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.RaidvmException.Kind;
 import io.raidvm.common.error.ToolException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -274,6 +276,83 @@ class ArrayManagerTest {
   void syncAction_unspecified_isInvalidArgument() {
     assertEquals(Kind.INVALID_ARGUMENT, assertThrows(RaidvmException.class,
         () -> arrays.setSyncAction("md127", Action.ACTION_UNSPECIFIED)).kind());
+  }
+
+  private Path syncSpeedMax() {
+    return root.resolve("sys/block/md127/md/sync_speed_max");
+  }
+
+  private MdGuest synced() {
+    return guest.mdstat("04-raid5-synced/mdstat").sysfs("04-raid5-synced/sysfs-md127")
+        .detail("04-raid5-synced", "");
+  }
+
+  @Test
+  void syncSpeedLimit_writesTheNumber_andReturnsTheArray() throws Exception {
+    synced();
+
+    Array a = arrays.setSyncSpeedLimit("/dev/md127", 2000);
+
+    assertEquals("2000\n", Files.readString(syncSpeedMax()));
+    assertEquals("md127", a.getName());
+    assertEquals("raid5", a.getLevel());
+  }
+
+  @Test
+  void syncSpeedLimit_zero_writesSystem() throws Exception {
+    synced();
+
+    arrays.setSyncSpeedLimit("md127", 0);
+
+    assertEquals("system\n", Files.readString(syncSpeedMax()));
+  }
+
+  @Test
+  void syncSpeedLimit_belowMdsMinimumOrBeyondAnUnsignedInt_isInvalidArgument_andWritesNothing()
+      throws Exception {
+    synced();
+    String before = Files.readString(syncSpeedMax());
+
+    for (long bad : new long[] {1, 999, 0x1_0000_0000L, -1}) {
+      RaidvmException e = assertThrows(RaidvmException.class,
+          () -> arrays.setSyncSpeedLimit("md127", bad));
+      assertEquals(Kind.INVALID_ARGUMENT, e.kind(), e.getMessage());
+      assertTrue(e.getMessage().startsWith("sync speed limit " + Long.toUnsignedString(bad)
+          + " KiB/s is not valid"), e.getMessage());
+    }
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> arrays.setSyncSpeedLimit("md127", 999));
+
+    assertEquals("sync speed limit 999 KiB/s is not valid: give 0 for the system-wide limit, or"
+        + " 1000 to 4294967295 KiB/s (md never throttles a sync below its minimum speed, 1000"
+        + " KiB/s by default, so a lower cap would do nothing)", e.getMessage());
+    assertEquals("200000 (system)\n", before);
+    assertEquals(before, Files.readString(syncSpeedMax()));
+  }
+
+  @Test
+  void syncSpeedLimit_ofAnUnknownArray_isNotFound_andWritesNothing() throws Exception {
+    synced();
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> arrays.setSyncSpeedLimit("md99", 2000));
+
+    assertEquals(Kind.NOT_FOUND, e.kind());
+    assertEquals("no array md99: /dev/md99 does not exist", e.getMessage());
+    assertEquals("200000 (system)\n", Files.readString(syncSpeedMax()));
+    assertFalse(Files.exists(root.resolve("sys/block/md99")));
+  }
+
+  @Test
+  void syncSpeedLimit_ofARaid0_isFailedPrecondition_andWritesNothing() {
+    guest.sysfs("14-raid1-partitions/sysfs-md123");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> arrays.setSyncSpeedLimit("md127", 2000));
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("md127 is raid0: it has no redundancy to check or sync", e.getMessage());
+    assertFalse(Files.exists(syncSpeedMax()));
   }
 
   @Test

@@ -10,11 +10,14 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.agent.v1.GetMdstatRequest;
 import io.raidvm.api.agent.v1.ListArraysRequest;
 import io.raidvm.api.agent.v1.RaidGrpc;
+import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +68,18 @@ class RaidGrpcServiceTest {
 
     assertEquals(List.of("md127"), raid.listArrays(ListArraysRequest.getDefaultInstance())
         .getArraysList().stream().map(a -> a.getName()).toList());
+  }
+
+  @Test
+  void setSyncSpeedLimit_writesSysfs_andAnswersWithTheArray() throws IOException {
+    guest.mdstat("04-raid5-synced/mdstat").sysfs("04-raid5-synced/sysfs-md127")
+        .detail("04-raid5-synced", "");
+
+    Array array = raid.setSyncSpeedLimit(SetSyncSpeedLimitRequest.newBuilder().setArray("md127")
+        .setMaxKibPerS(50_000).build());
+
+    assertEquals("md127", array.getName());
+    assertEquals("50000\n", Files.readString(root.resolve("sys/block/md127/md/sync_speed_max")));
   }
 
   @Test
