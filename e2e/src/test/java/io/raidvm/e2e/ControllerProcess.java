@@ -64,6 +64,13 @@ final class ControllerProcess implements AutoCloseable {
     }
   }
 
+  /** Kills the controller at once (SIGKILL), as a crash or the OOM killer would. */
+  void kill() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+
   String log() throws IOException {
     return Files.exists(log) ? Files.readString(log) : "";
   }

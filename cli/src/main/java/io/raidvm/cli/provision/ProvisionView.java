@@ -28,6 +28,7 @@ final class ProvisionView {
   private final boolean terminal;
   private boolean barShown;
   private int lastDecile = -1;
+  private String lastMessage = "";
 
   ProvisionView(Printer printer, boolean terminal) {
     this.printer = printer;
@@ -38,6 +39,7 @@ final class ProvisionView {
     switch (e.getState()) {
       case STEP_STARTED -> {
         lastDecile = -1;
+        lastMessage = "";
         if (terminal) {
           bar(pad(e.getStep()) + " ...");
         }
@@ -64,7 +66,8 @@ final class ProvisionView {
         printer.line(String.format(Locale.ROOT, "%-14s %s %s %.1f%%", "", pad(e.getStep()),
             p.getPhase(), p.getPercent()));
       }
-    } else if (!e.getMessage().isEmpty()) {
+    } else if (!e.getMessage().isEmpty() && !e.getMessage().equals(lastMessage)) {
+      lastMessage = e.getMessage();
       if (terminal) {
         bar(pad(e.getStep()) + " " + e.getMessage());
       } else {

@@ -76,11 +76,14 @@ final class GuestFiles {
   }
 
   /**
-   * {@code MODULES=dep} and {@code COMPRESSLEVEL=1}: the first initrd (made with the defaults on
-   * the host, where dep does not work) stays; the guest's own update-initramfs gets fast.
+   * {@code MODULES=dep}, {@code COMPRESS=gzip} and {@code COMPRESSLEVEL=1}: the first initrd
+   * (made with the defaults on the host, where dep does not work) stays; the guest's own
+   * update-initramfs gets fast, and uses gzip (the guest has no zstd; without this it warns once
+   * per file and falls back to gzip anyway).
    */
   static String tuneInitramfs(String conf) {
-    return setting(setting(conf, "MODULES", "dep"), "COMPRESSLEVEL", "1");
+    return setting(setting(setting(conf, "MODULES", "dep"), "COMPRESS", "gzip"), "COMPRESSLEVEL",
+        "1");
   }
 
   /** Locks root's password ({@code !} in front), so the console offers no way in. */

@@ -9,17 +9,17 @@ import org.junit.jupiter.api.Test;
 class GuestFilesTest {
 
   @Test
-  void tuneInitramfs_setsModulesDepAndUncommentsCompressLevel() {
+  void tuneInitramfs_setsModulesDepAndGzip_andUncommentsCompressLevel() {
     String conf = "# MODULES: [ most | dep ]\n\nMODULES=most\n\nCOMPRESS=zstd\n"
         + "# COMPRESSLEVEL: ...\n# COMPRESSLEVEL=3\n\nRUNSIZE=10%\n";
 
-    assertEquals("# MODULES: [ most | dep ]\n\nMODULES=dep\n\nCOMPRESS=zstd\n"
+    assertEquals("# MODULES: [ most | dep ]\n\nMODULES=dep\n\nCOMPRESS=gzip\n"
         + "# COMPRESSLEVEL: ...\nCOMPRESSLEVEL=1\n\nRUNSIZE=10%\n", GuestFiles.tuneInitramfs(conf));
   }
 
   @Test
   void tuneInitramfs_addsSettingsThatAreMissing() {
-    assertEquals("BUSYBOX=auto\nMODULES=dep\nCOMPRESSLEVEL=1\n",
+    assertEquals("BUSYBOX=auto\nMODULES=dep\nCOMPRESS=gzip\nCOMPRESSLEVEL=1\n",
         GuestFiles.tuneInitramfs("BUSYBOX=auto"));
   }
 
