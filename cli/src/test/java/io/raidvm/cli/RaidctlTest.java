@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.raidvm.api.controller.v1.CreateDiskRequest;
+import io.raidvm.api.controller.v1.DeleteDiskRequest;
+import io.raidvm.api.controller.v1.DeleteDiskResponse;
 import io.raidvm.api.controller.v1.Disk;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
+import io.raidvm.api.controller.v1.GetDiskRequest;
 import io.raidvm.api.controller.v1.ListDisksRequest;
 import io.raidvm.api.controller.v1.ListDisksResponse;
 import io.raidvm.common.grpc.UnixSocketServer;
@@ -59,6 +62,18 @@ class RaidctlTest {
         obs.onNext(ListDisksResponse.newBuilder().addDisks(disk("d1")).build());
         obs.onCompleted();
       }
+
+      @Override
+      public void getDisk(GetDiskRequest req, StreamObserver<Disk> obs) {
+        obs.onNext(disk(req.getName()));
+        obs.onCompleted();
+      }
+
+      @Override
+      public void deleteDisk(DeleteDiskRequest req, StreamObserver<DeleteDiskResponse> obs) {
+        obs.onNext(DeleteDiskResponse.getDefaultInstance());
+        obs.onCompleted();
+      }
     };
     server = new UnixSocketServer(dir.resolve("c.sock"), List.of(disks.bindService()),
         Duration.ofSeconds(10)).start();
@@ -99,6 +114,25 @@ class RaidctlTest {
     assertEquals(0, raidctl("disk", "list", "-o", "json"));
     assertTrue(out.toString().contains("\"virtual_size_bytes\": \"67108864\""), out.toString());
     assertTrue(out.toString().contains("\"used_by\": []"), out.toString());
+  }
+
+  @Test
+  void diskShow_printsATable_orTheMessageAsJson() {
+    assertEquals(0, raidctl("disk", "show", "d2"));
+    assertTrue(out.toString().startsWith("NAME  SIZE"), out.toString());
+    assertTrue(out.toString().contains("\nd2    64 MiB"), out.toString());
+    out.getBuffer().setLength(0);
+    assertEquals(0, raidctl("disk", "show", "d2", "-o", "json"));
+    assertTrue(out.toString().startsWith("{\n  \"name\": \"d2\""), out.toString());
+  }
+
+  @Test
+  void diskDelete_saysWhatItDid_butJsonOutputStaysEmpty() {
+    assertEquals(0, raidctl("disk", "delete", "d1"));
+    assertEquals("deleted disk d1\n", out.toString());
+    out.getBuffer().setLength(0);
+    assertEquals(0, raidctl("disk", "delete", "d1", "-o", "json"));
+    assertEquals("", out.toString());
   }
 
   @Test

@@ -25,11 +25,11 @@ public final class AgentCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      GuestInfo info = client.agent(vm).getInfo(GetInfoRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(info);
-        return;
-      }
+      output.print(printer, client.agent(vm).getInfo(GetInfoRequest.getDefaultInstance()),
+          info -> print(printer, info));
+    }
+
+    private static void print(Printer printer, GuestInfo info) {
       List<List<String>> f = new ArrayList<>();
       f.add(List.of("hostname", info.getHostname()));
       f.add(List.of("os", info.getOsPrettyName()));

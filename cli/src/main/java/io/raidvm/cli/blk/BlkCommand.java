@@ -30,12 +30,11 @@ public final class BlkCommand {
   public static final class ListDevices extends AgentCall {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ListBlockDevicesResponse r = client.agent(vm).listBlockDevices(
-          ListBlockDevicesRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-        return;
-      }
+      output.print(printer, client.agent(vm).listBlockDevices(
+          ListBlockDevicesRequest.getDefaultInstance()), r -> print(printer, r));
+    }
+
+    private static void print(Printer printer, ListBlockDevicesResponse r) {
       List<List<String>> rows = new ArrayList<>();
       for (BlockDevice d : r.getDevicesList()) {
         add(rows, d, "");

@@ -5,7 +5,6 @@ import io.raidvm.api.controller.v1.DeleteDiskRequest;
 import io.raidvm.api.controller.v1.Disk;
 import io.raidvm.api.controller.v1.GetDiskRequest;
 import io.raidvm.api.controller.v1.ListDisksRequest;
-import io.raidvm.api.controller.v1.ListDisksResponse;
 import io.raidvm.cli.support.ClientCommand;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
@@ -40,13 +39,9 @@ public final class DiskCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      Disk d = client.disks().createDisk(
-          CreateDiskRequest.newBuilder().setName(name).setSize(size).build());
-      if (output.json()) {
-        printer.json(d);
-      } else {
-        print(printer, List.of(d));
-      }
+      output.print(printer, client.disks().createDisk(
+          CreateDiskRequest.newBuilder().setName(name).setSize(size).build()),
+          d -> print(printer, List.of(d)));
     }
   }
 
@@ -54,12 +49,8 @@ public final class DiskCommand {
   static final class ListDisks extends ClientCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ListDisksResponse r = client.disks().listDisks(ListDisksRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-      } else {
-        print(printer, r.getDisksList());
-      }
+      output.print(printer, client.disks().listDisks(ListDisksRequest.getDefaultInstance()),
+          r -> print(printer, r.getDisksList()));
     }
   }
 
@@ -70,12 +61,8 @@ public final class DiskCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      Disk d = client.disks().getDisk(GetDiskRequest.newBuilder().setName(name).build());
-      if (output.json()) {
-        printer.json(d);
-      } else {
-        print(printer, List.of(d));
-      }
+      output.print(printer, client.disks().getDisk(GetDiskRequest.newBuilder().setName(name)
+          .build()), d -> print(printer, List.of(d)));
     }
   }
 
@@ -87,9 +74,7 @@ public final class DiskCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
       client.disks().deleteDisk(DeleteDiskRequest.newBuilder().setName(name).build());
-      if (!output.json()) {
-        printer.line("deleted disk " + name);
-      }
+      output.note(printer, "deleted disk " + name);
     }
   }
 }

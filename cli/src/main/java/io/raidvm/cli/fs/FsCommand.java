@@ -32,11 +32,7 @@ public final class FsCommand {
     return client.agent(vm, FilesystemsGrpc::newBlockingStub);
   }
 
-  static void print(Printer printer, MountedFilesystem m, boolean json) {
-    if (json) {
-      printer.json(m);
-      return;
-    }
+  static void print(Printer printer, MountedFilesystem m) {
     printer.table(List.of("DEVICE", "TYPE", "SIZE", "USED", "AVAIL", "MOUNTED ON"),
         List.of(List.of(m.getDevice(), m.getType(), Sizes.human(m.getSizeBytes()),
             Sizes.human(m.getUsedBytes()), Sizes.human(m.getAvailableBytes()),
@@ -85,8 +81,8 @@ public final class FsCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      print(printer, fs(client, vm).mount(MountRequest.newBuilder().setDevice(device)
-          .setMountPoint(mountPoint).addAllOptions(options).build()), output.json());
+      output.print(printer, fs(client, vm).mount(MountRequest.newBuilder().setDevice(device)
+          .setMountPoint(mountPoint).addAllOptions(options).build()), m -> print(printer, m));
     }
   }
 
@@ -98,9 +94,7 @@ public final class FsCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
       fs(client, vm).unmount(UnmountRequest.newBuilder().setTarget(target).build());
-      if (!output.json()) {
-        printer.line("unmounted " + target);
-      }
+      output.note(printer, "unmounted " + target);
     }
   }
 
@@ -111,8 +105,8 @@ public final class FsCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      print(printer, fs(client, vm).getUsage(GetUsageRequest.newBuilder().setTarget(target)
-          .build()), output.json());
+      output.print(printer, fs(client, vm).getUsage(GetUsageRequest.newBuilder()
+          .setTarget(target).build()), m -> print(printer, m));
     }
   }
 
@@ -150,9 +144,9 @@ public final class FsCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ConfigPrinter.print(printer, client.agent(vm, BootGrpc::newBlockingStub).addFstabEntry(
+      output.print(printer, client.agent(vm, BootGrpc::newBlockingStub).addFstabEntry(
           AddFstabEntryRequest.newBuilder().setDevice(device).setMountPoint(mountPoint)
-              .setOptions(options).build()), output.json());
+              .setOptions(options).build()), c -> ConfigPrinter.print(printer, c));
     }
   }
 }

@@ -4,7 +4,6 @@ import io.raidvm.api.controller.v1.BuildImageEvent;
 import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.ListImagesRequest;
-import io.raidvm.api.controller.v1.ListImagesResponse;
 import io.raidvm.cli.support.ClientCommand;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
@@ -63,12 +62,8 @@ public final class ImageCommand {
   static final class ListImages extends ClientCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ListImagesResponse r = client.images().listImages(ListImagesRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-      } else {
-        print(printer, r.getImagesList());
-      }
+      output.print(printer, client.images().listImages(ListImagesRequest.getDefaultInstance()),
+          r -> print(printer, r.getImagesList()));
     }
   }
 }

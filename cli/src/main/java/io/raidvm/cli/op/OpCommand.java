@@ -2,7 +2,6 @@ package io.raidvm.cli.op;
 
 import io.raidvm.api.agent.v1.GetOperationRequest;
 import io.raidvm.api.agent.v1.ListOperationsRequest;
-import io.raidvm.api.agent.v1.ListOperationsResponse;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.agent.v1.UpdateInitramfsRequest;
@@ -10,6 +9,7 @@ import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.cli.support.AgentCall;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -23,17 +23,13 @@ public final class OpCommand {
   static final class ListOps extends AgentCall {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ListOperationsResponse r = client.agent(vm, OperationsGrpc::newBlockingStub)
-          .listOperations(ListOperationsRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-        return;
-      }
-      printer.table(java.util.List.of("ID", "KIND", "TARGET", "STATE", "PROGRESS", "ERROR"),
-          r.getOperationsList().stream().map(o -> java.util.List.of(o.getId(), o.getKind(),
-              o.getTarget(), o.getState().name().toLowerCase(Locale.ROOT),
-              String.format(Locale.ROOT, "%.0f%%", o.getProgress().getPercent()),
-              o.getErrorMessage())).toList());
+      output.print(printer, client.agent(vm, OperationsGrpc::newBlockingStub)
+          .listOperations(ListOperationsRequest.getDefaultInstance()), r -> printer.table(
+              List.of("ID", "KIND", "TARGET", "STATE", "PROGRESS", "ERROR"),
+              r.getOperationsList().stream().map(o -> List.of(o.getId(), o.getKind(),
+                  o.getTarget(), o.getState().name().toLowerCase(Locale.ROOT),
+                  String.format(Locale.ROOT, "%.0f%%", o.getProgress().getPercent()),
+                  o.getErrorMessage())).toList()));
     }
   }
 

@@ -3,13 +3,11 @@ package io.raidvm.cli.raid;
 import io.raidvm.api.agent.v1.AddMemberRequest;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.Bitmap;
-import io.raidvm.api.agent.v1.ConfigChange;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.agent.v1.ExamineMemberRequest;
 import io.raidvm.api.agent.v1.GetArrayRequest;
 import io.raidvm.api.agent.v1.GetMdstatRequest;
 import io.raidvm.api.agent.v1.ListArraysRequest;
-import io.raidvm.api.agent.v1.ListArraysResponse;
 import io.raidvm.api.agent.v1.MemberRequest;
 import io.raidvm.api.agent.v1.MemberSuperblock;
 import io.raidvm.api.agent.v1.Operation;
@@ -48,11 +46,7 @@ public final class RaidCommand {
     String array;
 
     void show(Printer printer, Array a) {
-      if (output.json()) {
-        printer.json(a);
-      } else {
-        ArrayPrinter.print(printer, a);
-      }
+      output.print(printer, a, x -> ArrayPrinter.print(printer, x));
     }
 
     void showResult(Printer printer, Operation done) {
@@ -112,12 +106,8 @@ public final class RaidCommand {
   static final class ListArrays extends AgentCall {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ListArraysResponse r = raid(client, vm).listArrays(ListArraysRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-      } else {
-        ArrayPrinter.table(printer, r.getArraysList());
-      }
+      output.print(printer, raid(client, vm).listArrays(ListArraysRequest.getDefaultInstance()),
+          r -> ArrayPrinter.table(printer, r.getArraysList()));
     }
   }
 
@@ -137,12 +127,11 @@ public final class RaidCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      MemberSuperblock s = raid(client, vm).examineMember(ExamineMemberRequest.newBuilder()
-          .setDevice(device).build());
-      if (output.json()) {
-        printer.json(s);
-        return;
-      }
+      output.print(printer, raid(client, vm).examineMember(ExamineMemberRequest.newBuilder()
+          .setDevice(device).build()), s -> print(printer, s));
+    }
+
+    private static void print(Printer printer, MemberSuperblock s) {
       printer.fields(List.of(List.of("device", s.getDevice()),
           List.of("array uuid", s.getArrayUuid()), List.of("device uuid", s.getDeviceUuid()),
           List.of("name", s.getMdName()), List.of("level", s.getLevel()),
@@ -156,12 +145,8 @@ public final class RaidCommand {
   static final class Mdstat extends AgentCall {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      var m = raid(client, vm).getMdstat(GetMdstatRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(m);
-      } else {
-        printer.line(m.getText().stripTrailing());
-      }
+      output.print(printer, raid(client, vm).getMdstat(GetMdstatRequest.getDefaultInstance()),
+          m -> printer.line(m.getText().stripTrailing()));
     }
   }
 
@@ -281,9 +266,7 @@ public final class RaidCommand {
     protected void run(ControllerClient client, Printer printer) {
       raid(client, vm).zeroSuperblock(ZeroSuperblockRequest.newBuilder().setDevice(device)
           .setForce(force).build());
-      if (!output.json()) {
-        printer.line("zeroed the md superblock of " + device);
-      }
+      output.note(printer, "zeroed the md superblock of " + device);
     }
   }
 
@@ -292,9 +275,9 @@ public final class RaidCommand {
   static final class Persist extends OnArray {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ConfigChange c = client.agent(vm, BootGrpc::newBlockingStub).persistArray(
-          PersistArrayRequest.newBuilder().setArray(array).build());
-      ConfigPrinter.print(printer, c, output.json());
+      output.print(printer, client.agent(vm, BootGrpc::newBlockingStub).persistArray(
+          PersistArrayRequest.newBuilder().setArray(array).build()),
+          c -> ConfigPrinter.print(printer, c));
     }
   }
 }

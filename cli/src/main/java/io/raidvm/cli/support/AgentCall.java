@@ -22,13 +22,9 @@ public abstract class AgentCall extends ClientCommand {
   /** Follows {@code started} to its end unless --no-wait; prints the final state. */
   protected Operation finish(ControllerClient client, Printer printer, Operation started) {
     if (noWait) {
-      if (output.json()) {
-        printer.json(started);
-      } else {
-        printer.line("started " + started.getKind() + " " + started.getTarget() + ": operation "
-            + started.getId() + " (follow it: raidctl op wait " + vm + " " + started.getId()
-            + ")");
-      }
+      output.print(printer, started, op -> printer.line("started " + op.getKind() + " "
+          + op.getTarget() + ": operation " + op.getId() + " (follow it: raidctl op wait " + vm
+          + " " + op.getId() + ")"));
       return started;
     }
     return OperationFollower.follow(client, vm, started, printer, output.json());

@@ -7,7 +7,6 @@ import io.raidvm.api.controller.v1.CreateVmRequest;
 import io.raidvm.api.controller.v1.DeleteVmRequest;
 import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.ListVmsRequest;
-import io.raidvm.api.controller.v1.ListVmsResponse;
 import io.raidvm.api.controller.v1.ReadConsoleRequest;
 import io.raidvm.api.controller.v1.RebootVmRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
@@ -74,20 +73,9 @@ public final class VmCommand {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
   }
 
-  /** Prints a VM as JSON or as fields. */
-  abstract static class VmResult extends ClientCommand {
-    void emit(Printer printer, Vm vm) {
-      if (output.json()) {
-        printer.json(vm);
-      } else {
-        show(printer, vm);
-      }
-    }
-  }
-
   @Command(name = "create", description = "Define a VM: its OS disk is made from the image.",
       footer = {"", "Example:", "  raidctl vm create vm1 --disk d1 --disk d2 --disk d3 --disk d4"})
-  static final class Create extends VmResult {
+  static final class Create extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
@@ -111,7 +99,8 @@ public final class VmCommand {
     protected void run(ControllerClient client, Printer printer) {
       VmSpec spec = VmSpec.newBuilder().setName(name).setMemoryMib(memoryMib).setVcpus(cpus)
           .setImage(image).addAllDataDisks(disks).setAccel(accel(accel)).build();
-      emit(printer, client.vms().createVm(CreateVmRequest.newBuilder().setSpec(spec).build()));
+      output.print(printer, client.vms().createVm(CreateVmRequest.newBuilder().setSpec(spec)
+          .build()), vm -> show(printer, vm));
     }
 
     private Accel accel(String text) {
@@ -126,7 +115,7 @@ public final class VmCommand {
   }
 
   /** A command that waits until the VM's agent answers: VM name and --ready-timeout. */
-  abstract static class WaitsForAgent extends VmResult {
+  abstract static class WaitsForAgent extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
@@ -147,13 +136,14 @@ public final class VmCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      emit(printer, client.vms().startVm(StartVmRequest.newBuilder().setName(name)
-          .setNoWait(noWait).setReadyTimeoutSeconds(readyTimeout).build()));
+      output.print(printer, client.vms().startVm(StartVmRequest.newBuilder().setName(name)
+          .setNoWait(noWait).setReadyTimeoutSeconds(readyTimeout).build()),
+          vm -> show(printer, vm));
     }
   }
 
   @Command(name = "stop", description = "Power a VM off: politely, then firmly.")
-  static final class Stop extends VmResult {
+  static final class Stop extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
@@ -171,8 +161,8 @@ public final class VmCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      emit(printer, client.vms().stopVm(StopVmRequest.newBuilder().setName(name).setForce(force)
-          .setTimeoutSeconds(grace).build()));
+      output.print(printer, client.vms().stopVm(StopVmRequest.newBuilder().setName(name)
+          .setForce(force).setTimeoutSeconds(grace).build()), vm -> show(printer, vm));
     }
   }
 
@@ -180,19 +170,20 @@ public final class VmCommand {
   static final class Reboot extends WaitsForAgent {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      emit(printer, client.vms().rebootVm(RebootVmRequest.newBuilder().setName(name)
-          .setReadyTimeoutSeconds(readyTimeout).build()));
+      output.print(printer, client.vms().rebootVm(RebootVmRequest.newBuilder().setName(name)
+          .setReadyTimeoutSeconds(readyTimeout).build()), vm -> show(printer, vm));
     }
   }
 
   @Command(name = "show", description = "Show a VM's state, agent link and files.")
-  static final class Show extends VmResult {
+  static final class Show extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      emit(printer, client.vms().getVm(GetVmRequest.newBuilder().setName(name).build()));
+      output.print(printer, client.vms().getVm(GetVmRequest.newBuilder().setName(name).build()),
+          vm -> show(printer, vm));
     }
   }
 
@@ -200,12 +191,8 @@ public final class VmCommand {
   static final class ListVms extends ClientCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ListVmsResponse r = client.vms().listVms(ListVmsRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-      } else {
-        print(printer, r.getVmsList());
-      }
+      output.print(printer, client.vms().listVms(ListVmsRequest.getDefaultInstance()),
+          r -> print(printer, r.getVmsList()));
     }
   }
 
@@ -251,9 +238,7 @@ public final class VmCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
       client.vms().deleteVm(DeleteVmRequest.newBuilder().setName(name).build());
-      if (!output.json()) {
-        printer.line("deleted VM " + name);
-      }
+      output.note(printer, "deleted VM " + name);
     }
   }
 }
