@@ -15,10 +15,12 @@ import io.raidvm.cli.raid.ConfigPrinter;
 import io.raidvm.cli.support.AgentCall;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
+import io.raidvm.cli.support.WaitOption;
 import io.raidvm.common.Sizes;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -42,6 +44,9 @@ public final class FsCommand {
   @Command(name = "mkfs", description = "Make an ext4 filesystem.",
       footer = {"", "Example:", "  raidctl fs mkfs vm1 md127"})
   static final class Mkfs extends AgentCall {
+    @Mixin
+    WaitOption wait;
+
     @Parameters(index = "1", paramLabel = "DEVICE")
     String device;
 
@@ -59,7 +64,7 @@ public final class FsCommand {
       Operation op = fs(client, vm).makeFilesystem(MakeFilesystemRequest.newBuilder()
           .setDevice(device).setType("ext4").setLabel(label).addAllOptions(options)
           .setForce(force).build());
-      Operation done = finish(client, printer, op);
+      Operation done = finish(client, printer, wait, op);
       if (!output.json() && done.hasFilesystem()) {
         printer.line(done.getFilesystem().getType() + " on " + done.getFilesystem().getDevice()
             + ", UUID " + done.getFilesystem().getUuid());
@@ -113,6 +118,9 @@ public final class FsCommand {
   @Command(name = "fsck", description = "e2fsck -f (unmounts first, mounts again after).",
       footer = {"", "Example:", "  raidctl fs fsck vm1 md127"})
   static final class Fsck extends AgentCall {
+    @Mixin
+    WaitOption wait;
+
     @Parameters(index = "1", paramLabel = "DEVICE")
     String device;
 
@@ -120,7 +128,7 @@ public final class FsCommand {
     protected void run(ControllerClient client, Printer printer) {
       Operation op = fs(client, vm).checkFilesystem(CheckFilesystemRequest.newBuilder()
           .setDevice(device).build());
-      Operation done = finish(client, printer, op);
+      Operation done = finish(client, printer, wait, op);
       if (!output.json() && done.hasFilesystemCheck()) {
         FilesystemCheck c = done.getFilesystemCheck();
         printer.line(c.getOutput().stripTrailing());

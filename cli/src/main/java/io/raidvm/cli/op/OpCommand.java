@@ -8,10 +8,13 @@ import io.raidvm.api.agent.v1.UpdateInitramfsRequest;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.cli.support.AgentCall;
 import io.raidvm.cli.support.ControllerClient;
+import io.raidvm.cli.support.OperationFollower;
 import io.raidvm.cli.support.Printer;
+import io.raidvm.cli.support.WaitOption;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** raidctl op: the long operations of a VM's agent (syncs, mkfs, fsck, initramfs). */
@@ -43,16 +46,19 @@ public final class OpCommand {
     protected void run(ControllerClient client, Printer printer) {
       Operation now = client.agent(vm, OperationsGrpc::newBlockingStub)
           .getOperation(GetOperationRequest.newBuilder().setId(id).build());
-      finish(client, printer, now);
+      OperationFollower.follow(client, vm, now, printer, output.json());
     }
   }
 
   @Command(name = "initramfs", description = "update-initramfs -u in the guest (it carries its"
       + " own mdadm.conf).")
   static final class Initramfs extends AgentCall {
+    @Mixin
+    WaitOption wait;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      finish(client, printer, client.agent(vm, BootGrpc::newBlockingStub)
+      finish(client, printer, wait, client.agent(vm, BootGrpc::newBlockingStub)
           .updateInitramfs(UpdateInitramfsRequest.getDefaultInstance()));
     }
   }

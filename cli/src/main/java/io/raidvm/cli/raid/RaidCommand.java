@@ -20,9 +20,11 @@ import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.cli.support.AgentCall;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
+import io.raidvm.cli.support.WaitOption;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -61,6 +63,9 @@ public final class RaidCommand {
           "  raidctl raid create vm1 md127 --level 5 --metadata 1.0 \\",
           "      --chunk 512 --bitmap none d1-part1 d2-part1 d3-part1 d4-part1"})
   static final class Create extends OnArray {
+    @Mixin
+    WaitOption wait;
+
     @Option(names = "--level", required = true, description = "0, 1, 4, 5, 6 or 10.")
     String level;
 
@@ -98,7 +103,7 @@ public final class RaidCommand {
           .setArray(array).setLevel(level).setChunkKib(chunk).setMetadata(metadata)
           .addAllDevices(devices).addAllSpares(spares).setBitmap(b).setLayout(layout)
           .setForce(force).build());
-      showResult(printer, finish(client, printer, op));
+      showResult(printer, finish(client, printer, wait, op));
     }
   }
 
@@ -152,13 +157,16 @@ public final class RaidCommand {
 
   /** check, repair, idle, frozen. */
   abstract static class SyncAction extends OnArray {
+    @Mixin
+    WaitOption wait;
+
     abstract SetSyncActionRequest.Action action();
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
       Operation op = raid(client, vm).setSyncAction(SetSyncActionRequest.newBuilder()
           .setArray(array).setAction(action()).build());
-      showResult(printer, finish(client, printer, op));
+      showResult(printer, finish(client, printer, wait, op));
     }
   }
 
@@ -224,6 +232,9 @@ public final class RaidCommand {
   @Command(name = "add", description = "Add a device (re-added when it can be); follows the"
       + " recovery.")
   static final class Add extends OnMember {
+    @Mixin
+    WaitOption wait;
+
     @Option(names = "--force", description = "Add a device that holds data or another array.")
     boolean force;
 
@@ -231,7 +242,7 @@ public final class RaidCommand {
     protected void run(ControllerClient client, Printer printer) {
       Operation op = raid(client, vm).addMember(AddMemberRequest.newBuilder().setArray(array)
           .setDevice(device).setForce(force).build());
-      showResult(printer, finish(client, printer, op));
+      showResult(printer, finish(client, printer, wait, op));
     }
   }
 
@@ -239,6 +250,9 @@ public final class RaidCommand {
       + " follows the recovery.",
       footer = {"", "Example:", "  raidctl raid replace vm1 md127 d2-part1"})
   static final class Replace extends OnMember {
+    @Mixin
+    WaitOption wait;
+
     @Option(names = "--new-disk", paramLabel = "DISK",
         description = "Put this disk in (default: the old member's disk, re-partitioned).")
     String newDisk = "";
@@ -250,7 +264,7 @@ public final class RaidCommand {
     protected void run(ControllerClient client, Printer printer) {
       Operation op = raid(client, vm).replaceMember(ReplaceMemberRequest.newBuilder()
           .setArray(array).setDevice(device).setNewDisk(newDisk).setForce(force).build());
-      showResult(printer, finish(client, printer, op));
+      showResult(printer, finish(client, printer, wait, op));
     }
   }
 

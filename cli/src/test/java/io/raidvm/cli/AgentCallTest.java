@@ -1,0 +1,83 @@
+package io.raidvm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.stub.StreamObserver;
+import io.raidvm.api.agent.v1.Array;
+import io.raidvm.api.agent.v1.GetOperationRequest;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.api.agent.v1.OperationsGrpc;
+import io.raidvm.api.agent.v1.Progress;
+import io.raidvm.api.agent.v1.RaidGrpc;
+import io.raidvm.api.agent.v1.SetSyncActionRequest;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Commands for a VM's agent that start a long operation: followed to its end, or not. */
+class AgentCallTest {
+
+  @TempDir
+  Path dir;
+  private StandIn controller;
+  private Raidctl raidctl;
+
+  private static final Operation CHECK = Operation.newBuilder().setId("op-7").setKind("check")
+      .setTarget("md127").setState(Operation.State.RUNNING).build();
+
+  @BeforeEach
+  void start() throws Exception {
+    RaidGrpc.RaidImplBase raid = new RaidGrpc.RaidImplBase() {
+      @Override
+      public void setSyncAction(SetSyncActionRequest req, StreamObserver<Operation> obs) {
+        obs.onNext(CHECK);
+        obs.onCompleted();
+      }
+    };
+    OperationsGrpc.OperationsImplBase ops = new OperationsGrpc.OperationsImplBase() {
+      @Override
+      public void waitOperation(GetOperationRequest req, StreamObserver<Operation> obs) {
+        obs.onNext(CHECK.toBuilder().setProgress(Progress.newBuilder().setPhase("check")
+            .setPercent(50)).build());
+        obs.onNext(CHECK.toBuilder().setState(Operation.State.SUCCEEDED).setArray(Array
+            .newBuilder().setName("md127").setDevice("/dev/md127").setMismatchCount(0)).build());
+        obs.onCompleted();
+      }
+    };
+    controller = new StandIn(dir.resolve("c.sock"), raid, ops);
+    raidctl = new Raidctl(dir.resolve("c.sock"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    controller.close();
+  }
+
+  @Test
+  void check_followsTheOperationToItsEnd() {
+    assertEquals(0, raidctl.run("raid", "check", "vm1", "md127"));
+    assertEquals(List.of("SetSyncAction", "WaitOperation"), controller.calls);
+    assertTrue(raidctl.out.toString().startsWith("[check md127] check 50.0%\n"
+        + "[check md127] done\narray:"), raidctl.out.toString());
+  }
+
+  @Test
+  void check_noWait_saysHowToFollowIt_andReturns() {
+    assertEquals(0, raidctl.run("raid", "check", "vm1", "md127", "--no-wait"));
+    assertEquals(List.of("SetSyncAction"), controller.calls);
+    assertEquals("started check md127: operation op-7 (follow it: raidctl op wait vm1 op-7)\n",
+        raidctl.out.toString());
+  }
+
+  @Test
+  void noWait_onACommandThatStartsNoOperation_isBadInput() {
+    assertEquals(2, raidctl.run("raid", "show", "vm1", "md127", "--no-wait"));
+    assertTrue(raidctl.err.toString().contains("Unknown option: '--no-wait'"),
+        raidctl.err.toString());
+    assertEquals(List.of(), controller.calls);
+  }
+}
