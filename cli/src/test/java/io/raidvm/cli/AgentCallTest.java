@@ -3,8 +3,12 @@ package io.raidvm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.util.JsonFormat;
 import io.grpc.stub.StreamObserver;
 import io.raidvm.api.agent.v1.Array;
+import io.raidvm.api.agent.v1.BenchmarkRequest;
+import io.raidvm.api.agent.v1.BenchmarkResult;
+import io.raidvm.api.agent.v1.DisksGrpc;
 import io.raidvm.api.agent.v1.GetOperationRequest;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.OperationsGrpc;
@@ -12,6 +16,7 @@ import io.raidvm.api.agent.v1.Progress;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.SetSyncActionRequest;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +53,15 @@ class AgentCallTest {
         obs.onCompleted();
       }
     };
-    controller = new StandIn(dir.resolve("c.sock"), raid, ops);
+    DisksGrpc.DisksImplBase disks = new DisksGrpc.DisksImplBase() {
+      @Override
+      public void benchmark(BenchmarkRequest req, StreamObserver<BenchmarkResult> obs) {
+        obs.onNext(BenchmarkResult.newBuilder().setDevice("/dev/disk/by-id/" + req.getDevice())
+            .setCachedReadMbPerS(9000).setBufferedReadMbPerS(300).build());
+        obs.onCompleted();
+      }
+    };
+    controller = new StandIn(dir.resolve("c.sock"), raid, ops, disks);
     raidctl = new Raidctl(dir.resolve("c.sock"));
   }
 
@@ -71,6 +84,30 @@ class AgentCallTest {
     assertEquals(List.of("SetSyncAction"), controller.calls);
     assertEquals("started check md127: operation op-7 (follow it: raidctl op wait vm1 op-7)\n",
         raidctl.out.toString());
+  }
+
+  @Test
+  void check_json_printsEachStateOfTheOperationAsOneLine() throws Exception {
+    assertEquals(0, raidctl.run("raid", "check", "vm1", "md127", "-o", "json"));
+    List<Operation> states = new ArrayList<>();
+    for (String line : raidctl.out.toString().split("\n")) {
+      Operation.Builder op = Operation.newBuilder();
+      JsonFormat.parser().merge(line, op);
+      states.add(op.build());
+    }
+    assertEquals(List.of(Operation.State.RUNNING, Operation.State.SUCCEEDED),
+        states.stream().map(Operation::getState).toList());
+    assertEquals("md127", states.get(1).getArray().getName());
+  }
+
+  @Test
+  void benchOfSeveralDevices_json_printsOneResultALine() throws Exception {
+    assertEquals(0, raidctl.run("blk", "bench", "vm1", "d1", "d2", "-o", "json"));
+    String[] lines = raidctl.out.toString().split("\n");
+    assertEquals(2, lines.length, raidctl.out.toString());
+    BenchmarkResult.Builder second = BenchmarkResult.newBuilder();
+    JsonFormat.parser().merge(lines[1], second);
+    assertEquals("/dev/disk/by-id/d2", second.getDevice());
   }
 
   @Test

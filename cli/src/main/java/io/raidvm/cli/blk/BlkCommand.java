@@ -66,7 +66,7 @@ public final class BlkCommand {
         BenchmarkResult r = client.agent(vm, DisksGrpc::newBlockingStub).benchmark(
             BenchmarkRequest.newBuilder().setDevice(d).build());
         if (output.json()) {
-          printer.json(r);
+          printer.jsonLine(r);
         }
         rows.add(List.of(d, r.getDevice(),
             String.format(Locale.ROOT, "%.1f", r.getCachedReadMbPerS()),
@@ -95,7 +95,7 @@ public final class BlkCommand {
         PartitionResult r = client.agent(vm, DisksGrpc::newBlockingStub).partition(
             PartitionRequest.newBuilder().setDevice(d).setForce(force).build());
         if (output.json()) {
-          printer.json(r);
+          printer.jsonLine(r);
         }
         rows.add(List.of(r.getDisk(), r.getPartition(), String.valueOf(r.getStartSector()),
             String.valueOf(r.getEndSector()), Sizes.human(r.getSizeBytes()),

@@ -47,7 +47,7 @@ public final class ImageCommand {
       while (events.hasNext()) {
         BuildImageEvent e = events.next();
         if (output.json()) {
-          printer.json(e);
+          printer.jsonLine(e);
         } else if (e.hasProgress()) {
           printer.line("[" + e.getProgress().getStep() + "] " + e.getProgress().getMessage()
               + (e.getProgress().getCached() ? " (cached)" : ""));
