@@ -31,7 +31,12 @@ public final class RaidctlMain {
 
   /** The command tree with raidctl's error handling; tests call {@code execute} on it. */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new RaidctlMain());
+    return commandLine(CommandLine.defaultFactory());
+  }
+
+  /** The same, its commands and their options made by {@code factory} (tests: a terminal). */
+  public static CommandLine commandLine(CommandLine.IFactory factory) {
+    CommandLine cli = new CommandLine(new RaidctlMain(), factory);
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setExitCodeExceptionMapper(ErrorHandler::exitCode);
     return cli;

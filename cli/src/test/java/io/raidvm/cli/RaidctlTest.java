@@ -197,5 +197,6 @@ class RaidctlTest {
     assertEquals(0, cli.execute("generate-completion"));
     assertTrue(out.toString().contains("complete -F _complete_raidctl"), out.toString());
     assertTrue(out.toString().contains("zero-superblock"), "subcommands are completed");
+    assertTrue(out.toString().contains("--yes"), "so are options");
   }
 }

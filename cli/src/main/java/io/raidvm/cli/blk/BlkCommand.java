@@ -9,6 +9,7 @@ import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
 import io.raidvm.api.agent.v1.PartitionRequest;
 import io.raidvm.api.agent.v1.PartitionResult;
 import io.raidvm.cli.support.AgentCall;
+import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import io.raidvm.common.Sizes;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -88,8 +90,13 @@ public final class BlkCommand {
     @Option(names = "--force", description = "Even over existing partitions or data.")
     boolean force;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Partition " + String.join(" ", disks) + " in VM " + vm + " (a new GPT"
+          + " label, one RAID partition each)? What is on these disks is lost.");
       List<List<String>> rows = new ArrayList<>();
       for (String d : disks) {
         PartitionResult r = client.agent(vm, DisksGrpc::newBlockingStub).partition(

@@ -6,11 +6,13 @@ import io.raidvm.api.controller.v1.Disk;
 import io.raidvm.api.controller.v1.GetDiskRequest;
 import io.raidvm.api.controller.v1.ListDisksRequest;
 import io.raidvm.cli.support.ClientCommand;
+import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import io.raidvm.common.Sizes;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -71,8 +73,12 @@ public final class DiskCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Delete disk " + name + "? Everything on it is lost.");
       client.disks().deleteDisk(DeleteDiskRequest.newBuilder().setName(name).build());
       output.note(printer, "deleted disk " + name);
     }

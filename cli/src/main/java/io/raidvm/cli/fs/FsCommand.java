@@ -13,6 +13,7 @@ import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.UnmountRequest;
 import io.raidvm.cli.raid.ConfigPrinter;
 import io.raidvm.cli.support.AgentCall;
+import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import io.raidvm.cli.support.WaitOption;
@@ -59,8 +60,13 @@ public final class FsCommand {
     @Option(names = "--force", description = "Overwrite an existing filesystem.")
     boolean force;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Make an ext4 filesystem on " + device + " in VM " + vm + "? Data on "
+          + device + " is lost.");
       Operation op = fs(client, vm).makeFilesystem(MakeFilesystemRequest.newBuilder()
           .setDevice(device).setType("ext4").setLabel(label).addAllOptions(options)
           .setForce(force).build());
@@ -96,8 +102,13 @@ public final class FsCommand {
     @Parameters(index = "1", paramLabel = "TARGET")
     String target;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Unmount " + target + " in VM " + vm + "? Programs using it lose"
+          + " access to it.");
       fs(client, vm).unmount(UnmountRequest.newBuilder().setTarget(target).build());
       output.note(printer, "unmounted " + target);
     }
@@ -124,8 +135,13 @@ public final class FsCommand {
     @Parameters(index = "1", paramLabel = "DEVICE")
     String device;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Check " + device + " in VM " + vm + " with e2fsck -f -y? It is"
+          + " unmounted meanwhile, and e2fsck repairs what it finds without asking.");
       Operation op = fs(client, vm).checkFilesystem(CheckFilesystemRequest.newBuilder()
           .setDevice(device).build());
       Operation done = finish(client, printer, wait, op);

@@ -18,6 +18,7 @@ import io.raidvm.api.agent.v1.SetSyncActionRequest;
 import io.raidvm.api.agent.v1.ZeroSuperblockRequest;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.cli.support.AgentCall;
+import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import io.raidvm.cli.support.WaitOption;
@@ -46,6 +47,11 @@ public final class RaidCommand {
   abstract static class OnArray extends AgentCall {
     @Parameters(index = "1", paramLabel = "ARRAY", description = "e.g. md127")
     String array;
+
+    /** "/dev/md127", however the array was named. */
+    String arrayPath() {
+      return array.startsWith("/dev/") ? array : "/dev/" + array;
+    }
 
     void show(Printer printer, Array a) {
       output.print(printer, a, x -> ArrayPrinter.print(printer, x));
@@ -91,6 +97,9 @@ public final class RaidCommand {
     @Option(names = "--force", description = "Use members that hold data or another array.")
     boolean force;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
       Bitmap b = switch (bitmap) {
@@ -99,6 +108,10 @@ public final class RaidCommand {
         default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "--bitmap must be internal or none, not '" + bitmap + "'");
       };
+      confirmation.confirm("Create RAID " + level.replaceFirst("(?i)^raid", "") + " "
+          + arrayPath() + " from " + String.join(" ", devices)
+          + (spares.isEmpty() ? "" : ", spare " + String.join(" ", spares)) + " in VM " + vm
+          + "? Data on these devices is lost.");
       Operation op = raid(client, vm).createArray(CreateArrayRequest.newBuilder()
           .setArray(array).setLevel(level).setChunkKib(chunk).setMetadata(metadata)
           .addAllDevices(devices).addAllSpares(spares).setBitmap(b).setLayout(layout)
@@ -181,9 +194,19 @@ public final class RaidCommand {
 
   @Command(name = "repair", description = "Scrub and rewrite mismatched stripes.")
   static final class Repair extends SyncAction {
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     SetSyncActionRequest.Action action() {
       return SetSyncActionRequest.Action.REPAIR;
+    }
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Repair " + arrayPath() + " in VM " + vm + "? md rewrites every"
+          + " stripe whose copies or parity disagree.");
+      super.run(client, printer);
     }
   }
 
@@ -203,10 +226,13 @@ public final class RaidCommand {
     }
   }
 
-  /** VM ARRAY DEVICE. */
+  /** VM ARRAY DEVICE: each changes the array's members, so asks first. */
   abstract static class OnMember extends OnArray {
     @Parameters(index = "2", paramLabel = "DEVICE")
     String device;
+
+    @Mixin
+    Confirmation confirmation;
 
     MemberRequest request() {
       return MemberRequest.newBuilder().setArray(array).setDevice(device).build();
@@ -217,6 +243,9 @@ public final class RaidCommand {
   static final class Fail extends OnMember {
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Mark " + device + " faulty in " + arrayPath() + " of VM " + vm
+          + "? The array goes on without it, degraded (or fails, if it has no redundancy"
+          + " left).");
       show(printer, raid(client, vm).failMember(request()));
     }
   }
@@ -225,6 +254,8 @@ public final class RaidCommand {
   static final class Remove extends OnMember {
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Remove " + device + " from " + arrayPath() + " of VM " + vm
+          + "? It is no longer part of the array.");
       show(printer, raid(client, vm).removeMember(request()));
     }
   }
@@ -240,6 +271,8 @@ public final class RaidCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Add " + device + " to " + arrayPath() + " of VM " + vm + "? Data on "
+          + device + " is lost.");
       Operation op = raid(client, vm).addMember(AddMemberRequest.newBuilder().setArray(array)
           .setDevice(device).setForce(force).build());
       showResult(printer, finish(client, printer, wait, op));
@@ -262,6 +295,9 @@ public final class RaidCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Replace " + device + " in " + arrayPath() + " of VM " + vm
+          + " by a new partition on " + (newDisk.isEmpty() ? "its own disk" : "disk " + newDisk)
+          + "? Data on that disk is lost, and the array runs degraded until its recovery ends.");
       Operation op = raid(client, vm).replaceMember(ReplaceMemberRequest.newBuilder()
           .setArray(array).setDevice(device).setNewDisk(newDisk).setForce(force).build());
       showResult(printer, finish(client, printer, wait, op));
@@ -276,8 +312,13 @@ public final class RaidCommand {
     @Option(names = "--force", description = "Even when it belongs to a running array.")
     boolean force;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Erase the md superblock of " + device + " in VM " + vm + "? It no"
+          + " longer belongs to any array.");
       raid(client, vm).zeroSuperblock(ZeroSuperblockRequest.newBuilder().setDevice(device)
           .setForce(force).build());
       output.note(printer, "zeroed the md superblock of " + device);

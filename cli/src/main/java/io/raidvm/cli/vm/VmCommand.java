@@ -14,6 +14,7 @@ import io.raidvm.api.controller.v1.StopVmRequest;
 import io.raidvm.api.controller.v1.Vm;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.cli.support.ClientCommand;
+import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -154,6 +156,9 @@ public final class VmCommand {
         description = "How long the guest may take to power off (default 120).")
     int grace = 120;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected Duration defaultTimeout() {
       return Duration.ofSeconds(grace + 60L);
@@ -161,6 +166,9 @@ public final class VmCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm(force ? "Stop VM " + name + " at once (QEMU quits as if the power"
+          + " were cut)? What the guest has not written yet is lost."
+          : "Stop VM " + name + "? Its guest powers off; what runs in it stops.");
       output.print(printer, client.vms().stopVm(StopVmRequest.newBuilder().setName(name)
           .setForce(force).setTimeoutSeconds(grace).build()), vm -> show(printer, vm));
     }
@@ -168,8 +176,12 @@ public final class VmCommand {
 
   @Command(name = "reboot", description = "Reboot the guest and wait until its agent answers.")
   static final class Reboot extends WaitsForAgent {
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Reboot VM " + name + "? Its guest is down until it is up again.");
       output.print(printer, client.vms().rebootVm(RebootVmRequest.newBuilder().setName(name)
           .setReadyTimeoutSeconds(readyTimeout).build()), vm -> show(printer, vm));
     }
@@ -235,8 +247,13 @@ public final class VmCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Delete VM " + name + " and its OS disk (the guest's system and"
+          + " settings)? Its data disks stay.");
       client.vms().deleteVm(DeleteVmRequest.newBuilder().setName(name).build());
       output.note(printer, "deleted VM " + name);
     }
