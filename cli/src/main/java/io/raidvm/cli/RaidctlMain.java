@@ -22,7 +22,9 @@ import picocli.CommandLine.ScopeType;
     subcommands = {DiskCommand.class, ImageCommand.class, VmCommand.class, AgentCommand.class,
         BlkCommand.class, RaidCommand.class, FsCommand.class, OpCommand.class,
         AutoComplete.GenerateCompletion.class, WatchCommand.class,
-        CommandLine.HelpCommand.class})
+        CommandLine.HelpCommand.class},
+    footer = {"", "Examples:", "  raidctl vm list", "  raidctl raid create --help",
+        "  source <(raidctl generate-completion)"})
 public final class RaidctlMain {
 
   public static void main(String[] args) {
@@ -39,6 +41,14 @@ public final class RaidctlMain {
     CommandLine cli = new CommandLine(new RaidctlMain(), factory);
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setExitCodeExceptionMapper(ErrorHandler::exitCode);
+    example(cli.getSubcommands().get("generate-completion"),
+        "source <(raidctl generate-completion)");
+    example(cli.getSubcommands().get("help"), "raidctl help raid create");
     return cli;
+  }
+
+  /** picocli's own commands show an example too, as raidctl's do. */
+  private static void example(CommandLine command, String example) {
+    command.getCommandSpec().usageMessage().footer("", "Example:", "  " + example);
   }
 }

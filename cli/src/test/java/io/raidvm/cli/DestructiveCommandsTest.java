@@ -25,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
 /** Commands that destroy data or take something away ask first, at a terminal only. */
 class DestructiveCommandsTest {
@@ -176,7 +175,7 @@ class DestructiveCommandsTest {
     }).collect(Collectors.toCollection(TreeSet::new));
     Set<String> withYes = new TreeSet<>();
     List<String> forceWithoutYes = new ArrayList<>();
-    walk(RaidctlMain.commandLine(), c -> {
+    Raidctl.eachCommand(c -> {
       String name = c.getCommandSpec().qualifiedName(" ").replaceFirst("^raidctl ", "");
       if (c.getCommandSpec().findOption("--yes") != null) {
         withYes.add(name);
@@ -186,10 +185,5 @@ class DestructiveCommandsTest {
     });
     assertEquals(asking, withYes);
     assertTrue(forceWithoutYes.isEmpty(), "--force without --yes: " + forceWithoutYes);
-  }
-
-  static void walk(CommandLine c, java.util.function.Consumer<CommandLine> visit) {
-    visit.accept(c);
-    c.getSubcommands().values().stream().distinct().forEach(sub -> walk(sub, visit));
   }
 }

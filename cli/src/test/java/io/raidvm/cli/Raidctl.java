@@ -4,6 +4,7 @@ import io.raidvm.cli.support.Confirmation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 
@@ -23,6 +24,16 @@ public final class Raidctl {
   public Raidctl(Path socket, Confirmation.Terminal terminal) {
     this.socket = socket;
     this.terminal = terminal;
+  }
+
+  /** Visits raidctl and each of its commands, groups and leaves. */
+  public static void eachCommand(Consumer<CommandLine> visit) {
+    walk(RaidctlMain.commandLine(), visit);
+  }
+
+  private static void walk(CommandLine command, Consumer<CommandLine> visit) {
+    visit.accept(command);
+    command.getSubcommands().values().stream().distinct().forEach(sub -> walk(sub, visit));
   }
 
   public int run(String... args) {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 
 /** raidctl agent: ask a VM's guest agent, through the controller. */
 @Command(name = "agent", description = "Ask a VM's guest agent.",
-    subcommands = {AgentCommand.Info.class})
+    subcommands = {AgentCommand.Info.class},
+    footer = {"", "Example:", "  raidctl agent info vm1"})
 public final class AgentCommand {
 
   @Command(name = "info", description = "The guest's OS, kernel, hardware and tool versions.",

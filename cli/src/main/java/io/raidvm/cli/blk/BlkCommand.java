@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 /** raidctl blk: a VM's block devices. */
 @Command(name = "blk", description = "A VM's block devices: list, benchmark, partition.",
     subcommands = {BlkCommand.ListDevices.class, BlkCommand.Bench.class,
-        BlkCommand.Partition.class})
+        BlkCommand.Partition.class},
+    footer = {"", "Examples:", "  raidctl blk list vm1", "  raidctl blk partition vm1 d1 d2 d3 d4"})
 public final class BlkCommand {
 
   @Command(name = "list", description = "Disks, partitions and arrays, as the guest sees them.",

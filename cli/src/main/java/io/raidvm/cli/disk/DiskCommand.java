@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 /** raidctl disk: qcow2 disks in the controller's state directory. */
 @Command(name = "disk", description = "Create, list and delete virtual disks.",
     subcommands = {DiskCommand.Create.class, DiskCommand.ListDisks.class, DiskCommand.Show.class,
-        DiskCommand.Delete.class})
+        DiskCommand.Delete.class},
+    footer = {"", "Examples:", "  raidctl disk create d1 --size 3G", "  raidctl disk list"})
 public final class DiskCommand {
 
   static void print(Printer printer, List<Disk> disks) {
@@ -47,7 +48,8 @@ public final class DiskCommand {
     }
   }
 
-  @Command(name = "list", description = "List disks.")
+  @Command(name = "list", description = "List disks.",
+      footer = {"", "Examples:", "  raidctl disk list", "  raidctl disk list -o json"})
   static final class ListDisks extends ClientCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
@@ -56,7 +58,8 @@ public final class DiskCommand {
     }
   }
 
-  @Command(name = "show", description = "Show one disk.")
+  @Command(name = "show", description = "Show one disk.",
+      footer = {"", "Example:", "  raidctl disk show d1"})
   static final class Show extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
@@ -68,7 +71,9 @@ public final class DiskCommand {
     }
   }
 
-  @Command(name = "delete", description = "Delete a disk that no running VM uses.")
+  @Command(name = "delete", description = "Delete a disk that no running VM uses.",
+      footer = {"", "Examples:", "  raidctl disk delete d1",
+          "  raidctl disk delete d1 --yes      (without asking)"})
   static final class Delete extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;

@@ -28,7 +28,9 @@ import picocli.CommandLine.Parameters;
 /** raidctl fs: filesystems inside a VM. */
 @Command(name = "fs", description = "Make, mount, check and persist filesystems in a VM.",
     subcommands = {FsCommand.Mkfs.class, FsCommand.Mount.class, FsCommand.Umount.class,
-        FsCommand.Df.class, FsCommand.Fsck.class, FsCommand.Fstab.class})
+        FsCommand.Df.class, FsCommand.Fsck.class, FsCommand.Fstab.class},
+    footer = {"", "Examples:", "  raidctl fs mkfs vm1 md127",
+        "  raidctl fs mount vm1 md127 /mnt/md127"})
 public final class FsCommand {
 
   static FilesystemsGrpc.FilesystemsBlockingStub fs(ControllerClient client, String vm) {
@@ -97,7 +99,8 @@ public final class FsCommand {
     }
   }
 
-  @Command(name = "umount", description = "Unmount, by mount point or device.")
+  @Command(name = "umount", description = "Unmount, by mount point or device.",
+      footer = {"", "Example:", "  raidctl fs umount vm1 /mnt/md127"})
   static final class Umount extends AgentCall {
     @Parameters(index = "1", paramLabel = "TARGET")
     String target;
@@ -114,7 +117,8 @@ public final class FsCommand {
     }
   }
 
-  @Command(name = "df", description = "Size, used and available space of a mounted filesystem.")
+  @Command(name = "df", description = "Size, used and available space of a mounted filesystem.",
+      footer = {"", "Example:", "  raidctl fs df vm1 /mnt/md127"})
   static final class Df extends AgentCall {
     @Parameters(index = "1", paramLabel = "TARGET", description = "Mount point or device.")
     String target;

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** raidctl image: the bootable guest image with the agent inside. */
 @Command(name = "image", description = "Build and list guest images.",
-    subcommands = {ImageCommand.Build.class, ImageCommand.ListImages.class})
+    subcommands = {ImageCommand.Build.class, ImageCommand.ListImages.class},
+    footer = {"", "Examples:", "  raidctl image build", "  raidctl image list"})
 public final class ImageCommand {
 
   static void print(Printer printer, List<Image> images) {
@@ -58,7 +59,8 @@ public final class ImageCommand {
     }
   }
 
-  @Command(name = "list", description = "List built images.")
+  @Command(name = "list", description = "List built images.",
+      footer = {"", "Example:", "  raidctl image list"})
   static final class ListImages extends ClientCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {

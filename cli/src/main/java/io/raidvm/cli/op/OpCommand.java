@@ -18,11 +18,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** raidctl op: the long operations of a VM's agent (syncs, mkfs, fsck, initramfs). */
-@Command(name = "op", description = "Long operations in a VM: list, show, follow.",
-    subcommands = {OpCommand.ListOps.class, OpCommand.Wait.class, OpCommand.Initramfs.class})
+@Command(name = "op",
+    description = "Long operations in a VM: list them, follow one; update-initramfs.",
+    subcommands = {OpCommand.ListOps.class, OpCommand.Wait.class, OpCommand.Initramfs.class},
+    footer = {"", "Examples:", "  raidctl op list vm1", "  raidctl op wait vm1 op-3-19c2f4a1b07"})
 public final class OpCommand {
 
-  @Command(name = "list", description = "Operations the agent remembers.")
+  @Command(name = "list", description = "Operations the agent remembers.",
+      footer = {"", "Example:", "  raidctl op list vm1"})
   static final class ListOps extends AgentCall {
     @Override
     protected void run(ControllerClient client, Printer printer) {
@@ -37,7 +40,8 @@ public final class OpCommand {
   }
 
   @Command(name = "wait", description = "Follow an operation to its end (again, after a"
-      + " reconnect too).")
+      + " reconnect too).",
+      footer = {"", "Example:", "  raidctl op wait vm1 op-3-19c2f4a1b07"})
   static final class Wait extends AgentCall {
     @Parameters(index = "1", paramLabel = "ID")
     String id;
@@ -51,7 +55,8 @@ public final class OpCommand {
   }
 
   @Command(name = "initramfs", description = "update-initramfs -u in the guest (it carries its"
-      + " own mdadm.conf).")
+      + " own mdadm.conf).",
+      footer = {"", "Example:", "  raidctl op initramfs vm1"})
   static final class Initramfs extends AgentCall {
     @Mixin
     WaitOption wait;

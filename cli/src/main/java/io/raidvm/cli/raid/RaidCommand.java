@@ -36,7 +36,10 @@ import picocli.CommandLine.Parameters;
         RaidCommand.Repair.class, RaidCommand.Idle.class, RaidCommand.Frozen.class,
         RaidCommand.Fail.class, RaidCommand.Remove.class, RaidCommand.Add.class,
         RaidCommand.Replace.class, RaidCommand.ZeroSuperblock.class, RaidCommand.Persist.class,
-        RaidWait.class})
+        RaidWait.class},
+    footer = {"", "Examples:",
+        "  raidctl raid create vm1 md0 --level 1 --bitmap internal d1-part1 d2-part1",
+        "  raidctl raid show vm1 md0", "  raidctl raid replace vm1 md0 d2-part1"})
 public final class RaidCommand {
 
   static RaidGrpc.RaidBlockingStub raid(ControllerClient client, String vm) {
@@ -120,7 +123,8 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "list", description = "The VM's md arrays.")
+  @Command(name = "list", description = "The VM's md arrays.",
+      footer = {"", "Example:", "  raidctl raid list vm1"})
   static final class ListArrays extends AgentCall {
     @Override
     protected void run(ControllerClient client, Printer printer) {
@@ -129,7 +133,8 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "show", description = "One array in detail: members, sync, mismatches.")
+  @Command(name = "show", description = "One array in detail: members, sync, mismatches.",
+      footer = {"", "Example:", "  raidctl raid show vm1 md127"})
   static final class Show extends OnArray {
     @Override
     protected void run(ControllerClient client, Printer printer) {
@@ -138,7 +143,8 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "examine", description = "A member's md superblock (mdadm --examine).")
+  @Command(name = "examine", description = "A member's md superblock (mdadm --examine).",
+      footer = {"", "Example:", "  raidctl raid examine vm1 d1-part1"})
   static final class Examine extends AgentCall {
     @Parameters(index = "1", paramLabel = "DEVICE")
     String device;
@@ -159,7 +165,8 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "mdstat", description = "/proc/mdstat as the guest kernel writes it.")
+  @Command(name = "mdstat", description = "/proc/mdstat as the guest kernel writes it.",
+      footer = {"", "Example:", "  raidctl raid mdstat vm1"})
   static final class Mdstat extends AgentCall {
     @Override
     protected void run(ControllerClient client, Printer printer) {
@@ -192,7 +199,8 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "repair", description = "Scrub and rewrite mismatched stripes.")
+  @Command(name = "repair", description = "Scrub and rewrite mismatched stripes.",
+      footer = {"", "Example:", "  raidctl raid repair vm1 md127"})
   static final class Repair extends SyncAction {
     @Mixin
     Confirmation confirmation;
@@ -210,7 +218,8 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "idle", description = "Stop the running sync action.")
+  @Command(name = "idle", description = "Stop the running sync action.",
+      footer = {"", "Example:", "  raidctl raid idle vm1 md127"})
   static final class Idle extends SyncAction {
     @Override
     SetSyncActionRequest.Action action() {
@@ -218,7 +227,8 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "frozen", description = "Freeze sync actions (e.g. to remove a member).")
+  @Command(name = "frozen", description = "Freeze sync actions (e.g. to remove a member).",
+      footer = {"", "Example:", "  raidctl raid frozen vm1 md127"})
   static final class Frozen extends SyncAction {
     @Override
     SetSyncActionRequest.Action action() {
@@ -239,7 +249,8 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "fail", description = "Mark a member faulty.")
+  @Command(name = "fail", description = "Mark a member faulty.",
+      footer = {"", "Example:", "  raidctl raid fail vm1 md127 d2-part1"})
   static final class Fail extends OnMember {
     @Override
     protected void run(ControllerClient client, Printer printer) {
@@ -250,7 +261,8 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "remove", description = "Take a faulty or spare member out of the array.")
+  @Command(name = "remove", description = "Take a faulty or spare member out of the array.",
+      footer = {"", "Example:", "  raidctl raid remove vm1 md127 d2-part1"})
   static final class Remove extends OnMember {
     @Override
     protected void run(ControllerClient client, Printer printer) {
@@ -261,7 +273,8 @@ public final class RaidCommand {
   }
 
   @Command(name = "add", description = "Add a device (re-added when it can be); follows the"
-      + " recovery.")
+      + " recovery.",
+      footer = {"", "Example:", "  raidctl raid add vm1 md127 d2-part1"})
   static final class Add extends OnMember {
     @Mixin
     WaitOption wait;
@@ -304,7 +317,8 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "zero-superblock", description = "Erase a device's md superblock.")
+  @Command(name = "zero-superblock", description = "Erase a device's md superblock.",
+      footer = {"", "Example:", "  raidctl raid zero-superblock vm1 d2-part1"})
   static final class ZeroSuperblock extends AgentCall {
     @Parameters(index = "1", paramLabel = "DEVICE")
     String device;
@@ -326,7 +340,8 @@ public final class RaidCommand {
   }
 
   @Command(name = "persist", description = "Write the array into /etc/mdadm/mdadm.conf.",
-      footer = {"", "Then: raidctl boot initramfs vm1"})
+      footer = {"", "Example:", "  raidctl raid persist vm1 md127", "",
+          "Then the initramfs, which carries its own copy: raidctl op initramfs vm1"})
   static final class Persist extends OnArray {
     @Override
     protected void run(ControllerClient client, Printer printer) {

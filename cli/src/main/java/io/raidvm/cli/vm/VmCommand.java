@@ -32,7 +32,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "vm", description = "Create, start, stop, inspect and delete VMs.",
     subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class,
         VmCommand.Reboot.class, VmCommand.Show.class, VmCommand.ListVms.class,
-        VmCommand.Console.class, VmCommand.Delete.class})
+        VmCommand.Console.class, VmCommand.Delete.class},
+    footer = {"", "Examples:", "  raidctl vm create vm1 --disk d1 --disk d2 --disk d3 --disk d4",
+        "  raidctl vm start vm1", "  raidctl vm list"})
 public final class VmCommand {
 
   static String state(Vm vm) {
@@ -131,7 +133,9 @@ public final class VmCommand {
     }
   }
 
-  @Command(name = "start", description = "Start a VM and wait until its agent answers.")
+  @Command(name = "start", description = "Start a VM and wait until its agent answers.",
+      footer = {"", "Examples:", "  raidctl vm start vm1",
+          "  raidctl vm start vm1 --no-wait   (return once QEMU runs)"})
   static final class Start extends WaitsForAgent {
     @Option(names = "--no-wait", description = "Return once QEMU runs.")
     boolean noWait;
@@ -144,7 +148,8 @@ public final class VmCommand {
     }
   }
 
-  @Command(name = "stop", description = "Power a VM off: politely, then firmly.")
+  @Command(name = "stop", description = "Power a VM off: politely, then firmly.",
+      footer = {"", "Examples:", "  raidctl vm stop vm1", "  raidctl vm stop vm1 --force --yes"})
   static final class Stop extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
@@ -174,7 +179,8 @@ public final class VmCommand {
     }
   }
 
-  @Command(name = "reboot", description = "Reboot the guest and wait until its agent answers.")
+  @Command(name = "reboot", description = "Reboot the guest and wait until its agent answers.",
+      footer = {"", "Example:", "  raidctl vm reboot vm1"})
   static final class Reboot extends WaitsForAgent {
     @Mixin
     Confirmation confirmation;
@@ -187,7 +193,8 @@ public final class VmCommand {
     }
   }
 
-  @Command(name = "show", description = "Show a VM's state, agent link and files.")
+  @Command(name = "show", description = "Show a VM's state, agent link and files.",
+      footer = {"", "Examples:", "  raidctl vm show vm1", "  raidctl vm show vm1 -o json"})
   static final class Show extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
@@ -199,7 +206,8 @@ public final class VmCommand {
     }
   }
 
-  @Command(name = "list", description = "List VMs.")
+  @Command(name = "list", description = "List VMs.",
+      footer = {"", "Example:", "  raidctl vm list"})
   static final class ListVms extends ClientCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
@@ -242,7 +250,8 @@ public final class VmCommand {
     }
   }
 
-  @Command(name = "delete", description = "Delete a stopped VM and its OS disk (data disks stay).")
+  @Command(name = "delete", description = "Delete a stopped VM and its OS disk (data disks stay).",
+      footer = {"", "Example:", "  raidctl vm delete vm1"})
   static final class Delete extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
