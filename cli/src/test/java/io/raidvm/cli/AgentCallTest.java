@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.stub.StreamObserver;
+import io.raidvm.api.agent.v1.AddFstabEntryRequest;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.BenchmarkRequest;
 import io.raidvm.api.agent.v1.BenchmarkResult;
+import io.raidvm.api.agent.v1.BootGrpc;
+import io.raidvm.api.agent.v1.ConfigChange;
 import io.raidvm.api.agent.v1.DisksGrpc;
 import io.raidvm.api.agent.v1.GetOperationRequest;
 import io.raidvm.api.agent.v1.Operation;
@@ -23,12 +26,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Commands for a VM's agent that start a long operation: followed to its end, or not. */
+/** Commands for a VM's agent, against stand-ins of its services. */
 class AgentCallTest {
 
   @TempDir
   Path dir;
   private StandIn controller;
+  private final List<AddFstabEntryRequest> fstab = new ArrayList<>();
   private Raidctl raidctl;
 
   private static final Operation CHECK = Operation.newBuilder().setId("op-7").setKind("check")
@@ -61,7 +65,16 @@ class AgentCallTest {
         obs.onCompleted();
       }
     };
-    controller = new StandIn(dir.resolve("c.sock"), raid, ops, disks);
+    BootGrpc.BootImplBase boot = new BootGrpc.BootImplBase() {
+      @Override
+      public void addFstabEntry(AddFstabEntryRequest req, StreamObserver<ConfigChange> obs) {
+        fstab.add(req);
+        obs.onNext(ConfigChange.newBuilder().setPath("/etc/fstab").setLine("UUID=1 "
+            + req.getMountPoint() + " ext4 " + req.getOptions() + " 0 2").build());
+        obs.onCompleted();
+      }
+    };
+    controller = new StandIn(dir.resolve("c.sock"), raid, ops, disks, boot);
     raidctl = new Raidctl(dir.resolve("c.sock"));
   }
 
@@ -108,6 +121,15 @@ class AgentCallTest {
     BenchmarkResult.Builder second = BenchmarkResult.newBuilder();
     JsonFormat.parser().merge(lines[1], second);
     assertEquals("/dev/disk/by-id/d2", second.getDevice());
+  }
+
+  @Test
+  void fstab_takesMountOptionsAsMountDoes() {
+    assertEquals(0, raidctl.run("fs", "fstab", "vm1", "md127", "/mnt/md127", "-O",
+        "defaults,noatime", "--options", "nofail"));
+    assertEquals("defaults,noatime,nofail", fstab.get(0).getOptions());
+    assertEquals("/etc/fstab: already says UUID=1 /mnt/md127 ext4 defaults,noatime,nofail 0 2\n",
+        raidctl.out.toString());
   }
 
   @Test

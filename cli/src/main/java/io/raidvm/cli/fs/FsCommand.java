@@ -167,14 +167,16 @@ public final class FsCommand {
     @Parameters(index = "2", paramLabel = "MOUNTPOINT")
     String mountPoint;
 
-    @Option(names = "--options", description = "Default: defaults,nofail,discard.")
-    String options = "";
+    @Option(names = {"-O", "--options"}, split = ",",
+        description = "Mount options (default: defaults,nofail,discard).")
+    List<String> options = new ArrayList<>();
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
       output.print(printer, client.agent(vm, BootGrpc::newBlockingStub).addFstabEntry(
           AddFstabEntryRequest.newBuilder().setDevice(device).setMountPoint(mountPoint)
-              .setOptions(options).build()), c -> ConfigPrinter.print(printer, c));
+              .setOptions(String.join(",", options)).build()),
+          c -> ConfigPrinter.print(printer, c));
     }
   }
 }
