@@ -20,7 +20,7 @@ public final class Confirmation {
   }
 
   /** {@link System#console()}: there only when stdin and stdout are a terminal. */
-  public static final Terminal CONSOLE = new Terminal() {
+  private static final Terminal CONSOLE = new Terminal() {
     @Override
     public boolean interactive() {
       return System.console() != null;
