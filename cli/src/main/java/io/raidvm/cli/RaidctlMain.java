@@ -23,7 +23,9 @@ import picocli.CommandLine.ScopeType;
     subcommands = {DiskCommand.class, ImageCommand.class, VmCommand.class, AgentCommand.class,
         BlkCommand.class, RaidCommand.class, FsCommand.class, OpCommand.class,
         AutoComplete.GenerateCompletion.class, WatchCommand.class, ProvisionCommand.class,
-        CommandLine.HelpCommand.class})
+        CommandLine.HelpCommand.class},
+    footer = {"", "Examples:", "  raidctl provision demo --disk-size 64M", "  raidctl vm list",
+        "  raidctl raid create --help", "  source <(raidctl generate-completion)"})
 public final class RaidctlMain {
 
   public static void main(String[] args) {
@@ -32,9 +34,22 @@ public final class RaidctlMain {
 
   /** The command tree with raidctl's error handling; tests call {@code execute} on it. */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new RaidctlMain());
+    return commandLine(CommandLine.defaultFactory());
+  }
+
+  /** The same, its commands and their options made by {@code factory} (tests: a terminal). */
+  public static CommandLine commandLine(CommandLine.IFactory factory) {
+    CommandLine cli = new CommandLine(new RaidctlMain(), factory);
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setExitCodeExceptionMapper(ErrorHandler::exitCode);
+    example(cli.getSubcommands().get("generate-completion"),
+        "source <(raidctl generate-completion)");
+    example(cli.getSubcommands().get("help"), "raidctl help raid create");
     return cli;
+  }
+
+  /** picocli's own commands show an example too, as raidctl's do. */
+  private static void example(CommandLine command, String example) {
+    command.getCommandSpec().usageMessage().footer("", "Example:", "  " + example);
   }
 }

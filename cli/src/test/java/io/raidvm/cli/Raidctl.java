@@ -1,8 +1,10 @@
 package io.raidvm.cli;
 
+import io.raidvm.cli.support.Confirmation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 
@@ -10,15 +12,38 @@ import picocli.CommandLine;
 public final class Raidctl {
 
   private final Path socket;
+  private final Confirmation.Terminal terminal;
   public final StringWriter out = new StringWriter();
   public final StringWriter err = new StringWriter();
 
+  /** Run from a script: no terminal. */
   public Raidctl(Path socket) {
+    this(socket, FakeTerminal.none());
+  }
+
+  public Raidctl(Path socket, Confirmation.Terminal terminal) {
     this.socket = socket;
+    this.terminal = terminal;
+  }
+
+  /** Visits raidctl and each of its commands, groups and leaves. */
+  public static void eachCommand(Consumer<CommandLine> visit) {
+    walk(RaidctlMain.commandLine(), visit);
+  }
+
+  private static void walk(CommandLine command, Consumer<CommandLine> visit) {
+    visit.accept(command);
+    command.getSubcommands().values().stream().distinct().forEach(sub -> walk(sub, visit));
   }
 
   public int run(String... args) {
-    CommandLine cli = RaidctlMain.commandLine();
+    CommandLine cli = RaidctlMain.commandLine(new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> cls) throws Exception {
+        return cls == Confirmation.class ? cls.cast(new Confirmation(terminal))
+            : CommandLine.defaultFactory().create(cls);
+      }
+    });
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     return cli.execute(Stream.concat(Stream.of(args), Stream.of("--socket", socket.toString()))

@@ -3,11 +3,20 @@ package io.raidvm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.util.JsonFormat;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.raidvm.api.controller.v1.BuildImageEvent;
+import io.raidvm.api.controller.v1.BuildImageRequest;
+import io.raidvm.api.controller.v1.BuildProgress;
 import io.raidvm.api.controller.v1.CreateDiskRequest;
+import io.raidvm.api.controller.v1.DeleteDiskRequest;
+import io.raidvm.api.controller.v1.DeleteDiskResponse;
 import io.raidvm.api.controller.v1.Disk;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
+import io.raidvm.api.controller.v1.GetDiskRequest;
+import io.raidvm.api.controller.v1.Image;
+import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ListDisksRequest;
 import io.raidvm.api.controller.v1.ListDisksResponse;
 import io.raidvm.common.grpc.UnixSocketServer;
@@ -59,9 +68,31 @@ class RaidctlTest {
         obs.onNext(ListDisksResponse.newBuilder().addDisks(disk("d1")).build());
         obs.onCompleted();
       }
+
+      @Override
+      public void getDisk(GetDiskRequest req, StreamObserver<Disk> obs) {
+        obs.onNext(disk(req.getName()));
+        obs.onCompleted();
+      }
+
+      @Override
+      public void deleteDisk(DeleteDiskRequest req, StreamObserver<DeleteDiskResponse> obs) {
+        obs.onNext(DeleteDiskResponse.getDefaultInstance());
+        obs.onCompleted();
+      }
     };
-    server = new UnixSocketServer(dir.resolve("c.sock"), List.of(disks.bindService()),
-        Duration.ofSeconds(10)).start();
+    ImageServiceGrpc.ImageServiceImplBase images = new ImageServiceGrpc.ImageServiceImplBase() {
+      @Override
+      public void buildImage(BuildImageRequest req, StreamObserver<BuildImageEvent> obs) {
+        obs.onNext(BuildImageEvent.newBuilder().setProgress(BuildProgress.newBuilder()
+            .setStep("rootfs").setMessage("mmdebstrap bookworm").setCached(true)).build());
+        obs.onNext(BuildImageEvent.newBuilder().setImage(Image.newBuilder()
+            .setId("0123456789abcdef").setSuite("bookworm")).build());
+        obs.onCompleted();
+      }
+    };
+    server = new UnixSocketServer(dir.resolve("c.sock"), List.of(disks.bindService(),
+        images.bindService()), Duration.ofSeconds(10)).start();
   }
 
   @AfterEach
@@ -102,6 +133,39 @@ class RaidctlTest {
   }
 
   @Test
+  void diskShow_printsATable_orTheMessageAsJson() {
+    assertEquals(0, raidctl("disk", "show", "d2"));
+    assertTrue(out.toString().startsWith("NAME  SIZE"), out.toString());
+    assertTrue(out.toString().contains("\nd2    64 MiB"), out.toString());
+    out.getBuffer().setLength(0);
+    assertEquals(0, raidctl("disk", "show", "d2", "-o", "json"));
+    assertTrue(out.toString().startsWith("{\n  \"name\": \"d2\""), out.toString());
+  }
+
+  @Test
+  void diskDelete_saysWhatItDid_butJsonOutputStaysEmpty() {
+    assertEquals(0, raidctl("disk", "delete", "d1"));
+    assertEquals("deleted disk d1\n", out.toString());
+    out.getBuffer().setLength(0);
+    assertEquals(0, raidctl("disk", "delete", "d1", "-o", "json"));
+    assertEquals("", out.toString());
+  }
+
+  @Test
+  void imageBuild_printsItsSteps_orEachEventAsOneJsonLine() throws Exception {
+    assertEquals(0, raidctl("image", "build"));
+    assertTrue(out.toString().startsWith("[rootfs] mmdebstrap bookworm (cached)\nID "),
+        out.toString());
+    out.getBuffer().setLength(0);
+    assertEquals(0, raidctl("image", "build", "-o", "json"));
+    String[] lines = out.toString().split("\n");
+    assertEquals(2, lines.length, out.toString());
+    BuildImageEvent.Builder last = BuildImageEvent.newBuilder();
+    JsonFormat.parser().merge(lines[1], last);
+    assertEquals("bookworm", last.getImage().getSuite());
+  }
+
+  @Test
   void badInput_printsOneLineWithTheCodeAndReason_andExits2() {
     assertEquals(2, raidctl("disk", "create", "d1", "--size", "0"));
     assertEquals("raidctl: INVALID_ARGUMENT: size '0' must be greater than zero\n",
@@ -133,5 +197,6 @@ class RaidctlTest {
     assertEquals(0, cli.execute("generate-completion"));
     assertTrue(out.toString().contains("complete -F _complete_raidctl"), out.toString());
     assertTrue(out.toString().contains("zero-superblock"), "subcommands are completed");
+    assertTrue(out.toString().contains("--yes"), "so are options");
   }
 }

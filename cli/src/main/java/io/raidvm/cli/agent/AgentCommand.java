@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 
 /** raidctl agent: ask a VM's guest agent, through the controller. */
 @Command(name = "agent", description = "Ask a VM's guest agent.",
-    subcommands = {AgentCommand.Info.class})
+    subcommands = {AgentCommand.Info.class},
+    footer = {"", "Example:", "  raidctl agent info vm1"})
 public final class AgentCommand {
 
   @Command(name = "info", description = "The guest's OS, kernel, hardware and tool versions.",
@@ -25,11 +26,11 @@ public final class AgentCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      GuestInfo info = client.agent(vm).getInfo(GetInfoRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(info);
-        return;
-      }
+      output.print(printer, client.agent(vm).getInfo(GetInfoRequest.getDefaultInstance()),
+          info -> print(printer, info));
+    }
+
+    private static void print(Printer printer, GuestInfo info) {
       List<List<String>> f = new ArrayList<>();
       f.add(List.of("hostname", info.getHostname()));
       f.add(List.of("os", info.getOsPrettyName()));

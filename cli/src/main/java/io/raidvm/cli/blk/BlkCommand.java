@@ -9,6 +9,7 @@ import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
 import io.raidvm.api.agent.v1.PartitionRequest;
 import io.raidvm.api.agent.v1.PartitionResult;
 import io.raidvm.cli.support.AgentCall;
+import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import io.raidvm.common.Sizes;
@@ -16,13 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** raidctl blk: a VM's block devices. */
 @Command(name = "blk", description = "A VM's block devices: list, benchmark, partition.",
     subcommands = {BlkCommand.ListDevices.class, BlkCommand.Bench.class,
-        BlkCommand.Partition.class})
+        BlkCommand.Partition.class},
+    footer = {"", "Examples:", "  raidctl blk list vm1", "  raidctl blk partition vm1 d1 d2 d3 d4"})
 public final class BlkCommand {
 
   @Command(name = "list", description = "Disks, partitions and arrays, as the guest sees them.",
@@ -30,12 +33,11 @@ public final class BlkCommand {
   public static final class ListDevices extends AgentCall {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ListBlockDevicesResponse r = client.agent(vm).listBlockDevices(
-          ListBlockDevicesRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-        return;
-      }
+      output.print(printer, client.agent(vm).listBlockDevices(
+          ListBlockDevicesRequest.getDefaultInstance()), r -> print(printer, r));
+    }
+
+    private static void print(Printer printer, ListBlockDevicesResponse r) {
       List<List<String>> rows = new ArrayList<>();
       for (BlockDevice d : r.getDevicesList()) {
         add(rows, d, "");
@@ -67,7 +69,7 @@ public final class BlkCommand {
         BenchmarkResult r = client.agent(vm, DisksGrpc::newBlockingStub).benchmark(
             BenchmarkRequest.newBuilder().setDevice(d).build());
         if (output.json()) {
-          printer.json(r);
+          printer.jsonLine(r);
         }
         rows.add(List.of(d, r.getDevice(),
             String.format(Locale.ROOT, "%.1f", r.getCachedReadMbPerS()),
@@ -89,14 +91,19 @@ public final class BlkCommand {
     @Option(names = "--force", description = "Even over existing partitions or data.")
     boolean force;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Partition " + String.join(" ", disks) + " in VM " + vm + " (a new GPT"
+          + " label, one RAID partition each)? What is on these disks is lost.");
       List<List<String>> rows = new ArrayList<>();
       for (String d : disks) {
         PartitionResult r = client.agent(vm, DisksGrpc::newBlockingStub).partition(
             PartitionRequest.newBuilder().setDevice(d).setForce(force).build());
         if (output.json()) {
-          printer.json(r);
+          printer.jsonLine(r);
         }
         rows.add(List.of(r.getDisk(), r.getPartition(), String.valueOf(r.getStartSector()),
             String.valueOf(r.getEndSector()), Sizes.human(r.getSizeBytes()),

@@ -5,20 +5,22 @@ import io.raidvm.api.controller.v1.DeleteDiskRequest;
 import io.raidvm.api.controller.v1.Disk;
 import io.raidvm.api.controller.v1.GetDiskRequest;
 import io.raidvm.api.controller.v1.ListDisksRequest;
-import io.raidvm.api.controller.v1.ListDisksResponse;
 import io.raidvm.cli.support.ClientCommand;
+import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import io.raidvm.common.Sizes;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** raidctl disk: qcow2 disks in the controller's state directory. */
 @Command(name = "disk", description = "Create, list and delete virtual disks.",
     subcommands = {DiskCommand.Create.class, DiskCommand.ListDisks.class, DiskCommand.Show.class,
-        DiskCommand.Delete.class})
+        DiskCommand.Delete.class},
+    footer = {"", "Examples:", "  raidctl disk create d1 --size 3G", "  raidctl disk list"})
 public final class DiskCommand {
 
   static void print(Printer printer, List<Disk> disks) {
@@ -40,56 +42,50 @@ public final class DiskCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      Disk d = client.disks().createDisk(
-          CreateDiskRequest.newBuilder().setName(name).setSize(size).build());
-      if (output.json()) {
-        printer.json(d);
-      } else {
-        print(printer, List.of(d));
-      }
+      output.print(printer, client.disks().createDisk(
+          CreateDiskRequest.newBuilder().setName(name).setSize(size).build()),
+          d -> print(printer, List.of(d)));
     }
   }
 
-  @Command(name = "list", description = "List disks.")
+  @Command(name = "list", description = "List disks.",
+      footer = {"", "Examples:", "  raidctl disk list", "  raidctl disk list -o json"})
   static final class ListDisks extends ClientCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ListDisksResponse r = client.disks().listDisks(ListDisksRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-      } else {
-        print(printer, r.getDisksList());
-      }
+      output.print(printer, client.disks().listDisks(ListDisksRequest.getDefaultInstance()),
+          r -> print(printer, r.getDisksList()));
     }
   }
 
-  @Command(name = "show", description = "Show one disk.")
+  @Command(name = "show", description = "Show one disk.",
+      footer = {"", "Example:", "  raidctl disk show d1"})
   static final class Show extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      Disk d = client.disks().getDisk(GetDiskRequest.newBuilder().setName(name).build());
-      if (output.json()) {
-        printer.json(d);
-      } else {
-        print(printer, List.of(d));
-      }
+      output.print(printer, client.disks().getDisk(GetDiskRequest.newBuilder().setName(name)
+          .build()), d -> print(printer, List.of(d)));
     }
   }
 
-  @Command(name = "delete", description = "Delete a disk that no running VM uses.")
+  @Command(name = "delete", description = "Delete a disk that no running VM uses.",
+      footer = {"", "Examples:", "  raidctl disk delete d1",
+          "  raidctl disk delete d1 --yes      (without asking)"})
   static final class Delete extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Delete disk " + name + "? Everything on it is lost.");
       client.disks().deleteDisk(DeleteDiskRequest.newBuilder().setName(name).build());
-      if (!output.json()) {
-        printer.line("deleted disk " + name);
-      }
+      output.note(printer, "deleted disk " + name);
     }
   }
 }

@@ -13,30 +13,31 @@ import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.UnmountRequest;
 import io.raidvm.cli.raid.ConfigPrinter;
 import io.raidvm.cli.support.AgentCall;
+import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
+import io.raidvm.cli.support.WaitOption;
 import io.raidvm.common.Sizes;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** raidctl fs: filesystems inside a VM. */
 @Command(name = "fs", description = "Make, mount, check and persist filesystems in a VM.",
     subcommands = {FsCommand.Mkfs.class, FsCommand.Mount.class, FsCommand.Umount.class,
-        FsCommand.Df.class, FsCommand.Fsck.class, FsCommand.Fstab.class})
+        FsCommand.Df.class, FsCommand.Fsck.class, FsCommand.Fstab.class},
+    footer = {"", "Examples:", "  raidctl fs mkfs vm1 md127",
+        "  raidctl fs mount vm1 md127 /mnt/md127"})
 public final class FsCommand {
 
   static FilesystemsGrpc.FilesystemsBlockingStub fs(ControllerClient client, String vm) {
     return client.agent(vm, FilesystemsGrpc::newBlockingStub);
   }
 
-  static void print(Printer printer, MountedFilesystem m, boolean json) {
-    if (json) {
-      printer.json(m);
-      return;
-    }
+  static void print(Printer printer, MountedFilesystem m) {
     printer.table(List.of("DEVICE", "TYPE", "SIZE", "USED", "AVAIL", "MOUNTED ON"),
         List.of(List.of(m.getDevice(), m.getType(), Sizes.human(m.getSizeBytes()),
             Sizes.human(m.getUsedBytes()), Sizes.human(m.getAvailableBytes()),
@@ -46,6 +47,9 @@ public final class FsCommand {
   @Command(name = "mkfs", description = "Make an ext4 filesystem.",
       footer = {"", "Example:", "  raidctl fs mkfs vm1 md127"})
   static final class Mkfs extends AgentCall {
+    @Mixin
+    WaitOption wait;
+
     @Parameters(index = "1", paramLabel = "DEVICE")
     String device;
 
@@ -58,12 +62,17 @@ public final class FsCommand {
     @Option(names = "--force", description = "Overwrite an existing filesystem.")
     boolean force;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Make an ext4 filesystem on " + device + " in VM " + vm + "? Data on "
+          + device + " is lost.");
       Operation op = fs(client, vm).makeFilesystem(MakeFilesystemRequest.newBuilder()
           .setDevice(device).setType("ext4").setLabel(label).addAllOptions(options)
           .setForce(force).build());
-      Operation done = finish(client, printer, op);
+      Operation done = finish(client, printer, wait, op);
       if (!output.json() && done.hasFilesystem()) {
         printer.line(done.getFilesystem().getType() + " on " + done.getFilesystem().getDevice()
             + ", UUID " + done.getFilesystem().getUuid());
@@ -85,48 +94,61 @@ public final class FsCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      print(printer, fs(client, vm).mount(MountRequest.newBuilder().setDevice(device)
-          .setMountPoint(mountPoint).addAllOptions(options).build()), output.json());
+      output.print(printer, fs(client, vm).mount(MountRequest.newBuilder().setDevice(device)
+          .setMountPoint(mountPoint).addAllOptions(options).build()), m -> print(printer, m));
     }
   }
 
-  @Command(name = "umount", description = "Unmount, by mount point or device.")
+  @Command(name = "umount", description = "Unmount, by mount point or device.",
+      footer = {"", "Example:", "  raidctl fs umount vm1 /mnt/md127"})
   static final class Umount extends AgentCall {
     @Parameters(index = "1", paramLabel = "TARGET")
     String target;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Unmount " + target + " in VM " + vm + "? Programs using it lose"
+          + " access to it.");
       fs(client, vm).unmount(UnmountRequest.newBuilder().setTarget(target).build());
-      if (!output.json()) {
-        printer.line("unmounted " + target);
-      }
+      output.note(printer, "unmounted " + target);
     }
   }
 
-  @Command(name = "df", description = "Size, used and available space of a mounted filesystem.")
+  @Command(name = "df", description = "Size, used and available space of a mounted filesystem.",
+      footer = {"", "Example:", "  raidctl fs df vm1 /mnt/md127"})
   static final class Df extends AgentCall {
     @Parameters(index = "1", paramLabel = "TARGET", description = "Mount point or device.")
     String target;
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      print(printer, fs(client, vm).getUsage(GetUsageRequest.newBuilder().setTarget(target)
-          .build()), output.json());
+      output.print(printer, fs(client, vm).getUsage(GetUsageRequest.newBuilder()
+          .setTarget(target).build()), m -> print(printer, m));
     }
   }
 
   @Command(name = "fsck", description = "e2fsck -f (unmounts first, mounts again after).",
       footer = {"", "Example:", "  raidctl fs fsck vm1 md127"})
   static final class Fsck extends AgentCall {
+    @Mixin
+    WaitOption wait;
+
     @Parameters(index = "1", paramLabel = "DEVICE")
     String device;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Check " + device + " in VM " + vm + " with e2fsck -f -y? It is"
+          + " unmounted meanwhile, and e2fsck repairs what it finds without asking.");
       Operation op = fs(client, vm).checkFilesystem(CheckFilesystemRequest.newBuilder()
           .setDevice(device).build());
-      Operation done = finish(client, printer, op);
+      Operation done = finish(client, printer, wait, op);
       if (!output.json() && done.hasFilesystemCheck()) {
         FilesystemCheck c = done.getFilesystemCheck();
         printer.line(c.getOutput().stripTrailing());
@@ -145,14 +167,16 @@ public final class FsCommand {
     @Parameters(index = "2", paramLabel = "MOUNTPOINT")
     String mountPoint;
 
-    @Option(names = "--options", description = "Default: defaults,nofail,discard.")
-    String options = "";
+    @Option(names = {"-O", "--options"}, split = ",",
+        description = "Mount options (default: defaults,nofail,discard).")
+    List<String> options = new ArrayList<>();
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ConfigPrinter.print(printer, client.agent(vm, BootGrpc::newBlockingStub).addFstabEntry(
+      output.print(printer, client.agent(vm, BootGrpc::newBlockingStub).addFstabEntry(
           AddFstabEntryRequest.newBuilder().setDevice(device).setMountPoint(mountPoint)
-              .setOptions(options).build()), output.json());
+              .setOptions(String.join(",", options)).build()),
+          c -> ConfigPrinter.print(printer, c));
     }
   }
 }

@@ -4,7 +4,6 @@ import io.raidvm.api.controller.v1.BuildImageEvent;
 import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.ListImagesRequest;
-import io.raidvm.api.controller.v1.ListImagesResponse;
 import io.raidvm.cli.support.ClientCommand;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
@@ -17,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** raidctl image: the bootable guest image with the agent inside. */
 @Command(name = "image", description = "Build and list guest images.",
-    subcommands = {ImageCommand.Build.class, ImageCommand.ListImages.class})
+    subcommands = {ImageCommand.Build.class, ImageCommand.ListImages.class},
+    footer = {"", "Examples:", "  raidctl image build", "  raidctl image list"})
 public final class ImageCommand {
 
   static void print(Printer printer, List<Image> images) {
@@ -48,7 +48,7 @@ public final class ImageCommand {
       while (events.hasNext()) {
         BuildImageEvent e = events.next();
         if (output.json()) {
-          printer.json(e);
+          printer.jsonLine(e);
         } else if (e.hasProgress()) {
           printer.line("[" + e.getProgress().getStep() + "] " + e.getProgress().getMessage()
               + (e.getProgress().getCached() ? " (cached)" : ""));
@@ -59,16 +59,13 @@ public final class ImageCommand {
     }
   }
 
-  @Command(name = "list", description = "List built images.")
+  @Command(name = "list", description = "List built images.",
+      footer = {"", "Example:", "  raidctl image list"})
   static final class ListImages extends ClientCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ListImagesResponse r = client.images().listImages(ListImagesRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-      } else {
-        print(printer, r.getImagesList());
-      }
+      output.print(printer, client.images().listImages(ListImagesRequest.getDefaultInstance()),
+          r -> print(printer, r.getImagesList()));
     }
   }
 }

@@ -2,43 +2,46 @@ package io.raidvm.cli.op;
 
 import io.raidvm.api.agent.v1.GetOperationRequest;
 import io.raidvm.api.agent.v1.ListOperationsRequest;
-import io.raidvm.api.agent.v1.ListOperationsResponse;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.agent.v1.UpdateInitramfsRequest;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.cli.support.AgentCall;
 import io.raidvm.cli.support.ControllerClient;
+import io.raidvm.cli.support.OperationFollower;
 import io.raidvm.cli.support.Printer;
+import io.raidvm.cli.support.WaitOption;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** raidctl op: the long operations of a VM's agent (syncs, mkfs, fsck, initramfs). */
-@Command(name = "op", description = "Long operations in a VM: list, show, follow.",
-    subcommands = {OpCommand.ListOps.class, OpCommand.Wait.class, OpCommand.Initramfs.class})
+@Command(name = "op",
+    description = "Long operations in a VM: list them, follow one; update-initramfs.",
+    subcommands = {OpCommand.ListOps.class, OpCommand.Wait.class, OpCommand.Initramfs.class},
+    footer = {"", "Examples:", "  raidctl op list vm1", "  raidctl op wait vm1 op-3-19c2f4a1b07"})
 public final class OpCommand {
 
-  @Command(name = "list", description = "Operations the agent remembers.")
+  @Command(name = "list", description = "Operations the agent remembers.",
+      footer = {"", "Example:", "  raidctl op list vm1"})
   static final class ListOps extends AgentCall {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ListOperationsResponse r = client.agent(vm, OperationsGrpc::newBlockingStub)
-          .listOperations(ListOperationsRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-        return;
-      }
-      printer.table(java.util.List.of("ID", "KIND", "TARGET", "STATE", "PROGRESS", "ERROR"),
-          r.getOperationsList().stream().map(o -> java.util.List.of(o.getId(), o.getKind(),
-              o.getTarget(), o.getState().name().toLowerCase(Locale.ROOT),
-              String.format(Locale.ROOT, "%.0f%%", o.getProgress().getPercent()),
-              o.getErrorMessage())).toList());
+      output.print(printer, client.agent(vm, OperationsGrpc::newBlockingStub)
+          .listOperations(ListOperationsRequest.getDefaultInstance()), r -> printer.table(
+              List.of("ID", "KIND", "TARGET", "STATE", "PROGRESS", "ERROR"),
+              r.getOperationsList().stream().map(o -> List.of(o.getId(), o.getKind(),
+                  o.getTarget(), o.getState().name().toLowerCase(Locale.ROOT),
+                  String.format(Locale.ROOT, "%.0f%%", o.getProgress().getPercent()),
+                  o.getErrorMessage())).toList()));
     }
   }
 
   @Command(name = "wait", description = "Follow an operation to its end (again, after a"
-      + " reconnect too).")
+      + " reconnect too).",
+      footer = {"", "Example:", "  raidctl op wait vm1 op-3-19c2f4a1b07"})
   static final class Wait extends AgentCall {
     @Parameters(index = "1", paramLabel = "ID")
     String id;
@@ -47,16 +50,20 @@ public final class OpCommand {
     protected void run(ControllerClient client, Printer printer) {
       Operation now = client.agent(vm, OperationsGrpc::newBlockingStub)
           .getOperation(GetOperationRequest.newBuilder().setId(id).build());
-      finish(client, printer, now);
+      OperationFollower.follow(client, vm, now, printer, output.json());
     }
   }
 
   @Command(name = "initramfs", description = "update-initramfs -u in the guest (it carries its"
-      + " own mdadm.conf).")
+      + " own mdadm.conf).",
+      footer = {"", "Example:", "  raidctl op initramfs vm1"})
   static final class Initramfs extends AgentCall {
+    @Mixin
+    WaitOption wait;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      finish(client, printer, client.agent(vm, BootGrpc::newBlockingStub)
+      finish(client, printer, wait, client.agent(vm, BootGrpc::newBlockingStub)
           .updateInitramfs(UpdateInitramfsRequest.getDefaultInstance()));
     }
   }

@@ -8,10 +8,8 @@ public final class ConfigPrinter {
 
   private ConfigPrinter() {}
 
-  public static void print(Printer printer, ConfigChange c, boolean json) {
-    if (json) {
-      printer.json(c);
-    } else if (c.getChanged()) {
+  public static void print(Printer printer, ConfigChange c) {
+    if (c.getChanged()) {
       printer.line(c.getPath() + ": wrote " + c.getLine() + " (previous version: "
           + c.getBackupPath() + ")");
     } else {

@@ -3,13 +3,11 @@ package io.raidvm.cli.raid;
 import io.raidvm.api.agent.v1.AddMemberRequest;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.Bitmap;
-import io.raidvm.api.agent.v1.ConfigChange;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.agent.v1.ExamineMemberRequest;
 import io.raidvm.api.agent.v1.GetArrayRequest;
 import io.raidvm.api.agent.v1.GetMdstatRequest;
 import io.raidvm.api.agent.v1.ListArraysRequest;
-import io.raidvm.api.agent.v1.ListArraysResponse;
 import io.raidvm.api.agent.v1.MemberRequest;
 import io.raidvm.api.agent.v1.MemberSuperblock;
 import io.raidvm.api.agent.v1.Operation;
@@ -20,11 +18,14 @@ import io.raidvm.api.agent.v1.SetSyncActionRequest;
 import io.raidvm.api.agent.v1.ZeroSuperblockRequest;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.cli.support.AgentCall;
+import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
+import io.raidvm.cli.support.WaitOption;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,7 +36,10 @@ import picocli.CommandLine.Parameters;
         RaidCommand.Repair.class, RaidCommand.Idle.class, RaidCommand.Frozen.class,
         RaidCommand.Fail.class, RaidCommand.Remove.class, RaidCommand.Add.class,
         RaidCommand.Replace.class, RaidCommand.ZeroSuperblock.class, RaidCommand.Persist.class,
-        RaidWait.class})
+        RaidWait.class},
+    footer = {"", "Examples:",
+        "  raidctl raid create vm1 md0 --level 1 --bitmap internal d1-part1 d2-part1",
+        "  raidctl raid show vm1 md0", "  raidctl raid replace vm1 md0 d2-part1"})
 public final class RaidCommand {
 
   static RaidGrpc.RaidBlockingStub raid(ControllerClient client, String vm) {
@@ -47,12 +51,13 @@ public final class RaidCommand {
     @Parameters(index = "1", paramLabel = "ARRAY", description = "e.g. md127")
     String array;
 
+    /** "/dev/md127", however the array was named. */
+    String arrayPath() {
+      return array.startsWith("/dev/") ? array : "/dev/" + array;
+    }
+
     void show(Printer printer, Array a) {
-      if (output.json()) {
-        printer.json(a);
-      } else {
-        ArrayPrinter.print(printer, a);
-      }
+      output.print(printer, a, x -> ArrayPrinter.print(printer, x));
     }
 
     void showResult(Printer printer, Operation done) {
@@ -67,6 +72,9 @@ public final class RaidCommand {
           "  raidctl raid create vm1 md127 --level 5 --metadata 1.0 \\",
           "      --chunk 512 --bitmap none d1-part1 d2-part1 d3-part1 d4-part1"})
   static final class Create extends OnArray {
+    @Mixin
+    WaitOption wait;
+
     @Option(names = "--level", required = true, description = "0, 1, 4, 5, 6 or 10.")
     String level;
 
@@ -92,6 +100,9 @@ public final class RaidCommand {
     @Option(names = "--force", description = "Use members that hold data or another array.")
     boolean force;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
       Bitmap b = switch (bitmap) {
@@ -100,28 +111,30 @@ public final class RaidCommand {
         default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "--bitmap must be internal or none, not '" + bitmap + "'");
       };
+      confirmation.confirm("Create RAID " + level.replaceFirst("(?i)^raid", "") + " "
+          + arrayPath() + " from " + String.join(" ", devices)
+          + (spares.isEmpty() ? "" : ", spare " + String.join(" ", spares)) + " in VM " + vm
+          + "? Data on these devices is lost.");
       Operation op = raid(client, vm).createArray(CreateArrayRequest.newBuilder()
           .setArray(array).setLevel(level).setChunkKib(chunk).setMetadata(metadata)
           .addAllDevices(devices).addAllSpares(spares).setBitmap(b).setLayout(layout)
           .setForce(force).build());
-      showResult(printer, finish(client, printer, op));
+      showResult(printer, finish(client, printer, wait, op));
     }
   }
 
-  @Command(name = "list", description = "The VM's md arrays.")
+  @Command(name = "list", description = "The VM's md arrays.",
+      footer = {"", "Example:", "  raidctl raid list vm1"})
   static final class ListArrays extends AgentCall {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ListArraysResponse r = raid(client, vm).listArrays(ListArraysRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-      } else {
-        ArrayPrinter.table(printer, r.getArraysList());
-      }
+      output.print(printer, raid(client, vm).listArrays(ListArraysRequest.getDefaultInstance()),
+          r -> ArrayPrinter.table(printer, r.getArraysList()));
     }
   }
 
-  @Command(name = "show", description = "One array in detail: members, sync, mismatches.")
+  @Command(name = "show", description = "One array in detail: members, sync, mismatches.",
+      footer = {"", "Example:", "  raidctl raid show vm1 md127"})
   static final class Show extends OnArray {
     @Override
     protected void run(ControllerClient client, Printer printer) {
@@ -130,19 +143,19 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "examine", description = "A member's md superblock (mdadm --examine).")
+  @Command(name = "examine", description = "A member's md superblock (mdadm --examine).",
+      footer = {"", "Example:", "  raidctl raid examine vm1 d1-part1"})
   static final class Examine extends AgentCall {
     @Parameters(index = "1", paramLabel = "DEVICE")
     String device;
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      MemberSuperblock s = raid(client, vm).examineMember(ExamineMemberRequest.newBuilder()
-          .setDevice(device).build());
-      if (output.json()) {
-        printer.json(s);
-        return;
-      }
+      output.print(printer, raid(client, vm).examineMember(ExamineMemberRequest.newBuilder()
+          .setDevice(device).build()), s -> print(printer, s));
+    }
+
+    private static void print(Printer printer, MemberSuperblock s) {
       printer.fields(List.of(List.of("device", s.getDevice()),
           List.of("array uuid", s.getArrayUuid()), List.of("device uuid", s.getDeviceUuid()),
           List.of("name", s.getMdName()), List.of("level", s.getLevel()),
@@ -152,28 +165,28 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "mdstat", description = "/proc/mdstat as the guest kernel writes it.")
+  @Command(name = "mdstat", description = "/proc/mdstat as the guest kernel writes it.",
+      footer = {"", "Example:", "  raidctl raid mdstat vm1"})
   static final class Mdstat extends AgentCall {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      var m = raid(client, vm).getMdstat(GetMdstatRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(m);
-      } else {
-        printer.line(m.getText().stripTrailing());
-      }
+      output.print(printer, raid(client, vm).getMdstat(GetMdstatRequest.getDefaultInstance()),
+          m -> printer.line(m.getText().stripTrailing()));
     }
   }
 
   /** check, repair, idle, frozen. */
   abstract static class SyncAction extends OnArray {
+    @Mixin
+    WaitOption wait;
+
     abstract SetSyncActionRequest.Action action();
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
       Operation op = raid(client, vm).setSyncAction(SetSyncActionRequest.newBuilder()
           .setArray(array).setAction(action()).build());
-      showResult(printer, finish(client, printer, op));
+      showResult(printer, finish(client, printer, wait, op));
     }
   }
 
@@ -186,15 +199,27 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "repair", description = "Scrub and rewrite mismatched stripes.")
+  @Command(name = "repair", description = "Scrub and rewrite mismatched stripes.",
+      footer = {"", "Example:", "  raidctl raid repair vm1 md127"})
   static final class Repair extends SyncAction {
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     SetSyncActionRequest.Action action() {
       return SetSyncActionRequest.Action.REPAIR;
     }
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Repair " + arrayPath() + " in VM " + vm + "? md rewrites every"
+          + " stripe whose copies or parity disagree.");
+      super.run(client, printer);
+    }
   }
 
-  @Command(name = "idle", description = "Stop the running sync action.")
+  @Command(name = "idle", description = "Stop the running sync action.",
+      footer = {"", "Example:", "  raidctl raid idle vm1 md127"})
   static final class Idle extends SyncAction {
     @Override
     SetSyncActionRequest.Action action() {
@@ -202,7 +227,8 @@ public final class RaidCommand {
     }
   }
 
-  @Command(name = "frozen", description = "Freeze sync actions (e.g. to remove a member).")
+  @Command(name = "frozen", description = "Freeze sync actions (e.g. to remove a member).",
+      footer = {"", "Example:", "  raidctl raid frozen vm1 md127"})
   static final class Frozen extends SyncAction {
     @Override
     SetSyncActionRequest.Action action() {
@@ -210,43 +236,59 @@ public final class RaidCommand {
     }
   }
 
-  /** VM ARRAY DEVICE. */
+  /** VM ARRAY DEVICE: each changes the array's members, so asks first. */
   abstract static class OnMember extends OnArray {
     @Parameters(index = "2", paramLabel = "DEVICE")
     String device;
+
+    @Mixin
+    Confirmation confirmation;
 
     MemberRequest request() {
       return MemberRequest.newBuilder().setArray(array).setDevice(device).build();
     }
   }
 
-  @Command(name = "fail", description = "Mark a member faulty.")
+  @Command(name = "fail", description = "Mark a member faulty.",
+      footer = {"", "Example:", "  raidctl raid fail vm1 md127 d2-part1"})
   static final class Fail extends OnMember {
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Mark " + device + " faulty in " + arrayPath() + " of VM " + vm
+          + "? The array goes on without it, degraded (or fails, if it has no redundancy"
+          + " left).");
       show(printer, raid(client, vm).failMember(request()));
     }
   }
 
-  @Command(name = "remove", description = "Take a faulty or spare member out of the array.")
+  @Command(name = "remove", description = "Take a faulty or spare member out of the array.",
+      footer = {"", "Example:", "  raidctl raid remove vm1 md127 d2-part1"})
   static final class Remove extends OnMember {
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Remove " + device + " from " + arrayPath() + " of VM " + vm
+          + "? It is no longer part of the array.");
       show(printer, raid(client, vm).removeMember(request()));
     }
   }
 
   @Command(name = "add", description = "Add a device (re-added when it can be); follows the"
-      + " recovery.")
+      + " recovery.",
+      footer = {"", "Example:", "  raidctl raid add vm1 md127 d2-part1"})
   static final class Add extends OnMember {
+    @Mixin
+    WaitOption wait;
+
     @Option(names = "--force", description = "Add a device that holds data or another array.")
     boolean force;
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Add " + device + " to " + arrayPath() + " of VM " + vm + "? Data on "
+          + device + " is lost.");
       Operation op = raid(client, vm).addMember(AddMemberRequest.newBuilder().setArray(array)
           .setDevice(device).setForce(force).build());
-      showResult(printer, finish(client, printer, op));
+      showResult(printer, finish(client, printer, wait, op));
     }
   }
 
@@ -254,6 +296,9 @@ public final class RaidCommand {
       + " follows the recovery.",
       footer = {"", "Example:", "  raidctl raid replace vm1 md127 d2-part1"})
   static final class Replace extends OnMember {
+    @Mixin
+    WaitOption wait;
+
     @Option(names = "--new-disk", paramLabel = "DISK",
         description = "Put this disk in (default: the old member's disk, re-partitioned).")
     String newDisk = "";
@@ -263,13 +308,17 @@ public final class RaidCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Replace " + device + " in " + arrayPath() + " of VM " + vm
+          + " by a new partition on " + (newDisk.isEmpty() ? "its own disk" : "disk " + newDisk)
+          + "? Data on that disk is lost, and the array runs degraded until its recovery ends.");
       Operation op = raid(client, vm).replaceMember(ReplaceMemberRequest.newBuilder()
           .setArray(array).setDevice(device).setNewDisk(newDisk).setForce(force).build());
-      showResult(printer, finish(client, printer, op));
+      showResult(printer, finish(client, printer, wait, op));
     }
   }
 
-  @Command(name = "zero-superblock", description = "Erase a device's md superblock.")
+  @Command(name = "zero-superblock", description = "Erase a device's md superblock.",
+      footer = {"", "Example:", "  raidctl raid zero-superblock vm1 d2-part1"})
   static final class ZeroSuperblock extends AgentCall {
     @Parameters(index = "1", paramLabel = "DEVICE")
     String device;
@@ -277,24 +326,28 @@ public final class RaidCommand {
     @Option(names = "--force", description = "Even when it belongs to a running array.")
     boolean force;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Erase the md superblock of " + device + " in VM " + vm + "? It no"
+          + " longer belongs to any array.");
       raid(client, vm).zeroSuperblock(ZeroSuperblockRequest.newBuilder().setDevice(device)
           .setForce(force).build());
-      if (!output.json()) {
-        printer.line("zeroed the md superblock of " + device);
-      }
+      output.note(printer, "zeroed the md superblock of " + device);
     }
   }
 
   @Command(name = "persist", description = "Write the array into /etc/mdadm/mdadm.conf.",
-      footer = {"", "Then: raidctl boot initramfs vm1"})
+      footer = {"", "Example:", "  raidctl raid persist vm1 md127", "",
+          "Then the initramfs, which carries its own copy: raidctl op initramfs vm1"})
   static final class Persist extends OnArray {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ConfigChange c = client.agent(vm, BootGrpc::newBlockingStub).persistArray(
-          PersistArrayRequest.newBuilder().setArray(array).build());
-      ConfigPrinter.print(printer, c, output.json());
+      output.print(printer, client.agent(vm, BootGrpc::newBlockingStub).persistArray(
+          PersistArrayRequest.newBuilder().setArray(array).build()),
+          c -> ConfigPrinter.print(printer, c));
     }
   }
 }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /** raidctl raid wait: blocks until an array's sync (resync, recovery, check, …) has finished. */
 @Command(name = "wait", description = "Wait until the array's sync has finished (at once if none"
-    + " runs), showing its progress.")
+    + " runs), showing its progress.",
+    footer = {"", "Example:", "  raidctl raid wait vm1 md127"})
 final class RaidWait extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "VM", description = "The VM whose array to wait for.")

@@ -14,8 +14,9 @@ public final class OperationFollower {
   private OperationFollower() {}
 
   /**
-   * Prints {@code started}, then each change, and returns the final state; a failed operation
-   * becomes the error its code and message describe (so the exit code says what happened).
+   * Prints {@code started}, then each change (as JSON Lines when {@code json}), and returns the
+   * final state; a failed operation becomes the error its code and message describe (so the exit
+   * code says what happened).
    */
   public static Operation follow(ControllerClient client, String vm, Operation started,
       Printer printer, boolean json) {
@@ -26,7 +27,7 @@ public final class OperationFollower {
     while (updates.hasNext()) {
       last = updates.next();
       if (json) {
-        printer.json(last);
+        printer.jsonLine(last);
         continue;
       }
       String line = describe(last);

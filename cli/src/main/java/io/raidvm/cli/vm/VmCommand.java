@@ -7,7 +7,6 @@ import io.raidvm.api.controller.v1.CreateVmRequest;
 import io.raidvm.api.controller.v1.DeleteVmRequest;
 import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.ListVmsRequest;
-import io.raidvm.api.controller.v1.ListVmsResponse;
 import io.raidvm.api.controller.v1.ReadConsoleRequest;
 import io.raidvm.api.controller.v1.RebootVmRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
@@ -15,6 +14,7 @@ import io.raidvm.api.controller.v1.StopVmRequest;
 import io.raidvm.api.controller.v1.Vm;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.cli.support.ClientCommand;
+import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import java.time.Duration;
@@ -24,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,7 +32,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "vm", description = "Create, start, stop, inspect and delete VMs.",
     subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class,
         VmCommand.Reboot.class, VmCommand.Show.class, VmCommand.ListVms.class,
-        VmCommand.Console.class, VmCommand.Delete.class})
+        VmCommand.Console.class, VmCommand.Delete.class},
+    footer = {"", "Examples:", "  raidctl vm create vm1 --disk d1 --disk d2 --disk d3 --disk d4",
+        "  raidctl vm start vm1", "  raidctl vm list"})
 public final class VmCommand {
 
   static String state(Vm vm) {
@@ -74,20 +77,9 @@ public final class VmCommand {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
   }
 
-  /** Prints a VM as JSON or as fields. */
-  abstract static class VmResult extends ClientCommand {
-    void emit(Printer printer, Vm vm) {
-      if (output.json()) {
-        printer.json(vm);
-      } else {
-        show(printer, vm);
-      }
-    }
-  }
-
   @Command(name = "create", description = "Define a VM: its OS disk is made from the image.",
       footer = {"", "Example:", "  raidctl vm create vm1 --disk d1 --disk d2 --disk d3 --disk d4"})
-  static final class Create extends VmResult {
+  static final class Create extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
@@ -111,7 +103,8 @@ public final class VmCommand {
     protected void run(ControllerClient client, Printer printer) {
       VmSpec spec = VmSpec.newBuilder().setName(name).setMemoryMib(memoryMib).setVcpus(cpus)
           .setImage(image).addAllDataDisks(disks).setAccel(accel(accel)).build();
-      emit(printer, client.vms().createVm(CreateVmRequest.newBuilder().setSpec(spec).build()));
+      output.print(printer, client.vms().createVm(CreateVmRequest.newBuilder().setSpec(spec)
+          .build()), vm -> show(printer, vm));
     }
 
     private Accel accel(String text) {
@@ -126,7 +119,7 @@ public final class VmCommand {
   }
 
   /** A command that waits until the VM's agent answers: VM name and --ready-timeout. */
-  abstract static class WaitsForAgent extends VmResult {
+  abstract static class WaitsForAgent extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
@@ -140,20 +133,24 @@ public final class VmCommand {
     }
   }
 
-  @Command(name = "start", description = "Start a VM and wait until its agent answers.")
+  @Command(name = "start", description = "Start a VM and wait until its agent answers.",
+      footer = {"", "Examples:", "  raidctl vm start vm1",
+          "  raidctl vm start vm1 --no-wait   (return once QEMU runs)"})
   static final class Start extends WaitsForAgent {
     @Option(names = "--no-wait", description = "Return once QEMU runs.")
     boolean noWait;
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      emit(printer, client.vms().startVm(StartVmRequest.newBuilder().setName(name)
-          .setNoWait(noWait).setReadyTimeoutSeconds(readyTimeout).build()));
+      output.print(printer, client.vms().startVm(StartVmRequest.newBuilder().setName(name)
+          .setNoWait(noWait).setReadyTimeoutSeconds(readyTimeout).build()),
+          vm -> show(printer, vm));
     }
   }
 
-  @Command(name = "stop", description = "Power a VM off: politely, then firmly.")
-  static final class Stop extends VmResult {
+  @Command(name = "stop", description = "Power a VM off: politely, then firmly.",
+      footer = {"", "Examples:", "  raidctl vm stop vm1", "  raidctl vm stop vm1 --force --yes"})
+  static final class Stop extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
@@ -164,6 +161,9 @@ public final class VmCommand {
         description = "How long the guest may take to power off (default 120).")
     int grace = 120;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected Duration defaultTimeout() {
       return Duration.ofSeconds(grace + 60L);
@@ -171,41 +171,48 @@ public final class VmCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      emit(printer, client.vms().stopVm(StopVmRequest.newBuilder().setName(name).setForce(force)
-          .setTimeoutSeconds(grace).build()));
+      confirmation.confirm(force ? "Stop VM " + name + " at once (QEMU quits as if the power"
+          + " were cut)? What the guest has not written yet is lost."
+          : "Stop VM " + name + "? Its guest powers off; what runs in it stops.");
+      output.print(printer, client.vms().stopVm(StopVmRequest.newBuilder().setName(name)
+          .setForce(force).setTimeoutSeconds(grace).build()), vm -> show(printer, vm));
     }
   }
 
-  @Command(name = "reboot", description = "Reboot the guest and wait until its agent answers.")
+  @Command(name = "reboot", description = "Reboot the guest and wait until its agent answers.",
+      footer = {"", "Example:", "  raidctl vm reboot vm1"})
   static final class Reboot extends WaitsForAgent {
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      emit(printer, client.vms().rebootVm(RebootVmRequest.newBuilder().setName(name)
-          .setReadyTimeoutSeconds(readyTimeout).build()));
+      confirmation.confirm("Reboot VM " + name + "? Its guest is down until it is up again.");
+      output.print(printer, client.vms().rebootVm(RebootVmRequest.newBuilder().setName(name)
+          .setReadyTimeoutSeconds(readyTimeout).build()), vm -> show(printer, vm));
     }
   }
 
-  @Command(name = "show", description = "Show a VM's state, agent link and files.")
-  static final class Show extends VmResult {
+  @Command(name = "show", description = "Show a VM's state, agent link and files.",
+      footer = {"", "Examples:", "  raidctl vm show vm1", "  raidctl vm show vm1 -o json"})
+  static final class Show extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      emit(printer, client.vms().getVm(GetVmRequest.newBuilder().setName(name).build()));
+      output.print(printer, client.vms().getVm(GetVmRequest.newBuilder().setName(name).build()),
+          vm -> show(printer, vm));
     }
   }
 
-  @Command(name = "list", description = "List VMs.")
+  @Command(name = "list", description = "List VMs.",
+      footer = {"", "Example:", "  raidctl vm list"})
   static final class ListVms extends ClientCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      ListVmsResponse r = client.vms().listVms(ListVmsRequest.getDefaultInstance());
-      if (output.json()) {
-        printer.json(r);
-      } else {
-        print(printer, r.getVmsList());
-      }
+      output.print(printer, client.vms().listVms(ListVmsRequest.getDefaultInstance()),
+          r -> print(printer, r.getVmsList()));
     }
   }
 
@@ -243,17 +250,21 @@ public final class VmCommand {
     }
   }
 
-  @Command(name = "delete", description = "Delete a stopped VM and its OS disk (data disks stay).")
+  @Command(name = "delete", description = "Delete a stopped VM and its OS disk (data disks stay).",
+      footer = {"", "Example:", "  raidctl vm delete vm1"})
   static final class Delete extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
+    @Mixin
+    Confirmation confirmation;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm("Delete VM " + name + " and its OS disk (the guest's system and"
+          + " settings)? Its data disks stay.");
       client.vms().deleteVm(DeleteVmRequest.newBuilder().setName(name).build());
-      if (!output.json()) {
-        printer.line("deleted VM " + name);
-      }
+      output.note(printer, "deleted VM " + name);
     }
   }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 /** raidctl watch: a VM's md and VM events, one line each, as they happen. */
 @Command(name = "watch", description = "Print a VM's events (md and VM) as they happen.",
     footer = {"", "Each line starts with EPOCH:SEQ; pass the last one to --after to go on where",
-        "you left off (a Snapshot flagged as gap says what was missed, if it was not kept)."})
+        "you left off (a Snapshot flagged as gap says what was missed, if it was not kept).", "",
+        "Examples:", "  raidctl watch vm1 --mdstat", "  raidctl watch vm1 --after 3f0c9a52:42"})
 public final class WatchCommand extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "VM", description = "The VM to watch.")

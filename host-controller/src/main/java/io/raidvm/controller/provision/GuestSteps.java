@@ -90,6 +90,7 @@ final class GuestSteps {
     }
     GuestState.requireFreeMembers(spec, devices);
     Operation started = guest.raid().createArray(ProvisionSpecs.createArray(spec));
+    capSyncSpeed();
     Array created = guest.raid().getArray(GetArrayRequest.newBuilder()
         .setArray(started.getTarget()).build());
     return Outcome.done("created %s: %s", created.getName(), GuestState.describe(created));
@@ -98,9 +99,8 @@ final class GuestSteps {
   Outcome sync(Step.Reporter reporter) {
     Array a = getArray();
     boolean waited = false;
-    if (GuestState.syncing(a) && spec.getSyncSpeedMaxKibPerS() > 0) {
-      guest.raid().setSyncSpeedLimit(SetSyncSpeedLimitRequest.newBuilder()
-          .setArray(spec.getArray()).setMaxKibPerS(spec.getSyncSpeedMaxKibPerS()).build());
+    if (GuestState.syncing(a)) {
+      capSyncSpeed();
     }
     while (GuestState.syncing(a)) {
       waited = true;
@@ -116,6 +116,14 @@ final class GuestSteps {
     return waited
         ? Outcome.done("%s is in sync", a.getName())
         : Outcome.alreadyDone("%s is in sync", a.getName());
+  }
+
+  /** The spec's cap on the sync speed, if it has one; at once after create, and on resume. */
+  private void capSyncSpeed() {
+    if (spec.getSyncSpeedMaxKibPerS() > 0) {
+      guest.raid().setSyncSpeedLimit(SetSyncSpeedLimitRequest.newBuilder()
+          .setArray(spec.getArray()).setMaxKibPerS(spec.getSyncSpeedMaxKibPerS()).build());
+    }
   }
 
   Outcome filesystem(Step.Reporter reporter) {
