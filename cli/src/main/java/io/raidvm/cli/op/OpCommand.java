@@ -1,5 +1,7 @@
 package io.raidvm.cli.op;
 
+import com.google.protobuf.util.Timestamps;
+import io.raidvm.api.agent.v1.GetBootStateRequest;
 import io.raidvm.api.agent.v1.GetOperationRequest;
 import io.raidvm.api.agent.v1.ListOperationsRequest;
 import io.raidvm.api.agent.v1.Operation;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Parameters;
 /** raidctl op: the long operations of a VM's agent (syncs, mkfs, fsck, initramfs). */
 @Command(name = "op",
     description = "Long operations in a VM: list them, follow one; update-initramfs.",
-    subcommands = {OpCommand.ListOps.class, OpCommand.Wait.class, OpCommand.Initramfs.class},
+    subcommands = {OpCommand.ListOps.class, OpCommand.Wait.class, OpCommand.Initramfs.class,
+        OpCommand.BootState.class},
     footer = {"", "Examples:", "  raidctl op list vm1", "  raidctl op wait vm1 op-3-19c2f4a1b07"})
 public final class OpCommand {
 
@@ -65,6 +68,23 @@ public final class OpCommand {
     protected void run(ControllerClient client, Printer printer) {
       finish(client, printer, wait, client.agent(vm, BootGrpc::newBlockingStub)
           .updateInitramfs(UpdateInitramfsRequest.getDefaultInstance()));
+    }
+  }
+
+  @Command(name = "boot-state", description = "Whether the initramfs is older than mdadm.conf,"
+      + " and whether mdadm.conf, fstab or the initramfs changed since the guest booted.",
+      footer = {"", "Example:", "  raidctl op boot-state vm1"})
+  static final class BootState extends AgentCall {
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      output.print(printer, client.agent(vm, BootGrpc::newBlockingStub)
+          .getBootState(GetBootStateRequest.getDefaultInstance()), s -> printer.fields(List.of(
+              List.of("booted at", Timestamps.toString(s.getBootedAt())),
+              List.of("initramfs", s.getInitramfsPath() + " (" + (s.getInitramfsStale()
+                  ? "older than mdadm.conf: run raidctl op initramfs " + vm : "up to date")
+                  + ")"),
+              List.of("since boot", s.getChangedSinceBoot() ? "changed: a reboot would"
+                  + " test the new configuration" : "unchanged"))));
     }
   }
 }

@@ -15,6 +15,7 @@ import io.raidvm.api.agent.v1.PersistArrayRequest;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.ReplaceMemberRequest;
 import io.raidvm.api.agent.v1.SetSyncActionRequest;
+import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
 import io.raidvm.api.agent.v1.ZeroSuperblockRequest;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.cli.support.AgentCall;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Parameters;
 
 /** raidctl raid: md arrays inside a VM. */
 @Command(name = "raid", description = "Create, inspect, scrub and repair md arrays in a VM.",
-    subcommands = {RaidCommand.Create.class, RaidCommand.ListArrays.class, RaidCommand.Show.class,
+    subcommands = {RaidCommand.Create.class, RaidCommand.ListArrays.class, RaidCommand.Show.class, RaidCommand.Speed.class,
         RaidCommand.Examine.class, RaidCommand.Mdstat.class, RaidCommand.Check.class,
         RaidCommand.Repair.class, RaidCommand.Idle.class, RaidCommand.Frozen.class,
         RaidCommand.Fail.class, RaidCommand.Remove.class, RaidCommand.Add.class,
@@ -140,6 +141,22 @@ public final class RaidCommand {
     protected void run(ControllerClient client, Printer printer) {
       show(printer, raid(client, vm).getArray(GetArrayRequest.newBuilder().setArray(array)
           .build()));
+    }
+  }
+
+  @Command(name = "speed", description = "Cap how fast md syncs, rebuilds and checks this array"
+      + " (md/sync_speed_max); 0 goes back to the system-wide limit.",
+      footer = {"", "Examples:", "  raidctl raid speed vm1 md127 --max 10000",
+          "  raidctl raid speed vm1 md127 --max 0"})
+  static final class Speed extends OnArray {
+    @Option(names = "--max", required = true, paramLabel = "KiB/s",
+        description = "At least 1000, or 0 for the system's limit.")
+    long max;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      show(printer, raid(client, vm).setSyncSpeedLimit(SetSyncSpeedLimitRequest.newBuilder()
+          .setArray(array).setMaxKibPerS(max).build()));
     }
   }
 
