@@ -5,6 +5,9 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -39,5 +42,17 @@ public final class UnixSocketChannels {
           .keepAliveWithoutCalls(true);
     }
     return builder.build();
+  }
+
+  /**
+   * Whether a process accepts connections on {@code socket}: false when the file is missing, or
+   * is a stale socket file that its server left behind (connection refused).
+   */
+  public static boolean answers(Path socket) {
+    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }
