@@ -65,4 +65,9 @@ final class EpollGrpcServer {
   void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
+
+  /** The TCP port it is bound to (after {@link #start}). */
+  int port() {
+    return server.getPort();
+  }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 /** gRPC client channels over Unix sockets (epoll). */
 public final class UnixSocketChannels {
 
+  static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024 * 1024;
+
   private static final EpollEventLoopGroup GROUP = new EpollEventLoopGroup(2,
       r -> {
         Thread t = new Thread(r, "grpc-unix-client");
@@ -35,7 +37,7 @@ public final class UnixSocketChannels {
         .channelType(EpollDomainSocketChannel.class)
         .eventLoopGroup(GROUP)
         .usePlaintext()
-        .maxInboundMessageSize(64 * 1024 * 1024);
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
     if (!keepAlive.isZero()) {
       builder.keepAliveTime(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
           .keepAliveTimeout(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
