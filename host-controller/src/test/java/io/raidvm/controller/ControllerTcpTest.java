@@ -18,7 +18,6 @@ import io.raidvm.common.grpc.TlsChannels;
 import io.raidvm.common.grpc.TlsFiles;
 import io.raidvm.common.grpc.UnixSocketChannels;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -33,16 +32,14 @@ class ControllerTcpTest {
   @TempDir
   Path dir;
 
-  private Path ca;
   private TestCertificates certs;
   private HostPort address;
   private HostControllerServer controller;
 
   @BeforeEach
   void start() throws Exception {
-    certs = new TestCertificates(Files.createDirectory(dir.resolve("pki")));
-    ca = certs.ca("ca");
-    TlsFiles server = certs.issue("ca", "server", "DNS:localhost,IP:127.0.0.1", ca);
+    certs = new TestCertificates(dir.resolve("pki"));
+    TlsFiles server = certs.server();
     try (ServerSocket free = new ServerSocket(0)) {
       address = new HostPort("localhost", free.getLocalPort());
     }
@@ -50,7 +47,7 @@ class ControllerTcpTest {
         "--state-dir", dir.resolve("state").toString(),
         "--listen", "127.0.0.1:" + address.port(),
         "--tls-cert", server.cert().toString(), "--tls-key", server.key().toString(),
-        "--tls-client-ca", ca.toString()));
+        "--tls-client-ca", certs.ca().toString()));
     controller.start();
   }
 
@@ -70,7 +67,7 @@ class ControllerTcpTest {
 
   @Test
   void clientWithACertificateFromTheTrustedCa_isServed() {
-    TlsFiles client = certs.issue("ca", "client", "DNS:client", ca);
+    TlsFiles client = certs.client();
     assertEquals(0, diskCount(TlsChannels.open(address, client)));
     ManagedChannel channel = TlsChannels.open(address, client);
     try {
@@ -84,7 +81,7 @@ class ControllerTcpTest {
   @Test
   void clientWithoutACertificate_isRefused() throws Exception {
     ManagedChannel noCert = NettyChannelBuilder.forAddress(address.host(), address.port())
-        .sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).build())
+        .sslContext(GrpcSslContexts.forClient().trustManager(certs.ca().toFile()).build())
         .build();
     var e = assertThrows(StatusRuntimeException.class, () -> diskCount(noCert));
     assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
@@ -92,10 +89,8 @@ class ControllerTcpTest {
 
   @Test
   void clientWithACertificateFromAnotherCa_isRefused() {
-    certs.ca("other");
-    TlsFiles stranger = certs.issue("other", "stranger", "DNS:stranger", ca);
     var e = assertThrows(StatusRuntimeException.class,
-        () -> diskCount(TlsChannels.open(address, stranger)));
+        () -> diskCount(TlsChannels.open(address, certs.stranger())));
     assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
   }
 
