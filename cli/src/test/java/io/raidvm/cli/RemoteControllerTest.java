@@ -42,7 +42,7 @@ class RemoteControllerTest {
   }
 
   private static String[] diskListVia(HostPort address, TlsFiles tls) {
-    return new String[] {"disk", "list", "--address", address.toString(),
+    return new String[] {"disk", "list", "--no-embedded", "--address", address.toString(),
         "--tls-cert", tls.cert().toString(), "--tls-key", tls.key().toString(),
         "--tls-ca", tls.trustedCa().toString()};
   }

@@ -16,11 +16,12 @@ public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
   /** Where to listen on TCP, and this server's TLS files (the CA is the clients'). */
   public record TcpListener(HostPort address, TlsFiles tls) {}
 
-  static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/raidvm");
+  public static final String DEFAULT_STATE_DIR = "/var/lib/raidvm";
   static final String USAGE = "usage: raidvm-controller [--state-dir DIR] [--image-dir DIR]"
       + " [--socket PATH]\n"
       + "         [--listen HOST:PORT --tls-cert FILE --tls-key FILE --tls-client-ca FILE]\n"
-      + "  --state-dir DIR       disks, VMs and the socket live here (default /var/lib/raidvm)\n"
+      + "  --state-dir DIR       disks, VMs and the socket live here (default "
+      + DEFAULT_STATE_DIR + ")\n"
       + "  --image-dir DIR       guest images (default <state-dir>/images)\n"
       + "  --socket PATH         the controller's gRPC socket (default"
       + " <state-dir>/controller.sock)\n"
@@ -43,7 +44,7 @@ public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
 
   /** Parses the arguments; {@code --help} and mistakes end in a {@link UsageException}. */
   static ControllerOptions parse(String... args) throws UsageException {
-    Path stateDir = DEFAULT_STATE_DIR;
+    Path stateDir = Path.of(DEFAULT_STATE_DIR);
     Path imageDir = null;
     Path socket = null;
     String listen = null;

@@ -2,8 +2,7 @@ package io.raidvm.cli.support;
 
 import io.raidvm.common.grpc.TlsChannels;
 import io.raidvm.common.grpc.UnixSocketChannels;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.raidvm.controller.HostControllerServer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -13,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * A leaf command that calls the controller and prints through its own writers: the remote one
- * that --address names, else the one on the local socket.
+ * that --address names, else the one on the local socket, else one it runs itself meanwhile.
  */
 public abstract class ClientCommand implements Callable<Integer> {
 
@@ -41,11 +40,14 @@ public abstract class ClientCommand implements Callable<Integer> {
       return call(new ControllerClient(
           TlsChannels.open(remote.get().address(), remote.get().tls()), timeout));
     }
-    Path socket = connection.socket();
-    if (!Files.exists(socket)) {
-      throw new NoControllerException(socket);
+    Optional<HostControllerServer> embedded =
+        EmbeddedController.startUnlessAnswering(connection, spec.commandLine().getErr());
+    try {
+      return call(new ControllerClient(
+          UnixSocketChannels.open(connection.socket(), Duration.ZERO), timeout));
+    } finally {
+      embedded.ifPresent(HostControllerServer::stop);
     }
-    return call(new ControllerClient(UnixSocketChannels.open(socket, Duration.ZERO), timeout));
   }
 
   private int call(ControllerClient client) {

@@ -3,6 +3,7 @@ package io.raidvm.cli.support;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.HostPort;
 import io.raidvm.common.grpc.TlsFiles;
+import io.raidvm.controller.ControllerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,20 +15,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * Where the controller is and how long a call may take: a remote controller over mutual TLS
- * (--address), else the one on the local socket.
+ * (--address), else the one on the local socket, else one run inside raidctl itself.
  */
 public final class ConnectionOptions {
 
-  public static final String DEFAULT_SOCKET = "/var/lib/raidvm/controller.sock";
-
   /** A remote controller and this client's TLS files. */
-  public record Remote(HostPort address, TlsFiles tls) {}
+  record Remote(HostPort address, TlsFiles tls) {}
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
 
   @Option(names = "--socket", paramLabel = "PATH",
-      description = "Controller socket (default: $RAIDVM_SOCKET or " + DEFAULT_SOCKET + ").")
+      description = "Controller socket (default: $RAIDVM_SOCKET or <state-dir>/controller.sock).")
   Path socket;
 
   @Option(names = "--address", paramLabel = "HOST:PORT",
@@ -48,6 +47,20 @@ public final class ConnectionOptions {
           + " $RAIDVM_TLS_CA).")
   Path tlsCa;
 
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "State of the controller that raidctl runs itself when none answers on the"
+          + " socket (default: $RAIDVM_STATE_DIR or " + ControllerOptions.DEFAULT_STATE_DIR
+          + ").")
+  Path stateDir;
+
+  @Option(names = "--image-dir", paramLabel = "DIR",
+      description = "Its guest images (default: $RAIDVM_IMAGE_DIR or <state-dir>/images).")
+  Path imageDir;
+
+  @Option(names = "--no-embedded",
+      description = "Never run a controller inside raidctl: fail when none answers.")
+  boolean noEmbedded;
+
   @Option(names = "--timeout", paramLabel = "SECONDS",
       description = "Deadline of each call, in seconds (default: the command's own).")
   Long timeoutSeconds;
@@ -60,7 +73,7 @@ public final class ConnectionOptions {
    *
    * @throws ParameterException when the address or its TLS files are missing or wrong
    */
-  public Optional<Remote> remote() {
+  Optional<Remote> remote() {
     Optional<String> target = orEnv(address, "RAIDVM_ADDRESS", Function.identity());
     if (target.isEmpty()) {
       if (tlsCert != null || tlsKey != null || tlsCa != null) {
@@ -87,7 +100,27 @@ public final class ConnectionOptions {
 
   /** The local controller's socket. */
   public Path socket() {
-    return orEnv(socket, "RAIDVM_SOCKET", Path::of).orElse(Path.of(DEFAULT_SOCKET));
+    return orEnv(socket, "RAIDVM_SOCKET", Path::of)
+        .orElseGet(() -> stateDir().resolve("controller.sock"));
+  }
+
+  /** Whether raidctl may run a controller itself when none answers on the socket. */
+  boolean embedded() {
+    return !noEmbedded;
+  }
+
+  /** The controller that raidctl runs itself: on {@link #socket}, with these directories. */
+  ControllerOptions embeddedController() {
+    Path state = stateDir();
+    Path images = orEnv(imageDir, "RAIDVM_IMAGE_DIR", Path::of)
+        .orElseGet(() -> state.resolve("images"));
+    return new ControllerOptions(state, images.toAbsolutePath().normalize(),
+        socket().toAbsolutePath().normalize());
+  }
+
+  private Path stateDir() {
+    return orEnv(stateDir, "RAIDVM_STATE_DIR", Path::of)
+        .orElse(Path.of(ControllerOptions.DEFAULT_STATE_DIR)).toAbsolutePath().normalize();
   }
 
   /** The deadline: --timeout when given, else the command's default. */
