@@ -1,6 +1,7 @@
 package io.raidvm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
@@ -181,13 +182,16 @@ class RaidctlTest {
   }
 
   @Test
-  void noController_saysWhereItLookedAndHowToStartOne_andExits5() throws Exception {
+  void noControllerWithNoEmbedded_saysWhereItLookedAndHowToStartOne_andExits5()
+      throws Exception {
     server.stop(Duration.ofSeconds(1));
     Files.deleteIfExists(dir.resolve("c.sock"));
-    assertEquals(5, raidctl("vm", "list"));
+    assertEquals(5, raidctl("vm", "list", "--no-embedded", "--state-dir",
+        dir.resolve("state").toString()));
     assertEquals("raidctl: no controller at " + dir.resolve("c.sock") + ": start one with"
         + " bin/raidvm-controller, or point raidctl at it with --socket or $RAIDVM_SOCKET\n",
         err.toString());
+    assertFalse(Files.exists(dir.resolve("state")), "no controller ran");
   }
 
   @Test

@@ -1,6 +1,12 @@
 package io.raidvm.controller;
 
-/** {@code java -jar raidvm-controller.jar [--state-dir DIR] [--image-dir DIR] [--socket PATH]}. */
+import io.raidvm.common.error.RaidvmException;
+import java.io.IOException;
+
+/**
+ * {@code java -jar raidvm-controller.jar [--state-dir DIR] [--image-dir DIR] [--socket PATH]
+ * [--listen HOST:PORT --tls-cert FILE --tls-key FILE --tls-client-ca FILE]}.
+ */
 public final class HostControllerMain {
 
   private HostControllerMain() {}
@@ -17,8 +23,22 @@ public final class HostControllerMain {
       System.exit(e.getMessage().isEmpty() ? 0 : 2);
       return;
     }
-    HostControllerServer server = new HostControllerServer(options);
-    server.start();
+    HostControllerServer server;
+    try {
+      server = new HostControllerServer(options);
+    } catch (RaidvmException e) {
+      System.err.println("raidvm-controller: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      server.start();
+    } catch (IOException | RaidvmException e) {
+      server.stop();
+      System.err.println("raidvm-controller: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "controller-shutdown"));
     server.blockUntilShutdown();
   }

@@ -3,6 +3,7 @@ package io.raidvm.controller;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.grpc.TlsTcpServer;
 import io.raidvm.common.grpc.UnixSocketServer;
 import io.raidvm.common.process.CommandRunner;
 import io.raidvm.common.process.ProcessRunner;
@@ -31,14 +32,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * The host controller process: disks, images and VMs on one gRPC Unix socket, plus the agent
- * services of every VM. Stopping it leaves the VMs running; the next start re-attaches to them.
+ * The host controller process: disks, images and VMs on a gRPC Unix socket, plus the agent
+ * services of every VM; the same services on TCP with mutual TLS when asked for. Stopping it
+ * leaves the VMs running; the next start re-attaches to them.
  */
 public final class HostControllerServer {
 
@@ -50,6 +53,7 @@ public final class HostControllerServer {
   private final ControllerOptions options;
   private final VmManager vms;
   private final UnixSocketServer server;
+  private final Optional<TlsTcpServer> tcpServer;
   private final ExecutorService eventDelivery = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "event-delivery");
     t.setDaemon(true);
@@ -80,23 +84,38 @@ public final class HostControllerServer {
         .toList());
     services.addAll(AgentProxy.forAgent(new VmAgentRouter(vms, agentLinks)));
     this.server = new UnixSocketServer(options.socket(), services, PERMIT_KEEPALIVE);
+    this.tcpServer = options.tcp().map(tcp -> new TlsTcpServer(tcp.address(), tcp.tls(),
+        services, PERMIT_KEEPALIVE));
   }
 
-  /** Creates the state directory (0700), re-attaches to running VMs, then takes calls. */
+  /**
+   * Creates the state directory (0700), takes the socket (and the TCP port), re-attaches to
+   * running VMs, then takes calls. When it fails, {@link #stop} releases what it took.
+   *
+   * @throws io.raidvm.common.error.RaidvmException ALREADY_EXISTS when another controller
+   *     answers on the socket; this one then touches neither that socket nor any VM
+   */
   public void start() throws IOException {
     Path state = options.stateDir();
     Files.createDirectories(state);
     Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
-    vms.reattachAll();
     server.start();
-    LOG.info(() -> "raidvm controller listening on " + options.socket() + " (state "
-        + state + ", images " + options.imageDir() + ")");
+    if (tcpServer.isPresent()) {
+      tcpServer.get().start();
+    }
+    vms.reattachAll();
+    LOG.info(() -> "raidvm controller listening on " + options.socket()
+        + tcpServer.map(tcp -> " and on TCP " + tcp.address() + " (mutual TLS)").orElse("")
+        + " (state " + state + ", images " + options.imageDir() + ")");
   }
 
   /** Stops taking calls and lets go of the VMs, which keep running. */
   public void stop() {
     try {
       server.stop(STOP_GRACE);
+      if (tcpServer.isPresent()) {
+        tcpServer.get().stop(STOP_GRACE);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,14 +1,19 @@
 package io.raidvm.cli.support;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.raidvm.common.grpc.TlsChannels;
+import io.raidvm.common.grpc.UnixSocketChannels;
+import io.raidvm.controller.HostControllerServer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** A leaf command that calls the controller and prints through its own writers. */
+/**
+ * A leaf command that calls the controller and prints through its own writers: the remote one
+ * that --address names, else the one on the local socket, else one it runs itself meanwhile.
+ */
 public abstract class ClientCommand implements Callable<Integer> {
 
   @Mixin
@@ -29,11 +34,24 @@ public abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
-    Path socket = connection.socket();
-    if (!Files.exists(socket)) {
-      throw new NoControllerException(socket);
+    Duration timeout = connection.timeout(defaultTimeout());
+    Optional<ConnectionOptions.Remote> remote = connection.remote();
+    if (remote.isPresent()) {
+      return call(new ControllerClient(
+          TlsChannels.open(remote.get().address(), remote.get().tls()), timeout));
     }
-    try (ControllerClient client = new ControllerClient(connection, defaultTimeout())) {
+    Optional<HostControllerServer> embedded =
+        EmbeddedController.startUnlessAnswering(connection, spec.commandLine().getErr());
+    try {
+      return call(new ControllerClient(
+          UnixSocketChannels.open(connection.socket(), Duration.ZERO), timeout));
+    } finally {
+      embedded.ifPresent(HostControllerServer::stop);
+    }
+  }
+
+  private int call(ControllerClient client) {
+    try (client) {
       run(client, new Printer(spec.commandLine().getOut()));
     }
     return 0;

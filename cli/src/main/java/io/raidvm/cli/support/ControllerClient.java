@@ -9,7 +9,6 @@ import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ProvisionServiceGrpc;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.common.grpc.AgentRouting;
-import io.raidvm.common.grpc.UnixSocketChannels;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -20,9 +19,10 @@ public final class ControllerClient implements AutoCloseable {
   private final ManagedChannel channel;
   private final Duration timeout;
 
-  public ControllerClient(ConnectionOptions options, Duration commandDefault) {
-    this.channel = UnixSocketChannels.open(options.socket(), Duration.ZERO);
-    this.timeout = options.timeout(commandDefault);
+  /** Calls over {@code channel}, which it closes, each with {@code timeout} as its deadline. */
+  ControllerClient(ManagedChannel channel, Duration timeout) {
+    this.channel = channel;
+    this.timeout = timeout;
   }
 
   public DiskServiceGrpc.DiskServiceBlockingStub disks() {

@@ -5,12 +5,17 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** gRPC client channels over Unix sockets (epoll). */
 public final class UnixSocketChannels {
+
+  static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024 * 1024;
 
   private static final EpollEventLoopGroup GROUP = new EpollEventLoopGroup(2,
       r -> {
@@ -32,12 +37,24 @@ public final class UnixSocketChannels {
         .channelType(EpollDomainSocketChannel.class)
         .eventLoopGroup(GROUP)
         .usePlaintext()
-        .maxInboundMessageSize(64 * 1024 * 1024);
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
     if (!keepAlive.isZero()) {
       builder.keepAliveTime(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
           .keepAliveTimeout(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
           .keepAliveWithoutCalls(true);
     }
     return builder.build();
+  }
+
+  /**
+   * Whether a process accepts connections on {@code socket}: false when the file is missing, or
+   * is a stale socket file that its server left behind (connection refused).
+   */
+  public static boolean answers(Path socket) {
+    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

@@ -1,26 +1,24 @@
 package io.raidvm.common.grpc;
 
-import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionService;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.raidvm.common.error.RaidvmException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A gRPC server on a Unix socket (mode 0600) that also serves the standard health service and
- * server reflection, so any generic gRPC client can discover and call it.
+ * A gRPC server on a Unix socket (mode 0600), with health and reflection. It takes over a socket
+ * file only when nobody answers on it: a live server's socket is never deleted, also when two
+ * processes start at once (they take turns through the file {@code <socket>.lock}).
  */
 public final class UnixSocketServer {
 
@@ -29,56 +27,54 @@ public final class UnixSocketServer {
   }
 
   private final Path socket;
-  private final Server server;
-  private final EventLoopGroup boss;
-  private final EventLoopGroup workers;
-  private final HealthStatusManager health = new HealthStatusManager();
+  private final EpollGrpcServer server;
+  private volatile boolean bound;
 
   public UnixSocketServer(Path socket, List<ServerServiceDefinition> services,
       Duration permitKeepAliveTime) {
     this.socket = socket;
-    this.boss = new EpollEventLoopGroup(1);
-    this.workers = new EpollEventLoopGroup(2);
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(
-            socket.toString()))
-        .channelType(EpollServerDomainSocketChannel.class)
-        .bossEventLoopGroup(boss)
-        .workerEventLoopGroup(workers)
-        .permitKeepAliveTime(permitKeepAliveTime.toMillis(), TimeUnit.MILLISECONDS)
-        .permitKeepAliveWithoutCalls(true)
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .addService(ProtoReflectionService.newInstance());
-    services.forEach(builder::addService);
-    this.server = builder.build();
+    this.server = new EpollGrpcServer(
+        NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString())),
+        EpollServerDomainSocketChannel.class, services, permitKeepAliveTime);
   }
 
+  /**
+   * Binds the socket, replacing a stale socket file (one nobody answers on).
+   *
+   * @throws RaidvmException ALREADY_EXISTS when another process answers on the socket
+   */
   public UnixSocketServer start() throws IOException {
     Files.createDirectories(socket.getParent());
-    Files.deleteIfExists(socket);
-    server.start();
-    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-    for (var service : server.getServices()) {
-      health.setStatus(service.getServiceDescriptor().getName(),
-          io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    Path lockFile = socket.resolveSibling(socket.getFileName() + ".lock");
+    try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
+        FileLock lock = lockChannel.lock()) {
+      if (Files.exists(socket)) {
+        if (UnixSocketChannels.answers(socket)) {
+          throw RaidvmException.alreadyExists("another server answers on %s", socket);
+        }
+        Files.delete(socket);
+      }
+      server.start();
+      bound = true;
     }
-    health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
     return this;
   }
 
-  /** Stops taking calls, gives running calls {@code grace} to finish, then cancels them. */
+  /**
+   * Stops taking calls, gives running calls {@code grace} to finish, then cancels them; removes
+   * the socket file if this server had bound it.
+   */
   public void stop(Duration grace) throws InterruptedException {
-    health.enterTerminalState();
-    server.shutdown();
-    if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    server.stop(grace);
+    if (!bound) {
+      return;
     }
-    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     try {
       Files.deleteIfExists(socket);
     } catch (IOException e) {
-      // Left for the next start to remove.
+      // Left for the next start to replace.
     }
   }
 

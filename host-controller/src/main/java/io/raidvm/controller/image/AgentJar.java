@@ -8,45 +8,60 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.Supplier;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 
 /**
  * The guest agent's runnable jar that this controller carries (the build copies it in as a
- * resource), with its content hash and the version from its manifest.
+ * resource), with its content hash and the version from its manifest. It is read on first use
+ * only: a controller that never builds or resolves an image (raidctl's embedded one, say) never
+ * reads it, and starts also where the build left it out.
  */
 public final class AgentJar {
 
   static final String RESOURCE = "raidvm-agent.jar";
 
-  private final URL url;
-  private final String sha256;
-  private final String version;
+  private final Supplier<URL> url;
+  private Facts facts;
 
-  private AgentJar(URL url, String sha256, String version) {
+  private record Facts(String sha256, String version) {}
+
+  private AgentJar(Supplier<URL> url) {
     this.url = url;
-    this.sha256 = sha256;
-    this.version = version;
   }
 
-  /** The jar embedded in this controller, or FAILED_PRECONDITION when the build left it out. */
+  /** The jar embedded in this controller; using it fails FAILED_PRECONDITION when it is missing. */
   public static AgentJar bundled() {
-    URL url = AgentJar.class.getResource(RESOURCE);
-    if (url == null) {
-      throw RaidvmException.failedPrecondition("this controller was built without the guest agent"
-          + " (resource io/raidvm/controller/image/%s is missing): build it with maven from the"
-          + " project root", RESOURCE);
-    }
-    return from(url);
+    return new AgentJar(() -> {
+      URL url = AgentJar.class.getResource(RESOURCE);
+      if (url == null) {
+        throw RaidvmException.failedPrecondition("this controller was built without the guest"
+            + " agent (resource io/raidvm/controller/image/%s is missing): build it with maven"
+            + " from the project root", RESOURCE);
+      }
+      return url;
+    });
   }
 
   static AgentJar from(URL url) {
+    return new AgentJar(() -> url);
+  }
+
+  private synchronized Facts facts() {
+    if (facts == null) {
+      facts = read(url.get());
+    }
+    return facts;
+  }
+
+  private static Facts read(URL url) {
     try (InputStream in = url.openStream()) {
       byte[] bytes = in.readAllBytes();
       Manifest manifest = new JarInputStream(new ByteArrayInputStream(bytes)).getManifest();
       String v = manifest == null ? null
           : manifest.getMainAttributes().getValue("Implementation-Version");
-      return new AgentJar(url, CacheKeys.sha256Hex(bytes), v == null ? "unknown" : v);
+      return new Facts(CacheKeys.sha256Hex(bytes), v == null ? "unknown" : v);
     } catch (IOException e) {
       throw RaidvmException.failedPrecondition("cannot read the guest agent jar %s: %s", url,
           e.getMessage());
@@ -54,15 +69,15 @@ public final class AgentJar {
   }
 
   String sha256() {
-    return sha256;
+    return facts().sha256();
   }
 
   String version() {
-    return version;
+    return facts().version();
   }
 
   void copyTo(Path target) {
-    try (InputStream in = url.openStream()) {
+    try (InputStream in = url.get().openStream()) {
       Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw RaidvmException.internal("cannot copy the guest agent jar to " + target, e);
