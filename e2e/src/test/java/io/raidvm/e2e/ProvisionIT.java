@@ -28,12 +28,14 @@ import io.raidvm.api.controller.v1.StopVmRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -176,28 +178,33 @@ class ProvisionIT {
       first.close();
     }
 
-    try (ControllerProcess second = new ControllerProcess(state, IMAGES).start()) {
-      try {
-        RaidctlProcess resumed = RaidctlProcess.run(second.socket(), spec);
-        assertEquals(0, resumed.exitCode(), resumed.stderr());
-        List<ProvisionEvent> events = events(resumed.stdout());
-        for (String step : List.of("disks", "image", "vm", "partition", "array", "filesystem",
-            "mount")) {
-          assertEquals(ProvisionStepState.STEP_ALREADY_DONE, endOf(events, step).getState(),
-              step + ": " + endOf(events, step).getMessage());
-        }
-        assertTrue(Set.of(ProvisionStepState.STEP_DONE, ProvisionStepState.STEP_ALREADY_DONE)
-            .contains(endOf(events, "sync").getState()));
-        assertEquals(ProvisionStepState.STEP_SKIPPED, endOf(events, "persist").getState());
-        assertTrue(events.get(events.size() - 1).getSummary().getVerified());
+    // No controller runs now: raidctl starts one itself on the same state (the embedded default).
+    String[] resume = Stream.concat(Arrays.stream(spec), Stream.of("--state-dir",
+        state.toString(), "--image-dir", IMAGES.toString())).toArray(String[]::new);
+    RaidctlProcess resumed = RaidctlProcess.run(state.resolve("controller.sock"), resume);
+    assertEquals(0, resumed.exitCode(), resumed.stderr());
+    assertTrue(resumed.stderr().contains("running one inside this raidctl"), resumed.stderr());
+    List<ProvisionEvent> events = events(resumed.stdout());
+    for (String step : List.of("disks", "image", "vm", "partition", "array", "filesystem",
+        "mount")) {
+      assertEquals(ProvisionStepState.STEP_ALREADY_DONE, endOf(events, step).getState(),
+          step + ": " + endOf(events, step).getMessage());
+    }
+    assertTrue(Set.of(ProvisionStepState.STEP_DONE, ProvisionStepState.STEP_ALREADY_DONE)
+        .contains(endOf(events, "sync").getState()));
+    assertEquals(ProvisionStepState.STEP_SKIPPED, endOf(events, "persist").getState());
+    assertTrue(events.get(events.size() - 1).getSummary().getVerified());
 
-        Stubs stubs = new Stubs(second.channel());
-        List<FileChecksum> now = stubs.agent(vm, FilesGrpc::newBlockingStub).checksumFiles(
-            ChecksumFilesRequest.newBuilder().setPath("/mnt/md127").build()).getFilesList()
-            .stream().filter(f -> f.getPath().contains("before-kill")).toList();
+    try (ControllerProcess third = new ControllerProcess(state, IMAGES).start()) {
+      ManagedChannel channel = third.channel();
+      try {
+        List<FileChecksum> now = new Stubs(channel).agent(vm, FilesGrpc::newBlockingStub)
+            .checksumFiles(ChecksumFilesRequest.newBuilder().setPath("/mnt/md127").build())
+            .getFilesList().stream().filter(f -> f.getPath().contains("before-kill")).toList();
         assertEquals(written, now, "the data written before the kill");
       } finally {
-        stopVm(second, vm);
+        channel.shutdownNow();
+        stopVm(third, vm);
       }
     }
   }

@@ -24,6 +24,7 @@ final class RaidctlProcess {
   private final List<String> stdout = new ArrayList<>();
   private final StringBuilder stderr = new StringBuilder();
   private final Thread errReader;
+  private Integer exitCode;
 
   private RaidctlProcess(Process process) {
     this.process = process;
@@ -68,6 +69,9 @@ final class RaidctlProcess {
   }
 
   int exitCode() throws Exception {
+    if (exitCode != null) {
+      return exitCode;
+    }
     while (nextLine() != null) {
       // collect what is left
     }
@@ -79,7 +83,8 @@ final class RaidctlProcess {
     if (!stderr().isEmpty()) {
       System.out.print("  stderr: " + stderr());
     }
-    return process.exitValue();
+    exitCode = process.exitValue();
+    return exitCode;
   }
 
   List<String> stdout() {
