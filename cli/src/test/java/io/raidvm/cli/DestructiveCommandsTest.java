@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.agent.v1.DisksGrpc;
 import io.raidvm.api.agent.v1.FilesystemsGrpc;
+import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
@@ -77,6 +78,7 @@ class DestructiveCommandsTest {
             "vm1", "md127"),
         ask("Unmount /mnt/md127 in VM vm1? Programs using it lose access to it.", "fs",
             "umount", "vm1", "/mnt/md127"),
+        ask("Power off the guest of VM vm1? What runs in it stops.", "agent", "shutdown", "vm1"),
         ask("Check md127 in VM vm1 with e2fsck -f -y? It is unmounted meanwhile, and e2fsck"
             + " repairs what it finds without asking.", "fs", "fsck", "vm1", "md127"));
   }
@@ -98,7 +100,8 @@ class DestructiveCommandsTest {
     // The others answer UNIMPLEMENTED: the tests that call them only look at what was called.
     controller = new StandIn(dir.resolve("c.sock"), raid,
         new DiskServiceGrpc.DiskServiceImplBase() { }, new VmServiceGrpc.VmServiceImplBase() { },
-        new DisksGrpc.DisksImplBase() { }, new FilesystemsGrpc.FilesystemsImplBase() { });
+        new DisksGrpc.DisksImplBase() { }, new FilesystemsGrpc.FilesystemsImplBase() { },
+        new GuestAgentGrpc.GuestAgentImplBase() { });
   }
 
   @AfterEach

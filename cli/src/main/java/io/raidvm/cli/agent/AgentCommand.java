@@ -2,19 +2,25 @@ package io.raidvm.cli.agent;
 
 import io.raidvm.api.agent.v1.GetInfoRequest;
 import io.raidvm.api.agent.v1.GuestInfo;
+import io.raidvm.api.agent.v1.RestartAgentRequest;
+import io.raidvm.api.agent.v1.ShutdownRequest;
 import io.raidvm.api.agent.v1.ToolVersion;
 import io.raidvm.cli.support.ClientCommand;
+import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import io.raidvm.common.Sizes;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** raidctl agent: ask a VM's guest agent, through the controller. */
 @Command(name = "agent", description = "Ask a VM's guest agent.",
-    subcommands = {AgentCommand.Info.class},
+    subcommands = {AgentCommand.Info.class, AgentCommand.Restart.class,
+        AgentCommand.Shutdown.class},
     footer = {"", "Example:", "  raidctl agent info vm1"})
 public final class AgentCommand {
 
@@ -45,6 +51,48 @@ public final class AgentCommand {
       f.add(List.of("agent", info.getAgent().getVersion() + " (pid " + info.getAgent().getPid()
           + ", java " + info.getAgent().getJavaVersion() + ")"));
       printer.fields(f);
+    }
+  }
+
+  @Command(name = "restart", description = "Restart the guest agent (systemd starts it again;"
+      + " the controller reconnects).",
+      footer = {"", "Examples:", "  raidctl agent restart vm1", "  raidctl agent restart vm1 --hard"})
+  static final class Restart extends ClientCommand {
+    @Parameters(paramLabel = "VM")
+    String vm;
+
+    @Option(names = "--hard", description = "Halt the agent's JVM at once, as a crash would.")
+    boolean hard;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      client.agent(vm).restartAgent(RestartAgentRequest.newBuilder().setMode(hard
+          ? RestartAgentRequest.Mode.HARD : RestartAgentRequest.Mode.GRACEFUL).build());
+      output.note(printer, "the agent of " + vm + " restarts");
+    }
+  }
+
+  @Command(name = "shutdown", description = "Ask the guest itself to power off or reboot, and"
+      + " return at once (raidctl vm stop and vm reboot do this too, and wait).",
+      footer = {"", "Examples:", "  raidctl agent shutdown vm1", "  raidctl agent shutdown vm1"
+          + " --reboot"})
+  static final class Shutdown extends ClientCommand {
+    @Parameters(paramLabel = "VM")
+    String vm;
+
+    @Option(names = "--reboot", description = "Reboot instead of powering off.")
+    boolean reboot;
+
+    @Mixin
+    Confirmation confirmation;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      confirmation.confirm((reboot ? "Reboot" : "Power off") + " the guest of VM " + vm + "?"
+          + " What runs in it stops.");
+      client.agent(vm).shutdown(ShutdownRequest.newBuilder().setMode(reboot
+          ? ShutdownRequest.Mode.REBOOT : ShutdownRequest.Mode.POWEROFF).build());
+      output.note(printer, "the guest of " + vm + (reboot ? " reboots" : " powers off"));
     }
   }
 }

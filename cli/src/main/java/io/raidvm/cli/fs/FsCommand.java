@@ -3,6 +3,9 @@ package io.raidvm.cli.fs;
 import io.raidvm.api.agent.v1.AddFstabEntryRequest;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.api.agent.v1.CheckFilesystemRequest;
+import io.raidvm.api.agent.v1.ChecksumFilesRequest;
+import io.raidvm.api.agent.v1.FileChecksum;
+import io.raidvm.api.agent.v1.FilesGrpc;
 import io.raidvm.api.agent.v1.FilesystemCheck;
 import io.raidvm.api.agent.v1.FilesystemsGrpc;
 import io.raidvm.api.agent.v1.GetUsageRequest;
@@ -11,6 +14,7 @@ import io.raidvm.api.agent.v1.MountRequest;
 import io.raidvm.api.agent.v1.MountedFilesystem;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.UnmountRequest;
+import io.raidvm.api.agent.v1.WriteTestFileRequest;
 import io.raidvm.cli.raid.ConfigPrinter;
 import io.raidvm.cli.support.AgentCall;
 import io.raidvm.cli.support.Confirmation;
@@ -28,7 +32,8 @@ import picocli.CommandLine.Parameters;
 /** raidctl fs: filesystems inside a VM. */
 @Command(name = "fs", description = "Make, mount, check and persist filesystems in a VM.",
     subcommands = {FsCommand.Mkfs.class, FsCommand.Mount.class, FsCommand.Umount.class,
-        FsCommand.Df.class, FsCommand.Fsck.class, FsCommand.Fstab.class},
+        FsCommand.Df.class, FsCommand.Fsck.class, FsCommand.Fstab.class, FsCommand.TestFile.class,
+        FsCommand.Checksum.class},
     footer = {"", "Examples:", "  raidctl fs mkfs vm1 md127",
         "  raidctl fs mount vm1 md127 /mnt/md127"})
 public final class FsCommand {
@@ -178,5 +183,49 @@ public final class FsCommand {
               .setOptions(String.join(",", options)).build()),
           c -> ConfigPrinter.print(printer, c));
     }
+  }
+
+  @Command(name = "testfile", description = "Write a file of known pseudo-random content on a"
+      + " data filesystem (fsynced) and print its SHA-256: proof to check after a rebuild.",
+      footer = {"", "Example:", "  raidctl fs testfile vm1 /mnt/md127/proof-1 --size 16M --seed 1"})
+  static final class TestFile extends AgentCall {
+    @Parameters(index = "1", paramLabel = "PATH", description = "A new file below a data"
+        + " filesystem's mount point.")
+    String path;
+
+    @Option(names = "--size", paramLabel = "SIZE", description = "e.g. 16M (at most 1G;"
+        + " default 4M).")
+    String size = "4M";
+
+    @Option(names = "--seed", paramLabel = "N", description = "The same seed gives the same"
+        + " content (default 1).")
+    long seed = 1;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      output.print(printer, client.agent(vm, FilesGrpc::newBlockingStub).writeTestFile(
+          WriteTestFileRequest.newBuilder().setPath(path).setSizeBytes(Sizes.parse(size))
+              .setSeed(seed).build()), f -> checksums(printer, List.of(f)));
+    }
+  }
+
+  @Command(name = "checksum", description = "SHA-256 of a file, or of every file below a"
+      + " directory, on a data filesystem.",
+      footer = {"", "Example:", "  raidctl fs checksum vm1 /mnt/md127"})
+  static final class Checksum extends AgentCall {
+    @Parameters(index = "1", paramLabel = "PATH")
+    String path;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      output.print(printer, client.agent(vm, FilesGrpc::newBlockingStub).checksumFiles(
+          ChecksumFilesRequest.newBuilder().setPath(path).build()),
+          r -> checksums(printer, r.getFilesList()));
+    }
+  }
+
+  private static void checksums(Printer printer, List<FileChecksum> files) {
+    printer.table(List.of("SHA256", "SIZE", "PATH"), files.stream().map(f -> List.of(
+        f.getSha256(), Sizes.human(f.getSizeBytes()), f.getPath())).toList());
   }
 }

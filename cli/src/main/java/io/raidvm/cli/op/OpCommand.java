@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 /** raidctl op: the long operations of a VM's agent (syncs, mkfs, fsck, initramfs). */
 @Command(name = "op",
     description = "Long operations in a VM: list them, follow one; update-initramfs.",
-    subcommands = {OpCommand.ListOps.class, OpCommand.Wait.class, OpCommand.Initramfs.class,
+    subcommands = {OpCommand.ListOps.class, OpCommand.Show.class, OpCommand.Wait.class,
+        OpCommand.Initramfs.class,
         OpCommand.BootState.class},
     footer = {"", "Examples:", "  raidctl op list vm1", "  raidctl op wait vm1 op-3-19c2f4a1b07"})
 public final class OpCommand {
@@ -33,12 +34,30 @@ public final class OpCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
       output.print(printer, client.agent(vm, OperationsGrpc::newBlockingStub)
-          .listOperations(ListOperationsRequest.getDefaultInstance()), r -> printer.table(
-              List.of("ID", "KIND", "TARGET", "STATE", "PROGRESS", "ERROR"),
-              r.getOperationsList().stream().map(o -> List.of(o.getId(), o.getKind(),
-                  o.getTarget(), o.getState().name().toLowerCase(Locale.ROOT),
-                  String.format(Locale.ROOT, "%.0f%%", o.getProgress().getPercent()),
-                  o.getErrorMessage())).toList()));
+          .listOperations(ListOperationsRequest.getDefaultInstance()),
+          r -> table(printer, r.getOperationsList()));
+    }
+  }
+
+  static void table(Printer printer, List<Operation> operations) {
+    printer.table(List.of("ID", "KIND", "TARGET", "STATE", "PROGRESS", "ERROR"),
+        operations.stream().map(o -> List.of(o.getId(), o.getKind(), o.getTarget(),
+            o.getState().name().toLowerCase(Locale.ROOT),
+            String.format(Locale.ROOT, "%.0f%%", o.getProgress().getPercent()),
+            o.getErrorMessage())).toList());
+  }
+
+  @Command(name = "show", description = "One operation as it is now (also after a reconnect).",
+      footer = {"", "Example:", "  raidctl op show vm1 op-3-19c2f4a1b07 -o json"})
+  static final class Show extends AgentCall {
+    @Parameters(index = "1", paramLabel = "ID")
+    String id;
+
+    @Override
+    protected void run(ControllerClient client, Printer printer) {
+      output.print(printer, client.agent(vm, OperationsGrpc::newBlockingStub)
+          .getOperation(GetOperationRequest.newBuilder().setId(id).build()),
+          o -> table(printer, List.of(o)));
     }
   }
 
