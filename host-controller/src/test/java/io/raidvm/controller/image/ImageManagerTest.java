@@ -120,7 +120,7 @@ class ImageManagerTest {
     assertEquals("raidvm\n", Files.readString(guest.resolve("etc/hostname")));
     assertFalse(Files.exists(guest.resolve("etc/resolv.conf")));
     assertTrue(Files.readString(guest.resolve("etc/shadow")).startsWith("root:!*:"));
-    assertEquals("MODULES=dep\nCOMPRESSLEVEL=1\n",
+    assertEquals("MODULES=dep\nCOMPRESS=gzip\nCOMPRESSLEVEL=1\n",
         Files.readString(guest.resolve("etc/initramfs-tools/initramfs.conf")));
   }
 
