@@ -80,10 +80,11 @@ final class ProvisionView {
     endBar();
     List<List<String>> rows = new ArrayList<>();
     Array a = s.getArray();
-    rows.add(List.of("array", String.format("%s %s %s, %d/%d devices active, %s, chunk %dK,"
+    rows.add(List.of("array", String.format("%s %s %s, %d/%d devices active, %s%s,"
             + " metadata %s, uuid %s", a.getDevice(), a.getLevel(), String.join(" ",
             a.getStatesList()), a.getActiveDevices(), a.getRaidDevices(),
-        Sizes.human(a.getSizeBytes()), a.getChunkKib(), a.getMetadata(), a.getUuid())));
+        Sizes.human(a.getSizeBytes()), a.getChunkKib() == 0 ? "" : ", chunk " + a.getChunkKib()
+            + "K", a.getMetadata(), a.getUuid())));
     if (s.hasFilesystem()) {
       MountedFilesystem fs = s.getFilesystem();
       rows.add(List.of("mounted", String.format("%s on %s (%s), %s used of %s, %s free",
