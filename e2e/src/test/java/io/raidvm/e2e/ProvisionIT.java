@@ -132,79 +132,85 @@ class ProvisionIT {
     Path state = Files.createTempDirectory("raidvm-prov-kill-");
     String[] spec = {"provision", vm, "--disk-size", "64M", "--no-persist",
         "--sync-speed-max", "1000", "-o", "json"};
-    ControllerProcess first = new ControllerProcess(state, IMAGES).start();
-    List<FileChecksum> written = new ArrayList<>();
     try {
-      RaidctlProcess run = RaidctlProcess.start(first.socket(), spec);
-      ProvisionEvent e;
-      do {
-        String line = run.nextLine();
-        assertNotNull(line, "provision ended before the sync: " + run.stderr());
-        e = event(line);
-        assertNotEquals(ProvisionStepState.STEP_FAILED, e.getState(), e.getMessage());
-      } while (!(e.getStep().equals("sync") && e.getState() == ProvisionStepState.STEP_PROGRESS));
-
-      // While the array resyncs (slowly, capped at 1000 KiB/s), use it the way the howto says one
-      // may: make the filesystem, mount it, write data.
-      ManagedChannel channel = first.channel();
+      ControllerProcess first = new ControllerProcess(state, IMAGES).start();
+      List<FileChecksum> written = new ArrayList<>();
       try {
-        Stubs stubs = new Stubs(channel);
-        var fsStub = stubs.agent(vm, FilesystemsGrpc::newBlockingStub)
-            .withDeadlineAfter(5, TimeUnit.MINUTES);
-        var op = fsStub.makeFilesystem(MakeFilesystemRequest.newBuilder()
-            .setDevice("/dev/md127").build());
-        awaitOperation(stubs, vm, op);
-        fsStub.mount(MountRequest.newBuilder().setDevice("/dev/md127")
-            .setMountPoint("/mnt/md127").build());
-        for (int i = 1; i <= 3; i++) {
-          written.add(stubs.agent(vm, FilesGrpc::newBlockingStub).writeTestFile(
-              WriteTestFileRequest.newBuilder().setPath("/mnt/md127/before-kill-" + i)
-                  .setSizeBytes(4L << 20).setSeed(i).build()));
+        RaidctlProcess run = RaidctlProcess.start(first.socket(), spec);
+        ProvisionEvent e;
+        do {
+          String line = run.nextLine();
+          assertNotNull(line, "provision ended before the sync: " + run.stderr());
+          e = event(line);
+          assertNotEquals(ProvisionStepState.STEP_FAILED, e.getState(), e.getMessage());
+        } while (!(e.getStep().equals("sync") && e.getState() == ProvisionStepState.STEP_PROGRESS));
+
+        // While the array resyncs (slowly, capped at 1000 KiB/s), use it the way the howto says one
+        // may: make the filesystem, mount it, write data.
+        ManagedChannel channel = first.channel();
+        try {
+          Stubs stubs = new Stubs(channel);
+          var fsStub = stubs.agent(vm, FilesystemsGrpc::newBlockingStub)
+              .withDeadlineAfter(5, TimeUnit.MINUTES);
+          var op = fsStub.makeFilesystem(MakeFilesystemRequest.newBuilder()
+              .setDevice("/dev/md127").build());
+          awaitOperation(stubs, vm, op);
+          fsStub.mount(MountRequest.newBuilder().setDevice("/dev/md127")
+              .setMountPoint("/mnt/md127").build());
+          for (int i = 1; i <= 3; i++) {
+            written.add(stubs.agent(vm, FilesGrpc::newBlockingStub).writeTestFile(
+                WriteTestFileRequest.newBuilder().setPath("/mnt/md127/before-kill-" + i)
+                    .setSizeBytes(4L << 20).setSeed(i).build()));
+          }
+          Array syncing = stubs.agent(vm, RaidGrpc::newBlockingStub).getArray(
+              GetArrayRequest.newBuilder().setArray("md127").build());
+          String action = syncing.getSync().getAction();
+          assertTrue(action.equals("recover") || action.equals("resync"),
+              "still in the initial sync at the kill, not " + action);
+          System.out.printf("killing the controller at %.1f %% of the %s%n",
+              syncing.getSync().getPercent(), action);
+        } finally {
+          channel.shutdownNow();
         }
-        Array syncing = stubs.agent(vm, RaidGrpc::newBlockingStub).getArray(
-            GetArrayRequest.newBuilder().setArray("md127").build());
-        String action = syncing.getSync().getAction();
-        assertTrue(action.equals("recover") || action.equals("resync"),
-            "still in the initial sync at the kill, not " + action);
-        System.out.printf("killing the controller at %.1f %% of the %s%n",
-            syncing.getSync().getPercent(), action);
+        first.kill();
+        int exit = run.exitCode();
+        assertNotEquals(0, exit, "the interrupted provision does not claim success");
       } finally {
-        channel.shutdownNow();
+        first.close();
       }
-      first.kill();
-      int exit = run.exitCode();
-      assertNotEquals(0, exit, "the interrupted provision does not claim success");
+
+      // No controller runs now: raidctl starts one itself on the same state (the embedded default).
+      String[] resume = Stream.concat(Arrays.stream(spec), Stream.of("--state-dir",
+          state.toString(), "--image-dir", IMAGES.toString())).toArray(String[]::new);
+      RaidctlProcess resumed = RaidctlProcess.run(state.resolve("controller.sock"), resume);
+      assertEquals(0, resumed.exitCode(), resumed.stderr());
+      assertTrue(resumed.stderr().contains("running one inside this raidctl"), resumed.stderr());
+      List<ProvisionEvent> events = events(resumed.stdout());
+      for (String step : List.of("disks", "image", "vm", "partition", "array", "filesystem",
+          "mount")) {
+        assertEquals(ProvisionStepState.STEP_ALREADY_DONE, endOf(events, step).getState(),
+            step + ": " + endOf(events, step).getMessage());
+      }
+      assertTrue(Set.of(ProvisionStepState.STEP_DONE, ProvisionStepState.STEP_ALREADY_DONE)
+          .contains(endOf(events, "sync").getState()));
+      assertEquals(ProvisionStepState.STEP_SKIPPED, endOf(events, "persist").getState());
+      assertTrue(events.get(events.size() - 1).getSummary().getVerified());
+
+      try (ControllerProcess third = new ControllerProcess(state, IMAGES).start()) {
+        ManagedChannel channel = third.channel();
+        try {
+          List<FileChecksum> now = new Stubs(channel).agent(vm, FilesGrpc::newBlockingStub)
+              .checksumFiles(ChecksumFilesRequest.newBuilder().setPath("/mnt/md127").build())
+              .getFilesList().stream().filter(f -> f.getPath().contains("before-kill")).toList();
+          assertEquals(written, now, "the data written before the kill");
+        } finally {
+          channel.shutdownNow();
+        }
+      }
     } finally {
-      first.close();
-    }
-
-    // No controller runs now: raidctl starts one itself on the same state (the embedded default).
-    String[] resume = Stream.concat(Arrays.stream(spec), Stream.of("--state-dir",
-        state.toString(), "--image-dir", IMAGES.toString())).toArray(String[]::new);
-    RaidctlProcess resumed = RaidctlProcess.run(state.resolve("controller.sock"), resume);
-    assertEquals(0, resumed.exitCode(), resumed.stderr());
-    assertTrue(resumed.stderr().contains("running one inside this raidctl"), resumed.stderr());
-    List<ProvisionEvent> events = events(resumed.stdout());
-    for (String step : List.of("disks", "image", "vm", "partition", "array", "filesystem",
-        "mount")) {
-      assertEquals(ProvisionStepState.STEP_ALREADY_DONE, endOf(events, step).getState(),
-          step + ": " + endOf(events, step).getMessage());
-    }
-    assertTrue(Set.of(ProvisionStepState.STEP_DONE, ProvisionStepState.STEP_ALREADY_DONE)
-        .contains(endOf(events, "sync").getState()));
-    assertEquals(ProvisionStepState.STEP_SKIPPED, endOf(events, "persist").getState());
-    assertTrue(events.get(events.size() - 1).getSummary().getVerified());
-
-    try (ControllerProcess third = new ControllerProcess(state, IMAGES).start()) {
-      ManagedChannel channel = third.channel();
-      try {
-        List<FileChecksum> now = new Stubs(channel).agent(vm, FilesGrpc::newBlockingStub)
-            .checksumFiles(ChecksumFilesRequest.newBuilder().setPath("/mnt/md127").build())
-            .getFilesList().stream().filter(f -> f.getPath().contains("before-kill")).toList();
-        assertEquals(written, now, "the data written before the kill");
-      } finally {
-        channel.shutdownNow();
-        stopVm(third, vm);
+      // Whatever failed above, the VM must not outlive the test.
+      try (ControllerProcess last = new ControllerProcess(state, IMAGES).start()) {
+        stopVm(last, vm);
       }
     }
   }

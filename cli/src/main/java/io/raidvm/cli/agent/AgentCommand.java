@@ -56,7 +56,8 @@ public final class AgentCommand {
 
   @Command(name = "restart", description = "Restart the guest agent (systemd starts it again;"
       + " the controller reconnects).",
-      footer = {"", "Examples:", "  raidctl agent restart vm1", "  raidctl agent restart vm1 --hard"})
+      footer = {"", "Examples:", "  raidctl agent restart vm1",
+          "  raidctl agent restart vm1 --hard"})
   static final class Restart extends ClientCommand {
     @Parameters(paramLabel = "VM")
     String vm;

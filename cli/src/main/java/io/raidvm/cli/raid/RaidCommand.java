@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
 
 /** raidctl raid: md arrays inside a VM. */
 @Command(name = "raid", description = "Create, inspect, scrub and repair md arrays in a VM.",
-    subcommands = {RaidCommand.Create.class, RaidCommand.ListArrays.class, RaidCommand.Show.class, RaidCommand.Speed.class,
+    subcommands = {RaidCommand.Create.class, RaidCommand.ListArrays.class, RaidCommand.Show.class,
+        RaidCommand.Speed.class,
         RaidCommand.Examine.class, RaidCommand.Mdstat.class, RaidCommand.Check.class,
         RaidCommand.Repair.class, RaidCommand.Idle.class, RaidCommand.Frozen.class,
         RaidCommand.Fail.class, RaidCommand.Remove.class, RaidCommand.Add.class,

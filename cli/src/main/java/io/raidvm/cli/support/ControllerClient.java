@@ -26,21 +26,19 @@ public final class ControllerClient implements AutoCloseable {
   }
 
   public DiskServiceGrpc.DiskServiceBlockingStub disks() {
-    return DiskServiceGrpc.newBlockingStub(channel).withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
+    return withDeadline(DiskServiceGrpc.newBlockingStub(channel));
   }
 
   public VmServiceGrpc.VmServiceBlockingStub vms() {
-    return VmServiceGrpc.newBlockingStub(channel).withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
+    return withDeadline(VmServiceGrpc.newBlockingStub(channel));
   }
 
   public ImageServiceGrpc.ImageServiceBlockingStub images() {
-    return ImageServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
+    return withDeadline(ImageServiceGrpc.newBlockingStub(channel));
   }
 
   public ProvisionServiceGrpc.ProvisionServiceBlockingStub provisions() {
-    return ProvisionServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
+    return withDeadline(ProvisionServiceGrpc.newBlockingStub(channel));
   }
 
   /** The agent of VM {@code vm}, reached through the controller. */
@@ -50,11 +48,11 @@ public final class ControllerClient implements AutoCloseable {
 
   /** A service of the agent of VM {@code vm}, e.g. {@code agent(vm, RaidGrpc::newBlockingStub)}. */
   public <S extends AbstractBlockingStub<S>> S agent(String vm, Function<Channel, S> newStub) {
-    return newStub.apply(AgentRouting.toVm(channel, vm)).withDeadlineAfter(millis(), TimeUnit.MILLISECONDS);
+    return withDeadline(newStub.apply(AgentRouting.toVm(channel, vm)));
   }
 
-  private long millis() {
-    return timeout.toMillis();
+  private <S extends AbstractBlockingStub<S>> S withDeadline(S stub) {
+    return stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

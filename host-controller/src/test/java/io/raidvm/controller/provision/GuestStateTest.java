@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Block devices and arrays as the agent reports them (see the guest fixtures), read against a spec. */
+/** Block devices and arrays as the agent reports them, read against a spec. */
 class GuestStateTest {
 
   private final ProvisionSpec spec = ProvisionSpecs.complete(ProvisionSpec.newBuilder()
