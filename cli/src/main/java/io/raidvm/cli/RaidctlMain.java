@@ -21,8 +21,9 @@ import picocli.CommandLine.ScopeType;
     versionProvider = Version.class,
     description = "Software RAID inside QEMU VMs: disks, images, VMs and their guest agents.",
     subcommands = {DiskCommand.class, ImageCommand.class, VmCommand.class, AgentCommand.class,
-        BlkCommand.class, RaidCommand.class, FsCommand.class, OpCommand.class,
-        AutoComplete.GenerateCompletion.class, WatchCommand.class, ProvisionCommand.class,
+        BlkCommand.class, BlkCommand.Part.class, RaidCommand.class, FsCommand.class,
+        OpCommand.class, AutoComplete.GenerateCompletion.class, WatchCommand.class,
+        ProvisionCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  raidctl provision demo --disk-size 64M", "  raidctl vm list",
         "  raidctl raid create --help", "  source <(raidctl generate-completion)"})

@@ -51,6 +51,8 @@ class DestructiveCommandsTest {
         ask("Reboot VM vm1? Its guest is down until it is up again.", "vm", "reboot", "vm1"),
         ask("Partition d1 d2 in VM vm1 (a new GPT label, one RAID partition each)? What is on"
             + " these disks is lost.", "blk", "partition", "vm1", "d1", "d2"),
+        ask("Partition d1 in VM vm1 (a new GPT label, one RAID partition each)? What is on"
+            + " these disks is lost.", "part", "vm1", "d1"),
         ask(RAID5.substring(0, RAID5.length() - " [y/N] ".length()), "raid", "create", "demo",
             "md127", "--level", "5", "--bitmap", "none", "d1-part1", "d2-part1", "d3-part1",
             "d4-part1"),
@@ -174,7 +176,7 @@ class DestructiveCommandsTest {
     Set<String> asking = questions().map(a -> {
       @SuppressWarnings("unchecked")
       List<String> args = (List<String>) a.get()[1];
-      return args.get(0) + " " + args.get(1);
+      return args.get(0).equals("part") ? "part" : args.get(0) + " " + args.get(1);
     }).collect(Collectors.toCollection(TreeSet::new));
     Set<String> withYes = new TreeSet<>();
     List<String> forceWithoutYes = new ArrayList<>();
