@@ -26,7 +26,7 @@ public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBas
     ServerCallStreamObserver<BuildImageEvent> call =
         (ServerCallStreamObserver<BuildImageEvent>) observer;
     Image image;
-    try (CancelOnClose cancel = new CancelOnClose(call)) {
+    try (CancelOnClose cancel = new CancelOnClose()) {
       image = images.build(request, progress -> {
         if (!call.isCancelled()) {
           call.onNext(BuildImageEvent.newBuilder().setProgress(progress).build());

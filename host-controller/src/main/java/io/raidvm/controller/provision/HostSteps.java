@@ -99,7 +99,7 @@ final class HostSteps {
       return Outcome.done("started VM %s (%s, pid %d)", name, started.accel(), started.pid());
     }
     vms.awaitReady(name, readyTimeout);
-    return Outcome.alreadyDone("VM %s runs; its agent answers again", name);
+    return Outcome.alreadyDone("VM %s runs and its agent answers", name);
   }
 
   private static void requireSameVm(ProvisionSpec spec, VmSpec vm) {

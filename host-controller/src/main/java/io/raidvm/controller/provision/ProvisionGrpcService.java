@@ -27,7 +27,7 @@ public final class ProvisionGrpcService extends ProvisionServiceGrpc.ProvisionSe
     ServerCallStreamObserver<ProvisionEvent> call =
         (ServerCallStreamObserver<ProvisionEvent>) observer;
     String vm = request.getSpec().getVm();
-    try (CancelOnClose cancel = new CancelOnClose(call)) {
+    try (CancelOnClose cancel = new CancelOnClose()) {
       ProvisionSpec spec = provisioner.plan(request.getSpec());
       if (!running.add(vm)) {
         throw RaidvmException.failedPrecondition("a provision of VM %s is running already: wait"
