@@ -11,6 +11,7 @@ import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
+import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +44,10 @@ class DestructiveCommandsTest {
   static Stream<Arguments> questions() {
     return Stream.of(
         ask("Delete disk d1? Everything on it is lost.", "disk", "delete", "d1"),
+        ask("Delete image 0123456789abcdef? Building it again takes minutes.", "image",
+            "delete", "0123456789abcdef"),
+        ask("Delete the images that neither the current build nor a VM of this controller uses,"
+            + " and the unused rootfs tarballs? (--dry-run lists them)", "image", "prune"),
         ask("Delete VM vm1 and its OS disk (the guest's system and settings)? Its data disks"
             + " stay.", "vm", "delete", "vm1"),
         ask("Stop VM vm1? Its guest powers off; what runs in it stops.", "vm", "stop", "vm1"),
@@ -102,6 +107,7 @@ class DestructiveCommandsTest {
     // The others answer UNIMPLEMENTED: the tests that call them only look at what was called.
     controller = new StandIn(dir.resolve("c.sock"), raid,
         new DiskServiceGrpc.DiskServiceImplBase() { }, new VmServiceGrpc.VmServiceImplBase() { },
+        new ImageServiceGrpc.ImageServiceImplBase() { },
         new DisksGrpc.DisksImplBase() { }, new FilesystemsGrpc.FilesystemsImplBase() { },
         new GuestAgentGrpc.GuestAgentImplBase() { });
   }

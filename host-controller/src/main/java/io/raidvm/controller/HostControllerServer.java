@@ -21,6 +21,7 @@ import io.raidvm.controller.image.ImageManager;
 import io.raidvm.controller.provision.ProvisionGrpcService;
 import io.raidvm.controller.provision.Provisioner;
 import io.raidvm.controller.vm.AccelProbe;
+import io.raidvm.controller.vm.OsDiskBackings;
 import io.raidvm.controller.vm.QemuLauncher;
 import io.raidvm.controller.vm.VmGrpcService;
 import io.raidvm.controller.vm.VmManager;
@@ -65,12 +66,13 @@ public final class HostControllerServer {
     CommandRunner runner = new ProcessRunner();
     QemuImg qemuImg = new QemuImg(runner);
     DiskFolder disks = new DiskFolder(options.stateDir());
+    VmStore vmStore = new VmStore(options.stateDir());
     ImageManager images = new ImageManager(options.imageDir(), runner, Path.of("/etc/apt"),
-        AgentJar.bundled());
+        AgentJar.bundled(), new OsDiskBackings(vmStore, qemuImg));
     VmEventHubs events = new VmEventHubs(VmEventHubs.KEPT_EVENTS, eventDelivery);
     AgentLinks agentLinks = new AgentLinks(events);
-    this.vms = new VmManager(new VmStore(options.stateDir()), disks, images::resolve, qemuImg,
-        new QemuLauncher(runner), AccelProbe.ofHost(), agentLinks, events);
+    this.vms = new VmManager(vmStore, disks, images::resolve, qemuImg, new QemuLauncher(runner),
+        AccelProbe.ofHost(), agentLinks, events);
     DiskManager diskManager = new DiskManager(disks, qemuImg, vms);
     Provisioner provisioner = new Provisioner(diskManager, images, vms,
         vm -> agentLinks.get(vm).orElseThrow(() -> RaidvmException.unavailable("VM %s has no"

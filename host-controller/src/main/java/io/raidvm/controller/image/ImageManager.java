@@ -3,7 +3,9 @@ package io.raidvm.controller.image;
 import com.google.protobuf.Timestamp;
 import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.BuildProgress;
+import io.raidvm.api.controller.v1.DeleteImageResponse;
 import io.raidvm.api.controller.v1.Image;
+import io.raidvm.api.controller.v1.PruneImagesResponse;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.process.CommandRunner;
 import java.nio.file.Files;
@@ -14,12 +16,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Builds, caches, lists and finds guest images. Two cache levels, both content-addressed: the
- * rootfs tarball (suite, packages, recipe) and the bootable image (rootfs, agent jar, guest files,
- * recipe). One build runs at a time; a cancelled or failed build leaves nothing half made.
+ * Builds, caches, lists, finds and deletes guest images. Two cache levels, both content-addressed:
+ * the rootfs tarball (suite, packages, recipe) and the bootable image (rootfs, agent jar, guest
+ * files, recipe). One build runs at a time, and nothing is deleted meanwhile; a cancelled or
+ * failed build leaves nothing half made.
  */
 public final class ImageManager {
 
@@ -31,6 +35,7 @@ public final class ImageManager {
   private final GuestFiles guestFiles;
   private final RootfsBuilder rootfsBuilder;
   private final DiskAssembler diskAssembler;
+  private final ImageRemover remover;
   private final Clock clock;
   private final ReentrantLock building = new ReentrantLock();
 
@@ -38,19 +43,22 @@ public final class ImageManager {
    * @param imageDir where images and their caches live
    * @param aptDir the host's apt configuration ({@code /etc/apt}), which names the mirror
    * @param agent the guest agent to install, usually {@link AgentJar#bundled()}
+   * @param usage which VMs boot from which image: those images are never deleted
    */
-  public ImageManager(Path imageDir, CommandRunner runner, Path aptDir, AgentJar agent) {
-    this(imageDir, runner, aptDir, agent, DiskAssembler.MBR_BIN, Clock.systemUTC());
+  public ImageManager(Path imageDir, CommandRunner runner, Path aptDir, AgentJar agent,
+      ImageUsage usage) {
+    this(imageDir, runner, aptDir, agent, usage, DiskAssembler.MBR_BIN, Clock.systemUTC());
   }
 
-  ImageManager(Path imageDir, CommandRunner runner, Path aptDir, AgentJar agent, Path mbrBin,
-      Clock clock) {
+  ImageManager(Path imageDir, CommandRunner runner, Path aptDir, AgentJar agent,
+      ImageUsage usage, Path mbrBin, Clock clock) {
     this.store = new ImageStore(imageDir);
     this.aptDir = aptDir;
     this.agent = agent;
     this.guestFiles = GuestFiles.bundled();
     this.rootfsBuilder = new RootfsBuilder(runner);
     this.diskAssembler = new DiskAssembler(runner, guestFiles, agent, mbrBin);
+    this.remover = new ImageRemover(store, usage);
     this.clock = clock;
   }
 
@@ -104,6 +112,34 @@ public final class ImageManager {
       return store.image(id);
     }
     return store.resolve(imageRef);
+  }
+
+  /** Deletes one image that no VM boots from: see ImageService.DeleteImage in the proto. */
+  public DeleteImageResponse delete(String id) {
+    return unlessBuilding(() -> remover.delete(id));
+  }
+
+  /**
+   * Deletes the images and rootfs tarballs that neither the current build (default suite) nor a
+   * VM uses; with {@code dryRun} only says what it would delete. See ImageService.PruneImages.
+   */
+  public PruneImagesResponse prune(boolean dryRun) {
+    return unlessBuilding(() -> {
+      String rootfsKey = rootfsKey(Recipe.DEFAULT_SUITE);
+      return remover.prune(imageId(rootfsKey), rootfsKey, dryRun);
+    });
+  }
+
+  private <T> T unlessBuilding(Supplier<T> removal) {
+    if (!building.tryLock()) {
+      throw RaidvmException.failedPrecondition("an image build is running: delete images when"
+          + " it has finished");
+    }
+    try {
+      return removal.get();
+    } finally {
+      building.unlock();
+    }
   }
 
   private Path rootfs(String suite, String key, boolean rebuild,

@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -26,11 +27,15 @@ import java.util.stream.Stream;
  *   .build-&lt;id&gt;-&lt;n&gt;/       a build in progress: raw disk, mount point, qcow2 before its rename
  * </pre>
  * An image exists once both of its files do; everything is renamed into place, never written there.
+ * Deleting an image removes its image file first, then its metadata.
  */
 final class ImageStore {
 
   private static final String IMAGE = ".qcow2";
   private static final String METADATA = ".textproto";
+  private static final String ROOTFS = "rootfs";
+  private static final String TAR = ".tar";
+  private static final Pattern TARBALL = Pattern.compile(CacheKeys.KEY.pattern() + "\\" + TAR);
 
   private final Path dir;
 
@@ -47,13 +52,38 @@ final class ImageStore {
   }
 
   Path rootfs(String key) {
-    return dir.resolve("rootfs").resolve(key + ".tar");
+    return dir.resolve(ROOTFS).resolve(key + TAR);
+  }
+
+  /** The files of the image with this id, in the order they are deleted. */
+  List<Path> files(String id) {
+    return List.of(image(id), metadata(id));
+  }
+
+  private Path metadata(String id) {
+    return dir.resolve(id + METADATA);
+  }
+
+  /** Every rootfs tarball in the cache ({@code rootfs/<key>.tar}), sorted. */
+  List<Path> rootfsTarballs() {
+    Path folder = dir.resolve(ROOTFS);
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(p -> TARBALL.matcher(p.getFileName().toString()).matches())
+          .filter(Files::isRegularFile)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot list " + folder + ": " + e.getMessage(), e);
+    }
   }
 
   /** The image with this id, with its path and size, if it is complete. */
   Optional<Image> find(String id) {
     Path image = image(id);
-    Path metadata = dir.resolve(id + METADATA);
+    Path metadata = metadata(id);
     if (!Files.isRegularFile(image) || !Files.isRegularFile(metadata)) {
       return Optional.empty();
     }
@@ -115,7 +145,7 @@ final class ImageStore {
   /** Writes the image's metadata; the image file must already be in place. */
   void saveMetadata(Image image) {
     Image stored = image.toBuilder().clearPath().clearActualSizeBytes().build();
-    AtomicFiles.write(dir.resolve(image.getId() + METADATA),
+    AtomicFiles.write(metadata(image.getId()),
         TextFormat.printer().printToString(stored));
   }
 

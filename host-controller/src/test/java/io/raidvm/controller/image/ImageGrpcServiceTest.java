@@ -12,14 +12,20 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.raidvm.api.controller.v1.BuildImageEvent;
 import io.raidvm.api.controller.v1.BuildImageRequest;
+import io.raidvm.api.controller.v1.DeleteImageRequest;
+import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ListImagesRequest;
+import io.raidvm.api.controller.v1.PruneImagesRequest;
+import io.raidvm.api.controller.v1.PruneImagesResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +39,7 @@ class ImageGrpcServiceTest {
   private Server server;
   private ManagedChannel channel;
   private ImageServiceGrpc.ImageServiceBlockingStub stub;
+  private final Map<String, Path> backings = new HashMap<>();
 
   @BeforeEach
   void setUp() throws IOException {
@@ -44,7 +51,8 @@ class ImageGrpcServiceTest {
     RecordingRunner runner = new RecordingRunner()
         .on("mmdebstrap", (argv, lines) -> RecordingRunner.failed(argv, "no network"));
     ImageManager images = new ImageManager(tmp.resolve("images"), runner,
-        Path.of("src/test/resources/fixtures/apt/host"), AgentJar.from(jar.toUri().toURL()));
+        Path.of("src/test/resources/fixtures/apt/host"), AgentJar.from(jar.toUri().toURL()),
+        () -> backings);
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
         .addService(new ImageGrpcService(images)).build().start();
@@ -82,6 +90,43 @@ class ImageGrpcServiceTest {
 
   @Test
   void listImages_withNoImageDirectory_isEmpty() {
+    assertEquals(0, stub.listImages(ListImagesRequest.getDefaultInstance()).getImagesCount());
+  }
+
+  @Test
+  void deleteImage_answersWithTheDeletedImage_orTheCodeOfWhyNot() throws IOException {
+    Image used = Planted.image(tmp.resolve("images"), "0000000000000001", 1, "vm1's image");
+    Image unused = Planted.image(tmp.resolve("images"), "0000000000000002", 2, "unused");
+    backings.put("vm1", Path.of(used.getPath()));
+
+    assertEquals(Status.Code.INVALID_ARGUMENT, deleteFails("../etc/passwd").getCode());
+    assertEquals(Status.Code.NOT_FOUND, deleteFails("0123456789abcdef").getCode());
+    Status refused = deleteFails(used.getId());
+    assertEquals(Status.Code.FAILED_PRECONDITION, refused.getCode());
+    assertTrue(refused.getDescription().contains("VM(s) vm1"), refused.getDescription());
+    assertEquals(unused, stub.deleteImage(DeleteImageRequest.newBuilder()
+        .setId(unused.getId()).build()).getDeleted());
+    assertEquals(List.of(used), stub.listImages(ListImagesRequest.getDefaultInstance())
+        .getImagesList());
+  }
+
+  private Status deleteFails(String id) {
+    return assertThrows(StatusRuntimeException.class, () -> stub.deleteImage(
+        DeleteImageRequest.newBuilder().setId(id).build()), id).getStatus();
+  }
+
+  @Test
+  void pruneImages_dryRun_saysWhatWouldGo_andKeepsIt() throws IOException {
+    Image old = Planted.image(tmp.resolve("images"), "0000000000000001", 1, "old");
+
+    PruneImagesResponse r = stub.pruneImages(PruneImagesRequest.newBuilder().setDryRun(true)
+        .build());
+
+    assertEquals(List.of(old), r.getDeletedList());
+    assertEquals(List.of(old), stub.listImages(ListImagesRequest.getDefaultInstance())
+        .getImagesList());
+    assertEquals(List.of(old), stub.pruneImages(PruneImagesRequest.getDefaultInstance())
+        .getDeletedList());
     assertEquals(0, stub.listImages(ListImagesRequest.getDefaultInstance()).getImagesCount());
   }
 }

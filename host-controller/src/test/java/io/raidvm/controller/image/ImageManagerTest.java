@@ -2,12 +2,15 @@ package io.raidvm.controller.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.BuildProgress;
 import io.raidvm.api.controller.v1.Image;
+import io.raidvm.api.controller.v1.KeptImage;
+import io.raidvm.api.controller.v1.PruneImagesResponse;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.ToolException;
 import java.io.IOException;
@@ -18,7 +21,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -38,6 +44,7 @@ class ImageManagerTest {
   private AgentJar agent;
   private RecordingRunner runner;
   private final List<BuildProgress> progress = new ArrayList<>();
+  private final Map<String, Path> backings = new HashMap<>();
 
   @BeforeEach
   void setUp() throws IOException {
@@ -71,7 +78,8 @@ class ImageManagerTest {
     Path mbr = tmp.resolve("mbr.bin");
     Files.write(mbr, new byte[440]);
     return new ImageManager(imageDir, runner, Path.of("src/test/resources/fixtures/apt/host"),
-        agent, mbr, Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+        agent, () -> backings, mbr,
+        Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
   }
 
   @Test
@@ -240,6 +248,55 @@ class ImageManagerTest {
       RaidvmException e = assertThrows(RaidvmException.class, () -> manager.resolve(ref), ref);
       assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind(), ref);
     }
+  }
+
+  @Test
+  void prune_keepsTheImageTheCurrentBuildMakesAndItsRootfs_andTheOneAVmUses()
+      throws IOException {
+    ImageManager manager = manager();
+    Image built = manager.build(DEFAULT, progress::add);
+    Image old = Planted.image(imageDir, "0000000000000001", 1, "an earlier agent's image");
+    Image vms = Planted.image(imageDir, "0000000000000002", 2, "a trixie image");
+    Planted.rootfs(imageDir, "0000000000000003", "an earlier recipe's tarball");
+    backings.put("vm1", Path.of(vms.getPath()));
+
+    PruneImagesResponse r = manager.prune(false);
+
+    assertEquals(List.of(old), r.getDeletedList());
+    assertEquals(List.of(imageDir.resolve("rootfs/0000000000000003.tar").toString()),
+        r.getDeletedRootfsList());
+    assertEquals(List.of(KeptImage.newBuilder().setImage(built).setCurrent(true).build(),
+        KeptImage.newBuilder().setImage(vms).addUsedBy("vm1").build()), r.getKeptList());
+    assertEquals(List.of(rootfsKey() + ".tar"), names(imageDir.resolve("rootfs")));
+    runner.argvs.clear();
+    assertEquals(built, manager.build(DEFAULT, progress::add));
+    assertEquals(List.of(), runner.argvs, "the current image is still cached");
+  }
+
+  @Test
+  void pruneOrDelete_whileABuildRuns_isRefused_andDeletesNothing() throws IOException {
+    Image old = Planted.image(imageDir, "0000000000000001", 1, "an earlier agent's image");
+    ImageManager manager = manager();
+    List<Throwable> refusals = new ArrayList<>();
+    runner.on("mmdebstrap", (argv, lines) -> {
+      for (Runnable removal : List.<Runnable>of(() -> manager.prune(false),
+          () -> manager.delete(old.getId()))) {
+        refusals.add(CompletableFuture.runAsync(removal).handle((ok, e) -> e).join());
+      }
+      Files.writeString(Path.of(argv.get(5)), "a rootfs tarball");
+      return RecordingRunner.ok(argv, "");
+    });
+
+    manager.build(DEFAULT, progress::add);
+
+    assertEquals(2, refusals.size());
+    for (Throwable refusal : refusals) {
+      RaidvmException e = assertInstanceOf(RaidvmException.class, refusal.getCause());
+      assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
+      assertEquals("an image build is running: delete images when it has finished",
+          e.getMessage());
+    }
+    assertEquals(old, manager.list().get(1));
   }
 
   private static String rootfsKey() {
