@@ -14,6 +14,7 @@ import io.raidvm.api.controller.v1.BuildImageEvent;
 import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ListImagesRequest;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +42,8 @@ class ImageGrpcServiceTest {
       out.flush();
     }
     // A runner that fails every tool: only the cache and validation paths are exercised here.
-    RecordingRunner runner = new RecordingRunner()
-        .on("mmdebstrap", (argv, lines) -> RecordingRunner.failed(argv, "no network"));
+    FakeCommandRunner runner = FakeCommandRunner.succeeding()
+        .on("mmdebstrap", (c, lines) -> FakeCommandRunner.failed(c, 1, "no network"));
     ImageManager images = new ImageManager(tmp.resolve("images"), runner,
         Path.of("src/test/resources/fixtures/apt/host"), AgentJar.from(jar.toUri().toURL()));
     String name = InProcessServerBuilder.generateName();
