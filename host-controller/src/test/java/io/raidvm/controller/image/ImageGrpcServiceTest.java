@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.raidvm.api.controller.v1.BuildImageEvent;
 import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ListImagesRequest;
+import io.raidvm.common.grpc.InProcessGrpc;
 import io.raidvm.common.process.FakeCommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageGrpcServiceTest {
 
   @TempDir Path tmp;
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessGrpc grpc;
   private ImageServiceGrpc.ImageServiceBlockingStub stub;
 
   @BeforeEach
@@ -46,17 +42,13 @@ class ImageGrpcServiceTest {
         .on("mmdebstrap", (c, lines) -> FakeCommandRunner.failed(c, 1, "no network"));
     ImageManager images = new ImageManager(tmp.resolve("images"), runner,
         Path.of("src/test/resources/fixtures/apt/host"), AgentJar.from(jar.toUri().toURL()));
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ImageGrpcService(images)).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    stub = ImageServiceGrpc.newBlockingStub(channel);
+    grpc = InProcessGrpc.serveDirect(new ImageGrpcService(images));
+    stub = ImageServiceGrpc.newBlockingStub(grpc.channel());
   }
 
   @AfterEach
   void tearDown() {
-    channel.shutdownNow();
-    server.shutdownNow();
+    grpc.close();
   }
 
   @Test
