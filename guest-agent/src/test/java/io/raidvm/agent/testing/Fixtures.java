@@ -1,10 +1,7 @@
 package io.raidvm.agent.testing;
 
 import io.raidvm.common.process.FakeCommandRunner;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.raidvm.common.testing.TestResources;
 import java.util.List;
 
 /** Reads captured tool output from {@code src/test/resources/fixtures/}. */
@@ -13,14 +10,7 @@ public final class Fixtures {
   private Fixtures() {}
 
   public static String read(String name) {
-    try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
-      if (in == null) {
-        throw new IllegalArgumentException("no fixture " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestResources.read("fixtures/" + name);
   }
 
   /**
