@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +45,9 @@ class RaidctlTest {
 
   private UnixSocketServer server;
   private final List<CreateDiskRequest> created = new ArrayList<>();
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private Raidctl raidctl;
+  private StringWriter out;
+  private StringWriter err;
 
   @BeforeEach
   void startStandIn() throws Exception {
@@ -94,6 +94,9 @@ class RaidctlTest {
     };
     server = new UnixSocketServer(dir.resolve("c.sock"), List.of(disks.bindService(),
         images.bindService()), Duration.ofSeconds(10)).start();
+    raidctl = new Raidctl(dir.resolve("c.sock"));
+    out = raidctl.out;
+    err = raidctl.err;
   }
 
   @AfterEach
@@ -107,18 +110,9 @@ class RaidctlTest {
         .setSerial(name).build();
   }
 
-  private int raidctl(String... args) {
-    CommandLine cli = RaidctlMain.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    String[] all = Stream.concat(Stream.of(args),
-        Stream.of("--socket", dir.resolve("c.sock").toString())).toArray(String[]::new);
-    return cli.execute(all);
-  }
-
   @Test
   void diskCreate_sendsNameAndSize_andPrintsATable() {
-    assertEquals(0, raidctl("disk", "create", "d1", "--size", "64M"));
+    assertEquals(0, raidctl.run("disk", "create", "d1", "--size", "64M"));
     assertEquals("d1", created.get(0).getName());
     assertEquals("64M", created.get(0).getSize());
     String[] lines = out.toString().split("\n");
@@ -128,37 +122,37 @@ class RaidctlTest {
 
   @Test
   void diskList_withJsonOutput_printsTheMessageWithProtoFieldNames() {
-    assertEquals(0, raidctl("disk", "list", "-o", "json"));
+    assertEquals(0, raidctl.run("disk", "list", "-o", "json"));
     assertTrue(out.toString().contains("\"virtual_size_bytes\": \"67108864\""), out.toString());
     assertTrue(out.toString().contains("\"used_by\": []"), out.toString());
   }
 
   @Test
   void diskShow_printsATable_orTheMessageAsJson() {
-    assertEquals(0, raidctl("disk", "show", "d2"));
+    assertEquals(0, raidctl.run("disk", "show", "d2"));
     assertTrue(out.toString().startsWith("NAME  SIZE"), out.toString());
     assertTrue(out.toString().contains("\nd2    64 MiB"), out.toString());
     out.getBuffer().setLength(0);
-    assertEquals(0, raidctl("disk", "show", "d2", "-o", "json"));
+    assertEquals(0, raidctl.run("disk", "show", "d2", "-o", "json"));
     assertTrue(out.toString().startsWith("{\n  \"name\": \"d2\""), out.toString());
   }
 
   @Test
   void diskDelete_saysWhatItDid_butJsonOutputStaysEmpty() {
-    assertEquals(0, raidctl("disk", "delete", "d1"));
+    assertEquals(0, raidctl.run("disk", "delete", "d1"));
     assertEquals("deleted disk d1\n", out.toString());
     out.getBuffer().setLength(0);
-    assertEquals(0, raidctl("disk", "delete", "d1", "-o", "json"));
+    assertEquals(0, raidctl.run("disk", "delete", "d1", "-o", "json"));
     assertEquals("", out.toString());
   }
 
   @Test
   void imageBuild_printsItsSteps_orEachEventAsOneJsonLine() throws Exception {
-    assertEquals(0, raidctl("image", "build"));
+    assertEquals(0, raidctl.run("image", "build"));
     assertTrue(out.toString().startsWith("[rootfs] mmdebstrap bookworm (cached)\nID "),
         out.toString());
     out.getBuffer().setLength(0);
-    assertEquals(0, raidctl("image", "build", "-o", "json"));
+    assertEquals(0, raidctl.run("image", "build", "-o", "json"));
     String[] lines = out.toString().split("\n");
     assertEquals(2, lines.length, out.toString());
     BuildImageEvent.Builder last = BuildImageEvent.newBuilder();
@@ -168,7 +162,7 @@ class RaidctlTest {
 
   @Test
   void badInput_printsOneLineWithTheCodeAndReason_andExits2() {
-    assertEquals(2, raidctl("disk", "create", "d1", "--size", "0"));
+    assertEquals(2, raidctl.run("disk", "create", "d1", "--size", "0"));
     assertEquals("raidctl: INVALID_ARGUMENT: size '0' must be greater than zero\n",
         err.toString());
     assertTrue(created.isEmpty());
@@ -176,7 +170,7 @@ class RaidctlTest {
 
   @Test
   void unknownAccelerator_isAUsageError_beforeAnythingIsSent() {
-    assertEquals(2, raidctl("vm", "create", "vm1", "--accel", "hvf"));
+    assertEquals(2, raidctl.run("vm", "create", "vm1", "--accel", "hvf"));
     assertTrue(err.toString().contains("--accel must be auto, kvm or tcg, not 'hvf'"),
         err.toString());
   }
@@ -186,7 +180,7 @@ class RaidctlTest {
       throws Exception {
     server.stop(Duration.ofSeconds(1));
     Files.deleteIfExists(dir.resolve("c.sock"));
-    assertEquals(5, raidctl("vm", "list", "--no-embedded", "--state-dir",
+    assertEquals(5, raidctl.run("vm", "list", "--no-embedded", "--state-dir",
         dir.resolve("state").toString()));
     assertEquals("raidctl: no controller at " + dir.resolve("c.sock") + ": start one with"
         + " bin/raidvm-controller, or point raidctl at it with --socket or $RAIDVM_SOCKET\n",

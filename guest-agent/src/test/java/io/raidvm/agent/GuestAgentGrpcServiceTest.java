@@ -3,18 +3,13 @@ package io.raidvm.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.raidvm.agent.block.BlockDevices;
 import io.raidvm.agent.info.GuestInfoCollector;
 import io.raidvm.agent.info.HardwareFacts;
 import io.raidvm.agent.power.AgentRestarter;
 import io.raidvm.agent.power.SystemPower;
-import io.raidvm.agent.testing.FakeCommandRunner;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.RecordingExit;
 import io.raidvm.api.agent.v1.AgentProcess;
@@ -27,11 +22,12 @@ import io.raidvm.api.agent.v1.RestartAgentRequest;
 import io.raidvm.api.agent.v1.RestartAgentResponse;
 import io.raidvm.api.agent.v1.ShutdownRequest;
 import io.raidvm.api.agent.v1.ShutdownResponse;
+import io.raidvm.common.grpc.InProcessGrpc;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,27 +45,22 @@ class GuestAgentGrpcServiceTest {
 
   private final FakeCommandRunner runner = new FakeCommandRunner();
   private final RecordingExit exit = new RecordingExit();
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessGrpc grpc;
 
-  private GuestAgentGrpc.GuestAgentBlockingStub agent() throws IOException {
+  private GuestAgentGrpc.GuestAgentBlockingStub agent() {
     GuestAgentGrpcService service = new GuestAgentGrpcService(
         new GuestInfoCollector(runner, () -> new HardwareFacts("cpu", 2, 2048, 1024, 7), root,
             () -> AgentProcess.newBuilder().setVersion("test").build()),
         new BlockDevices(runner, root),
         new SystemPower(runner),
         new AgentRestarter(() -> exit.record("stop server"), exit, Duration.ofMillis(50)));
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build()
-        .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    return GuestAgentGrpc.newBlockingStub(channel);
+    grpc = InProcessGrpc.serveDirect(service);
+    return GuestAgentGrpc.newBlockingStub(grpc.channel());
   }
 
   @AfterEach
-  void shutDown() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  void shutDown() {
+    grpc.close();
   }
 
   @Test

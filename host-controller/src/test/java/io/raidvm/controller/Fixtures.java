@@ -1,9 +1,7 @@
 package io.raidvm.controller;
 
+import io.raidvm.common.testing.TestResources;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -14,14 +12,7 @@ public final class Fixtures {
   private Fixtures() {}
 
   public static String read(String path) {
-    try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + path)) {
-      if (in == null) {
-        throw new IllegalArgumentException("no fixture " + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestResources.read("fixtures/" + path);
   }
 
   /** Every file under {@code dir}, for asserting that nothing was made. */

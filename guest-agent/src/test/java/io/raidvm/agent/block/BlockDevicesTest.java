@@ -3,11 +3,11 @@ package io.raidvm.agent.block;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.raidvm.agent.testing.FakeCommandRunner;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.api.agent.v1.BlockDevice;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.ToolException;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.raidvm.agent.device.DeviceGuard;
 import io.raidvm.agent.device.DeviceResolver;
-import io.raidvm.agent.testing.FakeCommandRunner;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.GuestTree;
 import io.raidvm.api.agent.v1.ConfigChange;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.RaidvmException.Kind;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

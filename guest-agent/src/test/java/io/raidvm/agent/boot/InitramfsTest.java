@@ -3,10 +3,10 @@ package io.raidvm.agent.boot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.raidvm.agent.ops.OperationRegistry;
-import io.raidvm.agent.testing.FakeCommandRunner;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.Operations;
 import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,9 +20,7 @@ class InitramfsTest {
 
   @Test
   void update_isAnOperation_whosePhaseIsTheToolsLatestLine() throws Exception {
-    runner.answer(UPDATE, 0,
-        Fixtures.read("guest/19-initramfs/update-initramfs-with-array.stdout"),
-        Fixtures.read("guest/19-initramfs/update-initramfs-with-array.stderr"));
+    Fixtures.answerAsCaptured(runner, UPDATE, "19-initramfs/update-initramfs-with-array");
 
     Operation started = new Initramfs(runner, operations).update();
     Operation done = Operations.awaitEnd(operations, started);

@@ -3,11 +3,11 @@ package io.raidvm.agent.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.raidvm.agent.testing.FakeCommandRunner;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.GuestTree;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.RaidvmException.Kind;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.raidvm.agent.device.DeviceGuard;
 import io.raidvm.agent.device.DeviceResolver;
-import io.raidvm.agent.testing.FakeCommandRunner;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.GuestTree;
 import io.raidvm.api.agent.v1.PartitionResult;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.RaidvmException.Kind;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

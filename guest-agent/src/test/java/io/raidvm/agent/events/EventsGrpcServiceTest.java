@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Context;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.raidvm.api.agent.v1.EventsGrpc;
 import io.raidvm.api.agent.v1.MdEvent;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.agent.v1.WatchRequest;
+import io.raidvm.common.grpc.InProcessGrpc;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,25 +32,20 @@ class EventsGrpcServiceTest {
   private final MdJournal journal = new MdJournal("0123456789abcdef", 3,
       Clock.fixed(Instant.parse("2026-11-25T13:29:00Z"), ZoneOffset.UTC));
   private final List<Context.CancellableContext> calls = new ArrayList<>();
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessGrpc grpc;
   private EventsGrpc.EventsBlockingStub stub;
 
   @BeforeEach
   void start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).addService(new EventsGrpcService(journal))
-        .build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
-    stub = EventsGrpc.newBlockingStub(channel);
+    grpc = InProcessGrpc.serve(new EventsGrpcService(journal));
+    stub = EventsGrpc.newBlockingStub(grpc.channel());
     journal.publish(HEALTHY, List.of());
   }
 
   @AfterEach
   void stop() {
     calls.forEach(c -> c.cancel(null));
-    channel.shutdownNow();
-    server.shutdownNow();
+    grpc.close();
   }
 
   private Iterator<WatchEvent> watch(WatchRequest request) {

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.raidvm.agent.device.DeviceGuard;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.ops.OperationRegistry;
-import io.raidvm.agent.testing.FakeCommandRunner;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.GuestTree;
 import io.raidvm.agent.testing.Operations;
 import io.raidvm.api.agent.v1.FilesystemCheck;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,8 +48,7 @@ class E2fsckTest {
 
   @Test
   void check_unmounted_clean_isNoErrors_withTheOutput() throws Exception {
-    runner.answer(FSCK, 0, Fixtures.read("guest/17-fsck/e2fsck-fy.stdout"),
-        Fixtures.read("guest/17-fsck/e2fsck-fy.stderr"));
+    Fixtures.answerAsCaptured(runner, FSCK, "17-fsck/e2fsck-fy");
 
     Operation done = Operations.awaitEnd(operations, e2fsck.check("md127"));
 

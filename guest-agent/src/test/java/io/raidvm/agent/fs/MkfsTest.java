@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.raidvm.agent.device.DeviceGuard;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.ops.OperationRegistry;
-import io.raidvm.agent.testing.FakeCommandRunner;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.GuestTree;
 import io.raidvm.agent.testing.Operations;
@@ -14,6 +13,7 @@ import io.raidvm.api.agent.v1.Filesystem;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.RaidvmException.Kind;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,9 +43,8 @@ class MkfsTest {
 
   @Test
   void make_onAnEmptyPartition_runsMkfsWithoutF_andEndsWithTheFilesystem() throws Exception {
-    runner.answer(BLKID, 0, Fixtures.read("blkid/p-export-empty-partition.stdout"), "")
-        .answer(MKFS, 0, Fixtures.read("guest/05-mkfs-mount/mkfs.stdout"),
-            Fixtures.read("guest/05-mkfs-mount/mkfs.stderr"))
+    Fixtures.answerAsCaptured(runner, MKFS, "05-mkfs-mount/mkfs")
+        .answer(BLKID, 0, Fixtures.read("blkid/p-export-empty-partition.stdout"), "")
         .effect(MKFS, () -> runner.answer(BLKID, 0,
             Fixtures.read("blkid/p-export-ext4-partition.stdout"), ""));
 

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.raidvm.agent.testing.FakeCommandRunner;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.api.agent.v1.AgentProcess;
 import io.raidvm.api.agent.v1.GuestInfo;
 import io.raidvm.api.agent.v1.ToolVersion;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package io.raidvm.agent.md;
 
 import io.raidvm.agent.ops.OperationRegistry;
-import io.raidvm.agent.testing.FakeCommandRunner;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.GuestTree;
 import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -112,9 +112,7 @@ final class MdGuest {
 
   /** A captured command's result as the answer to {@code argv} (the capture used by-id paths). */
   MdGuest answer(List<String> argv, String capture) {
-    String base = "guest/" + capture;
-    runner.answer(argv, Integer.parseInt(Fixtures.read(base + ".exit").strip()),
-        Fixtures.read(base + ".stdout"), Fixtures.read(base + ".stderr"));
+    Fixtures.answerAsCaptured(runner, argv, capture);
     runner.effect(argv, () -> events.add(String.join(" ", argv)));
     return this;
   }

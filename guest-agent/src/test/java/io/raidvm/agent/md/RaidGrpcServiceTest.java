@@ -3,12 +3,8 @@ package io.raidvm.agent.md;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
@@ -16,11 +12,11 @@ import io.raidvm.api.agent.v1.GetMdstatRequest;
 import io.raidvm.api.agent.v1.ListArraysRequest;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
+import io.raidvm.common.grpc.InProcessGrpc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,24 +29,19 @@ class RaidGrpcServiceTest {
   Path root;
 
   private MdGuest guest;
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessGrpc grpc;
   private RaidGrpc.RaidBlockingStub raid;
 
   @BeforeEach
-  void start() throws IOException {
+  void start() {
     guest = new MdGuest(root);
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new RaidGrpcService(guest.context())).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    raid = RaidGrpc.newBlockingStub(channel);
+    grpc = InProcessGrpc.serveDirect(new RaidGrpcService(guest.context()));
+    raid = RaidGrpc.newBlockingStub(grpc.channel());
   }
 
   @AfterEach
-  void stop() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  void stop() {
+    grpc.close();
   }
 
   @Test

@@ -3,17 +3,14 @@ package io.raidvm.agent.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.raidvm.api.agent.v1.GetOperationRequest;
 import io.raidvm.api.agent.v1.ListOperationsRequest;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.agent.v1.Progress;
+import io.raidvm.common.grpc.InProcessGrpc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -24,23 +21,18 @@ import org.junit.jupiter.api.Test;
 class OperationsGrpcServiceTest {
 
   private final OperationRegistry registry = new OperationRegistry();
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessGrpc grpc;
   private OperationsGrpc.OperationsBlockingStub stub;
 
   @BeforeEach
   void start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).addService(new OperationsGrpcService(registry))
-        .build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
-    stub = OperationsGrpc.newBlockingStub(channel);
+    grpc = InProcessGrpc.serve(new OperationsGrpcService(registry));
+    stub = OperationsGrpc.newBlockingStub(grpc.channel());
   }
 
   @AfterEach
   void stop() {
-    channel.shutdownNow();
-    server.shutdownNow();
+    grpc.close();
   }
 
   @Test

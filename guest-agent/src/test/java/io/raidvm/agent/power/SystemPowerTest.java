@@ -3,8 +3,8 @@ package io.raidvm.agent.power;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.raidvm.agent.testing.FakeCommandRunner;
 import io.raidvm.common.error.ToolException;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,11 +4,7 @@ import static io.raidvm.controller.events.AgentEvents.md;
 import static io.raidvm.controller.events.AgentEvents.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.raidvm.api.agent.v1.Array;
@@ -16,6 +12,7 @@ import io.raidvm.api.agent.v1.EventsGrpc;
 import io.raidvm.api.agent.v1.MdEvent;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.agent.v1.WatchRequest;
+import io.raidvm.common.grpc.InProcessGrpc;
 import io.raidvm.controller.events.RecordingSink;
 import io.raidvm.controller.events.VmEventHub;
 import io.raidvm.controller.events.VmEventHubs;
@@ -54,21 +51,17 @@ class AgentEventFeedTest {
   private final FakeAgent agent = new FakeAgent();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private final VmEventHub hub = new VmEventHubs(100, Runnable::run).hub("vm1");
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessGrpc grpc;
 
   @AfterEach
   void tearDown() {
-    channel.shutdownNow();
-    server.shutdownNow();
+    grpc.close();
     scheduler.shutdownNow();
   }
 
   private AgentEventFeed start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).addService(agent).build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
-    return AgentEventFeed.start("vm1", channel, hub, scheduler);
+    grpc = InProcessGrpc.serve(agent);
+    return AgentEventFeed.start("vm1", grpc.channel(), hub, scheduler);
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {

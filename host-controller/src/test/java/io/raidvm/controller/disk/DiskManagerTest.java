@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.process.FakeCommandRunner;
 import io.raidvm.controller.Fixtures;
-import io.raidvm.controller.RecordingRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,24 +19,20 @@ class DiskManagerTest {
 
   @TempDir
   Path state;
-  private RecordingRunner runner;
+  private FakeCommandRunner runner;
   private final Map<String, List<String>> listing = new java.util.HashMap<>();
   private final Map<String, List<String>> running = new java.util.HashMap<>();
   private DiskManager disks;
 
   @BeforeEach
   void setUp() {
-    runner = new RecordingRunner(c -> {
-      if (c.argv().get(1).equals("create")) {
-        try {
+    runner = new FakeCommandRunner()
+        .on(List.of("qemu-img", "create"), (c, lines) -> {
           Files.createFile(Path.of(c.argv().get(c.argv().size() - 2)));
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-        return RecordingRunner.ok(c, "");
-      }
-      return RecordingRunner.ok(c, Fixtures.read("qemu-img/info-qcow2.json"));
-    });
+          return FakeCommandRunner.ok(c, "");
+        })
+        .on(List.of("qemu-img", "info"),
+            (c, lines) -> FakeCommandRunner.ok(c, Fixtures.read("qemu-img/info-qcow2.json")));
     disks = new DiskManager(new DiskFolder(state), new QemuImg(runner), new DiskUsage() {
       @Override
       public List<String> vmsListing(String disk) {
@@ -57,7 +53,7 @@ class DiskManagerTest {
     assertEquals(new DiskInfo("d1", expected, "qcow2", 67108864L, 200704L, List.of(), "d1"),
         disk);
     assertEquals(List.of("qemu-img", "create", "-q", "-f", "qcow2", expected.toString(),
-        "67108864"), runner.argvs.get(0));
+        "67108864"), runner.calls().get(0));
   }
 
   @Test
@@ -67,7 +63,7 @@ class DiskManagerTest {
     assertEquals("disk name 'Bad_Name' is not valid: use 1 to 63 characters a-z, 0-9 and '-',"
         + " starting with a letter or digit", e.getMessage());
     assertEquals(List.of(), Fixtures.filesUnder(state));
-    assertEquals(List.of(), runner.argvs);
+    assertEquals(List.of(), runner.calls());
   }
 
   @Test
@@ -75,7 +71,7 @@ class DiskManagerTest {
     var e = assertThrows(RaidvmException.class, () -> disks.create("d1", "64Q"));
     assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
     assertEquals(List.of(), Fixtures.filesUnder(state));
-    assertEquals(List.of(), runner.argvs);
+    assertEquals(List.of(), runner.calls());
   }
 
   @Test
@@ -83,7 +79,7 @@ class DiskManagerTest {
     disks.create("d1", "64M");
     var e = assertThrows(RaidvmException.class, () -> disks.create("d1", "1G"));
     assertEquals(RaidvmException.Kind.ALREADY_EXISTS, e.kind());
-    assertEquals(1, runner.argvs.stream().filter(a -> a.get(1).equals("create")).count());
+    assertEquals(1, runner.calls().stream().filter(a -> a.get(1).equals("create")).count());
   }
 
   @Test

@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.raidvm.api.controller.v1.BuildImageEvent;
 import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.DeleteImageRequest;
@@ -18,6 +14,8 @@ import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ListImagesRequest;
 import io.raidvm.api.controller.v1.PruneImagesRequest;
 import io.raidvm.api.controller.v1.PruneImagesResponse;
+import io.raidvm.common.grpc.InProcessGrpc;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageGrpcServiceTest {
 
   @TempDir Path tmp;
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessGrpc grpc;
   private ImageServiceGrpc.ImageServiceBlockingStub stub;
   private final Map<String, Path> backings = new HashMap<>();
 
@@ -48,22 +45,18 @@ class ImageGrpcServiceTest {
       out.flush();
     }
     // A runner that fails every tool: only the cache and validation paths are exercised here.
-    RecordingRunner runner = new RecordingRunner()
-        .on("mmdebstrap", (argv, lines) -> RecordingRunner.failed(argv, "no network"));
+    FakeCommandRunner runner = FakeCommandRunner.succeeding()
+        .on("mmdebstrap", (c, lines) -> FakeCommandRunner.failed(c, 1, "no network"));
     ImageManager images = new ImageManager(tmp.resolve("images"), runner,
         Path.of("src/test/resources/fixtures/apt/host"), AgentJar.from(jar.toUri().toURL()),
         () -> backings);
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ImageGrpcService(images)).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    stub = ImageServiceGrpc.newBlockingStub(channel);
+    grpc = InProcessGrpc.serveDirect(new ImageGrpcService(images));
+    stub = ImageServiceGrpc.newBlockingStub(grpc.channel());
   }
 
   @AfterEach
   void tearDown() {
-    channel.shutdownNow();
-    server.shutdownNow();
+    grpc.close();
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.raidvm.api.controller.v1.KeptImage;
 import io.raidvm.api.controller.v1.PruneImagesResponse;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.ToolException;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class ImageManagerTest {
   private Path imageDir;
   private Path guest;
   private AgentJar agent;
-  private RecordingRunner runner;
+  private FakeCommandRunner runner;
   private final List<BuildProgress> progress = new ArrayList<>();
   private final Map<String, Path> backings = new HashMap<>();
 
@@ -51,26 +52,26 @@ class ImageManagerTest {
     imageDir = tmp.resolve("images");
     guest = tmp.resolve("guest-after-umount");
     agent = AgentJar.from(agentJar(tmp.resolve("agent.jar")).toUri().toURL());
-    runner = new RecordingRunner()
-        .on("mmdebstrap", (argv, lines) -> {
+    runner = FakeCommandRunner.succeeding()
+        .on("mmdebstrap", (c, lines) -> {
           lines.accept("I: fake mmdebstrap");
-          Files.writeString(Path.of(argv.get(5)), "a rootfs tarball");
-          return RecordingRunner.ok(argv, "");
+          Files.writeString(Path.of(c.argv().get(5)), "a rootfs tarball");
+          return FakeCommandRunner.ok(c, "");
         })
-        .on("losetup", (argv, lines) -> RecordingRunner.ok(argv,
-            argv.contains("--show") ? "/dev/loop7\n" : ""))
-        .on("tar", (argv, lines) -> {
-          unpackFakeRootfs(Path.of(argv.get(argv.indexOf("--directory") + 1)));
-          return RecordingRunner.ok(argv, "");
+        .on("losetup", (c, lines) -> FakeCommandRunner.ok(c,
+            c.argv().contains("--show") ? "/dev/loop7\n" : ""))
+        .on("tar", (c, lines) -> {
+          unpackFakeRootfs(Path.of(c.argv().get(c.argv().indexOf("--directory") + 1)));
+          return FakeCommandRunner.ok(c, "");
         })
-        .on("umount", (argv, lines) -> {
-          Files.move(Path.of(argv.get(1)), guest);
-          Files.createDirectory(Path.of(argv.get(1)));
-          return RecordingRunner.ok(argv, "");
+        .on("umount", (c, lines) -> {
+          Files.move(Path.of(c.argv().get(1)), guest);
+          Files.createDirectory(Path.of(c.argv().get(1)));
+          return FakeCommandRunner.ok(c, "");
         })
-        .on("qemu-img", (argv, lines) -> {
-          Files.writeString(Path.of(argv.get(argv.size() - 1)), "qcow2");
-          return RecordingRunner.ok(argv, "");
+        .on("qemu-img", (c, lines) -> {
+          Files.writeString(Path.of(c.argv().get(c.argv().size() - 1)), "qcow2");
+          return FakeCommandRunner.ok(c, "");
         });
   }
 
@@ -96,9 +97,10 @@ class ImageManagerTest {
     assertEquals(List.of("parted", "-s", raw.toString(), "mklabel", "msdos", "mkpart", "primary",
         "ext4", "1MiB", "100%", "set", "1", "boot", "on"), runner.argvOf("parted"));
     assertEquals(List.of("losetup", "-f", "--show", "-o", "1048576", "--sizelimit",
-        Long.toString((2L << 30) - (1L << 20)), raw.toString()), runner.argvs.get(2));
-    assertEquals(List.of("losetup", "-d", "/dev/loop7"), runner.argvs.get(8));
-    assertEquals("/dev/loop7", runner.argvOf("mkfs.ext4").get(runner.argvOf("mkfs.ext4").size() - 1));
+        Long.toString((2L << 30) - (1L << 20)), raw.toString()), runner.calls().get(2));
+    assertEquals(List.of("losetup", "-d", "/dev/loop7"), runner.calls().get(8));
+    List<String> mkfs = runner.argvOf("mkfs.ext4");
+    assertEquals("/dev/loop7", mkfs.get(mkfs.size() - 1));
     Path mnt = Path.of(runner.argvOf("mount").get(2));
     assertEquals(List.of("tar", "--extract", "--file",
         imageDir.resolve("rootfs").toString() + "/" + rootfsKey() + ".tar", "--directory",
@@ -152,13 +154,13 @@ class ImageManagerTest {
   @Test
   void build_again_returnsTheCachedImageWithoutRunningAnything() throws IOException {
     Image first = manager().build(DEFAULT, progress::add);
-    runner.argvs.clear();
+    runner.clearCalls();
     progress.clear();
 
     Image second = manager().build(DEFAULT, progress::add);
 
     assertEquals(first, second);
-    assertEquals(List.of(), runner.argvs);
+    assertEquals(List.of(), runner.calls());
     assertEquals(1, progress.size());
     assertTrue(progress.get(0).getCached(), progress.toString());
   }
@@ -176,7 +178,7 @@ class ImageManagerTest {
 
   @Test
   void build_whenAStepFails_leavesNoImage_andReleasesMountAndLoopDevice() throws IOException {
-    runner.on("extlinux", (argv, lines) -> RecordingRunner.failed(argv, "boom"));
+    runner.on("extlinux", (c, lines) -> FakeCommandRunner.failed(c, 1, "boom"));
 
     ToolException e = assertThrows(ToolException.class,
         () -> manager().build(DEFAULT, progress::add));
@@ -193,7 +195,7 @@ class ImageManagerTest {
         BuildImageRequest.newBuilder().setSuite("../etc").build(), progress::add));
 
     assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
-    assertEquals(List.of(), runner.argvs);
+    assertEquals(List.of(), runner.calls());
   }
 
   @Test
@@ -268,9 +270,9 @@ class ImageManagerTest {
     assertEquals(List.of(KeptImage.newBuilder().setImage(built).setCurrent(true).build(),
         KeptImage.newBuilder().setImage(vms).addUsedBy("vm1").build()), r.getKeptList());
     assertEquals(List.of(rootfsKey() + ".tar"), names(imageDir.resolve("rootfs")));
-    runner.argvs.clear();
+    runner.clearCalls();
     assertEquals(built, manager.build(DEFAULT, progress::add));
-    assertEquals(List.of(), runner.argvs, "the current image is still cached");
+    assertEquals(List.of(), runner.calls(), "the current image is still cached");
   }
 
   @Test
@@ -283,8 +285,8 @@ class ImageManagerTest {
           () -> manager.delete(old.getId()))) {
         refusals.add(CompletableFuture.runAsync(removal).handle((ok, e) -> e).join());
       }
-      Files.writeString(Path.of(argv.get(5)), "a rootfs tarball");
-      return RecordingRunner.ok(argv, "");
+      Files.writeString(Path.of(argv.argv().get(5)), "a rootfs tarball");
+      return FakeCommandRunner.ok(argv, "");
     });
 
     manager.build(DEFAULT, progress::add);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.controller.Fixtures;
-import io.raidvm.controller.RecordingRunner;
+import io.raidvm.common.process.FakeCommandRunner;
 import io.raidvm.controller.disk.QemuImg;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,23 +38,24 @@ class OsDiskBackingsTest {
     Path vm1 = vm(vms, "vm1", true).osDisk();
     Path vm2 = vm(vms, "vm2", true).osDisk();
     vm(vms, "vm3", false);
-    RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.ok(c, Fixtures.read(
-        c.argv().contains(vm1.toString()) ? "qemu-img/info-overlay.json"
-            : "qemu-img/info-qcow2.json")));
+    FakeCommandRunner runner = new FakeCommandRunner().otherwise((c, lines) ->
+        FakeCommandRunner.ok(c, Fixtures.read(c.argv().contains(vm1.toString())
+            ? "qemu-img/info-overlay.json" : "qemu-img/info-qcow2.json")));
 
     Map<String, Path> backings = new OsDiskBackings(vms, new QemuImg(runner)).backingFiles();
 
     assertEquals(Map.of("vm1", Path.of("/tmp/cap/d1.qcow2")), backings);
     assertEquals(List.of(List.of("qemu-img", "info", "--output=json", "-U", vm1.toString()),
-        List.of("qemu-img", "info", "--output=json", "-U", vm2.toString())), runner.argvs);
+        List.of("qemu-img", "info", "--output=json", "-U", vm2.toString())), runner.calls());
   }
 
   @Test
   void backingFiles_whenAnOsDiskCannotBeRead_failsNamingTheVm() throws IOException {
     VmStore vms = new VmStore(state);
     vm(vms, "vm1", true);
-    RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.failed(c, 1,
-        "qemu-img: Could not open 'os.qcow2': Image is not in qcow2 format"));
+    FakeCommandRunner runner = new FakeCommandRunner().otherwise((c, lines) ->
+        FakeCommandRunner.failed(c, 1,
+            "qemu-img: Could not open 'os.qcow2': Image is not in qcow2 format"));
 
     RaidvmException e = assertThrows(RaidvmException.class,
         () -> new OsDiskBackings(vms, new QemuImg(runner)).backingFiles());

@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Context;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.controller.v1.ConsoleChunk;
@@ -19,6 +15,7 @@ import io.raidvm.api.controller.v1.ReadConsoleRequest;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.WatchVmRequest;
+import io.raidvm.common.grpc.InProcessGrpc;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.QemuImg;
 import io.raidvm.controller.events.VmEventHubs;
@@ -40,8 +37,7 @@ class VmGrpcServiceStreamsTest {
   Path state;
   private final ExecutorService delivery = Executors.newCachedThreadPool();
   private final VmEventHubs events = new VmEventHubs(VmEventHubs.KEPT_EVENTS, delivery);
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessGrpc grpc;
   private VmServiceGrpc.VmServiceBlockingStub stub;
 
   @BeforeEach
@@ -55,17 +51,13 @@ class VmGrpcServiceStreamsTest {
         }), null, null, (vm, paths) -> {
           throw new AssertionError("no agent link without QEMU");
         }, events);
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).addService(new VmGrpcService(vms, events))
-        .build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
-    stub = VmServiceGrpc.newBlockingStub(channel);
+    grpc = InProcessGrpc.serve(new VmGrpcService(vms, events));
+    stub = VmServiceGrpc.newBlockingStub(grpc.channel());
   }
 
   @AfterEach
   void tearDown() {
-    channel.shutdownNow();
-    server.shutdownNow();
+    grpc.close();
     delivery.shutdownNow();
   }
 

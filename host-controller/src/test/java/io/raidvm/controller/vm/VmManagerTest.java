@@ -9,8 +9,8 @@ import io.raidvm.api.controller.v1.Accel;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.VmState;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.process.FakeCommandRunner;
 import io.raidvm.controller.Fixtures;
-import io.raidvm.controller.RecordingRunner;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.QemuImg;
 import java.io.IOException;
@@ -31,21 +31,20 @@ class VmManagerTest {
   @TempDir
   Path host;
   private final Path image = Path.of("/images/abc123.qcow2");
-  private RecordingRunner runner;
+  private FakeCommandRunner runner;
   private VmManager vms;
 
   @BeforeEach
   void setUp() throws IOException {
     Files.writeString(host.resolve("kvm"), "");
     Files.writeString(host.resolve("cpuinfo"), Fixtures.read("cpuinfo/with-vmx.txt"));
-    runner = new RecordingRunner(c -> {
-      if (c.program().equals("qemu-system-x86_64")) {
-        return RecordingRunner.failed(c, 1, "qemu-system-x86_64: error: failed to set MSR 0x10a"
-            + " to 0x0\n");
-      }
-      touch(Path.of(c.argv().get(c.argv().size() - 1)));
-      return RecordingRunner.ok(c, "");
-    });
+    runner = new FakeCommandRunner()
+        .on("qemu-system-x86_64", (c, lines) -> FakeCommandRunner.failed(c, 1,
+            "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x0\n"))
+        .on(List.of("qemu-img", "create"), (c, lines) -> {
+          touch(Path.of(c.argv().get(c.argv().size() - 1)));
+          return FakeCommandRunner.ok(c, "");
+        });
     vms = newManager(ref -> {
       if (!ref.isEmpty() && !ref.equals("abc123")) {
         throw RaidvmException.notFound("image '%s' does not exist", ref);
@@ -81,7 +80,7 @@ class VmManagerTest {
     VmStatus vm = vms.create(spec("vm1", "d1"));
     Path os = state.resolve("vms/vm1/os.qcow2");
     assertEquals(List.of(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b",
-        "/images/abc123.qcow2", "-F", "qcow2", os.toString())), runner.argvs);
+        "/images/abc123.qcow2", "-F", "qcow2", os.toString())), runner.calls());
     assertEquals(VmState.STOPPED, vm.state());
     assertEquals(os, vm.osDisk());
     assertEquals(spec("vm1", "d1"), new VmStore(state).read("vm1"));
@@ -96,7 +95,7 @@ class VmManagerTest {
     assertEquals("VM name '-vm' is not valid: use 1 to 63 characters a-z, 0-9 and '-', starting"
         + " with a letter or digit", e.getMessage());
     assertEquals(List.of(), Fixtures.filesUnder(state));
-    assertEquals(List.of(), runner.argvs);
+    assertEquals(List.of(), runner.calls());
   }
 
   @Test
@@ -125,7 +124,7 @@ class VmManagerTest {
 
   @Test
   void create_whenOverlayFails_leavesNoFolderBehind() throws IOException {
-    runner = new RecordingRunner(c -> RecordingRunner.failed(c, 1,
+    runner = new FakeCommandRunner().on("qemu-img", (c, lines) -> FakeCommandRunner.failed(c, 1,
         "qemu-img: Could not open '/images/abc123.qcow2': No such file or directory"));
     vms = newManager(ref -> image);
     var e = assertThrows(RaidvmException.class, () -> vms.create(spec("vm1")));
@@ -161,7 +160,7 @@ class VmManagerTest {
     Files.delete(state.resolve("disks/d1.qcow2"));
     var e = assertThrows(RaidvmException.class, () -> vms.start("vm1", true, Duration.ZERO));
     assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
-    assertEquals(1, runner.argvs.size());
+    assertEquals(1, runner.calls().size());
   }
 
   @Test
@@ -173,7 +172,7 @@ class VmManagerTest {
         + " qemu-system-x86_64: error: failed to set MSR 0x10a to 0x0; -accel kvm -cpu"
         + " host,-arch-capabilities: exit 1: qemu-system-x86_64: error: failed to set MSR 0x10a"
         + " to 0x0", e.getMessage());
-    List<List<String>> launches = runner.argvs.subList(1, 3);
+    List<List<String>> launches = runner.calls().subList(1, 3);
     assertEquals(List.of("host", "host,-arch-capabilities"), launches.stream()
         .map(a -> a.get(a.indexOf("-cpu") + 1)).toList());
     assertEquals(VmState.STOPPED, vms.get("vm1").state());
@@ -212,12 +211,12 @@ class VmManagerTest {
   @Test
   void reboot_stoppedVm_failsWithFailedPrecondition_andRunsNothing() {
     vms.create(spec("vm1"));
-    runner.argvs.clear();
+    runner.clearCalls();
     var e = assertThrows(RaidvmException.class, () -> vms.reboot("vm1", Duration.ZERO));
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
     assertEquals("VM 'vm1' is STOPPED: only a VM whose agent answers can be rebooted (start it,"
         + " or wait until it is ready)", e.getMessage());
-    assertEquals(List.of(), runner.argvs);
+    assertEquals(List.of(), runner.calls());
     assertEquals(VmState.STOPPED, vms.get("vm1").state());
   }
 }
