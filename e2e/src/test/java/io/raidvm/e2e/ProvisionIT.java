@@ -14,12 +14,9 @@ import io.raidvm.api.agent.v1.FileChecksum;
 import io.raidvm.api.agent.v1.FilesGrpc;
 import io.raidvm.api.agent.v1.FilesystemsGrpc;
 import io.raidvm.api.agent.v1.GetArrayRequest;
-import io.raidvm.api.agent.v1.GetOperationRequest;
 import io.raidvm.api.agent.v1.MakeFilesystemRequest;
 import io.raidvm.api.agent.v1.MountRequest;
 import io.raidvm.api.agent.v1.MountedFilesystem;
-import io.raidvm.api.agent.v1.Operation;
-import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.WriteTestFileRequest;
 import io.raidvm.api.controller.v1.ProvisionEvent;
@@ -29,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -154,7 +150,7 @@ class ProvisionIT {
               .withDeadlineAfter(5, TimeUnit.MINUTES);
           var op = fsStub.makeFilesystem(MakeFilesystemRequest.newBuilder()
               .setDevice("/dev/md127").build());
-          awaitOperation(stubs, vm, op);
+          stubs.await(vm, op);
           fsStub.mount(MountRequest.newBuilder().setDevice("/dev/md127")
               .setMountPoint("/mnt/md127").build());
           for (int i = 1; i <= 3; i++) {
@@ -213,17 +209,6 @@ class ProvisionIT {
         stopVm(last, vm);
       }
     }
-  }
-
-  private static void awaitOperation(Stubs stubs, String vm, Operation started) {
-    Iterator<Operation> updates = stubs.agent(vm, OperationsGrpc::newBlockingStub)
-        .withDeadlineAfter(10, TimeUnit.MINUTES)
-        .waitOperation(GetOperationRequest.newBuilder().setId(started.getId()).build());
-    Operation last = started;
-    while (updates.hasNext()) {
-      last = updates.next();
-    }
-    assertEquals(Operation.State.SUCCEEDED, last.getState(), last.getErrorMessage());
   }
 
   private static ProvisionEvent endOf(List<ProvisionEvent> events, String step) {

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.raidvm.api.agent.v1.DisksGrpc;
-import io.raidvm.api.agent.v1.GetOperationRequest;
 import io.raidvm.api.agent.v1.Operation;
-import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.agent.v1.PartitionRequest;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.controller.v1.CreateDiskRequest;
@@ -18,7 +16,6 @@ import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.VmState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -68,15 +65,7 @@ final class RaidVm implements AutoCloseable {
 
   /** Follows an operation to its end; returns the final state. */
   Operation await(Operation started) {
-    Iterator<Operation> updates = stubs.agent(name, OperationsGrpc::newBlockingStub)
-        .withDeadlineAfter(30, TimeUnit.MINUTES)
-        .waitOperation(GetOperationRequest.newBuilder().setId(started.getId()).build());
-    Operation last = started;
-    while (updates.hasNext()) {
-      last = updates.next();
-    }
-    assertEquals(Operation.State.SUCCEEDED, last.getState(), last.getErrorMessage());
-    return last;
+    return stubs.await(name, started);
   }
 
   EventStream watch(String epoch, long after) {

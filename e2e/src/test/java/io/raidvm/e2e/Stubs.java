@@ -1,8 +1,12 @@
 package io.raidvm.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Channel;
+import io.raidvm.api.agent.v1.GetOperationRequest;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.controller.v1.BuildImageEvent;
 import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
@@ -56,5 +60,18 @@ final class Stubs {
     }
     assertTrue(image != null, "the stream ends with the image");
     return image;
+  }
+
+  /** Follows an operation of {@code vm}'s agent to its end; asserts it succeeded. */
+  Operation await(String vm, Operation started) {
+    Iterator<Operation> updates = agent(vm, OperationsGrpc::newBlockingStub)
+        .withDeadlineAfter(30, TimeUnit.MINUTES)
+        .waitOperation(GetOperationRequest.newBuilder().setId(started.getId()).build());
+    Operation last = started;
+    while (updates.hasNext()) {
+      last = updates.next();
+    }
+    assertEquals(Operation.State.SUCCEEDED, last.getState(), last.getErrorMessage());
+    return last;
   }
 }

@@ -3,13 +3,13 @@ package io.raidvm.cli.raid;
 import io.grpc.Status;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.MdEvent;
-import io.raidvm.api.agent.v1.SyncStatus;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.controller.v1.WatchVmRequest;
 import io.raidvm.cli.support.ClientCommand;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
+import io.raidvm.common.md.SyncStates;
 import java.time.Duration;
 import java.util.Iterator;
 import picocli.CommandLine.Command;
@@ -63,7 +63,7 @@ final class RaidWait extends ClientCommand {
             .filter(x -> x.getName().equals(name)).findFirst()
             .orElseThrow(() -> Status.NOT_FOUND.withDescription("VM '" + vm + "' has no array "
                 + name).asRuntimeException());
-        if (!running(a.getSync())) {
+        if (!SyncStates.running(a.getSync())) {
           view.end("no sync running");
           return true;
         }
@@ -100,12 +100,6 @@ final class RaidWait extends ClientCommand {
       default -> { }
     }
     return false;
-  }
-
-  private static boolean running(SyncStatus sync) {
-    String action = sync.getAction();
-    return !action.isEmpty() && !action.equals("idle") && !action.equals("frozen")
-        || sync.getDelayed() || sync.getPending();
   }
 
   private static boolean concerns(WatchEvent event, String name) {

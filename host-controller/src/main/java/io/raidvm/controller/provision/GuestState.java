@@ -7,6 +7,7 @@ import io.raidvm.api.agent.v1.Progress;
 import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.common.Sizes;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.md.SyncStates;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -79,9 +80,7 @@ final class GuestState {
 
   /** A sync, rebuild, reshape or scrub runs or waits to run. */
   static boolean syncing(Array a) {
-    String action = a.getSync().getAction();
-    return a.getSync().getDelayed() || a.getSync().getPending()
-        || !(action.isEmpty() || action.equals("idle") || action.equals("frozen"));
+    return SyncStates.running(a.getSync());
   }
 
   static Progress progressOf(Array a) {

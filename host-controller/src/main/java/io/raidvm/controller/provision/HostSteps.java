@@ -10,6 +10,7 @@ import io.raidvm.controller.disk.DiskInfo;
 import io.raidvm.controller.disk.DiskManager;
 import io.raidvm.controller.image.ImageManager;
 import io.raidvm.controller.vm.VmManager;
+import io.raidvm.controller.vm.VmSpecs;
 import io.raidvm.controller.vm.VmStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,8 +51,8 @@ final class HostSteps {
     existing(() -> vms.get(spec.getVm())).ifPresent(vm -> requireSameVm(spec, vm.spec()));
   }
 
+  /** Creates the missing disks; {@link #requireNoConflict} has vouched for the existing ones. */
   Outcome disks(ProvisionSpec spec) {
-    requireNoConflict(spec);
     List<String> created = new ArrayList<>();
     for (String name : ProvisionSpecs.diskNames(spec)) {
       if (existing(() -> disks.get(name)).isEmpty()) {
@@ -104,8 +105,8 @@ final class HostSteps {
 
   private static void requireSameVm(ProvisionSpec spec, VmSpec vm) {
     List<String> differences = new ArrayList<>();
-    int memory = vm.getMemoryMib() == 0 ? 1024 : vm.getMemoryMib();
-    int vcpus = vm.getVcpus() == 0 ? 2 : vm.getVcpus();
+    int memory = VmSpecs.memoryMib(vm.getMemoryMib());
+    int vcpus = VmSpecs.vcpus(vm.getVcpus());
     if (memory != spec.getMemoryMib()) {
       differences.add(String.format("memory %d MiB (the spec says %d MiB)", memory,
           spec.getMemoryMib()));

@@ -10,6 +10,7 @@ import io.raidvm.common.fs.MountPoint;
 import io.raidvm.common.md.ArrayNames;
 import io.raidvm.common.md.ArraySpec;
 import io.raidvm.common.md.RaidLevel;
+import io.raidvm.controller.vm.VmSpecs;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -30,12 +31,8 @@ public final class ProvisionSpecs {
   public static ProvisionSpec complete(ProvisionSpec in) {
     ProvisionSpec.Builder b = in.toBuilder();
     String vm = Names.require("VM", in.getVm());
-    if (b.getMemoryMib() == 0) {
-      b.setMemoryMib(1024);
-    }
-    if (b.getVcpus() == 0) {
-      b.setVcpus(2);
-    }
+    b.setMemoryMib(VmSpecs.memoryMib(b.getMemoryMib()));
+    b.setVcpus(VmSpecs.vcpus(b.getVcpus()));
     if (b.getDiskCount() == 0) {
       b.setDiskCount(4);
     }

@@ -11,8 +11,6 @@ public final class QemuCommandLine {
   public static final String AGENT_PORT_NAME = "io.raidvm.agent.0";
   /** The QEMU device id of the agent port, as QMP's VSERPORT_CHANGE names it. */
   public static final String AGENT_PORT_ID = "agentport0";
-  static final int DEFAULT_MEMORY_MIB = 1024;
-  static final int DEFAULT_VCPUS = 2;
 
   private QemuCommandLine() {}
 
@@ -23,8 +21,8 @@ public final class QemuCommandLine {
    */
   public static List<String> build(VmSpec spec, VmPaths paths, List<DataDisk> dataDisks,
       String accel, String cpu) {
-    int memory = spec.getMemoryMib() == 0 ? DEFAULT_MEMORY_MIB : spec.getMemoryMib();
-    int vcpus = spec.getVcpus() == 0 ? DEFAULT_VCPUS : spec.getVcpus();
+    int memory = VmSpecs.memoryMib(spec.getMemoryMib());
+    int vcpus = VmSpecs.vcpus(spec.getVcpus());
     List<String> argv = new ArrayList<>(List.of(PROGRAM,
         "-name", spec.getName(),
         "-nodefaults",
