@@ -1,6 +1,7 @@
 package io.raidvm.agent;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
 import io.raidvm.agent.block.BlockDevices;
 import io.raidvm.agent.boot.BootConfig;
 import io.raidvm.agent.boot.BootGrpcService;
@@ -9,6 +10,7 @@ import io.raidvm.agent.boot.Initramfs;
 import io.raidvm.agent.data.FilesGrpcService;
 import io.raidvm.agent.data.TestFiles;
 import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceLocks;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.disk.DiskBenchmark;
 import io.raidvm.agent.disk.DisksGrpcService;
@@ -24,6 +26,9 @@ import io.raidvm.agent.fs.Mounter;
 import io.raidvm.agent.fs.Usage;
 import io.raidvm.agent.info.GuestInfoCollector;
 import io.raidvm.agent.info.OshiHardware;
+import io.raidvm.agent.md.ArrayManager;
+import io.raidvm.agent.md.MdContext;
+import io.raidvm.agent.md.MemberManager;
 import io.raidvm.agent.md.RaidGrpcService;
 import io.raidvm.agent.ops.OperationRegistry;
 import io.raidvm.agent.ops.OperationsGrpcService;
@@ -31,6 +36,7 @@ import io.raidvm.agent.power.AgentRestarter;
 import io.raidvm.agent.power.SystemPower;
 import io.raidvm.agent.transport.VirtioPort;
 import io.raidvm.agent.transport.VirtioPortBridge;
+import io.raidvm.common.grpc.IdempotentCalls;
 import io.raidvm.common.grpc.UnixSocketServer;
 import io.raidvm.common.process.CommandRunner;
 import io.raidvm.common.process.ProcessRunner;
@@ -64,10 +70,21 @@ public final class GuestAgentServer {
         AgentRestarter.ProcessExit.RUNTIME);
   }
 
-  /** {@code root} is "/" in the guest; the server reads sysfs, /proc and /etc below it. */
+  /**
+   * The composition root: {@code root} is "/" in the guest; the server reads sysfs, /proc and
+   * /etc below it. One resolver, one guard, one lock registry and one operation registry serve
+   * every service, so a lock taken by one call is seen by all the others.
+   */
   GuestAgentServer(Path port, Path socket, CommandRunner runner, Path root,
       AgentRestarter.ProcessExit exit) {
     OperationRegistry operations = new OperationRegistry();
+    DeviceResolver resolver = new DeviceResolver(root);
+    DeviceGuard guard = new DeviceGuard(runner, root);
+    DeviceLocks locks = new DeviceLocks();
+    Partitioner partitioner = new Partitioner(runner, resolver, guard, locks, root);
+    MdContext md = MdContext.of(runner, root, operations, resolver, guard, locks, partitioner);
+    MountTable table = new MountTable(root);
+    Usage usage = new Usage(resolver, table, root);
     MdJournal journal = new MdJournal();
     this.poller = new MdPoller(root, journal);
     List<BindableService> services = List.of(
@@ -78,40 +95,20 @@ public final class GuestAgentServer {
             new SystemPower(runner),
             new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY)),
         new OperationsGrpcService(operations),
-        new RaidGrpcService(runner, root, operations),
-        disks(runner, root),
-        filesystems(runner, root, operations),
-        boot(runner, root, operations),
+        new RaidGrpcService(new ArrayManager(md), new MemberManager(md)),
+        new DisksGrpcService(new DiskBenchmark(runner, resolver, guard), partitioner),
+        new FilesystemsGrpcService(new Mkfs(runner, resolver, guard, locks, operations),
+            new Mounter(runner, resolver, guard, locks, table, usage, root), usage,
+            new E2fsck(runner, resolver, guard, locks, table, operations)),
+        new BootGrpcService(new BootConfig(runner, resolver, guard, root),
+            new Initramfs(runner, operations), new BootTimes(root)),
         new FilesGrpcService(new TestFiles(root)),
         new EventsGrpcService(journal));
-    this.server = new UnixSocketServer(socket,
-        services.stream().map(BindableService::bindService).toList(), PERMIT_KEEP_ALIVE);
+    IdempotentCalls retries = new IdempotentCalls();
+    this.server = new UnixSocketServer(socket, services.stream()
+        .map(service -> ServerInterceptors.intercept(service, retries)).toList(),
+        PERMIT_KEEP_ALIVE);
     this.bridge = new VirtioPortBridge(() -> VirtioPort.open(port), socket);
-  }
-
-  private static DisksGrpcService disks(CommandRunner runner, Path root) {
-    DeviceResolver resolver = new DeviceResolver(root);
-    DeviceGuard guard = new DeviceGuard(runner, root);
-    return new DisksGrpcService(new DiskBenchmark(runner, resolver, guard),
-        new Partitioner(runner, resolver, guard, root));
-  }
-
-  private static FilesystemsGrpcService filesystems(CommandRunner runner, Path root,
-      OperationRegistry operations) {
-    DeviceResolver resolver = new DeviceResolver(root);
-    DeviceGuard guard = new DeviceGuard(runner, root);
-    MountTable table = new MountTable(root);
-    Usage usage = new Usage(resolver, table, root);
-    return new FilesystemsGrpcService(new Mkfs(runner, resolver, guard, operations),
-        new Mounter(runner, resolver, guard, table, usage, root), usage,
-        new E2fsck(runner, resolver, guard, table, operations));
-  }
-
-  private static BootGrpcService boot(CommandRunner runner, Path root,
-      OperationRegistry operations) {
-    return new BootGrpcService(
-        new BootConfig(runner, new DeviceResolver(root), new DeviceGuard(runner, root), root),
-        new Initramfs(runner, operations), new BootTimes(root));
   }
 
   /** Starts following md, the gRPC server, then the bridge that brings host sessions to it. */

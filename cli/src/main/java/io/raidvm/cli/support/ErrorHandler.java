@@ -40,7 +40,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
       return switch (sre.getStatus().getCode()) {
         case INVALID_ARGUMENT -> 2;
         case NOT_FOUND -> 3;
-        case FAILED_PRECONDITION, ALREADY_EXISTS -> 4;
+        case FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED -> 4;
         case UNAVAILABLE -> 5;
         case DEADLINE_EXCEEDED -> 6;
         default -> 1;

@@ -12,6 +12,8 @@ public class RaidvmException extends RuntimeException {
     NOT_FOUND,
     ALREADY_EXISTS,
     FAILED_PRECONDITION,
+    /** Another operation holds what this call would change: try again when it has ended. */
+    ABORTED,
     UNAVAILABLE,
     DEADLINE_EXCEEDED,
     CANCELLED,
@@ -48,6 +50,10 @@ public class RaidvmException extends RuntimeException {
 
   public static RaidvmException failedPrecondition(String format, Object... args) {
     return new RaidvmException(Kind.FAILED_PRECONDITION, String.format(format, args));
+  }
+
+  public static RaidvmException aborted(String format, Object... args) {
+    return new RaidvmException(Kind.ABORTED, String.format(format, args));
   }
 
   public static RaidvmException unavailable(String format, Object... args) {

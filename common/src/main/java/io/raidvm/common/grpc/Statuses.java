@@ -27,6 +27,7 @@ public final class Statuses {
       case NOT_FOUND -> Status.NOT_FOUND;
       case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
       case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+      case ABORTED -> Status.ABORTED;
       case UNAVAILABLE -> Status.UNAVAILABLE;
       case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
       case CANCELLED -> Status.CANCELLED;

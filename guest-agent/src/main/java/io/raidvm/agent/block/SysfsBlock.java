@@ -57,6 +57,19 @@ public final class SysfsBlock {
     return sortedNames(classBlock.resolve(kname).resolve("slaves"));
   }
 
+  /** The device's size in 512-byte sectors; 0 when sysfs does not say. */
+  public long sizeSectors(String kname) {
+    Path size = classBlock.resolve(kname).resolve("size");
+    try {
+      String text = Files.readString(size).strip();
+      return text.matches("\\d+") ? Long.parseLong(text) : 0;
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot read " + size + ": " + e.getMessage(), e);
+    }
+  }
+
   /** "major:minor", as /proc/self/mountinfo names devices; empty when sysfs does not say. */
   public Optional<String> majorMinor(String kname) {
     Path dev = classBlock.resolve(kname).resolve("dev");

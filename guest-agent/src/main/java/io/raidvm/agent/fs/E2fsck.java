@@ -2,6 +2,7 @@ package io.raidvm.agent.fs;
 
 import io.raidvm.agent.device.BlockDeviceRef;
 import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceLocks;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.ops.OperationHandle;
 import io.raidvm.agent.ops.OperationRegistry;
@@ -41,14 +42,16 @@ public final class E2fsck {
   private final CommandRunner runner;
   private final DeviceResolver resolver;
   private final DeviceGuard guard;
+  private final DeviceLocks locks;
   private final MountTable table;
   private final OperationRegistry operations;
 
   public E2fsck(CommandRunner runner, DeviceResolver resolver, DeviceGuard guard,
-      MountTable table, OperationRegistry operations) {
+      DeviceLocks locks, MountTable table, OperationRegistry operations) {
     this.runner = runner;
     this.resolver = resolver;
     this.guard = guard;
+    this.locks = locks;
     this.table = table;
     this.operations = operations;
   }
@@ -57,37 +60,55 @@ public final class E2fsck {
     return Command.of("e2fsck", "-f", "-y", dev.path().toString()).withTimeout(TIMEOUT);
   }
 
+  /**
+   * Unmounts, checks with {@code e2fsck -f -y}, remounts. Refused on the OS disk and on a
+   * device an array holds or that carries an md superblock (its filesystem is a fragment).
+   */
   public Operation check(String device) {
     BlockDeviceRef dev = resolver.resolve(device);
-    guard.requireNotOsDisk(dev);
+    DeviceLocks.Lease lease = locks.acquire("CheckFilesystem " + dev.path(),
+        List.of(dev.diskKernelName()));
+    try {
+      guard.requireNotArrayMember(dev, "check the filesystem on");
+    } catch (RuntimeException e) {
+      lease.close();
+      throw e;
+    }
     OperationHandle handle = operations.start("fsck", dev.path().toString());
+    lease.attach(handle.id());
     return operations.runInBackground(handle, h -> {
-      List<Mount> mounts = table.of(dev);
-      for (int i = mounts.size() - 1; i >= 0; i--) {
-        runner.run(Mounter.umountCommand(mounts.get(i).mountPoint())).orThrow();
+      try (lease) {
+        checkUnmounted(dev, h);
       }
-      CommandResult result = runner.run(command(dev), line -> pass(line, h));
-      String output = (result.stderr() + result.stdout()).strip();
-      List<String> meanings = meanings(result.exitCode());
-      if ((result.exitCode() & FAILED) != 0) {
-        throw new ToolException((result.exitCode() & CANCELLED) != 0 ? Kind.CANCELLED
-            : Kind.FAILED_PRECONDITION, result.argv(), result.exitCode(),
-            String.join("; ", meanings) + (mounts.isEmpty() ? "" : " (left unmounted)") + "\n"
-                + output);
-      }
-      for (Mount mount : mounts) {
-        runner.run(Mounter.mountCommand(dev.path(), mount.mountPoint(), remountOptions(mount)))
-            .orThrow();
-      }
-      FilesystemCheck check = FilesystemCheck.newBuilder()
-          .setDevice(dev.path().toString())
-          .setExitCode(result.exitCode())
-          .addAllMeanings(meanings)
-          .setOutput(output)
-          .setRemounted(!mounts.isEmpty())
-          .build();
-      h.succeed(op -> op.setFilesystemCheck(check));
     });
+  }
+
+  private void checkUnmounted(BlockDeviceRef dev, OperationHandle h) {
+    List<Mount> mounts = table.of(dev);
+    for (int i = mounts.size() - 1; i >= 0; i--) {
+      runner.run(Mounter.umountCommand(mounts.get(i).mountPoint())).orThrow();
+    }
+    CommandResult result = runner.run(command(dev), line -> pass(line, h));
+    String output = (result.stderr() + result.stdout()).strip();
+    List<String> meanings = meanings(result.exitCode());
+    if ((result.exitCode() & FAILED) != 0) {
+      throw new ToolException((result.exitCode() & CANCELLED) != 0 ? Kind.CANCELLED
+          : Kind.FAILED_PRECONDITION, result.argv(), result.exitCode(),
+          String.join("; ", meanings) + (mounts.isEmpty() ? "" : " (left unmounted)") + "\n"
+              + output);
+    }
+    for (Mount mount : mounts) {
+      runner.run(Mounter.mountCommand(dev.path(), mount.mountPoint(), remountOptions(mount)))
+          .orThrow();
+    }
+    FilesystemCheck check = FilesystemCheck.newBuilder()
+        .setDevice(dev.path().toString())
+        .setExitCode(result.exitCode())
+        .addAllMeanings(meanings)
+        .setOutput(output)
+        .setRemounted(!mounts.isEmpty())
+        .build();
+    h.succeed(op -> op.setFilesystemCheck(check));
   }
 
   /** What each set bit of e2fsck's exit status means; "no errors" for 0. */

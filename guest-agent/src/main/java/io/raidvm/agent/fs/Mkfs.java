@@ -3,6 +3,7 @@ package io.raidvm.agent.fs;
 import io.raidvm.agent.device.Blkid;
 import io.raidvm.agent.device.BlockDeviceRef;
 import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceLocks;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.ops.OperationHandle;
 import io.raidvm.agent.ops.OperationRegistry;
@@ -42,13 +43,15 @@ public final class Mkfs {
   private final CommandRunner runner;
   private final DeviceResolver resolver;
   private final DeviceGuard guard;
+  private final DeviceLocks locks;
   private final OperationRegistry operations;
 
-  public Mkfs(CommandRunner runner, DeviceResolver resolver, DeviceGuard guard,
+  public Mkfs(CommandRunner runner, DeviceResolver resolver, DeviceGuard guard, DeviceLocks locks,
       OperationRegistry operations) {
     this.runner = runner;
     this.resolver = resolver;
     this.guard = guard;
+    this.locks = locks;
     this.operations = operations;
   }
 
@@ -62,13 +65,23 @@ public final class Mkfs {
     requireLabel(label);
     requireOptions(options);
     BlockDeviceRef dev = resolver.resolve(device);
-    guard.requireSafeToOverwrite(dev, force, "make a filesystem on");
+    DeviceLocks.Lease lease = locks.acquire("MakeFilesystem " + dev.path(),
+        List.of(dev.diskKernelName()));
+    try {
+      guard.requireSafeToOverwrite(dev, force, "make a filesystem on");
+    } catch (RuntimeException e) {
+      lease.close();
+      throw e;
+    }
     Command mkfs = command(dev, label, options, force);
     OperationHandle handle = operations.start("mkfs", dev.path().toString());
+    lease.attach(handle.id());
     return operations.runInBackground(handle, h -> {
-      String stdout = runner.run(mkfs, line -> step(line, h)).orThrow().stdout();
-      Filesystem filesystem = filesystem(dev, stdout);
-      h.succeed(op -> op.setFilesystem(filesystem));
+      try (lease) {
+        String stdout = runner.run(mkfs, line -> step(line, h)).orThrow().stdout();
+        Filesystem filesystem = filesystem(dev, stdout);
+        h.succeed(op -> op.setFilesystem(filesystem));
+      }
     });
   }
 

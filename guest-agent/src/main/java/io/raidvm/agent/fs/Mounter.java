@@ -3,6 +3,7 @@ package io.raidvm.agent.fs;
 import io.raidvm.common.fs.MountPoint;
 import io.raidvm.agent.device.BlockDeviceRef;
 import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceLocks;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.api.agent.v1.MountedFilesystem;
 import io.raidvm.common.error.RaidvmException;
@@ -27,16 +28,18 @@ public final class Mounter {
   private final CommandRunner runner;
   private final DeviceResolver resolver;
   private final DeviceGuard guard;
+  private final DeviceLocks locks;
   private final MountTable table;
   private final Usage usage;
   private final Path root;
 
   /** {@code root} is "/" in the guest; mount points are created below it. */
   public Mounter(CommandRunner runner, DeviceResolver resolver, DeviceGuard guard,
-      MountTable table, Usage usage, Path root) {
+      DeviceLocks locks, MountTable table, Usage usage, Path root) {
     this.runner = runner;
     this.resolver = resolver;
     this.guard = guard;
+    this.locks = locks;
     this.table = table;
     this.usage = usage;
     this.root = root;
@@ -61,7 +64,6 @@ public final class Mounter {
    */
   public MountedFilesystem mount(String device, String mountPoint, List<String> options) {
     BlockDeviceRef dev = resolver.resolve(device);
-    guard.requireNotOsDisk(dev);
     String target = MountPoint.requireMountable(mountPoint);
     for (String option : options) {
       if (!OPTION.matcher(option).matches()) {
@@ -69,6 +71,15 @@ public final class Mounter {
             + " per entry, such as noatime or commit=30", option);
       }
     }
+    try (DeviceLocks.Lease lease = locks.acquire("Mount " + dev.path() + " on " + target,
+        List.of(dev.diskKernelName()))) {
+      guard.requireNotArrayMember(dev, "mount");
+      return mountChecked(dev, target, options);
+    }
+  }
+
+  private MountedFilesystem mountChecked(BlockDeviceRef dev, String target,
+      List<String> options) {
     Optional<Mount> there = table.at(target);
     if (there.isPresent()) {
       if (table.isOf(there.get(), dev)) {

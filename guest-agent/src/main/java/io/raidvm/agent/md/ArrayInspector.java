@@ -67,7 +67,8 @@ final class ArrayInspector {
         .setDegraded(sysfs.degraded())
         .setSync(sync(entry, sysfs))
         .setBitmap(bitmap(entry))
-        .setMismatchCount(sysfs.mismatchCount());
+        .setMismatchCount(sysfs.mismatchCount())
+        .setSummary(ArrayWords.describe(sysfs));
     detail.devices().forEach(d -> array.addMembers(member(d, sysfs)));
     return array.build();
   }

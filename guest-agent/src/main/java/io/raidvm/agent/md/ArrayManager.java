@@ -3,6 +3,7 @@ package io.raidvm.agent.md;
 import io.raidvm.common.md.ArraySpec;
 import io.raidvm.agent.device.BlockDeviceRef;
 import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceLocks;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
@@ -11,9 +12,11 @@ import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.SetSyncActionRequest;
 import io.raidvm.common.error.RaidvmException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * md arrays as a whole: create, look at, scrub. Every check runs before mdadm does; a refused
@@ -31,15 +34,17 @@ public final class ArrayManager {
   private final SyncActionWriter syncActions;
   private final DeviceResolver resolver;
   private final DeviceGuard guard;
+  private final DeviceLocks locks;
   private final ArrayInspector inspector;
   private final SyncOperations operations;
 
-  ArrayManager(MdContext md) {
+  public ArrayManager(MdContext md) {
     this.mdadm = md.mdadm();
     this.kernel = md.kernel();
     this.syncActions = md.syncActions();
     this.resolver = md.resolver();
     this.guard = md.guard();
+    this.locks = md.locks();
     this.inspector = md.inspector();
     this.operations = md.operations();
   }
@@ -51,17 +56,22 @@ public final class ArrayManager {
   public Operation create(CreateArrayRequest request) {
     ArraySpec spec = ArraySpec.of(request);
     String name = resolver.arrayName(request.getArray());
-    inspector.mdstat().array(name).ifPresent(existing -> {
-      throw RaidvmException.failedPrecondition("array %s already exists (%s %s)", name,
-          existing.active() ? "active" : "inactive", existing.level());
-    });
     List<BlockDeviceRef> devices = resolveAll(request.getDevicesList());
     List<BlockDeviceRef> spares = resolveAll(request.getSparesList());
     requireDistinct(devices, spares);
-    String action = "build " + name + " on";
-    devices.forEach(d -> guard.requireSafeToOverwrite(d, request.getForce(), action));
-    spares.forEach(d -> guard.requireSafeToOverwrite(d, request.getForce(), action));
-    mdadm.create(Path.of("/dev", name), spec, paths(devices), paths(spares));
+    List<String> keys = new ArrayList<>(List.of(name));
+    Stream.concat(devices.stream(), spares.stream())
+        .forEach(d -> keys.add(d.diskKernelName()));
+    try (DeviceLocks.Lease lease = locks.acquire("CreateArray /dev/" + name, keys)) {
+      inspector.mdstat().array(name).ifPresent(existing -> {
+        throw RaidvmException.failedPrecondition("array %s already exists (%s %s)", name,
+            existing.active() ? "active" : "inactive", existing.level());
+      });
+      String action = "build " + name + " on";
+      devices.forEach(d -> guard.requireSafeToOverwrite(d, request.getForce(), action));
+      spares.forEach(d -> guard.requireSafeToOverwrite(d, request.getForce(), action));
+      mdadm.create(Path.of("/dev", name), spec, paths(devices), paths(spares));
+    }
     return operations.follow("create-array", name);
   }
 
@@ -104,13 +114,16 @@ public final class ArrayManager {
           + " or FROZEN, got %s", action);
     };
     String name = resolver.resolveArray(array).kernelName();
-    MdSysfs md = redundantSysfs(name);
+    redundantSysfs(name);
     boolean pass = action == SetSyncActionRequest.Action.CHECK
         || action == SetSyncActionRequest.Action.REPAIR;
-    if (pass) {
-      requireReadyForPass(name, word, md);
+    try (DeviceLocks.Lease lease = locks.acquire("SetSyncAction " + word + " /dev/" + name,
+        List.of(name))) {
+      if (pass) {
+        requireReadyForPass(name, word, kernel.sysfs(name));
+      }
+      syncActions.writeSyncAction(name, word);
     }
-    syncActions.writeSyncAction(name, word);
     return pass ? operations.follow(word, name) : operations.done(word, name);
   }
 
@@ -131,6 +144,26 @@ public final class ArrayManager {
     redundantSysfs(name);
     kernel.writeSyncSpeedMax(name, maxKibPerS);
     return inspector.get(name);
+  }
+
+  /**
+   * Resumes what an auto-read-only array holds back: md keeps an array that came back after a
+   * power cut or an unclean stop read-only until its first write, and its resync or recovery
+   * with it. Makes such an array read-write ({@code mdadm --readwrite}) and returns an operation
+   * that follows the sync; for any other array, one that follows the sync running now, or one
+   * already ended when nothing runs or is due.
+   */
+  public Operation resumeSync(String array) {
+    String name = resolver.resolveArray(array).kernelName();
+    try (DeviceLocks.Lease lease = locks.acquire("ResumeSync /dev/" + name, List.of(name))) {
+      MdSysfs md = kernel.sysfs(name);
+      if (ArrayWords.heldByAutoReadOnly(md)) {
+        mdadm.readWrite(Path.of("/dev", name));
+      } else if (SyncFollower.settled(md)) {
+        return operations.done("resume-sync", name);
+      }
+    }
+    return operations.follow("resume-sync", name);
   }
 
   /** /proc/mdstat as the kernel writes it. */

@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** The kernel's md files below a root ("/" in the guest): /proc/mdstat and sysfs. */
@@ -45,6 +46,12 @@ public final class MdKernelFiles implements SyncActionWriter {
       throw RaidvmException.internal("cannot list " + dir + ": " + e.getMessage(), e);
     }
     return MdSysfs.parse(files);
+  }
+
+  /** md/uuid ("8e4b54d6-cb8e-…"); empty when the kernel has no such file or array. */
+  public Optional<String> uuid(String array) {
+    return Optional.ofNullable(read(mdDir(array).resolve("uuid"), null)).map(String::strip)
+        .filter(u -> !u.isEmpty());
   }
 
   @Override

@@ -92,6 +92,11 @@ public final class Mdadm {
     run(List.of("mdadm", "--zero-superblock", device.toString()));
   }
 
+  /** {@code mdadm --readwrite}: an auto-read-only array starts writing, and md its pending sync. */
+  public void readWrite(Path array) {
+    run(List.of("mdadm", "--readwrite", array.toString()));
+  }
+
   /** True when mdadm failed because the kernel said the device is busy. */
   public static boolean busy(ToolException e) {
     return e.stderr() != null && e.stderr().contains(BUSY);

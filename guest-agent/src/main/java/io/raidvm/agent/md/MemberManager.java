@@ -1,9 +1,9 @@
 package io.raidvm.agent.md;
 
-import io.raidvm.common.md.RaidLevel;
 import io.raidvm.agent.block.SysfsBlock;
 import io.raidvm.agent.device.BlockDeviceRef;
 import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceLocks;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.disk.Partitioner;
 import io.raidvm.api.agent.v1.Array;
@@ -11,8 +11,13 @@ import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.ToolException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The members of md arrays: fail, remove, add, zero a superblock, replace a drive. Every check
@@ -25,18 +30,20 @@ public final class MemberManager {
   private final SyncActionWriter syncActions;
   private final DeviceResolver resolver;
   private final DeviceGuard guard;
+  private final DeviceLocks locks;
   private final Partitioner partitioner;
   private final SysfsBlock sysfs;
   private final ArrayInspector inspector;
   private final SyncFollower follower;
   private final SyncOperations operations;
 
-  MemberManager(MdContext md) {
+  public MemberManager(MdContext md) {
     this.mdadm = md.mdadm();
     this.kernel = md.kernel();
     this.syncActions = md.syncActions();
     this.resolver = md.resolver();
     this.guard = md.guard();
+    this.locks = md.locks();
     this.partitioner = md.partitioner();
     this.sysfs = md.sysfs();
     this.inspector = md.inspector();
@@ -44,10 +51,18 @@ public final class MemberManager {
     this.operations = md.operations();
   }
 
-  /** {@code mdadm --manage --fail}: md stops using the member; it stays listed as faulty. */
-  public Array fail(String array, String device) {
+  /**
+   * {@code mdadm --manage --fail}: md stops using the member; it stays listed as faulty. Refused
+   * when the array would not survive it, unless {@code allowDataLoss}.
+   */
+  public Array fail(String array, String device, boolean allowDataLoss) {
     Target t = member(array, device);
-    mdadm.fail(t.arrayPath(), t.device().path());
+    try (DeviceLocks.Lease lease = lock("FailMember", t, List.of())) {
+      Target now = member(array, device);
+      Survivability.require(now.array(), now.md(), now.device().kernelName(),
+          now.device().describe(), "fail", allowDataLoss);
+      mdadm.fail(now.arrayPath(), now.device().path());
+    }
     return inspector.get(t.array());
   }
 
@@ -57,85 +72,178 @@ public final class MemberManager {
    */
   public Array remove(String array, String device) {
     Target t = member(array, device);
-    requireNotActive(t);
-    removeFrozenIfBusy(t);
+    try (DeviceLocks.Lease lease = lock("RemoveMember", t, List.of())) {
+      Target now = member(array, device);
+      requireNotActive(now);
+      removeFrozenIfBusy(now);
+    }
     return inspector.get(t.array());
   }
 
   /**
    * Re-adds a device whose superblock belongs to this array (falling back to a plain add when md
    * will not take it back), else adds it as a new member; the operation follows the recovery.
+   * A device in use is refused always; one that holds data only without {@code force}.
    */
   public Operation add(String array, String device, boolean force) {
     String name = resolver.resolveArray(array).kernelName();
     BlockDeviceRef dev = resolver.resolve(device);
-    guard.requireNotOsDisk(dev);
-    if (inspector.entry(name).member(dev.kernelName()).isPresent()) {
-      throw RaidvmException.failedPrecondition("%s is already a member of %s", dev.describe(),
-          name);
-    }
-    Path arrayPath = Path.of("/dev", name);
-    Optional<MdadmExamine> superblock = mdadm.examine(dev.path());
-    String uuid = MdadmDetail.parse(mdadm.detailExport(arrayPath), "").uuid();
-    if (superblock.isPresent() && superblock.get().arrayUuid().equals(uuid)) {
-      reAddOrAdd(arrayPath, dev.path());
-    } else {
-      guard.requireSafeToOverwrite(dev, force, "extend " + name + " with");
-      mdadm.add(arrayPath, dev.path());
+    try (DeviceLocks.Lease lease = locks.acquire("AddMember " + dev.path() + " to /dev/" + name,
+        List.of(name, dev.diskKernelName()))) {
+      guard.requireNotOsDisk(dev);
+      if (inspector.entry(name).member(dev.kernelName()).isPresent()) {
+        throw RaidvmException.failedPrecondition("%s is already a member of %s", dev.describe(),
+            name);
+      }
+      String action = "extend " + name + " with";
+      guard.requireNotInUse(dev, action);
+      Path arrayPath = Path.of("/dev", name);
+      Optional<MdadmExamine> superblock = mdadm.examine(dev.path());
+      String uuid = MdadmDetail.parse(mdadm.detailExport(arrayPath), "").uuid();
+      if (superblock.isPresent() && superblock.get().arrayUuid().equals(uuid)) {
+        reAddOrAdd(arrayPath, dev.path());
+      } else {
+        guard.requireSafeToOverwrite(dev, force, action);
+        mdadm.add(arrayPath, dev.path());
+      }
     }
     return operations.follow("add-member", name);
   }
 
-  /** Wipes the md superblock; refused for a member of an array unless forced. */
+  /**
+   * Wipes the md superblock of a device that no array holds (a device in use is refused
+   * always). Without {@code force}, also refused when the superblock belongs to an array that
+   * is not running: it may be what that array needs to assemble.
+   */
   public void zeroSuperblock(String device, boolean force) {
     BlockDeviceRef dev = resolver.resolve(device);
-    guard.requireNotOsDisk(dev);
-    if (!force) {
-      inspector.mdstat().arrays().stream()
-          .filter(a -> a.member(dev.kernelName()).isPresent())
-          .findFirst()
-          .ifPresent(a -> {
-            throw RaidvmException.failedPrecondition("%s is a member of %s: remove it from the"
-                + " array first, or pass force", dev.describe(), a.name());
-          });
+    try (DeviceLocks.Lease lease = locks.acquire("ZeroSuperblock " + dev.path(),
+        List.of(dev.diskKernelName()))) {
+      guard.requireNotInUse(dev, "zero the md superblock of");
+      Optional<MdadmExamine> superblock = mdadm.examine(dev.path());
+      if (superblock.isEmpty()) {
+        return;
+      }
+      if (!force && !runningArrayUuids().contains(hex(superblock.get().arrayUuid()))) {
+        throw RaidvmException.failedPrecondition("%s holds the md superblock of array %s (%s),"
+            + " which is not running: it may be a member that array needs to assemble; pass"
+            + " force to wipe it anyway", dev.describe(), superblock.get().arrayUuid(),
+            superblock.get().name());
+      }
+      mdadm.zeroSuperblock(dev.path());
     }
-    mdadm.zeroSuperblock(dev.path());
   }
 
   /**
    * fail → remove → zero-superblock → partition the new disk (or the member's own) → add.
-   * Returns once the recovery has started, with an operation that follows it.
+   * Every check runs first (the array survives without the member, the new disk is free, whole,
+   * large enough, and — unless forced — holds no data); a step that still fails says what was
+   * done and how to go on. Returns once the recovery has started, with an operation that
+   * follows it.
    */
-  public Operation replace(String array, String device, String newDisk, boolean force) {
-    Target t = member(array, device);
-    requireSurvivesLoss(t);
-    BlockDeviceRef disk = newDisk.isEmpty() ? resolver.resolve(t.device().diskKernelName())
-        : resolver.resolve(newDisk);
-    boolean ownDisk = disk.kernelName().equals(t.device().diskKernelName());
-    if (ownDisk) {
-      requireOnlyPartition(t, disk);
-    } else {
-      guard.requireSafeToOverwrite(disk, force, "partition");
+  public Operation replace(String array, String device, String newDisk, boolean force,
+      boolean allowDataLoss) {
+    Target first = member(array, device);
+    BlockDeviceRef disk = newDisk.isEmpty()
+        ? resolver.resolve(first.device().diskKernelName()) : resolver.resolve(newDisk);
+    try (DeviceLocks.Lease lease = lock("ReplaceMember", first, List.of(disk.diskKernelName()))) {
+      Target t = member(array, device);
+      boolean ownDisk = disk.kernelName().equals(t.device().diskKernelName());
+      Survivability.require(t.array(), t.md(), t.device().kernelName(), t.device().describe(),
+          "replace", allowDataLoss);
+      if (ownDisk) {
+        requireOnlyPartition(t, disk);
+      } else {
+        partitioner.requirePartitionable(disk, force);
+        requireLargeEnough(t, disk);
+      }
+      Steps steps = new Steps(t, disk);
+      if (!t.sysfs().has("faulty")) {
+        steps.run("fail " + t.device().path(), () -> mdadm.fail(t.arrayPath(), t.device().path()));
+      }
+      steps.run("remove " + t.device().path(), () -> removeFrozenIfBusy(t));
+      steps.run("zero the superblock of " + t.device().path(),
+          () -> mdadm.zeroSuperblock(t.device().path()));
+      String partition = steps.call("partition " + disk.path(),
+          () -> partitioner.write(disk).getPartition());
+      steps.run("add " + partition, () -> mdadm.add(t.arrayPath(), Path.of(partition)));
     }
-    if (!t.sysfs().has("faulty")) {
-      mdadm.fail(t.arrayPath(), t.device().path());
-    }
-    removeFrozenIfBusy(t);
-    mdadm.zeroSuperblock(t.device().path());
-    String partition = partitioner.partition(disk.path().toString(), ownDisk || force).getPartition();
-    mdadm.add(t.arrayPath(), Path.of(partition));
     try {
-      follower.awaitStart(t.array());
+      follower.awaitStart(first.array());
     } catch (InterruptedException e) {
-      throw RaidvmException.interrupted("waiting for " + t.array() + " to start its recovery", e);
+      throw RaidvmException.interrupted("waiting for " + first.array() + " to start its recovery",
+          e);
     }
-    return operations.follow("replace-member", t.array());
+    return operations.follow("replace-member", first.array());
   }
 
   /** An array, one of its members, and what sysfs says about that member. */
   private record Target(String array, BlockDeviceRef device, MdSysfs md, MdSysfs.Member sysfs) {
     Path arrayPath() {
       return Path.of("/dev", array);
+    }
+  }
+
+  /**
+   * The steps of a replace done so far; a failing step becomes an error that says what was
+   * done, where the array stands, and the commands that finish the job.
+   */
+  private final class Steps {
+    private final Target target;
+    private final BlockDeviceRef disk;
+    private final List<String> done = new ArrayList<>();
+
+    Steps(Target target, BlockDeviceRef disk) {
+      this.target = target;
+      this.disk = disk;
+    }
+
+    void run(String step, Runnable action) {
+      call(step, () -> {
+        action.run();
+        return null;
+      });
+    }
+
+    <T> T call(String step, Supplier<T> action) {
+      try {
+        T result = action.get();
+        done.add(step);
+        return result;
+      } catch (RaidvmException e) {
+        throw new RaidvmException(e.kind(), message(step, e), e);
+      }
+    }
+
+    private String message(String step, RaidvmException e) {
+      String partition = "/dev/" + Partitioner.firstPartitionName(disk.kernelName());
+      String next = switch (done.size()) {
+        case 0 -> "nothing was changed; fix the cause and run the same replace again";
+        case 1 -> "run the same replace again: it skips the fail";
+        case 2 -> "finish by hand: raidctl raid zero-superblock VM " + target.device().path()
+            + "; raidctl blk partition VM " + disk.path() + " --force; raidctl raid add VM "
+            + target.array() + " " + partition;
+        case 3 -> "finish by hand: raidctl blk partition VM " + disk.path()
+            + " --force; raidctl raid add VM " + target.array() + " " + partition;
+        default -> "finish by hand: raidctl raid add VM " + target.array() + " " + partition;
+      };
+      return String.format("replace of %s in %s stopped at \"%s\": %s. Done before it: %s. %s"
+          + " is now %s. To go on: %s", target.device().describe(), target.array(), step,
+          e.getMessage(), done.isEmpty() ? "nothing" : String.join(", ", done), target.array(),
+          standing(target.array()), next);
+    }
+  }
+
+  /** "raid5, 3 of 4 member slots working (degraded)" for messages; what sysfs says. */
+  private String standing(String array) {
+    try {
+      MdSysfs md = kernel.sysfs(array);
+      int working = Survivability.working(md).size();
+      return String.format("%s, %d of %d member slots working%s, array_state %s", md.level(),
+          working, md.raidDisks(), working < md.raidDisks() ? " (degraded)" : "",
+          md.arrayState());
+    } catch (RaidvmException e) {
+      return "unknown (" + e.getMessage() + ")";
     }
   }
 
@@ -149,23 +257,17 @@ public final class MemberManager {
     return new Target(name, dev, md, member);
   }
 
+  /** The array, the member's disk and {@code more}; the checks then run under the lease. */
+  private DeviceLocks.Lease lock(String call, Target t, List<String> more) {
+    List<String> keys = new ArrayList<>(List.of(t.array(), t.device().diskKernelName()));
+    keys.addAll(more);
+    return locks.acquire(call + " " + t.device().path() + " of /dev/" + t.array(), keys);
+  }
+
   private static void requireNotActive(Target t) {
     if (t.sysfs().has("in_sync") && !t.sysfs().has("faulty")) {
       throw RaidvmException.failedPrecondition("cannot remove %s: it is an active member of %s;"
           + " fail it first", t.device().describe(), t.array());
-    }
-  }
-
-  /** Taking an active member out must leave the array running. */
-  private static void requireSurvivesLoss(Target t) {
-    if (t.sysfs().has("faulty") || !t.sysfs().has("in_sync")) {
-      return;
-    }
-    RaidLevel level = RaidLevel.parse(t.md().level());
-    if (t.md().degraded() + 1 > level.survivableFailures(t.md().raidDisks())) {
-      throw RaidvmException.failedPrecondition("cannot replace %s: %s (%s, %d member(s) already"
-          + " missing) would fail without it; add a device to rebuild it first",
-          t.device().describe(), t.array(), level, t.md().degraded());
     }
   }
 
@@ -177,6 +279,35 @@ public final class MemberManager {
       throw RaidvmException.failedPrecondition("cannot re-partition %s for %s: it also holds %s;"
           + " give a new disk", disk.describe(), t.array(), String.join(", ", others));
     }
+  }
+
+  /**
+   * The partition made on the new disk (sector 2048 to the end, less the GPT's backup) must be
+   * at least as large as the member it replaces.
+   */
+  private void requireLargeEnough(Target t, BlockDeviceRef disk) {
+    long needed = sysfs.sizeSectors(t.device().kernelName());
+    long offered = sysfs.sizeSectors(disk.kernelName()) - Partitioner.FIRST_SECTOR
+        - Partitioner.GPT_BACKUP_SECTORS;
+    if (needed > 0 && offered < needed) {
+      throw RaidvmException.failedPrecondition("cannot replace %s with %s: its partition would"
+          + " be %d sectors, the member it replaces has %d; give a disk at least as large as"
+          + " /dev/%s", t.device().describe(), disk.describe(), Math.max(offered, 0), needed,
+          t.device().diskKernelName());
+    }
+  }
+
+  /** Array UUIDs of the running arrays, as hex digits only (mdadm and sysfs punctuate apart). */
+  private Set<String> runningArrayUuids() {
+    Set<String> uuids = new HashSet<>();
+    for (MdstatArray a : inspector.mdstat().arrays()) {
+      kernel.uuid(a.name()).map(MemberManager::hex).ifPresent(uuids::add);
+    }
+    return uuids;
+  }
+
+  private static String hex(String uuid) {
+    return uuid.replaceAll("[^0-9a-fA-F]", "").toLowerCase(Locale.ROOT);
   }
 
   private void removeFrozenIfBusy(Target t) {

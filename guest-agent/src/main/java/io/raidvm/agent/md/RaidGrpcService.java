@@ -1,7 +1,6 @@
 package io.raidvm.agent.md;
 
 import io.grpc.stub.StreamObserver;
-import io.raidvm.agent.ops.OperationRegistry;
 import io.raidvm.api.agent.v1.AddMemberRequest;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
@@ -16,13 +15,12 @@ import io.raidvm.api.agent.v1.MemberSuperblock;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.ReplaceMemberRequest;
+import io.raidvm.api.agent.v1.ResumeSyncRequest;
 import io.raidvm.api.agent.v1.SetSyncActionRequest;
 import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
 import io.raidvm.api.agent.v1.ZeroSuperblockRequest;
 import io.raidvm.api.agent.v1.ZeroSuperblockResponse;
 import io.raidvm.common.grpc.Rpc;
-import io.raidvm.common.process.CommandRunner;
-import java.nio.file.Path;
 
 /** The Raid service: turns each request into an array or member call and its result back. */
 public final class RaidGrpcService extends RaidGrpc.RaidImplBase {
@@ -30,14 +28,9 @@ public final class RaidGrpcService extends RaidGrpc.RaidImplBase {
   private final ArrayManager arrays;
   private final MemberManager members;
 
-  /** {@code root} is "/" in the guest. */
-  public RaidGrpcService(CommandRunner runner, Path root, OperationRegistry operations) {
-    this(MdContext.of(runner, root, operations));
-  }
-
-  RaidGrpcService(MdContext md) {
-    this.arrays = new ArrayManager(md);
-    this.members = new MemberManager(md);
+  public RaidGrpcService(ArrayManager arrays, MemberManager members) {
+    this.arrays = arrays;
+    this.members = members;
   }
 
   @Override
@@ -77,7 +70,8 @@ public final class RaidGrpcService extends RaidGrpc.RaidImplBase {
 
   @Override
   public void failMember(MemberRequest request, StreamObserver<Array> responses) {
-    Rpc.unary(responses, () -> members.fail(request.getArray(), request.getDevice()));
+    Rpc.unary(responses, () -> members.fail(request.getArray(), request.getDevice(),
+        request.getAllowDataLoss()));
   }
 
   @Override
@@ -104,7 +98,12 @@ public final class RaidGrpcService extends RaidGrpc.RaidImplBase {
   public void replaceMember(ReplaceMemberRequest request, StreamObserver<Operation> responses) {
     Rpc.unary(responses,
         () -> members.replace(request.getArray(), request.getDevice(), request.getNewDisk(),
-            request.getForce()));
+            request.getForce(), request.getAllowDataLoss()));
+  }
+
+  @Override
+  public void resumeSync(ResumeSyncRequest request, StreamObserver<Operation> responses) {
+    Rpc.unary(responses, () -> arrays.resumeSync(request.getArray()));
   }
 
   @Override

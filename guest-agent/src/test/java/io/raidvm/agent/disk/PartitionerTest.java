@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceLocks;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.GuestTree;
@@ -43,7 +44,7 @@ class PartitionerTest {
         .disk("sda").partition("sda", "sda1").mounted("sda1", "/")
         .disk("sdc").serial("d3", "sdc");
     partitioner = new Partitioner(runner, new DeviceResolver(dir), new DeviceGuard(runner, dir),
-        dir);
+        new DeviceLocks(), dir);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceLocks;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.ops.OperationRegistry;
 import io.raidvm.agent.testing.Fixtures;
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class E2fsckTest {
+
+  /** The guard's look for an md superblock before it touches the array's filesystem. */
+  private static final List<String> PROBE = List.of("blkid", "-p", "-o", "export", "/dev/md127");
 
   private static final List<String> FSCK = List.of("e2fsck", "-f", "-y", "/dev/md127");
   private static final List<String> UMOUNT = List.of("umount", "/mnt/md127");
@@ -38,7 +42,9 @@ class E2fsckTest {
   void guest() {
     tree = new GuestTree(dir).disk("sda").mounted("sda", "/").disk("md127");
     e2fsck = new E2fsck(runner, new DeviceResolver(dir), new DeviceGuard(runner, dir),
-        new MountTable(dir), operations);
+        new DeviceLocks(), new MountTable(dir), operations);
+    runner.answer(PROBE, 0,
+        Fixtures.read("guest/05-mkfs-mount/blkid-p-export.stdout"), "");
   }
 
   private void mountMd127() {
@@ -59,7 +65,7 @@ class E2fsckTest {
     assertEquals(false, check.getRemounted());
     assertEquals(true, check.getOutput().startsWith("e2fsck 1.47.0 (5-Feb-2023)\nPass 1:"));
     assertEquals("Pass 5: Checking group summary information", done.getProgress().getPhase());
-    assertEquals(List.of(FSCK), runner.calls());
+    assertEquals(List.of(PROBE, FSCK), runner.calls());
   }
 
   @Test
@@ -74,7 +80,7 @@ class E2fsckTest {
     assertEquals(Operation.State.SUCCEEDED, done.getState(), done.getErrorMessage());
     assertEquals(List.of("errors corrected"), done.getFilesystemCheck().getMeaningsList());
     assertEquals(true, done.getFilesystemCheck().getRemounted());
-    assertEquals(List.of(UMOUNT, FSCK, REMOUNT), runner.calls());
+    assertEquals(List.of(PROBE, UMOUNT, FSCK, REMOUNT), runner.calls());
   }
 
   @Test
@@ -90,7 +96,7 @@ class E2fsckTest {
     assertEquals("e2fsck failed (exit 4): errors left uncorrected (left unmounted)\ne2fsck 1.47.0"
         + " (5-Feb-2023)\nmd127: ********** WARNING: Filesystem still has errors **********"
         + " [command: e2fsck -f -y /dev/md127]", done.getErrorMessage());
-    assertEquals(List.of(UMOUNT, FSCK), runner.calls());
+    assertEquals(List.of(PROBE, UMOUNT, FSCK), runner.calls());
   }
 
   @Test

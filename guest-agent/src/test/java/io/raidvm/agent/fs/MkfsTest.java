@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceLocks;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.ops.OperationRegistry;
 import io.raidvm.agent.testing.Fixtures;
@@ -38,7 +39,8 @@ class MkfsTest {
     tree = new GuestTree(dir)
         .disk("sda").partition("sda", "sda1").mounted("sda1", "/")
         .disk("sdc").partition("sdc", "sdc1").serial("d3-part1", "sdc1");
-    mkfs = new Mkfs(runner, new DeviceResolver(dir), new DeviceGuard(runner, dir), operations);
+    mkfs = new Mkfs(runner, new DeviceResolver(dir), new DeviceGuard(runner, dir),
+        new DeviceLocks(), operations);
   }
 
   @Test

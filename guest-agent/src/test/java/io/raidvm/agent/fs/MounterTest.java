@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.agent.device.DeviceGuard;
+import io.raidvm.agent.device.DeviceLocks;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.GuestTree;
@@ -22,6 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class MounterTest {
+
+  /** The guard's look for an md superblock before it touches the array's filesystem. */
+  private static final List<String> PROBE = List.of("blkid", "-p", "-o", "export", "/dev/md127");
 
   private static final List<String> MOUNT = List.of("mount", "-o", "noatime", "/dev/md127",
       "/mnt/md127");
@@ -42,7 +46,10 @@ class MounterTest {
     DeviceResolver resolver = new DeviceResolver(dir);
     MountTable table = new MountTable(dir);
     usage = new Usage(resolver, table, dir);
-    mounter = new Mounter(runner, resolver, new DeviceGuard(runner, dir), table, usage, dir);
+    mounter = new Mounter(runner, resolver, new DeviceGuard(runner, dir),
+        new DeviceLocks(), table, usage, dir);
+    runner.answer(PROBE, 0,
+        Fixtures.read("guest/05-mkfs-mount/blkid-p-export.stdout"), "");
   }
 
   @Test
@@ -52,7 +59,7 @@ class MounterTest {
     MountedFilesystem mounted = mounter.mount("md127", "/mnt/md127", List.of("noatime"));
 
     assertTrue(Files.isDirectory(dir.resolve("mnt/md127")));
-    assertEquals(List.of(MOUNT), runner.calls());
+    assertEquals(List.of(PROBE, MOUNT), runner.calls());
     assertEquals("/dev/md127", mounted.getDevice());
     assertEquals("/mnt/md127", mounted.getMountPoint());
     assertEquals("ext4", mounted.getType());
@@ -66,7 +73,7 @@ class MounterTest {
 
     assertEquals("/mnt/md127", mounter.mount("/dev/md127", "/mnt/md127", List.of())
         .getMountPoint());
-    assertEquals(List.of(), runner.calls());
+    assertEquals(List.of(PROBE), runner.calls());
   }
 
   @Test
@@ -78,7 +85,7 @@ class MounterTest {
         () -> mounter.mount("md127", "/mnt/md127", List.of()));
 
     assertEquals("/dev/md0 is already mounted on /mnt/md127; unmount it first", e.getMessage());
-    assertEquals(List.of(), runner.calls());
+    assertEquals(List.of(PROBE), runner.calls());
   }
 
   @ParameterizedTest

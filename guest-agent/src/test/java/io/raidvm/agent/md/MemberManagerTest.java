@@ -80,7 +80,7 @@ class MemberManagerTest {
     guest.sysfs("04-raid5-synced/sysfs-md127");
 
     RaidvmException e = assertThrows(RaidvmException.class,
-        () -> members.fail("md127", "sdf1"));
+        () -> members.fail("md127", "sdf1", false));
 
     assertEquals("/dev/sdf1 (sdf1) is not a member of md127", e.getMessage());
     assertEquals(List.of(), guest.runner.calls());
@@ -91,7 +91,7 @@ class MemberManagerTest {
     guest.sysfs("04-raid5-synced/sysfs-md127").mdstat("07-fail/mdstat").detail("07-fail", "")
         .answer(FAIL_SDC1, 0, "", "mdadm: set /dev/sdc1 faulty in /dev/md127\n");
 
-    Array array = members.fail("md127", "sdc1");
+    Array array = members.fail("md127", "sdc1", false);
 
     assertEquals(List.of(FAIL_SDC1), guest.mdadmCalls().subList(0, 1));
     assertEquals("faulty", array.getMembersList().stream()
@@ -99,15 +99,15 @@ class MemberManagerTest {
   }
 
   @Test
-  void zeroSuperblock_ofAMember_isFailedPreconditionWithoutForce_andRunsNothing() {
-    guest.mdstat("04-raid5-synced/mdstat");
+  void zeroSuperblock_ofAMember_isRefused_evenWithForce_andRunsNothing() {
+    guest.mdstat("04-raid5-synced/mdstat").tree.holder("sda1", "md127");
 
     RaidvmException e = assertThrows(RaidvmException.class,
-        () -> members.zeroSuperblock("d1-part1", false));
+        () -> members.zeroSuperblock("d1-part1", true));
 
     assertEquals(Kind.FAILED_PRECONDITION, e.kind());
-    assertEquals("/dev/sda1 (d1-part1) is a member of md127: remove it from the array first, or"
-        + " pass force", e.getMessage());
+    assertEquals("cannot zero the md superblock of /dev/sda1 (d1-part1): it is a member of the md"
+        + " array /dev/md127; a device in use is refused even with force", e.getMessage());
     assertEquals(List.of(), guest.runner.calls());
   }
 
@@ -171,7 +171,7 @@ class MemberManagerTest {
       guest.sysfs("10-recovery/sysfs-md127");
     });
 
-    Operation started = members.replace("md127", "d2-part1", "", false);
+    Operation started = members.replace("md127", "d2-part1", "", false, false);
     Operation done = guest.awaitEnd(started);
 
     assertEquals(List.of(FAIL_SDC1, REMOVE_SDC1, ZERO_SDC1, ADD_SDC1), guest.mdadmCalls()
@@ -186,10 +186,13 @@ class MemberManagerTest {
     guest.sysfs("07-fail/sysfs-md127");
 
     RaidvmException e = assertThrows(RaidvmException.class,
-        () -> members.replace("md127", "sda1", "", false));
+        () -> members.replace("md127", "sda1", "", false, false));
 
-    assertEquals("cannot replace /dev/sda1 (sda1): md127 (raid5, 1 member(s) already missing)"
-        + " would fail without it; add a device to rebuild it first", e.getMessage());
+    assertEquals("cannot replace /dev/sda1 (sda1): md127 is raid5 with 4 member slots, 3 working"
+        + " (sda1, sdd1, sde1), 1 already failed, missing or rebuilding; without it 2 would be"
+        + " left, and raid5 survives the loss of at most 1: the array would fail and its data be"
+        + " lost. Rebuild the missing member first; to do it anyway pass allow_data_loss (raidctl"
+        + " --allow-data-loss), never force", e.getMessage());
     assertEquals(List.of(), guest.runner.calls());
   }
 
@@ -199,7 +202,7 @@ class MemberManagerTest {
     guest.sysfs("04-raid5-synced/sysfs-md127");
 
     RaidvmException e = assertThrows(RaidvmException.class,
-        () -> members.replace("md127", "sdc1", "", false));
+        () -> members.replace("md127", "sdc1", "", false, false));
 
     assertEquals("cannot re-partition /dev/sdc (sdc) for md127: it also holds sdc2; give a new"
         + " disk", e.getMessage());

@@ -35,7 +35,9 @@ class RaidGrpcServiceTest {
   @BeforeEach
   void start() {
     guest = new MdGuest(root);
-    grpc = InProcessGrpc.serveDirect(new RaidGrpcService(guest.context()));
+    MdContext md = guest.context();
+    grpc = InProcessGrpc.serveDirect(new RaidGrpcService(new ArrayManager(md),
+        new MemberManager(md)));
     raid = RaidGrpc.newBlockingStub(grpc.channel());
   }
 
