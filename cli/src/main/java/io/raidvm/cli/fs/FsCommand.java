@@ -61,7 +61,9 @@ public final class FsCommand {
     @Option(names = "--label", description = "Filesystem label.")
     String label = "";
 
-    @Option(names = "--option", paramLabel = "ARG", description = "Extra mkfs argument; repeat.")
+    @Option(names = "--option", paramLabel = "ARG", description = "Extra mke2fs argument; repeat"
+        + " (--option=-b --option=4096, or --option=-b4096). Allowed: -b, -E, -m, -i, -I, -N, -O,"
+        + " -j, -J, -T, -U; others (-F: use --force; -L: use --label) are refused.")
     List<String> options = new ArrayList<>();
 
     @Option(names = "--force", description = "Overwrite an existing filesystem.")

@@ -29,9 +29,6 @@ public final class Mkfs {
   private static final Duration TIMEOUT = Duration.ofMinutes(30);
   /** ext4 labels are at most 16 bytes. */
   private static final int MAX_LABEL_BYTES = 16;
-  /** Option words: no paths (no "/"), no spaces; "^" disables a feature ("-O ^has_journal"). */
-  private static final Pattern OPTION = Pattern.compile("[A-Za-z0-9=,._:+^-]+");
-  private static final Pattern FORCE_FLAG = Pattern.compile("-[A-Za-z]*F[A-Za-z]*");
   private static final Pattern STEP = Pattern.compile("^(Discarding device blocks|Allocating group"
       + " tables|Writing inode tables|Creating journal|Writing superblocks and filesystem"
       + " accounting information)");
@@ -60,10 +57,10 @@ public final class Mkfs {
           type);
     }
     requireLabel(label);
-    requireOptions(options);
+    List<String> allowed = Mke2fsOptions.parse(options);
     BlockDeviceRef dev = resolver.resolve(device);
     guard.requireSafeToOverwrite(dev, force, "make a filesystem on");
-    Command mkfs = command(dev, label, options, force);
+    Command mkfs = command(dev, label, allowed, force);
     OperationHandle handle = operations.start("mkfs", dev.path().toString());
     return operations.runInBackground(handle, h -> {
       String stdout = runner.run(mkfs, line -> step(line, h)).orThrow().stdout();
@@ -72,7 +69,10 @@ public final class Mkfs {
     });
   }
 
-  /** {@code mkfs.ext4 [-F] [-L label] [options…] DEVICE}; -F only when forced. */
+  /**
+   * {@code mkfs.ext4 [-F] [-L label] [options…] DEVICE}; -F only when forced; {@code options}
+   * as {@link Mke2fsOptions#parse} returns them.
+   */
   static Command command(BlockDeviceRef dev, String label, List<String> options, boolean force) {
     List<String> argv = new ArrayList<>(List.of("mkfs.ext4"));
     if (force) {
@@ -111,20 +111,6 @@ public final class Mkfs {
         || label.chars().anyMatch(Character::isISOControl)) {
       throw RaidvmException.invalidArgument("label '%s' is not valid: ext4 labels are at most"
           + " %d bytes, without control characters", label, MAX_LABEL_BYTES);
-    }
-  }
-
-  private static void requireOptions(List<String> options) {
-    for (String option : options) {
-      if (!OPTION.matcher(option).matches()) {
-        throw RaidvmException.invalidArgument("mkfs option '%s' is not valid: give each option"
-            + " and value as its own entry, without paths or spaces, e.g. [\"-E\","
-            + " \"stride=128,stripe-width=384\"]", option);
-      }
-      if (FORCE_FLAG.matcher(option).matches()) {
-        throw RaidvmException.invalidArgument("mkfs option '%s' is not allowed: set force"
-            + " instead of passing -F", option);
-      }
     }
   }
 }
