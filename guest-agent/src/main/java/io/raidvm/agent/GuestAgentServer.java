@@ -82,7 +82,7 @@ public final class GuestAgentServer {
         disks(runner, root),
         filesystems(runner, root, operations),
         boot(runner, root, operations),
-        new FilesGrpcService(new TestFiles(root)),
+        new FilesGrpcService(new TestFiles(root, new DeviceResolver(root))),
         new EventsGrpcService(journal));
     this.server = new UnixSocketServer(socket,
         services.stream().map(BindableService::bindService).toList(), PERMIT_KEEP_ALIVE);
