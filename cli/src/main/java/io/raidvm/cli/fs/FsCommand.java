@@ -187,12 +187,14 @@ public final class FsCommand {
     }
   }
 
-  @Command(name = "testfile", description = "Write a file of known pseudo-random content on a"
-      + " data filesystem (fsynced) and print its SHA-256: proof to check after a rebuild.",
+  @Command(name = "testfile", description = "Write a new file of known pseudo-random content on a"
+      + " data filesystem (fsynced) and print its SHA-256: proof to check after a rebuild. A data"
+      + " filesystem is on a block device and is not /, /boot or on the OS disk (not tmpfs,"
+      + " /proc, …); the write leaves 5% of it free.",
       footer = {"", "Example:", "  raidctl fs testfile vm1 /mnt/md127/proof-1 --size 16M --seed 1"})
   static final class TestFile extends AgentCall {
     @Parameters(index = "1", paramLabel = "PATH", description = "A new file below a data"
-        + " filesystem's mount point.")
+        + " filesystem's mount point (never an existing file or symlink).")
     String path;
 
     @Option(names = "--size", paramLabel = "SIZE", description = "e.g. 16M (at most 1G;"
@@ -211,8 +213,9 @@ public final class FsCommand {
     }
   }
 
-  @Command(name = "checksum", description = "SHA-256 of a file, or of every file below a"
-      + " directory, on a data filesystem.",
+  @Command(name = "checksum", description = "SHA-256 of a regular file, or of every regular file"
+      + " below a directory, on a data filesystem (symlinks not followed, filesystems mounted"
+      + " inside not entered); stops at the call's deadline (--timeout).",
       footer = {"", "Example:", "  raidctl fs checksum vm1 /mnt/md127"})
   static final class Checksum extends AgentCall {
     @Parameters(index = "1", paramLabel = "PATH")
