@@ -102,7 +102,7 @@ public final class GuestAgentServer {
             new E2fsck(runner, resolver, guard, locks, table, operations)),
         new BootGrpcService(new BootConfig(runner, resolver, guard, root),
             new Initramfs(runner, operations), new BootTimes(root)),
-        new FilesGrpcService(new TestFiles(root)),
+        new FilesGrpcService(new TestFiles(root, resolver)),
         new EventsGrpcService(journal));
     IdempotentCalls retries = new IdempotentCalls();
     this.server = new UnixSocketServer(socket, services.stream()

@@ -61,7 +61,9 @@ public final class FsCommand {
     @Option(names = "--label", description = "Filesystem label.")
     String label = "";
 
-    @Option(names = "--option", paramLabel = "ARG", description = "Extra mkfs argument; repeat.")
+    @Option(names = "--option", paramLabel = "ARG", description = "Extra mke2fs argument; repeat"
+        + " (--option=-b --option=4096, or --option=-b4096). Allowed: -b, -E, -m, -i, -I, -N, -O,"
+        + " -j, -J, -T, -U; others (-F: use --force; -L: use --label) are refused.")
     List<String> options = new ArrayList<>();
 
     @Option(names = "--force", description = "Overwrite an existing filesystem.")
@@ -185,12 +187,14 @@ public final class FsCommand {
     }
   }
 
-  @Command(name = "testfile", description = "Write a file of known pseudo-random content on a"
-      + " data filesystem (fsynced) and print its SHA-256: proof to check after a rebuild.",
+  @Command(name = "testfile", description = "Write a new file of known pseudo-random content on a"
+      + " data filesystem (fsynced) and print its SHA-256: proof to check after a rebuild. A data"
+      + " filesystem is on a block device and is not /, /boot or on the OS disk (not tmpfs,"
+      + " /proc, …); the write leaves 5% of it free.",
       footer = {"", "Example:", "  raidctl fs testfile vm1 /mnt/md127/proof-1 --size 16M --seed 1"})
   static final class TestFile extends AgentCall {
     @Parameters(index = "1", paramLabel = "PATH", description = "A new file below a data"
-        + " filesystem's mount point.")
+        + " filesystem's mount point (never an existing file or symlink).")
     String path;
 
     @Option(names = "--size", paramLabel = "SIZE", description = "e.g. 16M (at most 1G;"
@@ -209,8 +213,9 @@ public final class FsCommand {
     }
   }
 
-  @Command(name = "checksum", description = "SHA-256 of a file, or of every file below a"
-      + " directory, on a data filesystem.",
+  @Command(name = "checksum", description = "SHA-256 of a regular file, or of every regular file"
+      + " below a directory, on a data filesystem (symlinks not followed, filesystems mounted"
+      + " inside not entered); stops at the call's deadline (--timeout).",
       footer = {"", "Example:", "  raidctl fs checksum vm1 /mnt/md127"})
   static final class Checksum extends AgentCall {
     @Parameters(index = "1", paramLabel = "PATH")

@@ -30,9 +30,6 @@ public final class Mkfs {
   private static final Duration TIMEOUT = Duration.ofMinutes(30);
   /** ext4 labels are at most 16 bytes. */
   private static final int MAX_LABEL_BYTES = 16;
-  /** Option words: no paths (no "/"), no spaces; "^" disables a feature ("-O ^has_journal"). */
-  private static final Pattern OPTION = Pattern.compile("[A-Za-z0-9=,._:+^-]+");
-  private static final Pattern FORCE_FLAG = Pattern.compile("-[A-Za-z]*F[A-Za-z]*");
   private static final Pattern STEP = Pattern.compile("^(Discarding device blocks|Allocating group"
       + " tables|Writing inode tables|Creating journal|Writing superblocks and filesystem"
       + " accounting information)");
@@ -63,7 +60,7 @@ public final class Mkfs {
           type);
     }
     requireLabel(label);
-    requireOptions(options);
+    List<String> allowed = Mke2fsOptions.parse(options);
     BlockDeviceRef dev = resolver.resolve(device);
     DeviceLocks.Lease lease = locks.acquire("MakeFilesystem " + dev.path(),
         List.of(dev.diskKernelName()));
@@ -73,7 +70,7 @@ public final class Mkfs {
       lease.close();
       throw e;
     }
-    Command mkfs = command(dev, label, options, force);
+    Command mkfs = command(dev, label, allowed, force);
     OperationHandle handle = operations.start("mkfs", dev.path().toString());
     lease.attach(handle.id());
     return operations.runInBackground(handle, h -> {
@@ -85,7 +82,10 @@ public final class Mkfs {
     });
   }
 
-  /** {@code mkfs.ext4 [-F] [-L label] [options…] DEVICE}; -F only when forced. */
+  /**
+   * {@code mkfs.ext4 [-F] [-L label] [options…] DEVICE}; -F only when forced; {@code options}
+   * as {@link Mke2fsOptions#parse} returns them.
+   */
   static Command command(BlockDeviceRef dev, String label, List<String> options, boolean force) {
     List<String> argv = new ArrayList<>(List.of("mkfs.ext4"));
     if (force) {
@@ -124,20 +124,6 @@ public final class Mkfs {
         || label.chars().anyMatch(Character::isISOControl)) {
       throw RaidvmException.invalidArgument("label '%s' is not valid: ext4 labels are at most"
           + " %d bytes, without control characters", label, MAX_LABEL_BYTES);
-    }
-  }
-
-  private static void requireOptions(List<String> options) {
-    for (String option : options) {
-      if (!OPTION.matcher(option).matches()) {
-        throw RaidvmException.invalidArgument("mkfs option '%s' is not valid: give each option"
-            + " and value as its own entry, without paths or spaces, e.g. [\"-E\","
-            + " \"stride=128,stripe-width=384\"]", option);
-      }
-      if (FORCE_FLAG.matcher(option).matches()) {
-        throw RaidvmException.invalidArgument("mkfs option '%s' is not allowed: set force"
-            + " instead of passing -F", option);
-      }
     }
   }
 }

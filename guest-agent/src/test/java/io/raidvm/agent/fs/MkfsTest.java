@@ -2,6 +2,7 @@ package io.raidvm.agent.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.agent.device.DeviceGuard;
 import io.raidvm.agent.device.DeviceLocks;
@@ -106,6 +107,32 @@ class MkfsTest {
     }
     assertEquals(List.of(), runner.calls());
     assertEquals(List.of(), operations.list());
+  }
+
+  @Test
+  void make_whenOptionClustersForce_isRefused_andMkfsNeverRuns() {
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> mkfs.make("sdc1", "", "", List.of("-Fb4096"), true));
+
+    assertEquals(Kind.INVALID_ARGUMENT, e.kind());
+    assertTrue(e.getMessage().startsWith("mkfs option -F (in '-Fb4096') is not allowed: set"
+        + " force instead"), e.getMessage());
+    assertEquals(List.of(), runner.calls());
+    assertEquals(List.of(), operations.list());
+  }
+
+  @Test
+  void make_passesOptionsAsGetoptReadsThem_eachValueItsOwnArgument() throws Exception {
+    List<String> argv = List.of("mkfs.ext4", "-F", "-j", "-b", "4096", "-m", "0",
+        "/dev/sdc1");
+    runner.answer(argv, 0, Fixtures.read("mkfs/ext4-label.stdout"), "")
+        .answer(BLKID, 0, Fixtures.read("blkid/p-export-ext4-partition.stdout"), "");
+
+    Operation done = Operations.awaitEnd(operations,
+        mkfs.make("sdc1", "ext4", "", List.of("-jb4096", "-m0"), true));
+
+    assertEquals(Operation.State.SUCCEEDED, done.getState(), done.getErrorMessage());
+    assertEquals(List.of(argv, BLKID), runner.calls());
   }
 
   @Test
