@@ -67,7 +67,7 @@ public final class GuestAgentServer {
   /** {@code root} is "/" in the guest; the server reads sysfs, /proc and /etc below it. */
   GuestAgentServer(Path port, Path socket, CommandRunner runner, Path root,
       AgentRestarter.ProcessExit exit) {
-    OperationRegistry operations = new OperationRegistry();
+    OperationRegistry operations = new OperationRegistry(root.resolve(OperationRegistry.DIR));
     MdJournal journal = new MdJournal();
     this.poller = new MdPoller(root, journal);
     List<BindableService> services = List.of(
