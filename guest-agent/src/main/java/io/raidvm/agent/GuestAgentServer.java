@@ -111,7 +111,7 @@ public final class GuestAgentServer {
       OperationRegistry operations) {
     return new BootGrpcService(
         new BootConfig(runner, new DeviceResolver(root), new DeviceGuard(runner, root), root),
-        new Initramfs(runner, operations), new BootTimes(root));
+        new Initramfs(runner, operations, root), new BootTimes(root));
   }
 
   /** Starts following md, the gRPC server, then the bridge that brings host sessions to it. */
