@@ -17,6 +17,8 @@ import java.util.logging.Logger;
  * Operation records on the guest's disk: one file {@code <id>.binpb} per operation (the binary
  * {@link Operation}, so that an older or newer agent keeps fields it does not know), each
  * replaced atomically ({@link AtomicFiles}: temporary file, fsync, rename, fsync of the folder).
+ * Its temporary file is named after the record and the process, so one record must not be
+ * written by two threads at once: {@link OperationHandle} writes its own under its lock.
  */
 final class OperationFiles implements OperationRecords {
 
@@ -39,16 +41,13 @@ final class OperationFiles implements OperationRecords {
     return new OperationFiles(dir);
   }
 
-  Path dir() {
-    return dir;
-  }
-
   /**
    * Every readable record. A record that does not parse, or whose id is not its file's name, is
    * skipped with a warning and left in place; the temporary files of a write a dead agent did
    * not finish are deleted.
    */
-  List<Operation> load() {
+  @Override
+  public List<Operation> load() {
     List<Operation> records = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {

@@ -52,7 +52,7 @@ public final class OperationRegistry {
 
   /** A registry in memory only: an agent restart forgets everything (tests of other parts). */
   public OperationRegistry() {
-    this(Clock.systemUTC(), OperationRecords.NONE, List.of());
+    this(Clock.systemUTC(), OperationRecords.NONE);
   }
 
   /**
@@ -69,15 +69,10 @@ public final class OperationRegistry {
   }
 
   OperationRegistry(Clock clock) {
-    this(clock, OperationRecords.NONE, List.of());
+    this(clock, OperationRecords.NONE);
   }
 
-  private OperationRegistry(Clock clock, Optional<OperationFiles> files) {
-    this(clock, files.<OperationRecords>map(f -> f).orElse(OperationRecords.NONE),
-        files.map(OperationFiles::load).orElse(List.of()));
-  }
-
-  private OperationRegistry(Clock clock, OperationRecords records, List<Operation> recorded) {
+  private OperationRegistry(Clock clock, OperationRecords records) {
     this.clock = clock;
     this.records = records;
     this.workers = Executors.newCachedThreadPool(r -> {
@@ -85,7 +80,7 @@ public final class OperationRegistry {
       t.setDaemon(true);
       return t;
     });
-    restore(recorded);
+    restore(records.load());
   }
 
   /**
@@ -177,12 +172,12 @@ public final class OperationRegistry {
     workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private static Optional<OperationFiles> open(Path dir) {
+  private static OperationRecords open(Path dir) {
     try {
-      return Optional.of(OperationFiles.in(dir));
+      return OperationFiles.in(dir);
     } catch (RaidvmException e) {
       LOG.warning("operations are kept in memory only: " + e.getMessage());
-      return Optional.empty();
+      return OperationRecords.NONE;
     }
   }
 
