@@ -77,7 +77,7 @@ public final class GuestAgentServer {
    */
   GuestAgentServer(Path port, Path socket, CommandRunner runner, Path root,
       AgentRestarter.ProcessExit exit) {
-    OperationRegistry operations = new OperationRegistry();
+    OperationRegistry operations = new OperationRegistry(root.resolve(OperationRegistry.DIR));
     DeviceResolver resolver = new DeviceResolver(root);
     DeviceGuard guard = new DeviceGuard(runner, root);
     DeviceLocks locks = new DeviceLocks();
@@ -101,7 +101,7 @@ public final class GuestAgentServer {
             new Mounter(runner, resolver, guard, locks, table, usage, root), usage,
             new E2fsck(runner, resolver, guard, locks, table, operations)),
         new BootGrpcService(new BootConfig(runner, resolver, guard, root),
-            new Initramfs(runner, operations), new BootTimes(root)),
+            new Initramfs(runner, operations, root), new BootTimes(root)),
         new FilesGrpcService(new TestFiles(root, resolver)),
         new EventsGrpcService(journal));
     IdempotentCalls retries = new IdempotentCalls();

@@ -39,16 +39,22 @@ public final class OperationFollower {
     return requireSucceeded(last);
   }
 
+  /**
+   * {@code op}, unless it failed or was interrupted (the agent died while it ran; its message
+   * says what to run next): then the error its code and message describe.
+   */
   static Operation requireSucceeded(Operation op) {
-    if (op.getState() == Operation.State.FAILED) {
+    if (op.getState() == Operation.State.FAILED
+        || op.getState() == Operation.State.INTERRUPTED) {
       Status.Code code;
       try {
         code = Status.Code.valueOf(op.getErrorCode());
       } catch (IllegalArgumentException e) {
         code = Status.Code.UNKNOWN;
       }
+      String what = op.getState() == Operation.State.FAILED ? " failed: " : " was interrupted: ";
       throw Status.fromCode(code).withDescription(op.getKind() + " " + op.getTarget()
-          + " failed: " + op.getErrorMessage()).asRuntimeException();
+          + what + op.getErrorMessage()).asRuntimeException();
     }
     return op;
   }
@@ -60,6 +66,7 @@ public final class OperationFollower {
     switch (op.getState()) {
       case SUCCEEDED -> line.append("done");
       case FAILED -> line.append("failed: ").append(op.getErrorMessage());
+      case INTERRUPTED -> line.append("interrupted: ").append(op.getErrorMessage());
       default -> {
         line.append(p.getPhase().isEmpty() ? "running" : p.getPhase());
         if (p.getPercent() > 0) {

@@ -74,7 +74,10 @@ public final class E2fsck {
       lease.close();
       throw e;
     }
-    OperationHandle handle = operations.start("fsck", dev.path().toString());
+    OperationHandle handle = operations.start("fsck", dev.path().toString(), String.format(
+        "e2fsck was killed before it finished, and a filesystem it had unmounted stays"
+        + " unmounted; run `raidctl fs fsck VM %s` again, then mount it again if it was",
+        device));
     lease.attach(handle.id());
     return operations.runInBackground(handle, h -> {
       try (lease) {

@@ -71,7 +71,9 @@ public final class Mkfs {
       throw e;
     }
     Command mkfs = command(dev, label, allowed, force);
-    OperationHandle handle = operations.start("mkfs", dev.path().toString());
+    OperationHandle handle = operations.start("mkfs", dev.path().toString(), String.format(
+        "mkfs.ext4 was killed: the filesystem on %s is incomplete; make it again with"
+        + " `raidctl fs mkfs VM %s --force`", dev.path(), device));
     lease.attach(handle.id());
     return operations.runInBackground(handle, h -> {
       try (lease) {

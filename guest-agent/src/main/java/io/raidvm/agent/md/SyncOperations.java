@@ -21,7 +21,9 @@ final class SyncOperations {
 
   /** An operation that follows the array's sync in the background and ends when it is over. */
   Operation follow(String kind, String array) {
-    OperationHandle handle = operations.start(kind, target(array));
+    OperationHandle handle = operations.start(kind, target(array), String.format("the agent"
+        + " only followed the md sync, which goes on in the kernel; `raidctl raid wait VM %s`"
+        + " follows it to its end", array));
     return operations.runInBackground(handle, h -> {
       follower.follow(array, h);
       h.succeed(result -> result.setArray(inspector.get(array)));

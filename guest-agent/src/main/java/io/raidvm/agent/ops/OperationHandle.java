@@ -11,18 +11,33 @@ import java.util.function.Consumer;
 
 /**
  * One long operation as it runs: its work reports progress and its end here; callers read
- * snapshots and wait for changes.
+ * snapshots and wait for changes. Every change of state reaches its record at once, progress at
+ * most once per {@link #SAVE_INTERVAL}.
  */
 public final class OperationHandle {
 
+  /** How often progress alone is written to the operation's record, at most. */
+  static final Duration SAVE_INTERVAL = Duration.ofSeconds(1);
+
   private final Clock clock;
+  private final OperationRecords records;
   private Operation.Builder state;
   private long version;
+  private long savedAtMillis;
 
-  OperationHandle(String id, String kind, String target, Clock clock) {
+  /** A new RUNNING operation; {@code resumeHint} is what to do should the agent die meanwhile. */
+  OperationHandle(String id, String kind, String target, String resumeHint, Clock clock,
+      OperationRecords records) {
+    this(Operation.newBuilder().setId(id).setKind(kind).setTarget(target)
+        .setState(Operation.State.RUNNING).setStartedAt(timestamp(clock))
+        .setResumeHint(resumeHint).build(), clock, records);
+  }
+
+  /** An operation as a record holds it (one a previous agent started). */
+  OperationHandle(Operation recorded, Clock clock, OperationRecords records) {
     this.clock = clock;
-    this.state = Operation.newBuilder().setId(id).setKind(kind).setTarget(target)
-        .setState(Operation.State.RUNNING).setStartedAt(now());
+    this.records = records;
+    this.state = recorded.toBuilder();
   }
 
   public synchronized String id() {
@@ -41,7 +56,11 @@ public final class OperationHandle {
   public synchronized void progress(Progress progress) {
     if (running()) {
       state.setProgress(progress);
-      changed();
+      version++;
+      if (Math.abs(clock.millis() - savedAtMillis) >= SAVE_INTERVAL.toMillis()) {
+        save();
+      }
+      notifyAll();
     }
   }
 
@@ -65,6 +84,20 @@ public final class OperationHandle {
       String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
       state.setState(Operation.State.FAILED).setFinishedAt(now())
           .setErrorCode(code).setErrorMessage(message);
+      changed();
+    }
+  }
+
+  /** Writes the operation's record now. */
+  synchronized void save() {
+    savedAtMillis = clock.millis();
+    records.save(state.build());
+  }
+
+  /** Adds {@code note} to the message of an interrupted operation (what the agent cleaned). */
+  synchronized void noteAfterInterruption(String note) {
+    if (state.getState() == Operation.State.INTERRUPTED) {
+      state.setErrorMessage(state.getErrorMessage() + "; " + note);
       changed();
     }
   }
@@ -96,10 +129,15 @@ public final class OperationHandle {
 
   private void changed() {
     version++;
+    save();
     notifyAll();
   }
 
   private Timestamp now() {
+    return timestamp(clock);
+  }
+
+  static Timestamp timestamp(Clock clock) {
     Instant t = clock.instant();
     return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }

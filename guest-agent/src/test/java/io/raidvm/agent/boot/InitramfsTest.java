@@ -1,19 +1,28 @@
 package io.raidvm.agent.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.agent.ops.OperationRegistry;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.Operations;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.common.process.FakeCommandRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InitramfsTest {
 
   private static final List<String> UPDATE = List.of("update-initramfs", "-u");
+
+  @TempDir
+  Path root;
 
   private final FakeCommandRunner runner = new FakeCommandRunner();
   private final OperationRegistry operations = new OperationRegistry();
@@ -22,20 +31,47 @@ class InitramfsTest {
   void update_isAnOperation_whosePhaseIsTheToolsLatestLine() throws Exception {
     Fixtures.answerAsCaptured(runner, UPDATE, "19-initramfs/update-initramfs-with-array");
 
-    Operation started = new Initramfs(runner, operations).update();
+    Operation started = new Initramfs(runner, operations, root).update();
     Operation done = Operations.awaitEnd(operations, started);
 
     assertEquals("update-initramfs", started.getKind());
     assertEquals(Operation.State.SUCCEEDED, done.getState());
     assertEquals("W: No zstd in /usr/bin:/sbin:/bin, using gzip", done.getProgress().getPhase());
     assertEquals(Duration.ofMinutes(30), Initramfs.UPDATE.timeout());
+    assertEquals(Initramfs.RESUME_HINT, started.getResumeHint());
+  }
+
+  @Test
+  void anUpdateTheAgentDiedDuring_isInterrupted_andWhatTheToolLeftIsRemovedAtStart()
+      throws Exception {
+    Path records = root.resolve(OperationRegistry.DIR);
+    CountDownLatch killed = new CountDownLatch(1);
+    runner.on(UPDATE, (command, lines) -> {
+      killed.await();
+      return FakeCommandRunner.ok(command, "");
+    });
+    String id = new Initramfs(runner, new OperationRegistry(records), root).update().getId();
+    Path half = Files.createDirectories(root.resolve("boot"))
+        .resolve("initrd.img-6.1.0-18-amd64.new");
+    Files.write(half, new byte[] {1});
+
+    OperationRegistry next = new OperationRegistry(records);
+    new Initramfs(runner, next, root);
+
+    Operation after = next.get(id).snapshot();
+    assertEquals(Operation.State.INTERRUPTED, after.getState());
+    assertTrue(after.getErrorMessage().contains("run `raidctl op initramfs VM` again"));
+    assertTrue(after.getErrorMessage().endsWith(
+        "; at agent start: removed /boot/initrd.img-6.1.0-18-amd64.new"), after.getErrorMessage());
+    assertFalse(Files.exists(half));
+    killed.countDown();
   }
 
   @Test
   void update_whenTheToolFails_theOperationFailsWithItsStderr() throws Exception {
     runner.answer(UPDATE, 1, "", "E: /usr/share/initramfs-tools/hooks/mdadm failed\n");
 
-    Operation done = Operations.awaitEnd(operations, new Initramfs(runner, operations).update());
+    Operation done = Operations.awaitEnd(operations, new Initramfs(runner, operations, root).update());
 
     assertEquals(Operation.State.FAILED, done.getState());
     assertEquals("update-initramfs failed (exit 1): E: /usr/share/initramfs-tools/hooks/mdadm"

@@ -11,12 +11,14 @@ import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.agent.v1.Progress;
 import io.raidvm.common.grpc.InProcessGrpc;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OperationsGrpcServiceTest {
 
@@ -63,6 +65,28 @@ class OperationsGrpcServiceTest {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> stub.getOperation(GetOperationRequest.newBuilder().setId("op-9").build()));
     assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+  }
+
+  @Test
+  void anOperationThePreviousAgentLeftRunning_isReturnedAtOnce_asInterrupted(
+      @TempDir Path dir) {
+    String id = new OperationRegistry(dir).start("update-initramfs", "initramfs",
+        "run `raidctl op initramfs VM` again").id();
+    try (InProcessGrpc next = InProcessGrpc.serve(
+        new OperationsGrpcService(new OperationRegistry(dir)))) {
+      OperationsGrpc.OperationsBlockingStub nextStub = OperationsGrpc.newBlockingStub(
+          next.channel());
+      GetOperationRequest request = GetOperationRequest.newBuilder().setId(id).build();
+
+      List<Operation> streamed = new ArrayList<>();
+      nextStub.waitOperation(request).forEachRemaining(streamed::add);
+
+      assertEquals(List.of(Operation.State.INTERRUPTED),
+          streamed.stream().map(Operation::getState).toList());
+      assertEquals(streamed.get(0), nextStub.getOperation(request));
+      assertEquals(List.of(streamed.get(0)), nextStub.listOperations(
+          ListOperationsRequest.getDefaultInstance()).getOperationsList());
+    }
   }
 
   @Test
