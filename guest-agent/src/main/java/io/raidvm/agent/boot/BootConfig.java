@@ -10,6 +10,7 @@ import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.process.Command;
 import io.raidvm.common.process.CommandRunner;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.regex.Pattern;
 
 /** What makes an array and its filesystem come back after a reboot: mdadm.conf and fstab. */
@@ -28,10 +29,16 @@ public final class BootConfig {
 
   /** {@code root} is "/" in the guest; tests pass a directory holding etc/. */
   public BootConfig(CommandRunner runner, DeviceResolver resolver, DeviceGuard guard, Path root) {
+    this(runner, resolver, guard, root, Clock.systemUTC());
+  }
+
+  /** {@code clock} names the backups. */
+  BootConfig(CommandRunner runner, DeviceResolver resolver, DeviceGuard guard, Path root,
+      Clock clock) {
     this.runner = runner;
     this.resolver = resolver;
     this.guard = guard;
-    this.files = new ConfigFile(root);
+    this.files = new ConfigFile(root, clock);
   }
 
   /** The array's line as {@code mdadm --detail --scan} prints it, in mdadm.conf. */

@@ -2,7 +2,6 @@ package io.raidvm.agent.boot;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.raidvm.agent.device.DeviceGuard;
@@ -16,6 +15,9 @@ import io.raidvm.common.process.FakeCommandRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,8 @@ class BootConfigTest {
   private static final List<String> BLKID = List.of("blkid", "-p", "-o", "export", "/dev/md127");
   private static final String FSTAB_LINE = "UUID=a4aede7b-42b2-45e5-ba7f-5d9f287826fc /mnt/md127"
       + " ext4 defaults,nofail,discard 0 2";
+  /** The backup suffix under the test's clock. */
+  private static final String BACKUP = ".raidvm-bak.20260102-030405.006";
 
   @TempDir
   Path dir;
@@ -40,7 +44,8 @@ class BootConfigTest {
         .mounted("sdb1", "/").disk("md127");
     tree.write("etc/mdadm/mdadm.conf", Fixtures.read("guest/00-boot/mdadm.conf.stdout"));
     tree.write("etc/fstab", Fixtures.read("guest/00-boot/fstab.stdout"));
-    boot = new BootConfig(runner, new DeviceResolver(dir), new DeviceGuard(runner, dir), dir);
+    boot = new BootConfig(runner, new DeviceResolver(dir), new DeviceGuard(runner, dir), dir,
+        Clock.fixed(Instant.parse("2026-01-02T03:04:05.006Z"), ZoneOffset.UTC));
   }
 
   private String read(String file) throws Exception {
@@ -57,13 +62,13 @@ class BootConfigTest {
     String line = "ARRAY /dev/md127 metadata=1.0 name=raidvm:127"
         + " UUID=ec44b2e5:884eb3e1:44fa02b1:fed4abc8";
     assertEquals(ConfigChange.newBuilder().setPath("/etc/mdadm/mdadm.conf").setLine(line)
-        .setChanged(true).setBackupPath("/etc/mdadm/mdadm.conf.raidvm-bak").build(), first);
+        .setChanged(true).setBackupPath("/etc/mdadm/mdadm.conf" + BACKUP).build(), first);
     assertEquals(ConfigChange.newBuilder().setPath("/etc/mdadm/mdadm.conf").setLine(line)
         .setChanged(false).build(), second);
     assertEquals(Fixtures.read("guest/19-initramfs/mdadm.conf-with-array.stdout"),
         read("etc/mdadm/mdadm.conf"));
     assertEquals(Fixtures.read("guest/00-boot/mdadm.conf.stdout"),
-        read("etc/mdadm/mdadm.conf.raidvm-bak"));
+        read("etc/mdadm/mdadm.conf" + BACKUP));
   }
 
   @Test
@@ -74,7 +79,7 @@ class BootConfigTest {
 
     assertEquals("mdadm --detail --scan does not list /dev/md127; is the array running?",
         e.getMessage());
-    assertFalse(Files.exists(dir.resolve("etc/mdadm/mdadm.conf.raidvm-bak")));
+    assertEquals(List.of("mdadm.conf"), ConfigFileTest.names(dir.resolve("etc/mdadm")));
   }
 
   @Test
@@ -100,7 +105,7 @@ class BootConfigTest {
     assertEquals(false, second.getChanged());
     byte[] expected = ("# caf\u00e9\n" + FSTAB_LINE + "\n").getBytes(StandardCharsets.ISO_8859_1);
     assertArrayEquals(expected, Files.readAllBytes(dir.resolve("etc/fstab")));
-    assertArrayEquals(latin1, Files.readAllBytes(dir.resolve("etc/fstab.raidvm-bak")));
+    assertArrayEquals(latin1, Files.readAllBytes(dir.resolve("etc/fstab" + BACKUP)));
   }
 
   @Test
