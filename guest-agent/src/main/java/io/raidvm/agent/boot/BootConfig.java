@@ -51,7 +51,10 @@ public final class BootConfig {
     return files.update(MDADM_CONF, text -> MdadmConf.withArray(text, line), line);
   }
 
-  /** The filesystem's fstab line, by its UUID. */
+  /**
+   * The filesystem's fstab line, by its UUID, in place of the lines that already name the
+   * filesystem (in any form the guest can tell is it) or its mount point.
+   */
   public ConfigChange addFstabEntry(String device, String mountPoint, String options) {
     BlockDeviceRef dev = resolver.resolve(device);
     guard.requireNotOsDisk(dev);
@@ -68,6 +71,8 @@ public final class BootConfig {
     }
     String uuid = probe.get("UUID");
     String line = Fstab.line(uuid, target, probe.get("TYPE"), opts);
-    return files.update(FSTAB, text -> Fstab.withLine(text, uuid, target, line), line);
+    return files.update(FSTAB, text -> Fstab.withLine(text,
+        new Fstab.Filesystem(uuid, resolver.namesOf(dev, Fstab.devicePaths(text))), target, line),
+        line);
   }
 }

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 /**
  * Rewrites a system configuration file only when its content changes, under the file's lock
@@ -32,15 +32,16 @@ final class ConfigFile {
 
   /**
    * @param path the file in the guest, e.g. "/etc/fstab"
-   * @param edit from the current text (empty for a missing file) to the wanted one; it may
-   *     refuse by throwing, and then nothing is written
+   * @param edit from the current text (empty for a missing file) to the wanted one and what it
+   *     replaced; it may refuse by throwing, and then nothing is written
    * @param line what raidvm writes there, for the answer (ASCII)
    */
-  ConfigChange update(String path, UnaryOperator<String> edit, String line) {
+  ConfigChange update(String path, Function<String, TextEntries.Edit> edit, String line) {
     Path file = AtomicFiles.realTarget(root.resolve(path.substring(1)));
     return FileLocks.locked(file, () -> {
       String before = read(file);
-      String after = edit.apply(before == null ? "" : before);
+      TextEntries.Edit edited = edit.apply(before == null ? "" : before);
+      String after = edited.text();
       ConfigChange.Builder change = ConfigChange.newBuilder().setPath(path).setLine(line);
       if (after.equals(before)) {
         return change.setChanged(false).build();
@@ -50,7 +51,7 @@ final class ConfigFile {
       }
       AtomicFiles.write(file, bytes(after));
       backups.prune(file);
-      return change.setChanged(true).build();
+      return change.setChanged(true).addAllReplacedLines(edited.replaced()).build();
     });
   }
 

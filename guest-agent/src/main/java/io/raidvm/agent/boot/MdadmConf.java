@@ -32,7 +32,7 @@ final class MdadmConf {
    * @param scanLines the array's entry from {@code mdadm --detail --scan} (ARRAY …)
    * @return the new text; the same text when it already says this
    */
-  static String withArray(String text, String scanLines) {
+  static TextEntries.Edit withArray(String text, String scanLines) {
     String uuid = uuid(scanLines).orElseThrow(() -> RaidvmException.internal(
         "mdadm printed no UUID for the array: " + scanLines.strip(), null));
     return TextEntries.replaceOrAppend(text, true,

@@ -36,11 +36,12 @@ class BootConfigTest {
   Path dir;
 
   private final FakeCommandRunner runner = new FakeCommandRunner();
+  private GuestTree tree;
   private BootConfig boot;
 
   @BeforeEach
   void guest() {
-    GuestTree tree = new GuestTree(dir).disk("sdb").partition("sdb", "sdb1")
+    tree = new GuestTree(dir).disk("sdb").partition("sdb", "sdb1")
         .mounted("sdb1", "/").disk("md127");
     tree.write("etc/mdadm/mdadm.conf", Fixtures.read("guest/00-boot/mdadm.conf.stdout"));
     tree.write("etc/fstab", Fixtures.read("guest/00-boot/fstab.stdout"));
@@ -106,6 +107,21 @@ class BootConfigTest {
     byte[] expected = ("# caf\u00e9\n" + FSTAB_LINE + "\n").getBytes(StandardCharsets.ISO_8859_1);
     assertArrayEquals(expected, Files.readAllBytes(dir.resolve("etc/fstab")));
     assertArrayEquals(latin1, Files.readAllBytes(dir.resolve("etc/fstab" + BACKUP)));
+  }
+
+  @Test
+  void addFstabEntry_overALineByAnotherNameOfTheSameArray_replacesIt_andSaysSo() throws Exception {
+    tree.disk("md126").link("dev/md/data", "../md127")
+        .link("dev/md/other", "../md126");
+    String other = "/dev/md/other /srv/other ext4 defaults 0 0\n";
+    tree.write("etc/fstab", other + "/dev/md/data /srv/data ext4 defaults 0 0\n");
+    runner.answer(BLKID, 0, Fixtures.read("guest/05-mkfs-mount/blkid-p-export.stdout"), "");
+
+    ConfigChange change = boot.addFstabEntry("md127", "/mnt/md127", "");
+
+    assertEquals(other + FSTAB_LINE + "\n", read("etc/fstab"));
+    assertEquals(List.of("/dev/md/data /srv/data ext4 defaults 0 0"),
+        change.getReplacedLinesList());
   }
 
   @Test

@@ -53,7 +53,11 @@ class ConfigFileTest {
   }
 
   private ConfigChange append(String line) {
-    return files.update("/etc/fstab", text -> text + line + "\n", line);
+    return files.update("/etc/fstab", text -> unreplaced(text + line + "\n"), line);
+  }
+
+  private static TextEntries.Edit unreplaced(String text) {
+    return new TextEntries.Edit(text, List.of());
   }
 
   private static String mode(Path file) throws IOException {
@@ -86,12 +90,22 @@ class ConfigFileTest {
   }
 
   @Test
+  void update_saysWhichLinesTheEditReplaced() throws Exception {
+    Files.writeString(etc.resolve("fstab"), "old x\n");
+
+    ConfigChange change = files.update("/etc/fstab",
+        text -> new TextEntries.Edit("x\n", List.of("old x")), "x");
+
+    assertEquals(List.of("old x"), change.getReplacedLinesList());
+  }
+
+  @Test
   void update_thatChangesNothing_writesNothing_andKeepsNoBackup() throws Exception {
     Path fstab = Files.writeString(etc.resolve("fstab"), "x\n");
     FileTime before = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
     Files.setLastModifiedTime(fstab, before);
 
-    ConfigChange change = files.update("/etc/fstab", text -> text, "x");
+    ConfigChange change = files.update("/etc/fstab", ConfigFileTest::unreplaced, "x");
 
     assertEquals(ConfigChange.newBuilder().setPath("/etc/fstab").setLine("x").build(), change);
     assertEquals(before, Files.getLastModifiedTime(fstab));
@@ -190,8 +204,8 @@ class ConfigFileTest {
     for (int t = 0; t < 4; t++) {
       ConfigFile editor = t % 2 == 0 ? files : other;
       String name = "t" + t;
-      threads.add(new Thread(() -> IntStream.range(0, 10).forEach(i ->
-          editor.update("/etc/fstab", text -> slowly(text + name + "-" + i + "\n"), name))));
+      threads.add(new Thread(() -> IntStream.range(0, 10).forEach(i -> editor.update(
+          "/etc/fstab", text -> unreplaced(slowly(text + name + "-" + i + "\n")), name))));
     }
     threads.forEach(Thread::start);
     for (Thread thread : threads) {

@@ -19,14 +19,14 @@ class MdadmConfTest {
 
     assertEquals(MD127, line);
     assertEquals(Fixtures.read("guest/19-initramfs/mdadm.conf-with-array.stdout"),
-        MdadmConf.withArray(SHIPPED, line));
+        MdadmConf.withArray(SHIPPED, line).text());
   }
 
   @Test
   void withArray_isIdempotent() {
-    String once = MdadmConf.withArray(SHIPPED, MD127);
+    String once = MdadmConf.withArray(SHIPPED, MD127).text();
 
-    assertEquals(once, MdadmConf.withArray(once, MD127));
+    assertEquals(once, MdadmConf.withArray(once, MD127).text());
   }
 
   @Test
@@ -42,15 +42,15 @@ class MdadmConfTest {
     assertEquals("# mine\r\nDEVICE partitions\n"
         + MD127 + "\n"
         + "ARRAY /dev/md0 UUID=f851e08d:f07f0f42:c090542b:d36c7928  # keep\n"
-        + "MAILADDR root", MdadmConf.withArray(text, MD127));
+        + "MAILADDR root", MdadmConf.withArray(text, MD127).text());
   }
 
   @Test
   void withArray_withoutTrailingNewline_appendsOnANewLine_andACommentedLineIsNoMatch() {
     String text = "#ARRAY /dev/md127 UUID=ec44b2e5:884eb3e1:44fa02b1:fed4abc8\nMAILADDR root";
 
-    assertEquals(text + "\n" + MD127 + "\n", MdadmConf.withArray(text, MD127));
-    assertEquals(MD127 + "\n", MdadmConf.withArray("", MD127));
+    assertEquals(text + "\n" + MD127 + "\n", MdadmConf.withArray(text, MD127).text());
+    assertEquals(MD127 + "\n", MdadmConf.withArray("", MD127).text());
   }
 
   @Test
