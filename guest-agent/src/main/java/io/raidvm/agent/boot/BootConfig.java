@@ -41,14 +41,20 @@ public final class BootConfig {
     this.files = new ConfigFile(root, clock);
   }
 
-  /** The array's line as {@code mdadm --detail --scan} prints it, in mdadm.conf. */
-  public ConfigChange persistArray(String array) {
+  /**
+   * The array's line as {@code mdadm --detail --scan} prints it, in mdadm.conf.
+   *
+   * @param replaceStale whether a line for the same device (by any name that is it now) with
+   *     another UUID is replaced; otherwise it is refused with FAILED_PRECONDITION
+   */
+  public ConfigChange persistArray(String array, boolean replaceStale) {
     BlockDeviceRef md = resolver.resolveArray(array);
     String scan = runner.run(SCAN).orThrow().stdout();
     String line = MdadmConf.scanEntry(scan, md.kernelName()).orElseThrow(() ->
         RaidvmException.failedPrecondition("mdadm --detail --scan does not list %s; is the array"
             + " running?", md.path()));
-    return files.update(MDADM_CONF, text -> MdadmConf.withArray(text, line), line);
+    return files.update(MDADM_CONF, text -> MdadmConf.withArray(text, line,
+        resolver.namesOf(md, MdadmConf.arrayDevices(text)), replaceStale), line);
   }
 
   /**

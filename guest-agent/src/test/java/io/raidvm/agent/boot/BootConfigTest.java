@@ -3,6 +3,7 @@ package io.raidvm.agent.boot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.agent.device.DeviceGuard;
 import io.raidvm.agent.device.DeviceResolver;
@@ -57,8 +58,8 @@ class BootConfigTest {
   void persistArray_writesTheLine_keepsABackup_andASecondCallChangesNothing() throws Exception {
     runner.answer(SCAN, 0, Fixtures.read("guest/14-raid1-partitions/detail-scan.stdout"), "");
 
-    ConfigChange first = boot.persistArray("md127");
-    ConfigChange second = boot.persistArray("/dev/md127");
+    ConfigChange first = boot.persistArray("md127", false);
+    ConfigChange second = boot.persistArray("/dev/md127", false);
 
     String line = "ARRAY /dev/md127 metadata=1.0 name=raidvm:127"
         + " UUID=ec44b2e5:884eb3e1:44fa02b1:fed4abc8";
@@ -76,7 +77,8 @@ class BootConfigTest {
   void persistArray_ofAnArrayMdadmDoesNotList_isFailedPrecondition_andWritesNothing() {
     runner.answer(SCAN, 0, "", "");
 
-    RaidvmException e = assertThrows(RaidvmException.class, () -> boot.persistArray("md127"));
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> boot.persistArray("md127", false));
 
     assertEquals("mdadm --detail --scan does not list /dev/md127; is the array running?",
         e.getMessage());
@@ -84,11 +86,37 @@ class BootConfigTest {
   }
 
   @Test
+  void persistArray_overAStaleArraysLineByAnotherNameOfTheDevice_isRefused_andWritesNothing()
+      throws Exception {
+    tree.link("dev/md/old", "../md127");
+    String stale = "ARRAY /dev/md/old metadata=1.2 UUID=f851e08d:f07f0f42:c090542b:d36c7928";
+    byte[] before = ("MAILADDR root\n" + stale + "\n").getBytes(StandardCharsets.US_ASCII);
+    Files.write(dir.resolve("etc/mdadm/mdadm.conf"), before);
+    runner.answer(SCAN, 0, Fixtures.read("guest/14-raid1-partitions/detail-scan.stdout"), "");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> boot.persistArray("md127", false));
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertTrue(e.getMessage().startsWith("mdadm.conf names /dev/md127 with another UUID than the"
+        + " array's: '" + stale + "'."), e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(dir.resolve("etc/mdadm/mdadm.conf")));
+    assertEquals(List.of(".mdadm.conf.raidvm-lock", "mdadm.conf"),
+        ConfigFileTest.names(dir.resolve("etc/mdadm")));
+
+    ConfigChange replaced = boot.persistArray("md127", true);
+
+    assertEquals(List.of(stale), replaced.getReplacedLinesList());
+    assertEquals("MAILADDR root\n" + replaced.getLine() + "\n", read("etc/mdadm/mdadm.conf"));
+    assertArrayEquals(before, Files.readAllBytes(dir.resolve("etc/mdadm/mdadm.conf" + BACKUP)));
+  }
+
+  @Test
   void persistArray_badOrAbsentName_runsNothing() {
     assertEquals(Kind.INVALID_ARGUMENT,
-        assertThrows(RaidvmException.class, () -> boot.persistArray("sdb")).kind());
+        assertThrows(RaidvmException.class, () -> boot.persistArray("sdb", false)).kind());
     assertEquals(Kind.NOT_FOUND,
-        assertThrows(RaidvmException.class, () -> boot.persistArray("md5")).kind());
+        assertThrows(RaidvmException.class, () -> boot.persistArray("md5", false)).kind());
     assertEquals(List.of(), runner.calls());
   }
 
