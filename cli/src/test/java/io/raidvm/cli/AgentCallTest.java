@@ -11,6 +11,7 @@ import io.raidvm.api.agent.v1.BenchmarkRequest;
 import io.raidvm.api.agent.v1.BenchmarkResult;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.api.agent.v1.ConfigChange;
+import io.raidvm.api.agent.v1.PersistArrayRequest;
 import io.raidvm.api.agent.v1.DisksGrpc;
 import io.raidvm.api.agent.v1.GetOperationRequest;
 import io.raidvm.api.agent.v1.Operation;
@@ -33,6 +34,7 @@ class AgentCallTest {
   Path dir;
   private StandIn controller;
   private final List<AddFstabEntryRequest> fstab = new ArrayList<>();
+  private final List<PersistArrayRequest> persisted = new ArrayList<>();
   private Raidctl raidctl;
 
   private static final Operation CHECK = Operation.newBuilder().setId("op-7").setKind("check")
@@ -71,6 +73,16 @@ class AgentCallTest {
         fstab.add(req);
         obs.onNext(ConfigChange.newBuilder().setPath("/etc/fstab").setLine("UUID=1 "
             + req.getMountPoint() + " ext4 " + req.getOptions() + " 0 2").build());
+        obs.onCompleted();
+      }
+
+      @Override
+      public void persistArray(PersistArrayRequest req, StreamObserver<ConfigChange> obs) {
+        persisted.add(req);
+        obs.onNext(ConfigChange.newBuilder().setPath("/etc/mdadm/mdadm.conf")
+            .setLine("ARRAY /dev/md127 UUID=1").setChanged(true)
+            .setBackupPath("/etc/mdadm/mdadm.conf.raidvm-bak.20260102-030405.006")
+            .addReplacedLines("ARRAY /dev/md127 UUID=2").build());
         obs.onCompleted();
       }
     };
@@ -130,6 +142,16 @@ class AgentCallTest {
     assertEquals("defaults,noatime,nofail", fstab.get(0).getOptions());
     assertEquals("/etc/fstab: already says UUID=1 /mnt/md127 ext4 defaults,noatime,nofail 0 2\n",
         raidctl.out.toString());
+  }
+
+  @Test
+  void persist_replaceStale_asksForIt_andPrintsWhatWasReplaced() {
+    assertEquals(0, raidctl.run("raid", "persist", "vm1", "md127", "--replace-stale"));
+
+    assertTrue(persisted.get(0).getReplaceStale());
+    assertEquals("/etc/mdadm/mdadm.conf: wrote ARRAY /dev/md127 UUID=1 (previous version:"
+        + " /etc/mdadm/mdadm.conf.raidvm-bak.20260102-030405.006)\n"
+        + "  replaced: ARRAY /dev/md127 UUID=2\n", raidctl.out.toString());
   }
 
   @Test

@@ -10,8 +10,9 @@ public final class ConfigPrinter {
 
   public static void print(Printer printer, ConfigChange c) {
     if (c.getChanged()) {
-      printer.line(c.getPath() + ": wrote " + c.getLine() + " (previous version: "
-          + c.getBackupPath() + ")");
+      printer.line(c.getPath() + ": wrote " + c.getLine() + (c.getBackupPath().isEmpty() ? ""
+          : " (previous version: " + c.getBackupPath() + ")"));
+      c.getReplacedLinesList().forEach(line -> printer.line("  replaced: " + line));
     } else {
       printer.line(c.getPath() + ": already says " + c.getLine());
     }

@@ -361,10 +361,15 @@ public final class RaidCommand {
       footer = {"", "Example:", "  raidctl raid persist vm1 md127", "",
           "Then the initramfs, which carries its own copy: raidctl op initramfs vm1"})
   static final class Persist extends OnArray {
+    @Option(names = "--replace-stale", description = "Replace a line for the same device with"
+        + " another UUID (an array that is no longer there) instead of refusing.")
+    boolean replaceStale;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
       output.print(printer, client.agent(vm, BootGrpc::newBlockingStub).persistArray(
-          PersistArrayRequest.newBuilder().setArray(array).build()),
+          PersistArrayRequest.newBuilder().setArray(array).setReplaceStale(replaceStale)
+              .build()),
           c -> ConfigPrinter.print(printer, c));
     }
   }

@@ -10,6 +10,7 @@ import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.process.Command;
 import io.raidvm.common.process.CommandRunner;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.regex.Pattern;
 
 /** What makes an array and its filesystem come back after a reboot: mdadm.conf and fstab. */
@@ -28,23 +29,38 @@ public final class BootConfig {
 
   /** {@code root} is "/" in the guest; tests pass a directory holding etc/. */
   public BootConfig(CommandRunner runner, DeviceResolver resolver, DeviceGuard guard, Path root) {
+    this(runner, resolver, guard, root, Clock.systemUTC());
+  }
+
+  /** {@code clock} names the backups. */
+  BootConfig(CommandRunner runner, DeviceResolver resolver, DeviceGuard guard, Path root,
+      Clock clock) {
     this.runner = runner;
     this.resolver = resolver;
     this.guard = guard;
-    this.files = new ConfigFile(root);
+    this.files = new ConfigFile(root, clock);
   }
 
-  /** The array's line as {@code mdadm --detail --scan} prints it, in mdadm.conf. */
-  public ConfigChange persistArray(String array) {
+  /**
+   * The array's line as {@code mdadm --detail --scan} prints it, in mdadm.conf.
+   *
+   * @param replaceStale whether a line for the same device (by any name that is it now) with
+   *     another UUID is replaced; otherwise it is refused with FAILED_PRECONDITION
+   */
+  public ConfigChange persistArray(String array, boolean replaceStale) {
     BlockDeviceRef md = resolver.resolveArray(array);
     String scan = runner.run(SCAN).orThrow().stdout();
     String line = MdadmConf.scanEntry(scan, md.kernelName()).orElseThrow(() ->
         RaidvmException.failedPrecondition("mdadm --detail --scan does not list %s; is the array"
             + " running?", md.path()));
-    return files.update(MDADM_CONF, text -> MdadmConf.withArray(text, line), line);
+    return files.update(MDADM_CONF, text -> MdadmConf.withArray(text, line,
+        resolver.namesOf(md, MdadmConf.arrayDevices(text)), replaceStale), line);
   }
 
-  /** The filesystem's fstab line, by its UUID. */
+  /**
+   * The filesystem's fstab line, by its UUID, in place of the lines that already name the
+   * filesystem (in any form the guest can tell is it) or its mount point.
+   */
   public ConfigChange addFstabEntry(String device, String mountPoint, String options) {
     BlockDeviceRef dev = resolver.resolve(device);
     guard.requireNotOsDisk(dev);
@@ -61,6 +77,8 @@ public final class BootConfig {
     }
     String uuid = probe.get("UUID");
     String line = Fstab.line(uuid, target, probe.get("TYPE"), opts);
-    return files.update(FSTAB, text -> Fstab.withLine(text, uuid, target, line), line);
+    return files.update(FSTAB, text -> Fstab.withLine(text,
+        new Fstab.Filesystem(uuid, resolver.namesOf(dev, Fstab.devicePaths(text))), target, line),
+        line);
   }
 }

@@ -26,7 +26,8 @@ public final class BootGrpcService extends BootGrpc.BootImplBase {
 
   @Override
   public void persistArray(PersistArrayRequest request, StreamObserver<ConfigChange> responses) {
-    Rpc.unary(responses, () -> config.persistArray(request.getArray()));
+    Rpc.unary(responses, () -> config.persistArray(request.getArray(),
+        request.getReplaceStale()));
   }
 
   @Override

@@ -3,48 +3,56 @@ package io.raidvm.agent.boot;
 import io.raidvm.api.agent.v1.ConfigChange;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.fs.AtomicFiles;
+import io.raidvm.common.fs.FileLocks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.function.UnaryOperator;
+import java.time.Clock;
+import java.util.function.Function;
 
 /**
- * Rewrites a system configuration file only when its content changes: the previous version is
- * kept as {@code <file>.raidvm-bak}, the new one written atomically. Text is handled as
- * ISO-8859-1 so that every byte of the file, whatever its encoding, comes back unchanged.
+ * Rewrites a system configuration file only when its content changes, under the file's lock
+ * ({@link FileLocks}): the previous version is kept as a timestamped backup
+ * ({@link ConfigBackups}), the new one written atomically with the file's owner, group and mode
+ * ({@link AtomicFiles}). A symlink is edited at its target and stays a symlink. Text is handled
+ * as ISO-8859-1 so that every byte of the file, whatever its encoding, comes back unchanged.
  */
 final class ConfigFile {
 
-  static final String BACKUP_SUFFIX = ".raidvm-bak";
-
   private final Path root;
+  private final ConfigBackups backups;
 
   /** {@code root} is "/" in the guest; tests pass a directory holding etc/. */
-  ConfigFile(Path root) {
+  ConfigFile(Path root, Clock clock) {
     this.root = root;
+    this.backups = new ConfigBackups(clock);
   }
 
   /**
    * @param path the file in the guest, e.g. "/etc/fstab"
-   * @param edit from the current text (empty for a missing file) to the wanted one
+   * @param edit from the current text (empty for a missing file) to the wanted one and what it
+   *     replaced; it may refuse by throwing, and then nothing is written
    * @param line what raidvm writes there, for the answer (ASCII)
    */
-  ConfigChange update(String path, UnaryOperator<String> edit, String line) {
-    Path file = root.resolve(path.substring(1));
-    String before = read(file);
-    String after = edit.apply(before == null ? "" : before);
-    ConfigChange.Builder change = ConfigChange.newBuilder().setPath(path).setLine(line);
-    if (after.equals(before)) {
-      return change.setChanged(false).build();
-    }
-    if (before != null) {
-      AtomicFiles.write(file.resolveSibling(file.getFileName() + BACKUP_SUFFIX), bytes(before));
-      change.setBackupPath(path + BACKUP_SUFFIX);
-    }
-    AtomicFiles.write(file, bytes(after));
-    return change.setChanged(true).build();
+  ConfigChange update(String path, Function<String, TextEntries.Edit> edit, String line) {
+    Path file = AtomicFiles.realTarget(root.resolve(path.substring(1)));
+    return FileLocks.locked(file, () -> {
+      String before = read(file);
+      TextEntries.Edit edited = edit.apply(before == null ? "" : before);
+      String after = edited.text();
+      ConfigChange.Builder change = ConfigChange.newBuilder().setPath(path).setLine(line);
+      if (after.equals(before)) {
+        return change.setChanged(false).build();
+      }
+      if (before != null) {
+        change.setBackupPath(guestPath(backups.keep(file, bytes(before))));
+      }
+      AtomicFiles.write(file, bytes(after));
+      backups.prune(file);
+      return change.setChanged(true).addAllReplacedLines(edited.replaced()).build();
+    });
   }
 
   /** The file's bytes as ISO-8859-1 text; null when it does not exist. */
@@ -55,6 +63,16 @@ final class ConfigFile {
       return null;
     } catch (IOException e) {
       throw RaidvmException.internal("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The path in the guest of a file under the root (a symlink's target may lie elsewhere). */
+  private String guestPath(Path file) {
+    try {
+      Path realRoot = root.toRealPath();
+      return file.startsWith(realRoot) ? "/" + realRoot.relativize(file) : file.toString();
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot resolve " + root + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,14 +1,18 @@
 package io.raidvm.agent.boot;
 
 import io.raidvm.common.error.RaidvmException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Edits mdadm.conf(5) text: an array's ARRAY entry (with its continuation lines) is replaced by
- * the line mdadm prints for it, or appended; everything else stays byte for byte.
+ * the line mdadm prints for it, or appended; an entry for the same device with another UUID is
+ * refused unless asked to replace it; everything else stays byte for byte.
  */
 final class MdadmConf {
 
@@ -22,22 +26,48 @@ final class MdadmConf {
    */
   static Optional<String> scanEntry(String scanOutput, String arrayName) {
     return TextEntries.split(scanOutput, true).stream()
-        .filter(entry -> isArrayLine(entry) && words(entry).length > 1
-            && words(entry)[1].equals("/dev/" + arrayName))
+        .filter(entry -> isArrayLine(entry) && device(entry).equals("/dev/" + arrayName))
         .findFirst()
         .map(String::strip);
   }
 
+  /** The device names of the ARRAY entries ("/dev/md127", "/dev/md/data"), in order. */
+  static List<String> arrayDevices(String text) {
+    return TextEntries.split(text, true).stream()
+        .filter(MdadmConf::isArrayLine)
+        .map(MdadmConf::device)
+        .toList();
+  }
+
   /**
+   * The array's entry in place of the entries for the same array (by UUID), or appended.
+   *
    * @param scanLines the array's entry from {@code mdadm --detail --scan} (ARRAY …)
-   * @return the new text; the same text when it already says this
+   * @param sameDevice device names that are the array's device now ("/dev/md/data" when that
+   *     links to it; the entry's own name always is); an entry for one of them with another UUID
+   *     is stale: it describes an array that is no longer there
+   * @param replaceStale whether stale entries go too; otherwise they are refused
+   * @throws RaidvmException FAILED_PRECONDITION naming the stale entries and what to do
    */
-  static String withArray(String text, String scanLines) {
-    String uuid = uuid(scanLines).orElseThrow(() -> RaidvmException.internal(
-        "mdadm printed no UUID for the array: " + scanLines.strip(), null));
-    return TextEntries.replaceOrAppend(text, true,
-        entry -> isArrayLine(entry) && uuid(entry).filter(uuid::equals).isPresent(),
-        scanLines.strip());
+  static TextEntries.Edit withArray(String text, String scanLines, Set<String> sameDevice,
+      boolean replaceStale) {
+    String entry = scanLines.strip();
+    String uuid = uuid(entry).orElseThrow(() -> RaidvmException.internal(
+        "mdadm printed no UUID for the array: " + entry, null));
+    String device = device(entry);
+    Predicate<String> sameArray = e -> isArrayLine(e) && uuid(e).filter(uuid::equals).isPresent();
+    Predicate<String> stale = e -> isArrayLine(e) && !sameArray.test(e)
+        && (device(e).equals(device) || sameDevice.contains(device(e)));
+    List<String> staleEntries = TextEntries.split(text, true).stream().filter(stale)
+        .map(String::strip).toList();
+    if (!staleEntries.isEmpty() && !replaceStale) {
+      throw RaidvmException.failedPrecondition("mdadm.conf names %s with another UUID than the"
+          + " array's: '%s'. That line describes an array that is no longer there; the array's"
+          + " own line is '%s'. Remove that line, or persist again with replace_stale (raidctl"
+          + " raid persist --replace-stale) to put the array's line in its place", device,
+          String.join("', '", staleEntries), entry);
+    }
+    return TextEntries.replaceOrAppend(text, true, sameArray.or(stale), entry);
   }
 
   /** The array UUID of an entry, normalised (lower case, hex digits only). */
@@ -52,6 +82,12 @@ final class MdadmConf {
   private static boolean isArrayLine(String entry) {
     String first = words(entry)[0].toLowerCase(Locale.ROOT);
     return first.length() >= 3 && "array".startsWith(first);
+  }
+
+  /** The device an entry names (its second word), or "" when it names none. */
+  private static String device(String entry) {
+    String[] words = words(withoutComments(entry));
+    return words.length > 1 ? words[1] : "";
   }
 
   private static String[] words(String entry) {

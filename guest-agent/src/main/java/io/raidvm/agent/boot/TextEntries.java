@@ -11,6 +11,12 @@ import java.util.function.Predicate;
  */
 final class TextEntries {
 
+  /**
+   * The text after an edit, and the entries the new one took the place of that said something
+   * else (stripped, e.g. an older line for the same array).
+   */
+  record Edit(String text, List<String> replaced) {}
+
   private TextEntries() {}
 
   static List<String> split(String text, boolean continuations) {
@@ -36,25 +42,31 @@ final class TextEntries {
    * Every other entry stays as it was; a last line without a line end gets one only when
    * something is appended after it.
    */
-  static String replaceOrAppend(String text, boolean continuations, Predicate<String> matches,
+  static Edit replaceOrAppend(String text, boolean continuations, Predicate<String> matches,
       String replacement) {
     String block = replacement.endsWith("\n") ? replacement : replacement + "\n";
     StringBuilder out = new StringBuilder(text.length() + block.length());
-    boolean replaced = false;
+    List<String> replaced = new ArrayList<>();
+    boolean placed = false;
     for (String entry : split(text, continuations)) {
       if (!matches.test(entry)) {
         out.append(entry);
-      } else if (!replaced) {
+        continue;
+      }
+      if (!entry.strip().equals(replacement.strip())) {
+        replaced.add(entry.strip());
+      }
+      if (!placed) {
         out.append(block);
-        replaced = true;
+        placed = true;
       }
     }
-    if (!replaced) {
+    if (!placed) {
       if (out.length() > 0 && out.charAt(out.length() - 1) != '\n') {
         out.append('\n');
       }
       out.append(block);
     }
-    return out.toString();
+    return new Edit(out.toString(), List.copyOf(replaced));
   }
 }

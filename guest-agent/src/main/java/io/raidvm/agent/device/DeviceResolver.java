@@ -8,11 +8,13 @@ import io.raidvm.common.md.ArrayNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Turns the device names callers use (storage.proto's header) into {@link BlockDeviceRef}s: a
@@ -75,6 +77,25 @@ public final class DeviceResolver {
       throw RaidvmException.notFound("no array %s: /dev/%s does not exist", name, name);
     }
     return ref(ref, name);
+  }
+
+  /**
+   * Those of {@code paths} that name {@code device} now: its node, or a link to it such as
+   * /dev/md/NAME or /dev/disk/by-uuid/…. A path that names nothing, or another device, or that
+   * cannot be read, is left out.
+   */
+  public Set<String> namesOf(BlockDeviceRef device, Collection<String> paths) {
+    return paths.stream().filter(path -> names(path, device.kernelName()))
+        .collect(Collectors.toSet());
+  }
+
+  private boolean names(String path, String kname) {
+    try {
+      requireWellFormed(path);
+      return nodeKernelName(path).equals(kname);
+    } catch (RaidvmException e) {
+      return false;
+    }
   }
 
   private BlockDeviceRef ref(String input, String kname) {

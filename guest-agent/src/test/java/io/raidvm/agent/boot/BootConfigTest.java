@@ -2,8 +2,8 @@ package io.raidvm.agent.boot;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.agent.device.DeviceGuard;
 import io.raidvm.agent.device.DeviceResolver;
@@ -16,6 +16,9 @@ import io.raidvm.common.process.FakeCommandRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,20 +30,24 @@ class BootConfigTest {
   private static final List<String> BLKID = List.of("blkid", "-p", "-o", "export", "/dev/md127");
   private static final String FSTAB_LINE = "UUID=a4aede7b-42b2-45e5-ba7f-5d9f287826fc /mnt/md127"
       + " ext4 defaults,nofail,discard 0 2";
+  /** The backup suffix under the test's clock. */
+  private static final String BACKUP = ".raidvm-bak.20260102-030405.006";
 
   @TempDir
   Path dir;
 
   private final FakeCommandRunner runner = new FakeCommandRunner();
+  private GuestTree tree;
   private BootConfig boot;
 
   @BeforeEach
   void guest() {
-    GuestTree tree = new GuestTree(dir).disk("sdb").partition("sdb", "sdb1")
+    tree = new GuestTree(dir).disk("sdb").partition("sdb", "sdb1")
         .mounted("sdb1", "/").disk("md127");
     tree.write("etc/mdadm/mdadm.conf", Fixtures.read("guest/00-boot/mdadm.conf.stdout"));
     tree.write("etc/fstab", Fixtures.read("guest/00-boot/fstab.stdout"));
-    boot = new BootConfig(runner, new DeviceResolver(dir), new DeviceGuard(runner, dir), dir);
+    boot = new BootConfig(runner, new DeviceResolver(dir), new DeviceGuard(runner, dir), dir,
+        Clock.fixed(Instant.parse("2026-01-02T03:04:05.006Z"), ZoneOffset.UTC));
   }
 
   private String read(String file) throws Exception {
@@ -51,38 +58,65 @@ class BootConfigTest {
   void persistArray_writesTheLine_keepsABackup_andASecondCallChangesNothing() throws Exception {
     runner.answer(SCAN, 0, Fixtures.read("guest/14-raid1-partitions/detail-scan.stdout"), "");
 
-    ConfigChange first = boot.persistArray("md127");
-    ConfigChange second = boot.persistArray("/dev/md127");
+    ConfigChange first = boot.persistArray("md127", false);
+    ConfigChange second = boot.persistArray("/dev/md127", false);
 
     String line = "ARRAY /dev/md127 metadata=1.0 name=raidvm:127"
         + " UUID=ec44b2e5:884eb3e1:44fa02b1:fed4abc8";
     assertEquals(ConfigChange.newBuilder().setPath("/etc/mdadm/mdadm.conf").setLine(line)
-        .setChanged(true).setBackupPath("/etc/mdadm/mdadm.conf.raidvm-bak").build(), first);
+        .setChanged(true).setBackupPath("/etc/mdadm/mdadm.conf" + BACKUP).build(), first);
     assertEquals(ConfigChange.newBuilder().setPath("/etc/mdadm/mdadm.conf").setLine(line)
         .setChanged(false).build(), second);
     assertEquals(Fixtures.read("guest/19-initramfs/mdadm.conf-with-array.stdout"),
         read("etc/mdadm/mdadm.conf"));
     assertEquals(Fixtures.read("guest/00-boot/mdadm.conf.stdout"),
-        read("etc/mdadm/mdadm.conf.raidvm-bak"));
+        read("etc/mdadm/mdadm.conf" + BACKUP));
   }
 
   @Test
   void persistArray_ofAnArrayMdadmDoesNotList_isFailedPrecondition_andWritesNothing() {
     runner.answer(SCAN, 0, "", "");
 
-    RaidvmException e = assertThrows(RaidvmException.class, () -> boot.persistArray("md127"));
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> boot.persistArray("md127", false));
 
     assertEquals("mdadm --detail --scan does not list /dev/md127; is the array running?",
         e.getMessage());
-    assertFalse(Files.exists(dir.resolve("etc/mdadm/mdadm.conf.raidvm-bak")));
+    assertEquals(List.of("mdadm.conf"), ConfigFileTest.names(dir.resolve("etc/mdadm")));
+  }
+
+  @Test
+  void persistArray_overAStaleArraysLineByAnotherNameOfTheDevice_isRefused_andWritesNothing()
+      throws Exception {
+    tree.link("dev/md/old", "../md127");
+    String stale = "ARRAY /dev/md/old metadata=1.2 UUID=f851e08d:f07f0f42:c090542b:d36c7928";
+    byte[] before = ("MAILADDR root\n" + stale + "\n").getBytes(StandardCharsets.US_ASCII);
+    Files.write(dir.resolve("etc/mdadm/mdadm.conf"), before);
+    runner.answer(SCAN, 0, Fixtures.read("guest/14-raid1-partitions/detail-scan.stdout"), "");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> boot.persistArray("md127", false));
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertTrue(e.getMessage().startsWith("mdadm.conf names /dev/md127 with another UUID than the"
+        + " array's: '" + stale + "'."), e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(dir.resolve("etc/mdadm/mdadm.conf")));
+    assertEquals(List.of(".mdadm.conf.raidvm-lock", "mdadm.conf"),
+        ConfigFileTest.names(dir.resolve("etc/mdadm")));
+
+    ConfigChange replaced = boot.persistArray("md127", true);
+
+    assertEquals(List.of(stale), replaced.getReplacedLinesList());
+    assertEquals("MAILADDR root\n" + replaced.getLine() + "\n", read("etc/mdadm/mdadm.conf"));
+    assertArrayEquals(before, Files.readAllBytes(dir.resolve("etc/mdadm/mdadm.conf" + BACKUP)));
   }
 
   @Test
   void persistArray_badOrAbsentName_runsNothing() {
     assertEquals(Kind.INVALID_ARGUMENT,
-        assertThrows(RaidvmException.class, () -> boot.persistArray("sdb")).kind());
+        assertThrows(RaidvmException.class, () -> boot.persistArray("sdb", false)).kind());
     assertEquals(Kind.NOT_FOUND,
-        assertThrows(RaidvmException.class, () -> boot.persistArray("md5")).kind());
+        assertThrows(RaidvmException.class, () -> boot.persistArray("md5", false)).kind());
     assertEquals(List.of(), runner.calls());
   }
 
@@ -100,7 +134,22 @@ class BootConfigTest {
     assertEquals(false, second.getChanged());
     byte[] expected = ("# caf\u00e9\n" + FSTAB_LINE + "\n").getBytes(StandardCharsets.ISO_8859_1);
     assertArrayEquals(expected, Files.readAllBytes(dir.resolve("etc/fstab")));
-    assertArrayEquals(latin1, Files.readAllBytes(dir.resolve("etc/fstab.raidvm-bak")));
+    assertArrayEquals(latin1, Files.readAllBytes(dir.resolve("etc/fstab" + BACKUP)));
+  }
+
+  @Test
+  void addFstabEntry_overALineByAnotherNameOfTheSameArray_replacesIt_andSaysSo() throws Exception {
+    tree.disk("md126").link("dev/md/data", "../md127")
+        .link("dev/md/other", "../md126");
+    String other = "/dev/md/other /srv/other ext4 defaults 0 0\n";
+    tree.write("etc/fstab", other + "/dev/md/data /srv/data ext4 defaults 0 0\n");
+    runner.answer(BLKID, 0, Fixtures.read("guest/05-mkfs-mount/blkid-p-export.stdout"), "");
+
+    ConfigChange change = boot.addFstabEntry("md127", "/mnt/md127", "");
+
+    assertEquals(other + FSTAB_LINE + "\n", read("etc/fstab"));
+    assertEquals(List.of("/dev/md/data /srv/data ext4 defaults 0 0"),
+        change.getReplacedLinesList());
   }
 
   @Test

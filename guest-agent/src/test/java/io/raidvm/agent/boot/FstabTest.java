@@ -1,8 +1,12 @@
 package io.raidvm.agent.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.agent.testing.Fixtures;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FstabTest {
@@ -11,6 +15,13 @@ class FstabTest {
   private static final String UUID = "a4aede7b-42b2-45e5-ba7f-5d9f287826fc";
   private static final String LINE = Fstab.line(UUID, "/mnt/md127", "ext4",
       "defaults,nofail,discard");
+  /** md127 holds the filesystem; udev links /dev/md/data to it. */
+  private static final Fstab.Filesystem FS =
+      new Fstab.Filesystem(UUID, Set.of("/dev/md127", "/dev/md/data"));
+
+  private static String withLine(String text) {
+    return Fstab.withLine(text, FS, "/mnt/md127", LINE).text();
+  }
 
   @Test
   void line_isByUuid_withPassTwo() {
@@ -20,34 +31,79 @@ class FstabTest {
 
   @Test
   void withLine_onTheGuestsFstab_appends_andIsIdempotent() {
-    String once = Fstab.withLine(SHIPPED, UUID, "/mnt/md127", LINE);
+    TextEntries.Edit once = Fstab.withLine(SHIPPED, FS, "/mnt/md127", LINE);
 
-    assertEquals(SHIPPED + LINE + "\n", once);
-    assertEquals(once, Fstab.withLine(once, UUID, "/mnt/md127", LINE));
+    assertEquals(new TextEntries.Edit(SHIPPED + LINE + "\n", List.of()), once);
+    assertEquals(once, Fstab.withLine(once.text(), FS, "/mnt/md127", LINE));
   }
 
   @Test
   void withLine_replacesTheSameUuidOrMountPoint_keepingCommentsAndOtherLinesByteForByte() {
     String text = "# /etc/fstab\n"
         + "UUID=9d77343e-3583-4b7b-a2ae-79327aae06a1 / ext4 errors=remount-ro 0 1\n"
-        + "/dev/md127\t/mnt/md127  ext4 defaults 0 0\n"
+        + "/dev/md126\t/mnt/md127  ext4 defaults 0 0\n"
         + "#UUID=" + UUID + " /old ext4 defaults 0 2\n"
         + "\n"
         + "UUID=" + UUID.toUpperCase() + " /srv/old ext4 defaults 0 2\n"
         + "tmpfs /tmp tmpfs defaults 0 0";
+
+    TextEntries.Edit edit = Fstab.withLine(text, FS, "/mnt/md127", LINE);
 
     assertEquals("# /etc/fstab\n"
         + "UUID=9d77343e-3583-4b7b-a2ae-79327aae06a1 / ext4 errors=remount-ro 0 1\n"
         + LINE + "\n"
         + "#UUID=" + UUID + " /old ext4 defaults 0 2\n"
         + "\n"
-        + "tmpfs /tmp tmpfs defaults 0 0", Fstab.withLine(text, UUID, "/mnt/md127", LINE));
+        + "tmpfs /tmp tmpfs defaults 0 0", edit.text());
+    assertEquals(List.of("/dev/md126\t/mnt/md127  ext4 defaults 0 0",
+        "UUID=" + UUID.toUpperCase() + " /srv/old ext4 defaults 0 2"), edit.replaced());
+  }
+
+  @Test
+  void withLine_recognisesEveryFormOfTheSource_soNoSecondLineIsAdded() {
+    List<String> sources = List.of("UUID=" + UUID, "UUID=\"" + UUID + "\"", "UUID='" + UUID + "'",
+        "uuid=" + UUID.toUpperCase(), "/dev/md127", "/dev/md/data", "/dev/disk/by-uuid/" + UUID);
+    for (String source : sources) {
+      String text = "tmpfs /tmp tmpfs defaults 0 0\n" + source + " /srv/data ext4 defaults 0 0\n";
+
+      assertEquals("tmpfs /tmp tmpfs defaults 0 0\n" + LINE + "\n", withLine(text), source);
+    }
+  }
+
+  @Test
+  void withLine_keepsLinesOfOtherDevicesAndFilesystems() {
+    String text = "/dev/md126 /srv/a ext4 defaults 0 0\n"
+        + "/dev/md/other /srv/b ext4 defaults 0 0\n"
+        + "UUID=\"9d77343e-3583-4b7b-a2ae-79327aae06a1\" /srv/c ext4 defaults 0 0\n"
+        + "/dev/disk/by-uuid/9d77343e-3583-4b7b-a2ae-79327aae06a1 /srv/d ext4 defaults 0 0\n"
+        + "LABEL=data /srv/e ext4 defaults 0 0\n";
+
+    assertEquals(text + LINE + "\n", withLine(text));
+  }
+
+  @Test
+  void names_unquotesOnlyAMatchingPairOfQuotes() {
+    assertTrue(Fstab.names("UUID=\"" + UUID + "\"", FS));
+    assertFalse(Fstab.names("UUID=\"" + UUID + "'", FS));
+    assertFalse(Fstab.names("UUID=\"", FS));
+  }
+
+  @Test
+  void devicePaths_areTheUnescapedDevSourcesOfLinesThatAreNotComments() {
+    String text = "/dev/md127 /a ext4 defaults 0 0\n"
+        + "#/dev/md1 /b ext4 defaults 0 0\n"
+        + "/dev/md/my\\040data /c ext4 defaults 0 0\n"
+        + "UUID=" + UUID + " /d ext4 defaults 0 0\n"
+        + "/dev/sdb1\n"
+        + "proc /proc proc defaults 0 0";
+
+    assertEquals(List.of("/dev/md127", "/dev/md/my data"), Fstab.devicePaths(text));
   }
 
   @Test
   void withLine_withoutTrailingNewline_orEmpty_appendsOnItsOwnLine() {
     assertEquals("tmpfs /tmp tmpfs defaults 0 0\n" + LINE + "\n",
-        Fstab.withLine("tmpfs /tmp tmpfs defaults 0 0", UUID, "/mnt/md127", LINE));
-    assertEquals(LINE + "\n", Fstab.withLine("", UUID, "/mnt/md127", LINE));
+        withLine("tmpfs /tmp tmpfs defaults 0 0"));
+    assertEquals(LINE + "\n", withLine(""));
   }
 }

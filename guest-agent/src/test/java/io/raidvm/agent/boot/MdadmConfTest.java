@@ -1,9 +1,14 @@
 package io.raidvm.agent.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.error.RaidvmException.Kind;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MdadmConfTest {
@@ -12,6 +17,13 @@ class MdadmConfTest {
   private static final String MD127 = "ARRAY /dev/md127 metadata=1.0 name=raidvm:127"
       + " UUID=ec44b2e5:884eb3e1:44fa02b1:fed4abc8";
 
+  private static final String OTHER_UUID = "f851e08d:f07f0f42:c090542b:d36c7928";
+
+  /** Nothing but the entry's own name is the array's device; stale entries are refused. */
+  private static String withArray(String text, String scanLines) {
+    return MdadmConf.withArray(text, scanLines, Set.of(), false).text();
+  }
+
   @Test
   void withArray_onTheShippedFile_givesWhatTheHowtosTeeGaveInTheGuest() {
     String line = MdadmConf.scanEntry(
@@ -19,14 +31,14 @@ class MdadmConfTest {
 
     assertEquals(MD127, line);
     assertEquals(Fixtures.read("guest/19-initramfs/mdadm.conf-with-array.stdout"),
-        MdadmConf.withArray(SHIPPED, line));
+        withArray(SHIPPED, line));
   }
 
   @Test
   void withArray_isIdempotent() {
-    String once = MdadmConf.withArray(SHIPPED, MD127);
+    String once = withArray(SHIPPED, MD127);
 
-    assertEquals(once, MdadmConf.withArray(once, MD127));
+    assertEquals(once, withArray(once, MD127));
   }
 
   @Test
@@ -42,15 +54,71 @@ class MdadmConfTest {
     assertEquals("# mine\r\nDEVICE partitions\n"
         + MD127 + "\n"
         + "ARRAY /dev/md0 UUID=f851e08d:f07f0f42:c090542b:d36c7928  # keep\n"
-        + "MAILADDR root", MdadmConf.withArray(text, MD127));
+        + "MAILADDR root", withArray(text, MD127));
   }
 
   @Test
   void withArray_withoutTrailingNewline_appendsOnANewLine_andACommentedLineIsNoMatch() {
     String text = "#ARRAY /dev/md127 UUID=ec44b2e5:884eb3e1:44fa02b1:fed4abc8\nMAILADDR root";
 
-    assertEquals(text + "\n" + MD127 + "\n", MdadmConf.withArray(text, MD127));
-    assertEquals(MD127 + "\n", MdadmConf.withArray("", MD127));
+    assertEquals(text + "\n" + MD127 + "\n", withArray(text, MD127));
+    assertEquals(MD127 + "\n", withArray("", MD127));
+  }
+
+  @Test
+  void withArray_overAnotherArraysLineForTheSameDevice_isRefused_namingBothLines() {
+    String stale = "ARRAY /dev/md127 metadata=1.2 UUID=" + OTHER_UUID;
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> withArray("MAILADDR root\n" + stale + "\n", MD127));
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("mdadm.conf names /dev/md127 with another UUID than the array's: '" + stale
+        + "'. That line describes an array that is no longer there; the array's own line is '"
+        + MD127 + "'. Remove that line, or persist again with replace_stale (raidctl raid persist"
+        + " --replace-stale) to put the array's line in its place", e.getMessage());
+  }
+
+  @Test
+  void withArray_staleLinesByAnotherNameOfTheDevice_orWithoutUuid_areRefusedToo() {
+    Set<String> sameDevice = Set.of("/dev/md/data");
+
+    for (String stale : List.of("ARRAY /dev/md/data UUID=" + OTHER_UUID,
+        "ARRAY /dev/md127 name=raidvm:old", "ARR /dev/md127\n  uuid=" + OTHER_UUID)) {
+      assertThrows(RaidvmException.class,
+          () -> MdadmConf.withArray(stale + "\n", MD127, sameDevice, false), stale);
+    }
+  }
+
+  @Test
+  void withArray_withReplaceStale_putsTheArraysLineInTheStaleOnesPlace_andListsThem() {
+    String text = "DEVICE partitions\n"
+        + "ARRAY /dev/md/data metadata=1.2\n  UUID=" + OTHER_UUID + "\n"
+        + "ARRAY /dev/md0 UUID=" + OTHER_UUID.replace('f', 'e') + "\n"
+        + "ARRAY /dev/md127 UUID=" + OTHER_UUID + "\n";
+
+    TextEntries.Edit edit = MdadmConf.withArray(text, MD127, Set.of("/dev/md/data"), true);
+
+    assertEquals("DEVICE partitions\n" + MD127 + "\n"
+        + "ARRAY /dev/md0 UUID=" + OTHER_UUID.replace('f', 'e') + "\n", edit.text());
+    assertEquals(List.of("ARRAY /dev/md/data metadata=1.2\n  UUID=" + OTHER_UUID,
+        "ARRAY /dev/md127 UUID=" + OTHER_UUID), edit.replaced());
+  }
+
+  @Test
+  void withArray_theSameArraysLine_isNoStaleLine_evenWithReplaceStaleOff() {
+    TextEntries.Edit edit = MdadmConf.withArray(MD127 + "\n", MD127, Set.of("/dev/md127"), false);
+
+    assertEquals(new TextEntries.Edit(MD127 + "\n", List.of()), edit);
+  }
+
+  @Test
+  void arrayDevices_areTheSecondWordsOfTheArrayEntries() {
+    String text = "DEVICE partitions\n#ARRAY /dev/md1 UUID=x\nARRAY /dev/md/data UUID=y\n"
+        + "arr /dev/md127\n  UUID=z\nARRAY <ignore> UUID=w\nMAILADDR root\n";
+
+    assertEquals(List.of("/dev/md/data", "/dev/md127", "<ignore>"),
+        MdadmConf.arrayDevices(text));
   }
 
   @Test

@@ -8,6 +8,8 @@ import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.RaidvmException.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +56,17 @@ class DeviceResolverTest {
     assertEquals("sda1", byId.kernelName());
     assertEquals("/dev/sda1 (/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_d1-part1)",
         byId.describe());
+  }
+
+  @Test
+  void namesOf_keepsTheNodeAndTheLinksToTheDevice_andDropsEverythingElse() {
+    tree.link("dev/md/data", "../md127").link("dev/disk/by-uuid/a4aede7b", "../../md127")
+        .link("dev/md/gone", "../md5").link("dev/md/disk", "../sda");
+
+    assertEquals(Set.of("/dev/md127", "/dev/md/data", "/dev/disk/by-uuid/a4aede7b"),
+        resolver.namesOf(resolver.resolveArray("md127"), List.of("/dev/md127", "/dev/md/data",
+            "/dev/disk/by-uuid/a4aede7b", "/dev/md/gone", "/dev/md/disk", "/dev/md/none",
+            "/dev/md/my data", "/dev/../etc/passwd", "md127")));
   }
 
   @Test
