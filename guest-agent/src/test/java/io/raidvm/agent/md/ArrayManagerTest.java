@@ -366,4 +366,38 @@ class ArrayManagerTest {
     assertEquals(2, e.exitCode());
     assertEquals("mdadm: cannot open /dev/sda1: Device or resource busy\n", e.stderr());
   }
+
+  @Test
+  void resumeSync_onAnAutoReadOnlyArrayWithAPendingResync_makesItWritable_andFollowsTheSync()
+      throws Exception {
+    List<String> readWrite = List.of("mdadm", "--readwrite", "/dev/md127");
+    guest.mdstat("04-raid5-synced/mdstat").sysfs("15-auto-read-only/sysfs-md124")
+        .detail("12-readd", "healthy-")
+        .answer(readWrite, 0, "", "")
+        .thenSysfs("12-readd/sysfs-md127-healthy");
+    guest.runner.effect(readWrite, () -> {
+      guest.events.add(String.join(" ", readWrite));
+      guest.sysfs("10-recovery/sysfs-md127");
+    });
+
+    Operation started = arrays.resumeSync("md127");
+    Operation done = guest.awaitEnd(started);
+
+    assertEquals(List.of(readWrite), guest.mdadmCalls().stream()
+        .filter(argv -> !argv.contains("--detail")).toList());
+    assertEquals("resume-sync", started.getKind());
+    assertEquals(Operation.State.SUCCEEDED, done.getState(), done.getErrorMessage());
+  }
+
+  @Test
+  void resumeSync_onAHealthyArray_endsAtOnce_andRunsNoMdadm() {
+    guest.mdstat("04-raid5-synced/mdstat").sysfs("04-raid5-synced/sysfs-md127")
+        .detail("12-readd", "healthy-");
+
+    Operation op = arrays.resumeSync("md127");
+
+    assertEquals(Operation.State.SUCCEEDED, op.getState());
+    assertEquals(List.of(), guest.mdadmCalls().stream()
+        .filter(argv -> !argv.contains("--detail")).toList());
+  }
 }

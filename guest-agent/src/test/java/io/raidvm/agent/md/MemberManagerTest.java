@@ -2,6 +2,7 @@ package io.raidvm.agent.md;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.Operation;
@@ -27,12 +28,157 @@ class MemberManagerTest {
   Path root;
 
   private MdGuest guest;
+  private MdContext md;
   private MemberManager members;
 
   @BeforeEach
   void guest() {
     guest = new MdGuest(root);
-    members = new MemberManager(guest.context());
+    md = guest.context();
+    members = new MemberManager(md);
+  }
+
+  private static final List<String> FAIL_SDA1 =
+      List.of("mdadm", "--manage", "/dev/md127", "--fail", "/dev/sda1");
+
+  @Test
+  void fail_aSecondMemberOfADegradedRaid5_isRefused_namingWhatIsLeft_andRunsNothing() {
+    guest.sysfs("07-fail/sysfs-md127");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.fail("md127", "d1-part1", false));
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("cannot fail /dev/sda1 (d1-part1): md127 is raid5 with 4 member slots, 3 working"
+        + " (sda1, sdd1, sde1), 1 already failed, missing or rebuilding; without it 2 would be"
+        + " left, and raid5 survives the loss of at most 1: the array would fail and its data be"
+        + " lost. Rebuild the missing member first; to do it anyway pass allow_data_loss (raidctl"
+        + " --allow-data-loss), never force", e.getMessage());
+    assertEquals(List.of(), guest.runner.calls());
+  }
+
+  @Test
+  void fail_aSecondMember_withAllowDataLoss_runsMdadm() {
+    guest.sysfs("07-fail/sysfs-md127").mdstat("07-fail/mdstat").detail("07-fail", "")
+        .answer(FAIL_SDA1, 0, "", "mdadm: set /dev/sda1 faulty in /dev/md127\n");
+
+    members.fail("md127", "d1-part1", true);
+
+    assertEquals(List.of(FAIL_SDA1), guest.mdadmCalls().subList(0, 1));
+  }
+
+  @Test
+  void fail_whileAnotherCallChangesTheArray_isAborted_andRunsNothing() {
+    guest.sysfs("04-raid5-synced/sysfs-md127");
+    try (var other = md.locks().acquire("ReplaceMember /dev/sdd1 of /dev/md127",
+        List.of("md127", "sdd"))) {
+
+      RaidvmException e = assertThrows(RaidvmException.class,
+          () -> members.fail("md127", "sdc1", false));
+
+      assertEquals(Kind.ABORTED, e.kind());
+      assertTrue(e.getMessage().startsWith("/dev/md127 is busy: ReplaceMember /dev/sdd1 of"
+          + " /dev/md127"), e.getMessage());
+    }
+    assertEquals(List.of(), guest.runner.calls());
+  }
+
+  @Test
+  void fail_twoAtOnceOnOneRaid5_oneProceeds_theOtherIsRefused() throws Exception {
+    guest.sysfs("04-raid5-synced/sysfs-md127").mdstat("07-fail/mdstat").detail("07-fail", "");
+    java.util.concurrent.CountDownLatch inMdadm = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    guest.runner.answer(FAIL_SDC1, 0, "", "");
+    guest.runner.effect(FAIL_SDC1, () -> {
+      inMdadm.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      guest.sysfs("07-fail/sysfs-md127");
+    });
+    var first = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> members.fail("md127", "sdc1", false));
+    inMdadm.await();
+
+    RaidvmException second = assertThrows(RaidvmException.class,
+        () -> members.fail("md127", "d1-part1", false));
+    release.countDown();
+    first.get();
+
+    assertEquals(Kind.ABORTED, second.kind());
+    assertEquals(List.of(FAIL_SDC1), guest.mdadmCalls().stream()
+        .filter(argv -> argv.contains("--fail")).toList());
+  }
+
+  @Test
+  void replace_withAPartitionAsTheNewDisk_isRefusedBeforeAnythingRuns() {
+    guest.sysfs("04-raid5-synced/sysfs-md127");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.replace("md127", "d2-part1", "sdf1", true, false));
+
+    assertEquals(Kind.INVALID_ARGUMENT, e.kind());
+    assertEquals("/dev/sdf1 (sdf1) is a partition: give its whole disk, /dev/sdf",
+        e.getMessage());
+    assertEquals(List.of(), guest.runner.calls());
+  }
+
+  @Test
+  void replace_withANewDiskInUse_isRefusedEvenWithForce_beforeAnythingRuns() {
+    guest.sysfs("04-raid5-synced/sysfs-md127");
+    guest.tree.disk("md126").holder("sdf1", "md126");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.replace("md127", "d2-part1", "sdf", true, false));
+
+    assertEquals("cannot partition /dev/sdf (sdf): /dev/sdf1 on it is a member of the md array"
+        + " /dev/md126; a device in use is refused even with force", e.getMessage());
+    assertEquals(List.of(), guest.runner.calls());
+  }
+
+  @Test
+  void replace_withASmallerNewDisk_isRefusedBeforeAnythingRuns() {
+    guest.sysfs("04-raid5-synced/sysfs-md127");
+    guest.tree.write("sys/class/block/sdc1/size", "128991\n");
+    guest.tree.write("sys/class/block/sdf/size", "65536\n");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.replace("md127", "d2-part1", "sdf", true, false));
+
+    assertEquals("cannot replace /dev/sdc1 (d2-part1) with /dev/sdf (sdf): its partition would be"
+        + " 63455 sectors, the member it replaces has 128991; give a disk at least as large as"
+        + " /dev/sdc", e.getMessage());
+    assertEquals(List.of(), guest.runner.calls());
+  }
+
+  @Test
+  void replace_whoseAddFails_saysWhatWasDone_whereTheArrayStands_andHowToGoOn() {
+    guest.mdstat("04-raid5-synced/mdstat").sysfs("04-raid5-synced/sysfs-md127")
+        .answer(FAIL_SDC1, 0, "", "")
+        .answer(REMOVE_SDC1, 0, "", "")
+        .answer(ZERO_SDC1, 0, "", "")
+        .answer(List.of("parted", "-s", "-a", "optimal", "/dev/sdc", "mklabel", "gpt", "unit",
+            "s", "mkpart", "primary", "2048s", "100%", "set", "1", "raid", "on"), 0, "", "")
+        .answer(List.of("udevadm", "settle", "--timeout=60"), 0, "", "")
+        .answer(List.of("parted", "-s", "/dev/sdc", "align-check", "opt", "1"),
+            "02-partition/parted-align-check")
+        .answer(List.of("parted", "-m", "-s", "/dev/sdc", "unit", "s", "print"),
+            "02-partition/parted-print")
+        .answer(ADD_SDC1, 1, "", "mdadm: add new device failed for /dev/sdc1 as 4: Invalid"
+            + " argument\n");
+    guest.runner.effect(REMOVE_SDC1, () -> guest.sysfs("08-remove/sysfs-md127"));
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.replace("md127", "d2-part1", "", false, false));
+
+    assertTrue(e.getMessage().startsWith("replace of /dev/sdc1 (d2-part1) in md127 stopped at"
+        + " \"add /dev/sdc1\": "), e.getMessage());
+    assertTrue(e.getMessage().endsWith(". Done before it: fail /dev/sdc1, remove /dev/sdc1, zero"
+        + " the superblock of /dev/sdc1, partition /dev/sdc. md127 is now raid5, 3 of 4 member"
+        + " slots working (degraded), array_state clean. To go on: finish by hand: raidctl raid"
+        + " add VM md127 /dev/sdc1"), e.getMessage());
   }
 
   @Test
