@@ -67,7 +67,7 @@ class DestructiveCommandsTest {
         ask("Repair /dev/md127 in VM vm1? md rewrites every stripe whose copies or parity"
             + " disagree.", "raid", "repair", "vm1", "md127"),
         ask("Mark d2-part1 faulty in /dev/md127 of VM vm1? The array goes on without it,"
-            + " degraded (or fails, if it has no redundancy left).", "raid", "fail", "vm1",
+            + " degraded.", "raid", "fail", "vm1",
             "md127", "d2-part1"),
         ask("Remove d2-part1 from /dev/md127 of VM vm1? It is no longer part of the array.",
             "raid", "remove", "vm1", "md127", "d2-part1"),

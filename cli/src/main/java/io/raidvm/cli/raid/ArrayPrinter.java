@@ -17,6 +17,7 @@ final class ArrayPrinter {
   static void print(Printer printer, Array a) {
     List<List<String>> f = new ArrayList<>();
     f.add(List.of("array", a.getDevice()));
+    f.add(List.of("condition", a.getSummary()));
     f.add(List.of("level", a.getLevel()));
     f.add(List.of("state", String.join(", ", a.getStatesList())));
     f.add(List.of("size", Sizes.human(a.getSizeBytes())));

@@ -270,12 +270,17 @@ public final class RaidCommand {
   @Command(name = "fail", description = "Mark a member faulty.",
       footer = {"", "Example:", "  raidctl raid fail vm1 md127 d2-part1"})
   static final class Fail extends OnMember {
+    @Option(names = "--allow-data-loss", description = "Fail it even when the array would not"
+        + " survive: it stops and its data is lost. --force never does this.")
+    boolean allowDataLoss;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
       confirmation.confirm("Mark " + device + " faulty in " + arrayPath() + " of VM " + vm
-          + "? The array goes on without it, degraded (or fails, if it has no redundancy"
-          + " left).");
-      show(printer, raid(client, vm).failMember(request()));
+          + "? The array goes on without it, degraded" + (allowDataLoss
+              ? "; with --allow-data-loss it may fail and lose its data." : "."));
+      show(printer, raid(client, vm).failMember(request().toBuilder()
+          .setAllowDataLoss(allowDataLoss).build()));
     }
   }
 
@@ -297,7 +302,8 @@ public final class RaidCommand {
     @Mixin
     WaitOption wait;
 
-    @Option(names = "--force", description = "Add a device that holds data or another array.")
+    @Option(names = "--force", description = "Add a device that holds data or another array's"
+        + " superblock (never one in use).")
     boolean force;
 
     @Override
@@ -321,8 +327,13 @@ public final class RaidCommand {
         description = "Put this disk in (default: the old member's disk, re-partitioned).")
     String newDisk = "";
 
-    @Option(names = "--force", description = "Partition a new disk that holds data.")
+    @Option(names = "--force", description = "Partition a new disk that holds data (never one"
+        + " in use).")
     boolean force;
+
+    @Option(names = "--allow-data-loss", description = "Take the member out even when the array"
+        + " would not survive without it. --force never does this.")
+    boolean allowDataLoss;
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
@@ -330,7 +341,8 @@ public final class RaidCommand {
           + " by a new partition on " + (newDisk.isEmpty() ? "its own disk" : "disk " + newDisk)
           + "? Data on that disk is lost, and the array runs degraded until its recovery ends.");
       Operation op = raid(client, vm).replaceMember(ReplaceMemberRequest.newBuilder()
-          .setArray(array).setDevice(device).setNewDisk(newDisk).setForce(force).build());
+          .setArray(array).setDevice(device).setNewDisk(newDisk).setForce(force)
+          .setAllowDataLoss(allowDataLoss).build());
       showResult(printer, finish(client, printer, wait, op));
     }
   }
@@ -341,7 +353,8 @@ public final class RaidCommand {
     @Parameters(index = "1", paramLabel = "DEVICE")
     String device;
 
-    @Option(names = "--force", description = "Even when it belongs to a running array.")
+    @Option(names = "--force", description = "Even when its superblock belongs to an array that"
+        + " is not running (a device an array holds is refused always).")
     boolean force;
 
     @Mixin

@@ -1,8 +1,11 @@
 package io.raidvm.cli.raid;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.MdEvent;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.api.agent.v1.ResumeSyncRequest;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.controller.v1.WatchVmRequest;
@@ -38,6 +41,7 @@ final class RaidWait extends ClientCommand {
   @Override
   protected void run(ControllerClient client, Printer printer) {
     String name = array.startsWith("/dev/") ? array.substring("/dev/".length()) : array;
+    resume(client, printer, name);
     SyncView view = new SyncView(printer, name, output.json() ? SyncView.Style.NONE
         : terminal ? SyncView.Style.BAR : SyncView.Style.LINES);
     Iterator<WatchEvent> events = client.vms().watchVm(WatchVmRequest.newBuilder().setName(vm)
@@ -53,6 +57,24 @@ final class RaidWait extends ClientCommand {
     }
     throw Status.UNAVAILABLE.withDescription("the controller ended the event stream of VM '" + vm
         + "' before the sync of " + name + " finished").asRuntimeException();
+  }
+
+  /**
+   * An array back after a power cut holds its sync until written to: resume it first. An agent
+   * older than ResumeSync cannot; the wait goes on without it.
+   */
+  private void resume(ControllerClient client, Printer printer, String name) {
+    try {
+      Operation resumed = RaidCommand.raid(client, vm).resumeSync(ResumeSyncRequest.newBuilder()
+          .setArray(name).build());
+      if (resumed.getState() == Operation.State.RUNNING && !output.json()) {
+        printer.line(name + ": resuming its sync (" + resumed.getId() + ")");
+      }
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+        throw e;
+      }
+    }
   }
 
   /** Shows what {@code event} says about the sync; true once it has finished. */

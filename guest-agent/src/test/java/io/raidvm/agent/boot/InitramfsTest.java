@@ -50,7 +50,9 @@ class InitramfsTest {
       killed.await();
       return FakeCommandRunner.ok(command, "");
     });
-    String id = new Initramfs(runner, new OperationRegistry(records), root).update().getId();
+    OperationRegistry dying = new OperationRegistry(records);
+    Operation running = new Initramfs(runner, dying, root).update();
+    String id = running.getId();
     Path half = Files.createDirectories(root.resolve("boot"))
         .resolve("initrd.img-6.1.0-18-amd64.new");
     Files.write(half, new byte[] {1});
@@ -65,6 +67,8 @@ class InitramfsTest {
         "; at agent start: removed /boot/initrd.img-6.1.0-18-amd64.new"), after.getErrorMessage());
     assertFalse(Files.exists(half));
     killed.countDown();
+    // The "dead" agent's worker writes its record last; let it finish before the folder goes.
+    Operations.awaitEnd(dying, running);
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.PartitionRequest;
 import io.raidvm.api.agent.v1.PartitionResult;
 import io.raidvm.api.agent.v1.PersistArrayRequest;
+import io.raidvm.api.agent.v1.ResumeSyncRequest;
 import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
 import io.raidvm.api.agent.v1.UpdateInitramfsRequest;
 import io.raidvm.api.controller.v1.ProvisionSpec;
@@ -98,6 +99,18 @@ final class GuestSteps {
 
   Outcome sync(Step.Reporter reporter) {
     Array a = getArray();
+    boolean resumed = false;
+    if (a.getArrayState().equals("read-auto")) {
+      // Back after a power cut, md holds the resync or recovery until the first write.
+      Operation op = guest.raid().resumeSync(ResumeSyncRequest.newBuilder()
+          .setArray(spec.getArray()).build());
+      resumed = op.getState() == Operation.State.RUNNING;
+      if (resumed) {
+        reporter.progress("resumed the sync that auto-read-only held back (" + a.getSummary()
+            + ")", null);
+      }
+      a = getArray();
+    }
     boolean waited = false;
     if (GuestState.syncing(a)) {
       capSyncSpeed();
@@ -109,9 +122,13 @@ final class GuestSteps {
       a = getArray();
     }
     if (a.getDegraded() > 0) {
-      throw RaidvmException.failedPrecondition("%s is degraded (%d member(s) missing) and not"
-          + " rebuilding: replace the failed member first (raidctl raid replace %s %s DEVICE)",
-          a.getName(), a.getDegraded(), guest.vm(), a.getName());
+      throw RaidvmException.failedPrecondition("%s is degraded and not rebuilding (%s):"
+          + " replace the failed member first (raidctl raid replace %s %s DEVICE)",
+          a.getName(), a.getSummary(), guest.vm(), a.getName());
+    }
+    if (resumed) {
+      return Outcome.done("%s: resumed the sync held back after an unclean stop; in sync now",
+          a.getName());
     }
     return waited
         ? Outcome.done("%s is in sync", a.getName())
