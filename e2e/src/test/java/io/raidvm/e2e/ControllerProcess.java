@@ -23,6 +23,10 @@ final class ControllerProcess implements AutoCloseable {
     this.log = stateDir.resolve("controller.log");
   }
 
+  Path stateDir() {
+    return stateDir;
+  }
+
   Path socket() {
     return stateDir.resolve("controller.sock");
   }

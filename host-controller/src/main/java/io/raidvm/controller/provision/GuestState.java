@@ -109,4 +109,24 @@ final class GuestState {
         a.getChunkKib() == 0 ? "" : ", chunk " + a.getChunkKib() + "K", a.getMetadata(),
         String.join(" ", a.getStatesList()), a.getUuid());
   }
+
+  /**
+   * Why a whole disk without partitions must not be partitioned by provision: it holds a
+   * filesystem or an md superblock, is mounted, or is held by another device. Empty when blank.
+   */
+  static Optional<String> whyNotBlank(BlockDevice disk) {
+    if (disk.getOsDisk()) {
+      return Optional.of("is the OS disk");
+    }
+    if (!disk.getMountPointsList().isEmpty()) {
+      return Optional.of("is mounted on " + String.join(", ", disk.getMountPointsList()));
+    }
+    if (!disk.getHoldersList().isEmpty()) {
+      return Optional.of("is held by " + String.join(", ", disk.getHoldersList()));
+    }
+    if (!disk.getFsType().isEmpty()) {
+      return Optional.of("holds " + disk.getFsType());
+    }
+    return Optional.empty();
+  }
 }

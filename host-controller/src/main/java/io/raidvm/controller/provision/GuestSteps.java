@@ -51,6 +51,7 @@ final class GuestSteps {
   Outcome partition(Step.Reporter reporter) {
     List<BlockDevice> devices = blockDevices();
     List<String> todo = new ArrayList<>();
+    List<String> unusable = new ArrayList<>();
     for (String disk : ProvisionSpecs.diskNames(spec)) {
       BlockDevice d = GuestState.bySerial(devices, disk).orElseThrow(() ->
           RaidvmException.unavailable("data disk %s is not visible in VM %s (no block device"
@@ -58,7 +59,13 @@ final class GuestSteps {
               disk));
       if (d.getPartitionsCount() == 0) {
         todo.add(disk);
+        GuestState.whyNotBlank(d).ifPresent(why -> unusable.add(disk + " " + why));
       }
+    }
+    if (!unusable.isEmpty()) {
+      throw RaidvmException.failedPrecondition("cannot partition the data disks of VM %s: %s."
+          + " Nothing was partitioned; provision never overwrites a disk that holds data",
+          guest.vm(), String.join("; ", unusable));
     }
     List<String> made = new ArrayList<>();
     for (String disk : todo) {

@@ -107,4 +107,17 @@ class GuestStateTest {
   private static Array withSync(SyncStatus.Builder sync) {
     return array("raid5", 4, 512).toBuilder().setSync(sync).build();
   }
+
+  @Test
+  void whyNotBlank_namesWhatADiskHolds_andABlankDiskPasses() {
+    BlockDevice blank = BlockDevice.newBuilder().setName("sdc").setSerial("vm1-d2").build();
+
+    assertEquals(java.util.Optional.empty(), GuestState.whyNotBlank(blank));
+    assertEquals("holds ext4", GuestState.whyNotBlank(blank.toBuilder().setFsType("ext4")
+        .build()).orElseThrow());
+    assertEquals("is held by md126", GuestState.whyNotBlank(blank.toBuilder()
+        .addHolders("md126").build()).orElseThrow());
+    assertEquals("is mounted on /srv", GuestState.whyNotBlank(blank.toBuilder()
+        .addMountPoints("/srv").build()).orElseThrow());
+  }
 }
