@@ -147,7 +147,8 @@ public final class ArrayManager {
   }
 
   /**
-   * Resumes what an auto-read-only array holds back: md keeps an array that came back after a
+   * Starts an array that boot left inactive with a member missing or rebuilding (what mdadm's
+   * last-resort unit does after 30 s), then resumes what an auto-read-only array holds back: md keeps an array that came back after a
    * power cut or an unclean stop read-only until its first write, and its resync or recovery
    * with it. Makes such an array read-write ({@code mdadm --readwrite}) and returns an operation
    * that follows the sync; for any other array, one that follows the sync running now, or one
@@ -157,6 +158,12 @@ public final class ArrayManager {
     String name = resolver.resolveArray(array).kernelName();
     try (DeviceLocks.Lease lease = locks.acquire("ResumeSync /dev/" + name, List.of(name))) {
       MdSysfs md = kernel.sysfs(name);
+      if (md.arrayState().equals("inactive") && !md.members().isEmpty()) {
+        // Assembled at boot with a member missing or rebuilding, md waits for the rest; mdadm's
+        // last-resort unit starts it after 30 s. Start it now, as that unit does.
+        mdadm.run(Path.of("/dev", name));
+        md = kernel.sysfs(name);
+      }
       if (ArrayWords.heldByAutoReadOnly(md)) {
         mdadm.readWrite(Path.of("/dev", name));
       } else if (SyncFollower.settled(md)) {

@@ -92,6 +92,11 @@ public final class Mdadm {
     run(List.of("mdadm", "--zero-superblock", device.toString()));
   }
 
+  /** {@code mdadm --run}: starts an array assembled with members missing (degraded). */
+  public void run(Path array) {
+    run(List.of("mdadm", "--run", array.toString()));
+  }
+
   /** {@code mdadm --readwrite}: an auto-read-only array starts writing, and md its pending sync. */
   public void readWrite(Path array) {
     run(List.of("mdadm", "--readwrite", array.toString()));

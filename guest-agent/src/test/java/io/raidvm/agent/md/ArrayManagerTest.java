@@ -400,4 +400,22 @@ class ArrayManagerTest {
     assertEquals(List.of(), guest.mdadmCalls().stream()
         .filter(argv -> !argv.contains("--detail")).toList());
   }
+
+  @Test
+  void resumeSync_onAnArrayBootLeftInactive_startsItDegraded_asMdadmsLastResortWould() {
+    List<String> run = List.of("mdadm", "--run", "/dev/md127");
+    guest.mdstat("04-raid5-synced/mdstat").sysfs("18-inactive/sysfs-inactive")
+        .detail("12-readd", "healthy-")
+        .answer(run, 0, "", "mdadm: started array /dev/md/127\n");
+    guest.runner.effect(run, () -> {
+      guest.events.add(String.join(" ", run));
+      guest.sysfs("04-raid5-synced/sysfs-md127");
+    });
+
+    Operation op = arrays.resumeSync("md127");
+
+    assertEquals(List.of(run), guest.mdadmCalls().stream()
+        .filter(argv -> !argv.contains("--detail")).toList());
+    assertEquals(Operation.State.SUCCEEDED, op.getState());
+  }
 }

@@ -85,6 +85,12 @@ final class GuestSteps {
         .getArraysList().stream().filter(a -> a.getName().equals(spec.getArray())).findFirst();
     List<BlockDevice> devices = blockDevices();
     List<String> memberPaths = GuestState.memberPaths(spec, devices);
+    if (existing.isPresent() && existing.get().getArrayState().equals("inactive")) {
+      // Back after a power cut with a member rebuilding, boot leaves it waiting for the rest:
+      // start it degraded, as mdadm's last-resort unit would 30 s later.
+      guest.raid().resumeSync(ResumeSyncRequest.newBuilder().setArray(spec.getArray()).build());
+      existing = Optional.of(getArray());
+    }
     if (existing.isPresent()) {
       Array a = existing.get();
       List<String> differences = GuestState.differences(spec, a, memberPaths);
