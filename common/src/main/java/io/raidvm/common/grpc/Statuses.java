@@ -2,6 +2,7 @@ package io.raidvm.common.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.raidvm.common.error.Messages;
 import io.raidvm.common.error.RaidvmException;
 
 /** The one place where domain errors become gRPC statuses. Stack traces never reach clients. */
@@ -14,10 +15,12 @@ public final class Statuses {
       return sre;
     }
     if (t instanceof RaidvmException e) {
-      return codeOf(e.kind()).withDescription(e.getMessage()).asRuntimeException();
+      return codeOf(e.kind()).withDescription(Messages.readable(e.getMessage()))
+          .asRuntimeException();
     }
     return Status.INTERNAL
-        .withDescription("internal error: " + t.getClass().getSimpleName() + ": " + t.getMessage())
+        .withDescription(Messages.readable("internal error: " + t.getClass().getSimpleName() + ": "
+            + t.getMessage()))
         .asRuntimeException();
   }
 
