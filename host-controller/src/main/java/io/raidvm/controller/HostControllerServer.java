@@ -1,9 +1,11 @@
 package io.raidvm.controller;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.TlsTcpServer;
+import io.raidvm.common.grpc.UnexpectedErrors;
 import io.raidvm.common.grpc.UnixSocketServer;
 import io.raidvm.common.process.CommandRunner;
 import io.raidvm.common.process.ProcessRunner;
@@ -85,6 +87,8 @@ public final class HostControllerServer {
         .map(BindableService::bindService)
         .toList());
     services.addAll(AgentProxy.forAgent(new VmAgentRouter(vms, agentLinks)));
+    UnexpectedErrors unexpected = new UnexpectedErrors("controller");
+    services.replaceAll(service -> ServerInterceptors.intercept(service, unexpected));
     this.server = new UnixSocketServer(options.socket(), services, PERMIT_KEEPALIVE);
     this.tcpServer = options.tcp().map(tcp -> new TlsTcpServer(tcp.address(), tcp.tls(),
         services, PERMIT_KEEPALIVE));

@@ -5,7 +5,10 @@ import io.grpc.StatusRuntimeException;
 import io.raidvm.common.error.Messages;
 import io.raidvm.common.error.RaidvmException;
 
-/** The one place where domain errors become gRPC statuses. Stack traces never reach clients. */
+/**
+ * The one place where domain errors become gRPC statuses. Stack traces never reach clients; an
+ * unexpected exception stays the status's cause, for {@link UnexpectedErrors} to log.
+ */
 public final class Statuses {
 
   private Statuses() {}
@@ -21,6 +24,7 @@ public final class Statuses {
     return Status.INTERNAL
         .withDescription(Messages.readable("internal error: " + t.getClass().getSimpleName() + ": "
             + t.getMessage()))
+        .withCause(t)
         .asRuntimeException();
   }
 
