@@ -33,7 +33,9 @@ public final class DiskCommand {
   @Command(name = "create", description = "Create a qcow2 disk.",
       footer = {"", "Example:", "  raidctl disk create d1 --size 64M"})
   static final class Create extends ClientCommand {
-    @Parameters(paramLabel = "NAME", description = "Disk name ([a-z0-9][a-z0-9-]*).")
+    @Parameters(paramLabel = "NAME", description = "Disk name, the serial the guest sees:"
+        + " [a-z0-9][a-z0-9-]*, at most 20 characters, not 'os' nor a kernel device name"
+        + " (sdb, md0, …).")
     String name;
 
     @Option(names = "--size", required = true, paramLabel = "SIZE",

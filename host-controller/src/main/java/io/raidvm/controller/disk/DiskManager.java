@@ -22,7 +22,7 @@ public final class DiskManager {
   }
 
   public synchronized DiskInfo create(String name, String size) {
-    Names.require("disk", name);
+    Names.requireNewDisk(name);
     long bytes = Sizes.parse(size);
     Path path = folder.pathOf(name);
     if (Files.exists(path)) {

@@ -30,7 +30,7 @@ public final class ProvisionSpecs {
   /** The spec with every default filled in, or INVALID_ARGUMENT naming the first bad field. */
   public static ProvisionSpec complete(ProvisionSpec in) {
     ProvisionSpec.Builder b = in.toBuilder();
-    String vm = Names.require("VM", in.getVm());
+    String vm = Names.requireNewVm(in.getVm());
     b.setMemoryMib(VmSpecs.memoryMib(b.getMemoryMib()));
     b.setVcpus(VmSpecs.vcpus(b.getVcpus()));
     if (b.getDiskCount() == 0) {
@@ -104,7 +104,7 @@ public final class ProvisionSpecs {
       throw RaidvmException.invalidArgument("%d data disks is too many: give 1 to %d",
           spec.getDiskCount(), MAX_DISKS);
     }
-    Names.require("disk", diskNames(spec).get(spec.getDiskCount() - 1));
+    Names.requireNewDisk(diskNames(spec).get(spec.getDiskCount() - 1));
     long size = Sizes.parse(spec.getDiskSize());
     if (size < MIN_DISK_BYTES || size > MAX_DISK_BYTES) {
       throw RaidvmException.invalidArgument("disk size %s is not valid: give 16M to 16T",

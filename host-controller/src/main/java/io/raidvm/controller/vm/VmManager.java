@@ -62,7 +62,7 @@ public final class VmManager implements DiskUsage {
 
   /** Validates the spec, then makes the VM's folder, OS disk overlay and spec, or nothing. */
   public VmStatus create(VmSpec spec) {
-    String name = Names.require("VM", spec.getName());
+    String name = Names.requireNewVm(spec.getName());
     if (spec.getAccel() == Accel.UNRECOGNIZED) {
       throw RaidvmException.invalidArgument("accel of VM '%s' is not one of auto, kvm, tcg", name);
     }

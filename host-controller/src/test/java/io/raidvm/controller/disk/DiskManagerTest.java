@@ -14,6 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DiskManagerTest {
 
@@ -62,6 +64,18 @@ class DiskManagerTest {
     assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
     assertEquals("disk name 'Bad_Name' is not valid: use 1 to 63 characters a-z, 0-9 and '-',"
         + " starting with a letter or digit", e.getMessage());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"os", "sdb", "md0", "vda", "nvme0n1", "loop0", "dm-0", "sr0",
+      "d1-part1", "a23456789012345678901"})
+  void create_withAReservedKernelStyleOrTooLongName_failsWithInvalidArgumentAndTouchesNothing(
+      String name) throws Exception {
+    var e = assertThrows(RaidvmException.class, () -> disks.create(name, "64M"));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertTrue(e.getMessage().startsWith("disk name '" + name + "'"), e.getMessage());
     assertEquals(List.of(), Fixtures.filesUnder(state));
     assertEquals(List.of(), runner.calls());
   }

@@ -99,6 +99,17 @@ class VmManagerTest {
   }
 
   @Test
+  void create_withAReservedOrKernelStyleName_failsWithInvalidArgumentAndTouchesNothing()
+      throws IOException {
+    for (String name : List.of("os", "sdb", "md127")) {
+      var e = assertThrows(RaidvmException.class, () -> vms.create(spec(name)));
+      assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind(), name);
+    }
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
   void create_withUnknownDataDisk_failsWithNotFoundAndTouchesNothing() throws IOException {
     var e = assertThrows(RaidvmException.class, () -> vms.create(spec("vm1", "d9")));
     assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
