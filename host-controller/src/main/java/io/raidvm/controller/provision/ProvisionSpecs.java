@@ -92,14 +92,6 @@ public final class ProvisionSpecs {
   }
 
   private static void check(String vm, ProvisionSpec spec) {
-    if (spec.getMemoryMib() < 256 || spec.getMemoryMib() > 65536) {
-      throw RaidvmException.invalidArgument("memory %d MiB is not valid: give 256 to 65536 MiB",
-          spec.getMemoryMib());
-    }
-    if (spec.getVcpus() > 64) {
-      throw RaidvmException.invalidArgument("%d vCPUs is not valid: give 1 to 64",
-          spec.getVcpus());
-    }
     if (spec.getDiskCount() > MAX_DISKS) {
       throw RaidvmException.invalidArgument("%d data disks is too many: give 1 to %d",
           spec.getDiskCount(), MAX_DISKS);

@@ -1,5 +1,6 @@
 package io.raidvm.controller.vm;
 
+import io.raidvm.common.Ranges;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,10 @@ import java.util.List;
 public final class ConsoleLog {
 
   private static final int MAX_BYTES = 64 * 1024;
+  /** How many lines a reader gets when it does not say. */
+  public static final int DEFAULT_LINES = 50;
+  /** The most lines a reader may ask for. */
+  public static final int MAX_LINES = 10_000;
 
   private ConsoleLog() {}
 
@@ -20,6 +25,11 @@ public final class ConsoleLog {
     }
     String text = last(log, lines).text();
     return text.isEmpty() ? "(the guest printed nothing on its console)" : text.stripTrailing();
+  }
+
+  /** A reader's line count: 0 means {@link #DEFAULT_LINES}; at most {@link #MAX_LINES}. */
+  public static long lines(long requested) {
+    return Ranges.orDefault("console lines", requested, DEFAULT_LINES, 1, MAX_LINES, "");
   }
 
   /** Where a reader of the console is: the next byte it has not seen. */

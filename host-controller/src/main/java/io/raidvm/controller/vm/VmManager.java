@@ -30,8 +30,6 @@ import java.util.logging.Logger;
 public final class VmManager implements DiskUsage {
 
   private static final Logger LOG = Logger.getLogger(VmManager.class.getName());
-  static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(600);
-  static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(120);
   private static final int CONSOLE_TAIL_LINES = 40;
   private static final Duration READY_POLL = Duration.ofMillis(250);
   private static final Duration AGENT_CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -66,6 +64,7 @@ public final class VmManager implements DiskUsage {
     if (spec.getAccel() == Accel.UNRECOGNIZED) {
       throw RaidvmException.invalidArgument("accel of VM '%s' is not one of auto, kvm, tcg", name);
     }
+    VmSpecs.check(spec);
     dataDisks(spec);
     synchronized (lock(name)) {
       if (store.exists(name)) {
@@ -106,10 +105,11 @@ public final class VmManager implements DiskUsage {
   /**
    * Launches QEMU and connects to it; unless {@code noWait}, waits until the agent answers.
    *
-   * @param readyTimeout zero means {@link #DEFAULT_READY_TIMEOUT}
+   * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
    */
   public VmStatus start(String name, boolean noWait, Duration readyTimeout) {
     Names.require("VM", name);
+    Duration timeout = VmTimeouts.ready(readyTimeout);
     RunningVm r;
     synchronized (lock(name)) {
       VmSpec spec = store.read(name);
@@ -137,7 +137,7 @@ public final class VmManager implements DiskUsage {
       events.vmEvent(name, VmEvent.Kind.STARTED, "", "pid " + launched.process().pid());
     }
     if (!noWait) {
-      awaitReady(name, r, readyTimeout.isZero() ? DEFAULT_READY_TIMEOUT : readyTimeout);
+      awaitReady(name, r, timeout);
     }
     return get(name);
   }
@@ -146,10 +146,11 @@ public final class VmManager implements DiskUsage {
    * Powers the VM off (see {@link StopLadder}). A VM that does not run is left as it is, except
    * that a crashed one counts as stopped from now on.
    *
-   * @param timeout how long the guest may take; zero means {@link #DEFAULT_STOP_TIMEOUT}
+   * @param timeout how long the guest may take; zero means the default ({@link VmTimeouts#stop})
    */
   public VmStatus stop(String name, boolean force, Duration timeout) {
     Names.require("VM", name);
+    Duration guestTimeout = VmTimeouts.stop(timeout);
     synchronized (lock(name)) {
       VmSpec spec = store.read(name);
       store.setDesiredRunning(name, false);
@@ -158,8 +159,7 @@ public final class VmManager implements DiskUsage {
       if (r != null) {
         r.markStopping();
         try {
-          String how = StopLadder.stop(name, r, force,
-              timeout.isZero() ? DEFAULT_STOP_TIMEOUT : timeout);
+          String how = StopLadder.stop(name, r, force, guestTimeout);
           LOG.info(() -> "VM " + name + " stopped (" + how + ")");
           events.vmEvent(name, VmEvent.Kind.STOPPED, "", how);
         } finally {
@@ -174,10 +174,11 @@ public final class VmManager implements DiskUsage {
    * Reboots the guest through its agent, then waits until the agent has gone away and answers
    * again, as a person watching the console would.
    *
-   * @param readyTimeout zero means {@link #DEFAULT_READY_TIMEOUT}
+   * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
    */
   public VmStatus reboot(String name, Duration readyTimeout) {
     Names.require("VM", name);
+    Duration timeout = VmTimeouts.ready(readyTimeout);
     RunningVm r;
     synchronized (lock(name)) {
       VmSpec spec = store.read(name);
@@ -189,7 +190,6 @@ public final class VmManager implements DiskUsage {
       }
       r.agent.reboot(AGENT_CALL_TIMEOUT);
     }
-    Duration timeout = readyTimeout.isZero() ? DEFAULT_READY_TIMEOUT : readyTimeout;
     awaitAgentGone(name, r, timeout);
     awaitReady(name, r, timeout);
     LOG.info(() -> "VM " + name + " rebooted");
@@ -219,18 +219,28 @@ public final class VmManager implements DiskUsage {
    * Waits until the agent of a running VM answers, e.g. while a controller that has just
    * re-attached reconnects to it. FAILED_PRECONDITION when the VM does not run.
    *
-   * @param readyTimeout zero means {@link #DEFAULT_READY_TIMEOUT}
+   * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
    */
   public VmStatus awaitReady(String name, Duration readyTimeout) {
     Names.require("VM", name);
+    Duration timeout = VmTimeouts.ready(readyTimeout);
     VmStatus current = get(name);
     RunningVm r = running.get(name);
     if (r == null || !isUp(current.state())) {
       throw RaidvmException.failedPrecondition("VM '%s' is %s: start it first", name,
           current.state());
     }
-    awaitReady(name, r, readyTimeout.isZero() ? DEFAULT_READY_TIMEOUT : readyTimeout);
+    awaitReady(name, r, timeout);
     return get(name);
+  }
+
+  /**
+   * The last {@code lines} lines of the VM's console (0 means {@link ConsoleLog#DEFAULT_LINES})
+   * and where they end; INVALID_ARGUMENT for more than {@link ConsoleLog#MAX_LINES}.
+   */
+  public ConsoleLog.Text readConsole(String name, long lines) {
+    long count = ConsoleLog.lines(lines);
+    return ConsoleLog.last(consoleLog(name), (int) count);
   }
 
   /** The file QEMU writes the VM's serial console to (it may not exist before a first start). */

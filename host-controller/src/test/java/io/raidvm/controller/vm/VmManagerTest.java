@@ -110,6 +110,39 @@ class VmManagerTest {
   }
 
   @Test
+  void create_withMemoryOrVcpusOutOfRange_failsWithInvalidArgumentNamingTheRange()
+      throws IOException {
+    var memory = assertThrows(RaidvmException.class,
+        () -> vms.create(spec("vm1").toBuilder().setMemoryMib(-1).build()));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, memory.kind());
+    assertEquals("memory 4294967295 MiB is out of range: give 256 to 65536 MiB, or 0 for 1024"
+        + " MiB", memory.getMessage());
+    var vcpus = assertThrows(RaidvmException.class,
+        () -> vms.create(spec("vm1").toBuilder().setVcpus(65).build()));
+    assertEquals("vCPUs 65 is out of range: give 1 to 64, or 0 for 2", vcpus.getMessage());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void startStopAndReboot_withATimeoutOutOfRange_failWithInvalidArgumentBeforeAnythingRuns() {
+    vms.create(spec("vm1"));
+    int before = runner.calls().size();
+    var start = assertThrows(RaidvmException.class,
+        () -> vms.start("vm1", false, Duration.ofSeconds(4294967295L)));
+    assertEquals("ready timeout 4294967295 s is out of range: give 1 to 86400 s, or 0 for 600 s",
+        start.getMessage());
+    var stop = assertThrows(RaidvmException.class,
+        () -> vms.stop("vm1", false, Duration.ofSeconds(3601)));
+    assertEquals("stop timeout 3601 s is out of range: give 1 to 3600 s, or 0 for 120 s",
+        stop.getMessage());
+    var reboot = assertThrows(RaidvmException.class,
+        () -> vms.reboot("vm1", Duration.ofSeconds(86401)));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, reboot.kind());
+    assertEquals(before, runner.calls().size());
+  }
+
+  @Test
   void create_withUnknownDataDisk_failsWithNotFoundAndTouchesNothing() throws IOException {
     var e = assertThrows(RaidvmException.class, () -> vms.create(spec("vm1", "d9")));
     assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
