@@ -115,9 +115,16 @@ class RaidctlTest {
     assertEquals(0, raidctl.run("disk", "create", "d1", "--size", "64M"));
     assertEquals("d1", created.get(0).getName());
     assertEquals("64M", created.get(0).getSize());
+    assertEquals(false, created.get(0).getAllowOvercommit());
     String[] lines = out.toString().split("\n");
     assertTrue(lines[0].startsWith("NAME  SIZE    ALLOCATED  FORMAT"), lines[0]);
     assertTrue(lines[1].startsWith("d1    64 MiB  192 KiB    qcow2"), lines[1]);
+  }
+
+  @Test
+  void diskCreate_withAllowOvercommit_asksForIt() {
+    assertEquals(0, raidctl.run("disk", "create", "d1", "--size", "1T", "--allow-overcommit"));
+    assertEquals(true, created.get(0).getAllowOvercommit());
   }
 
   @Test

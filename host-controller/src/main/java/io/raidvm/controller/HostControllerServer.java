@@ -15,6 +15,7 @@ import io.raidvm.controller.agent.VmAgentRouter;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.DiskGrpcService;
 import io.raidvm.controller.disk.DiskManager;
+import io.raidvm.controller.disk.FreeSpace;
 import io.raidvm.controller.disk.QemuImg;
 import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.image.AgentJar;
@@ -75,7 +76,7 @@ public final class HostControllerServer {
     AgentLinks agentLinks = new AgentLinks(events);
     this.vms = new VmManager(vmStore, disks, images::resolve, qemuImg, new QemuLauncher(runner),
         AccelProbe.ofHost(), agentLinks, events);
-    DiskManager diskManager = new DiskManager(disks, qemuImg, vms);
+    DiskManager diskManager = new DiskManager(disks, qemuImg, vms, FreeSpace.ofHost());
     Provisioner provisioner = new Provisioner(diskManager, images, vms,
         vm -> agentLinks.get(vm).orElseThrow(() -> RaidvmException.unavailable("VM %s has no"
             + " agent connection: is it running?", vm)).channel(), Duration.ZERO);

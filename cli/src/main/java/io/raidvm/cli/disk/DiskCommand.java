@@ -39,13 +39,19 @@ public final class DiskCommand {
     String name;
 
     @Option(names = "--size", required = true, paramLabel = "SIZE",
-        description = "Size: bytes, or a number with K, M, G, T (e.g. 64M, 3G).")
+        description = "Size: bytes, or a number with K, M, G, T (e.g. 64M, 3G); at least 1M,"
+            + " a multiple of 512, at most the free space where disks are kept.")
     String size;
+
+    @Option(names = "--allow-overcommit",
+        description = "Allow a size beyond the free space (qcow2 grows as the guest writes).")
+    boolean allowOvercommit;
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
       output.print(printer, client.disks().createDisk(
-          CreateDiskRequest.newBuilder().setName(name).setSize(size).build()),
+          CreateDiskRequest.newBuilder().setName(name).setSize(size)
+              .setAllowOvercommit(allowOvercommit).build()),
           d -> print(printer, List.of(d)));
     }
   }

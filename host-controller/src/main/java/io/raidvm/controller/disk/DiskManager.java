@@ -1,7 +1,6 @@
 package io.raidvm.controller.disk;
 
 import io.raidvm.common.Names;
-import io.raidvm.common.Sizes;
 import io.raidvm.common.error.RaidvmException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,16 +13,28 @@ public final class DiskManager {
   private final DiskFolder folder;
   private final QemuImg qemuImg;
   private final DiskUsage usage;
+  private final DiskSizes sizes;
 
-  public DiskManager(DiskFolder folder, QemuImg qemuImg, DiskUsage usage) {
+  public DiskManager(DiskFolder folder, QemuImg qemuImg, DiskUsage usage, FreeSpace freeSpace) {
     this.folder = folder;
     this.qemuImg = qemuImg;
     this.usage = usage;
+    this.sizes = new DiskSizes(freeSpace);
   }
 
-  public synchronized DiskInfo create(String name, String size) {
+  /** {@link #create(String, String, boolean)} within the free space. */
+  public DiskInfo create(String name, String size) {
+    return create(name, size, false);
+  }
+
+  /**
+   * Makes an empty qcow2 disk. INVALID_ARGUMENT for a name or size {@link Names} and
+   * {@link DiskSizes} refuse (a size beyond the free space only without
+   * {@code allowOvercommit}) and for a size qemu-img refuses.
+   */
+  public synchronized DiskInfo create(String name, String size, boolean allowOvercommit) {
     Names.requireNewDisk(name);
-    long bytes = Sizes.parse(size);
+    long bytes = sizes.require(size, folder.dir(), allowOvercommit);
     Path path = folder.pathOf(name);
     if (Files.exists(path)) {
       throw RaidvmException.alreadyExists("disk '%s' already exists (%s)", name, path);

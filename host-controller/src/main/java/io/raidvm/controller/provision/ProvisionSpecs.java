@@ -4,12 +4,12 @@ import io.raidvm.api.agent.v1.Bitmap;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.common.Names;
-import io.raidvm.common.Sizes;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.fs.MountPoint;
 import io.raidvm.common.md.ArrayNames;
 import io.raidvm.common.md.ArraySpec;
 import io.raidvm.common.md.RaidLevel;
+import io.raidvm.controller.disk.DiskSizes;
 import io.raidvm.controller.vm.VmSpecs;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -97,7 +97,7 @@ public final class ProvisionSpecs {
           spec.getDiskCount(), MAX_DISKS);
     }
     Names.requireNewDisk(diskNames(spec).get(spec.getDiskCount() - 1));
-    long size = Sizes.parse(spec.getDiskSize());
+    long size = DiskSizes.parse(spec.getDiskSize());
     if (size < MIN_DISK_BYTES || size > MAX_DISK_BYTES) {
       throw RaidvmException.invalidArgument("disk size %s is not valid: give 16M to 16T",
           spec.getDiskSize());

@@ -25,6 +25,8 @@ class DiskManagerTest {
   private final Map<String, List<String>> listing = new java.util.HashMap<>();
   private final Map<String, List<String>> running = new java.util.HashMap<>();
   private DiskManager disks;
+  /** What the free-space probe says of the disks' filesystem. */
+  private long free = 80L << 30;
 
   @BeforeEach
   void setUp() {
@@ -45,7 +47,7 @@ class DiskManagerTest {
       public List<String> runningVmsListing(String disk) {
         return running.getOrDefault(disk, List.of());
       }
-    });
+    }, dir -> free);
   }
 
   @Test
@@ -86,6 +88,52 @@ class DiskManagerTest {
     assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
     assertEquals(List.of(), Fixtures.filesUnder(state));
     assertEquals(List.of(), runner.calls());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1000", "512K", "1048575", "1048577", "0"})
+  void create_withASizeBelow1MiBOrNotAMultipleOf512_failsWithInvalidArgumentAndTouchesNothing(
+      String size) throws Exception {
+    var e = assertThrows(RaidvmException.class, () -> disks.create("d1", size));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void create_withASizeNotAMultipleOf512_saysSo() {
+    var e = assertThrows(RaidvmException.class, () -> disks.create("d1", "1049088000001"));
+    assertEquals("disk size 1049088000001 bytes is not a multiple of 512 bytes (a sector)",
+        e.getMessage());
+  }
+
+  @Test
+  void create_largerThanTheFreeSpace_failsWithInvalidArgumentAndTouchesNothing()
+      throws Exception {
+    free = 10L << 30;
+    var e = assertThrows(RaidvmException.class, () -> disks.create("d1", "1024T"));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertEquals("disk size 1 PiB is more than the 10 GiB free where disks are kept ("
+        + state.resolve("disks") + "): give a smaller size, or allow overcommit (raidctl disk"
+        + " create --allow-overcommit) if the guest will never fill it", e.getMessage());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void create_largerThanTheFreeSpace_withAllowOvercommit_makesTheDisk() {
+    free = 10L << 30;
+    disks.create("d1", "11G", true);
+    assertTrue(Files.exists(state.resolve("disks/d1.qcow2")));
+  }
+
+  @Test
+  void create_whenQemuImgRefusesTheSize_failsWithInvalidArgument() {
+    runner.on(List.of("qemu-img", "create"), (c, lines) -> FakeCommandRunner.failed(c, 1,
+        "qemu-img: d1.qcow2: The image size is too large for file format 'qcow2'\n"));
+    var e = assertThrows(RaidvmException.class, () -> disks.create("d1", "64M"));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertTrue(e.getMessage().contains("The image size is too large"), e.getMessage());
   }
 
   @Test
