@@ -35,6 +35,11 @@ public final class Names {
 
   private Names() {}
 
+  /** Whether {@link #require} accepts the name. */
+  public static boolean isValid(String name) {
+    return name != null && NAME.matcher(name).matches();
+  }
+
   /** Returns the name, or fails with INVALID_ARGUMENT saying what a name may be. */
   public static String require(String what, String name) {
     if (name == null || name.isEmpty()) {

@@ -56,6 +56,7 @@ public final class HostControllerServer {
 
   private final ControllerOptions options;
   private final VmManager vms;
+  private final DiskManager disks;
   private final UnixSocketServer server;
   private final Optional<TlsTcpServer> tcpServer;
   private final ExecutorService eventDelivery = Executors.newCachedThreadPool(r -> {
@@ -77,6 +78,7 @@ public final class HostControllerServer {
     this.vms = new VmManager(vmStore, disks, images::resolve, qemuImg, new QemuLauncher(runner),
         AccelProbe.ofHost(), agentLinks, events);
     DiskManager diskManager = new DiskManager(disks, qemuImg, vms, FreeSpace.ofHost());
+    this.disks = diskManager;
     Provisioner provisioner = new Provisioner(diskManager, images, vms,
         vm -> agentLinks.get(vm).orElseThrow(() -> RaidvmException.unavailable("VM %s has no"
             + " agent connection: is it running?", vm)).channel(), Duration.ZERO);
@@ -97,7 +99,9 @@ public final class HostControllerServer {
 
   /**
    * Creates the state directory (0700), takes the socket (and the TCP port), re-attaches to
-   * running VMs, then takes calls. When it fails, {@link #stop} releases what it took.
+   * running VMs (skipping, with a warning, what under vms/ is not one), removes the partial
+   * files of disk creations a crash cut short, then takes calls. When it fails, {@link #stop}
+   * releases what it took.
    *
    * @throws io.raidvm.common.error.RaidvmException ALREADY_EXISTS when another controller
    *     answers on the socket; this one then touches neither that socket nor any VM
@@ -111,6 +115,7 @@ public final class HostControllerServer {
       tcpServer.get().start();
     }
     vms.reattachAll();
+    disks.removeLeftovers();
     LOG.info(() -> "raidvm controller listening on " + options.socket()
         + tcpServer.map(tcp -> " and on TCP " + tcp.address() + " (mutual TLS)").orElse("")
         + " (state " + state + ", images " + options.imageDir() + ")");

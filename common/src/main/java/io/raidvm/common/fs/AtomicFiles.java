@@ -29,13 +29,7 @@ public final class AtomicFiles {
         }
         ch.force(true);
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      syncDirectory(dir);
+      renameAndSync(tmp, target);
     } catch (IOException e) {
       try {
         Files.deleteIfExists(tmp);
@@ -48,6 +42,38 @@ public final class AtomicFiles {
 
   public static void write(Path target, String content) {
     write(target, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Gives a file that another program made completely ({@code complete}, beside the target) its
+   * name: fsyncs it, renames it over {@code target}, fsyncs the folder. On failure it removes
+   * {@code complete}.
+   */
+  public static void publish(Path complete, Path target) {
+    try {
+      try (FileChannel ch = FileChannel.open(complete, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      renameAndSync(complete, target);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(complete);
+      } catch (IOException ignored) {
+        // The rename already failed; that is the error to report.
+      }
+      throw RaidvmException.internal("cannot rename " + complete + " to " + target + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void renameAndSync(Path from, Path target) throws IOException {
+    try {
+      Files.move(from, target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    syncDirectory(target.toAbsolutePath().getParent());
   }
 
   private static void syncDirectory(Path dir) throws IOException {

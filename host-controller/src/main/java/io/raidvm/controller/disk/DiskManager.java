@@ -2,13 +2,17 @@ package io.raidvm.controller.disk;
 
 import io.raidvm.common.Names;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.logging.Logger;
 
 /** Data disks: qcow2 files in the state directory, named like VMs. */
 public final class DiskManager {
+
+  private static final Logger LOG = Logger.getLogger(DiskManager.class.getName());
 
   private final DiskFolder folder;
   private final QemuImg qemuImg;
@@ -44,8 +48,31 @@ public final class DiskManager {
     } catch (IOException e) {
       throw RaidvmException.internal("cannot create " + folder.dir() + ": " + e.getMessage(), e);
     }
-    qemuImg.create(path, bytes);
+    Path partial = folder.partialPathOf(name);
+    try {
+      qemuImg.create(partial, bytes);
+    } catch (RuntimeException e) {
+      deleteQuietly(partial);
+      throw e;
+    }
+    AtomicFiles.publish(partial, path);
     return describe(name, path);
+  }
+
+  /** Removes what creations cut short by a crash left behind; for the controller's start. */
+  public void removeLeftovers() {
+    for (Path leftover : folder.leftovers()) {
+      LOG.warning(() -> "removing " + leftover + ": a disk creation that did not finish");
+      deleteQuietly(leftover);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warning(() -> "cannot remove " + file + ": " + e.getMessage());
+    }
   }
 
   public DiskInfo get(String name) {

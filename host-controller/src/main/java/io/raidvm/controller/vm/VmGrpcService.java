@@ -66,9 +66,13 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
 
   @Override
   public void listVms(ListVmsRequest request, StreamObserver<ListVmsResponse> observer) {
-    Rpc.unary(observer, () -> ListVmsResponse.newBuilder()
-        .addAllVms(vms.list().stream().map(VmGrpcService::toProto).toList())
-        .build());
+    Rpc.unary(observer, () -> {
+      VmManager.Listing listing = vms.list();
+      return ListVmsResponse.newBuilder()
+          .addAllVms(listing.vms().stream().map(VmGrpcService::toProto).toList())
+          .addAllWarnings(listing.skipped())
+          .build();
+    });
   }
 
   @Override

@@ -88,18 +88,25 @@ public final class VmManager implements DiskUsage {
     return status(store.read(Names.require("VM", name)));
   }
 
-  public List<VmStatus> list() {
+  /** The VMs, and what under {@code vms/} was skipped: not a VM, or its spec unreadable. */
+  public record Listing(List<VmStatus> vms, List<String> skipped) {}
+
+  /** Every VM; an entry that is not one, or whose spec cannot be read, is skipped and said so. */
+  public Listing list() {
+    VmStore.Listing found = store.scan();
     List<VmStatus> vms = new ArrayList<>();
-    for (String name : store.names()) {
+    List<String> skipped = new ArrayList<>(found.skipped());
+    for (String name : found.names()) {
       try {
         vms.add(get(name));
       } catch (RaidvmException e) {
         if (e.kind() != RaidvmException.Kind.NOT_FOUND) {
-          throw e;
+          skipped.add(store.paths(name).dir() + ": cannot read its spec, skipped: "
+              + e.getMessage());
         }
       }
     }
-    return vms;
+    return new Listing(List.copyOf(vms), List.copyOf(skipped));
   }
 
   /**
@@ -265,7 +272,9 @@ public final class VmManager implements DiskUsage {
 
   /** Finds the QEMUs that still run from an earlier controller and connects to them. */
   public void reattachAll() {
-    for (VmStatus vm : list()) {
+    Listing listing = list();
+    listing.skipped().forEach(LOG::warning);
+    for (VmStatus vm : listing.vms()) {
       LOG.info(() -> "VM " + vm.spec().getName() + ": " + vm.state()
           + (vm.pid() > 0 ? " (pid " + vm.pid() + ")" : ""));
     }

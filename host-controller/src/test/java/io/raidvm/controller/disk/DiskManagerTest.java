@@ -51,13 +51,43 @@ class DiskManagerTest {
   }
 
   @Test
-  void create_makesQcow2InDisksFolderAndReportsNameAsSerial() {
+  void create_makesQcow2UnderATempNameThenRenamesIt_andReportsNameAsSerial()
+      throws Exception {
     DiskInfo disk = disks.create("d1", "64M");
     Path expected = state.resolve("disks/d1.qcow2");
     assertEquals(new DiskInfo("d1", expected, "qcow2", 67108864L, 200704L, List.of(), "d1"),
         disk);
-    assertEquals(List.of("qemu-img", "create", "-q", "-f", "qcow2", expected.toString(),
-        "67108864"), runner.calls().get(0));
+    assertEquals(List.of("qemu-img", "create", "-q", "-f", "qcow2",
+        state.resolve("disks/.d1.qcow2.partial").toString(), "67108864"), runner.calls().get(0));
+    assertEquals(List.of(expected), regularFiles());
+  }
+
+  @Test
+  void create_whenQemuImgFailsHalfWay_leavesNoFileBehind() throws Exception {
+    runner.on(List.of("qemu-img", "create"), (c, lines) -> {
+      Files.writeString(Path.of(c.argv().get(c.argv().size() - 2)), "QFI");
+      return FakeCommandRunner.failed(c, 1, "qemu-img: No space left on device\n");
+    });
+    assertThrows(RaidvmException.class, () -> disks.create("d1", "64M"));
+    assertEquals(List.of(), regularFiles());
+  }
+
+  @Test
+  void list_ignoresTheTempFileOfACrashedCreate_andRemoveLeftoversDeletesIt() throws Exception {
+    disks.create("d1", "64M");
+    Path leftover = state.resolve("disks/.d2.qcow2.partial");
+    Files.writeString(leftover, "QFI");
+    Files.writeString(state.resolve("disks/notes.txt"), "x");
+    assertEquals(List.of("d1"), disks.list().stream().map(DiskInfo::name).toList());
+
+    disks.removeLeftovers();
+
+    assertEquals(List.of(state.resolve("disks/d1.qcow2"), state.resolve("disks/notes.txt")),
+        regularFiles());
+  }
+
+  private List<Path> regularFiles() throws Exception {
+    return Fixtures.filesUnder(state).stream().filter(Files::isRegularFile).toList();
   }
 
   @Test

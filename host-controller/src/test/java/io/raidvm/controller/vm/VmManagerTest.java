@@ -237,7 +237,25 @@ class VmManagerTest {
     vms.delete("vm1");
     assertFalse(Files.exists(state.resolve("vms/vm1")));
     assertTrue(Files.exists(state.resolve("disks/d1.qcow2")));
-    assertEquals(List.of(), vms.list());
+    assertEquals(List.of(), vms.list().vms());
+  }
+
+  @Test
+  void list_skipsAVmWhoseSpecCannotBeRead_andStrayEntries_withAWarningEach() throws IOException {
+    vms.create(spec("vm1"));
+    vms.create(spec("vm2"));
+    Files.writeString(state.resolve("vms/vm2/spec.textproto"), "memory_mib: lots\n");
+    Files.writeString(state.resolve("vms/README"), "x");
+
+    VmManager.Listing listing = vms.list();
+
+    assertEquals(List.of("vm1"), listing.vms().stream().map(v -> v.spec().getName()).toList());
+    assertEquals(2, listing.skipped().size(), listing.skipped().toString());
+    assertTrue(listing.skipped().get(0).startsWith(state.resolve("vms/README") + ": "),
+        listing.skipped().get(0));
+    assertTrue(listing.skipped().get(1).startsWith(state.resolve("vms/vm2")
+        + ": cannot read its spec"), listing.skipped().get(1));
+    vms.reattachAll();
   }
 
   @Test
