@@ -39,6 +39,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -59,6 +62,18 @@ public final class HostControllerServer {
   private final DiskManager disks;
   private final UnixSocketServer server;
   private final Optional<TlsTcpServer> tcpServer;
+  /**
+   * How often console logs are checked for rotation: a serial console at 115200 baud writes
+   * about 11 KiB/s, so a log exceeds its limit by at most a few hundred KiB.
+   */
+  private static final Duration ROTATE_EVERY = Duration.ofSeconds(30);
+
+  private final ScheduledExecutorService housekeeping =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "housekeeping");
+        t.setDaemon(true);
+        return t;
+      });
   private final ExecutorService eventDelivery = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "event-delivery");
     t.setDaemon(true);
@@ -116,6 +131,8 @@ public final class HostControllerServer {
     }
     vms.reattachAll();
     disks.removeLeftovers();
+    housekeeping.scheduleWithFixedDelay(this::rotateConsoleLogs, 0, ROTATE_EVERY.toSeconds(),
+        TimeUnit.SECONDS);
     LOG.info(() -> "raidvm controller listening on " + options.socket()
         + tcpServer.map(tcp -> " and on TCP " + tcp.address() + " (mutual TLS)").orElse("")
         + " (state " + state + ", images " + options.imageDir() + ")");
@@ -131,8 +148,18 @@ public final class HostControllerServer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    housekeeping.shutdownNow();
     vms.detachAll();
     eventDelivery.shutdownNow();
+  }
+
+  /** A failure is logged, not thrown: a thrown one would end the periodic task. */
+  private void rotateConsoleLogs() {
+    try {
+      vms.rotateConsoleLogs();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot rotate console logs", e);
+    }
   }
 
   public void blockUntilShutdown() throws InterruptedException {

@@ -280,6 +280,19 @@ public final class VmManager implements DiskUsage {
     }
   }
 
+  /**
+   * Rotates each VM's console log that has grown beyond {@link ConsoleLog#ROTATE_AT_BYTES}
+   * (QEMU keeps appending to it); the controller calls this every little while.
+   */
+  public void rotateConsoleLogs() {
+    for (String name : store.names()) {
+      Path log = store.paths(name).consoleLog();
+      if (ConsoleLog.rotate(log, ConsoleLog.ROTATE_AT_BYTES)) {
+        LOG.info(() -> "VM " + name + ": rotated " + log + " to " + log.getFileName() + ".1");
+      }
+    }
+  }
+
   /** Lets go of every QEMU without stopping it: the next controller re-attaches. */
   public void detachAll() {
     running.forEach((name, r) -> {

@@ -259,6 +259,22 @@ class VmManagerTest {
   }
 
   @Test
+  void rotateConsoleLogs_rotatesEveryLogAboveTheLimit_andLeavesTheOthers() throws IOException {
+    vms.create(spec("vm1"));
+    vms.create(spec("vm2"));
+    Files.write(state.resolve("vms/vm1/console.log"),
+        new byte[(int) ConsoleLog.ROTATE_AT_BYTES + 1]);
+    Files.writeString(state.resolve("vms/vm2/console.log"), "booted\n");
+
+    vms.rotateConsoleLogs();
+
+    assertEquals(0, Files.size(state.resolve("vms/vm1/console.log")));
+    assertEquals(ConsoleLog.ROTATE_AT_BYTES + 1,
+        Files.size(state.resolve("vms/vm1/console.log.1")));
+    assertEquals("booted\n", Files.readString(state.resolve("vms/vm2/console.log")));
+  }
+
+  @Test
   void delete_unknownVm_failsWithNotFound() {
     var e = assertThrows(RaidvmException.class, () -> vms.delete("nope"));
     assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
