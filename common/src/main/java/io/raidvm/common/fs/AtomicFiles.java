@@ -31,11 +31,7 @@ public final class AtomicFiles {
       }
       renameAndSync(tmp, target);
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // The write already failed; that is the error to report.
-      }
+      deleteQuietly(tmp);
       throw RaidvmException.internal("cannot write " + target + ": " + e.getMessage(), e);
     }
   }
@@ -56,13 +52,18 @@ public final class AtomicFiles {
       }
       renameAndSync(complete, target);
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(complete);
-      } catch (IOException ignored) {
-        // The rename already failed; that is the error to report.
-      }
+      deleteQuietly(complete);
       throw RaidvmException.internal("cannot rename " + complete + " to " + target + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /** Removes a file of a write that failed; that failure is the error to report. */
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // The write already failed.
     }
   }
 

@@ -46,49 +46,47 @@ public final class UnexpectedErrors implements ServerInterceptor {
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override
       public void onMessage(ReqT message) {
-        try {
-          super.onMessage(message);
-        } catch (RuntimeException e) {
-          guarded.fail(e);
-        }
+        closeOnFailure(guarded, () -> super.onMessage(message));
       }
 
       @Override
       public void onHalfClose() {
-        try {
-          super.onHalfClose();
-        } catch (RuntimeException e) {
-          guarded.fail(e);
-        }
+        closeOnFailure(guarded, super::onHalfClose);
       }
 
       @Override
       public void onReady() {
-        try {
-          super.onReady();
-        } catch (RuntimeException e) {
-          guarded.fail(e);
-        }
+        closeOnFailure(guarded, super::onReady);
       }
 
       @Override
       public void onCancel() {
-        try {
-          super.onCancel();
-        } catch (RuntimeException e) {
-          report(e, method);
-        }
+        logFailure(method, super::onCancel);
       }
 
       @Override
       public void onComplete() {
-        try {
-          super.onComplete();
-        } catch (RuntimeException e) {
-          report(e, method);
-        }
+        logFailure(method, super::onComplete);
       }
     };
+  }
+
+  /** Runs a step of a live call; what it throws ends the call. */
+  private static void closeOnFailure(Guarded<?, ?> call, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      call.fail(e);
+    }
+  }
+
+  /** Runs a step of a call that has ended; what it throws is only logged. */
+  private void logFailure(String method, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      report(e, method);
+    }
   }
 
   /** A call whose unexpected failures are reported before they close it. */
