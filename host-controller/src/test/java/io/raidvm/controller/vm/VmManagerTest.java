@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -205,6 +207,17 @@ class VmManagerTest {
     var e = assertThrows(RaidvmException.class, () -> vms.start("vm1", true, Duration.ZERO));
     assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
     assertEquals(1, runner.calls().size());
+  }
+
+  @Test
+  void start_whenQemuFailsWithLongOutput_quotesItsLastLinesOnly() {
+    String stderr = IntStream.rangeClosed(1, 200).mapToObj(i -> "qemu: warning " + i)
+        .collect(Collectors.joining("\n", "", "\nqemu: fatal: no\n"));
+    runner.on("qemu-system-x86_64", (c, lines) -> FakeCommandRunner.failed(c, 1, stderr));
+    vms.create(spec("vm1").toBuilder().setAccel(Accel.ACCEL_TCG).build());
+    var e = assertThrows(RaidvmException.class, () -> vms.start("vm1", true, Duration.ZERO));
+    assertTrue(e.getMessage().endsWith("qemu: warning 200\nqemu: fatal: no"), e.getMessage());
+    assertFalse(e.getMessage().contains("warning 190\n"), e.getMessage());
   }
 
   @Test
