@@ -41,7 +41,8 @@ class StatusesTest {
   @Test
   void toStatus_givesAReadableDescription_withoutEscapesAndWithin2KiB() {
     StatusRuntimeException s = Statuses.toStatus(RaidvmException.unavailable(
-        "VM 'a' did not answer. Last lines:%n\u001B[1;31mKernel panic\u001B[0m%s", "!".repeat(5000)));
+        "VM 'a' did not answer. Last lines:%n\u001B[1;31mKernel panic\u001B[0m%s",
+        "!".repeat(5000)));
     String d = s.getStatus().getDescription();
     assertTrue(d.startsWith("VM 'a' did not answer. Last lines:\nKernel panic!!!"), d);
     assertTrue(d.length() <= 2048, "length " + d.length());
