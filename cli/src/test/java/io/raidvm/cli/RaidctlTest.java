@@ -20,6 +20,11 @@ import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ListDisksRequest;
 import io.raidvm.api.controller.v1.ListDisksResponse;
+import io.raidvm.api.controller.v1.ListVmsRequest;
+import io.raidvm.api.controller.v1.ListVmsResponse;
+import io.raidvm.api.controller.v1.Vm;
+import io.raidvm.api.controller.v1.VmServiceGrpc;
+import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.common.grpc.UnixSocketServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -92,8 +97,18 @@ class RaidctlTest {
         obs.onCompleted();
       }
     };
+    VmServiceGrpc.VmServiceImplBase vms = new VmServiceGrpc.VmServiceImplBase() {
+      @Override
+      public void listVms(ListVmsRequest req, StreamObserver<ListVmsResponse> obs) {
+        obs.onNext(ListVmsResponse.newBuilder()
+            .addVms(Vm.newBuilder().setSpec(VmSpec.newBuilder().setName("vm1")))
+            .addWarnings("/var/lib/raidvm/vms/\u001B[31mx\u001B[0m: not a VM name, skipped")
+            .build());
+        obs.onCompleted();
+      }
+    };
     server = new UnixSocketServer(dir.resolve("c.sock"), List.of(disks.bindService(),
-        images.bindService()), Duration.ofSeconds(10)).start();
+        images.bindService(), vms.bindService()), Duration.ofSeconds(10)).start();
     raidctl = new Raidctl(dir.resolve("c.sock"));
     out = raidctl.out;
     err = raidctl.err;
@@ -115,9 +130,24 @@ class RaidctlTest {
     assertEquals(0, raidctl.run("disk", "create", "d1", "--size", "64M"));
     assertEquals("d1", created.get(0).getName());
     assertEquals("64M", created.get(0).getSize());
+    assertEquals(false, created.get(0).getAllowOvercommit());
     String[] lines = out.toString().split("\n");
     assertTrue(lines[0].startsWith("NAME  SIZE    ALLOCATED  FORMAT"), lines[0]);
     assertTrue(lines[1].startsWith("d1    64 MiB  192 KiB    qcow2"), lines[1]);
+  }
+
+  @Test
+  void diskCreate_withAllowOvercommit_asksForIt() {
+    assertEquals(0, raidctl.run("disk", "create", "d1", "--size", "1T", "--allow-overcommit"));
+    assertEquals(true, created.get(0).getAllowOvercommit());
+  }
+
+  @Test
+  void vmList_printsWhatTheControllerSkippedAsWarningsOnStderr_cleaned() {
+    assertEquals(0, raidctl.run("vm", "list"));
+    assertEquals("raidctl: warning: /var/lib/raidvm/vms/x: not a VM name, skipped\n",
+        err.toString());
+    assertTrue(out.toString().contains("vm1"), out.toString());
   }
 
   @Test

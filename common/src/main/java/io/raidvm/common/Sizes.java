@@ -48,7 +48,7 @@ public final class Sizes {
 
   /** Renders bytes the way people read them: "64 MiB", "3 GiB", "1.5 KiB". */
   public static String human(long bytes) {
-    String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+    String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
     double v = bytes;
     int u = 0;
     while (v >= 1024 && u < units.length - 1) {

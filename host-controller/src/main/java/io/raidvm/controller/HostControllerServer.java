@@ -1,9 +1,11 @@
 package io.raidvm.controller;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.TlsTcpServer;
+import io.raidvm.common.grpc.UnexpectedErrors;
 import io.raidvm.common.grpc.UnixSocketServer;
 import io.raidvm.common.process.CommandRunner;
 import io.raidvm.common.process.ProcessRunner;
@@ -13,6 +15,7 @@ import io.raidvm.controller.agent.VmAgentRouter;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.DiskGrpcService;
 import io.raidvm.controller.disk.DiskManager;
+import io.raidvm.controller.disk.FreeSpace;
 import io.raidvm.controller.disk.QemuImg;
 import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.image.AgentJar;
@@ -36,6 +39,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -53,8 +59,21 @@ public final class HostControllerServer {
 
   private final ControllerOptions options;
   private final VmManager vms;
+  private final DiskManager disks;
   private final UnixSocketServer server;
   private final Optional<TlsTcpServer> tcpServer;
+  /**
+   * How often console logs are checked for rotation: a serial console at 115200 baud writes
+   * about 11 KiB/s, so a log exceeds its limit by at most a few hundred KiB.
+   */
+  private static final Duration ROTATE_EVERY = Duration.ofSeconds(30);
+
+  private final ScheduledExecutorService housekeeping =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "housekeeping");
+        t.setDaemon(true);
+        return t;
+      });
   private final ExecutorService eventDelivery = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "event-delivery");
     t.setDaemon(true);
@@ -73,7 +92,8 @@ public final class HostControllerServer {
     AgentLinks agentLinks = new AgentLinks(events);
     this.vms = new VmManager(vmStore, disks, images::resolve, qemuImg, new QemuLauncher(runner),
         AccelProbe.ofHost(), agentLinks, events);
-    DiskManager diskManager = new DiskManager(disks, qemuImg, vms);
+    DiskManager diskManager = new DiskManager(disks, qemuImg, vms, FreeSpace.ofHost());
+    this.disks = diskManager;
     Provisioner provisioner = new Provisioner(diskManager, images, vms,
         vm -> agentLinks.get(vm).orElseThrow(() -> RaidvmException.unavailable("VM %s has no"
             + " agent connection: is it running?", vm)).channel(), Duration.ZERO);
@@ -85,6 +105,8 @@ public final class HostControllerServer {
         .map(BindableService::bindService)
         .toList());
     services.addAll(AgentProxy.forAgent(new VmAgentRouter(vms, agentLinks)));
+    UnexpectedErrors unexpected = new UnexpectedErrors("controller");
+    services.replaceAll(service -> ServerInterceptors.intercept(service, unexpected));
     this.server = new UnixSocketServer(options.socket(), services, PERMIT_KEEPALIVE);
     this.tcpServer = options.tcp().map(tcp -> new TlsTcpServer(tcp.address(), tcp.tls(),
         services, PERMIT_KEEPALIVE));
@@ -92,7 +114,9 @@ public final class HostControllerServer {
 
   /**
    * Creates the state directory (0700), takes the socket (and the TCP port), re-attaches to
-   * running VMs, then takes calls. When it fails, {@link #stop} releases what it took.
+   * running VMs (skipping, with a warning, what under vms/ is not one), removes the partial
+   * files of disk creations a crash cut short, then takes calls. When it fails, {@link #stop}
+   * releases what it took.
    *
    * @throws io.raidvm.common.error.RaidvmException ALREADY_EXISTS when another controller
    *     answers on the socket; this one then touches neither that socket nor any VM
@@ -106,6 +130,9 @@ public final class HostControllerServer {
       tcpServer.get().start();
     }
     vms.reattachAll();
+    disks.removeLeftovers();
+    housekeeping.scheduleWithFixedDelay(this::rotateConsoleLogs, 0, ROTATE_EVERY.toSeconds(),
+        TimeUnit.SECONDS);
     LOG.info(() -> "raidvm controller listening on " + options.socket()
         + tcpServer.map(tcp -> " and on TCP " + tcp.address() + " (mutual TLS)").orElse("")
         + " (state " + state + ", images " + options.imageDir() + ")");
@@ -121,8 +148,18 @@ public final class HostControllerServer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    housekeeping.shutdownNow();
     vms.detachAll();
     eventDelivery.shutdownNow();
+  }
+
+  /** A failure is logged, not thrown: a thrown one would end the periodic task. */
+  private void rotateConsoleLogs() {
+    try {
+      vms.rotateConsoleLogs();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot rotate console logs", e);
+    }
   }
 
   public void blockUntilShutdown() throws InterruptedException {

@@ -33,17 +33,25 @@ public final class DiskCommand {
   @Command(name = "create", description = "Create a qcow2 disk.",
       footer = {"", "Example:", "  raidctl disk create d1 --size 64M"})
   static final class Create extends ClientCommand {
-    @Parameters(paramLabel = "NAME", description = "Disk name ([a-z0-9][a-z0-9-]*).")
+    @Parameters(paramLabel = "NAME", description = "Disk name, the serial the guest sees:"
+        + " [a-z0-9][a-z0-9-]*, at most 20 characters, not 'os' nor a kernel device name"
+        + " (sdb, md0, …).")
     String name;
 
     @Option(names = "--size", required = true, paramLabel = "SIZE",
-        description = "Size: bytes, or a number with K, M, G, T (e.g. 64M, 3G).")
+        description = "Size: bytes, or a number with K, M, G, T (e.g. 64M, 3G); at least 1M,"
+            + " a multiple of 512, at most the free space where disks are kept.")
     String size;
+
+    @Option(names = "--allow-overcommit",
+        description = "Allow a size beyond the free space (qcow2 grows as the guest writes).")
+    boolean allowOvercommit;
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
       output.print(printer, client.disks().createDisk(
-          CreateDiskRequest.newBuilder().setName(name).setSize(size).build()),
+          CreateDiskRequest.newBuilder().setName(name).setSize(size)
+              .setAllowOvercommit(allowOvercommit).build()),
           d -> print(printer, List.of(d)));
     }
   }

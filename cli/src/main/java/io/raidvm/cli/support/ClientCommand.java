@@ -1,5 +1,6 @@
 package io.raidvm.cli.support;
 
+import io.raidvm.common.error.Messages;
 import io.raidvm.common.grpc.TlsChannels;
 import io.raidvm.common.grpc.UnixSocketChannels;
 import io.raidvm.controller.HostControllerServer;
@@ -31,6 +32,12 @@ public abstract class ClientCommand implements Callable<Integer> {
   }
 
   protected abstract void run(ControllerClient client, Printer printer);
+
+  /** Says on stderr what the controller warned of (cleaned like its errors). */
+  protected void warn(String warning) {
+    spec.commandLine().getErr().println("raidctl: warning: " + Messages.readable(warning));
+    spec.commandLine().getErr().flush();
+  }
 
   @Override
   public final Integer call() {

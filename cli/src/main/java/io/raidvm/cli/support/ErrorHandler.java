@@ -2,6 +2,7 @@ package io.raidvm.cli.support;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.raidvm.common.error.Messages;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -22,7 +23,12 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
     return exitCode(e);
   }
 
+  /** One readable message: the controller's text is cleaned again, whoever sent it. */
   static String describe(Throwable e) {
+    return Messages.readable(raw(e));
+  }
+
+  private static String raw(Throwable e) {
     if (e instanceof StatusRuntimeException sre) {
       Status s = sre.getStatus();
       String text = s.getDescription() != null ? s.getDescription() : "";

@@ -7,6 +7,7 @@ import io.raidvm.api.controller.v1.CreateVmRequest;
 import io.raidvm.api.controller.v1.DeleteVmRequest;
 import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.ListVmsRequest;
+import io.raidvm.api.controller.v1.ListVmsResponse;
 import io.raidvm.api.controller.v1.ReadConsoleRequest;
 import io.raidvm.api.controller.v1.RebootVmRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
@@ -211,8 +212,9 @@ public final class VmCommand {
   static final class ListVms extends ClientCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      output.print(printer, client.vms().listVms(ListVmsRequest.getDefaultInstance()),
-          r -> print(printer, r.getVmsList()));
+      ListVmsResponse listing = client.vms().listVms(ListVmsRequest.getDefaultInstance());
+      listing.getWarningsList().forEach(this::warn);
+      output.print(printer, listing, r -> print(printer, r.getVmsList()));
     }
   }
 

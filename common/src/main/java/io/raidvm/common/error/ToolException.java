@@ -33,7 +33,8 @@ public final class ToolException extends RaidvmException {
   }
 
   private static String describe(List<String> argv, int exitCode, String stderr) {
-    String detail = stderr == null || stderr.isBlank() ? "no output on stderr" : stderr.strip();
+    String detail = stderr == null || stderr.isBlank() ? "no output on stderr"
+        : Messages.lastLines(stderr, Messages.TOOL_LINES);
     return String.format("%s failed (exit %d): %s [command: %s]",
         argv.get(0), exitCode, detail, String.join(" ", argv));
   }

@@ -138,6 +138,25 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * Gives a file that another program made completely ({@code complete}, beside the target) its
+   * name: fsyncs it, renames it over {@code target}, fsyncs the folder. On failure it removes
+   * {@code complete}.
+   */
+  public static void publish(Path complete, Path target) {
+    try {
+      try (FileChannel ch = FileChannel.open(complete, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      move(complete, target);
+      syncDirectory(target.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      deleteQuietly(complete);
+      throw RaidvmException.internal("cannot rename " + complete + " to " + target + ": "
+          + e.getMessage(), e);
+    }
+  }
+
   private static void syncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);

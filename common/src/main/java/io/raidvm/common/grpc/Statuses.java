@@ -2,9 +2,13 @@ package io.raidvm.common.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.raidvm.common.error.Messages;
 import io.raidvm.common.error.RaidvmException;
 
-/** The one place where domain errors become gRPC statuses. Stack traces never reach clients. */
+/**
+ * The one place where domain errors become gRPC statuses. Stack traces never reach clients; an
+ * unexpected exception stays the status's cause, for {@link UnexpectedErrors} to log.
+ */
 public final class Statuses {
 
   private Statuses() {}
@@ -14,10 +18,13 @@ public final class Statuses {
       return sre;
     }
     if (t instanceof RaidvmException e) {
-      return codeOf(e.kind()).withDescription(e.getMessage()).asRuntimeException();
+      return codeOf(e.kind()).withDescription(Messages.readable(e.getMessage()))
+          .asRuntimeException();
     }
     return Status.INTERNAL
-        .withDescription("internal error: " + t.getClass().getSimpleName() + ": " + t.getMessage())
+        .withDescription(Messages.readable("internal error: " + t.getClass().getSimpleName() + ": "
+            + t.getMessage()))
+        .withCause(t)
         .asRuntimeException();
   }
 

@@ -19,8 +19,13 @@ public record CommandResult(List<String> argv, int exitCode, String stdout, Stri
 
   /** This result, or a {@link ToolException} (FAILED_PRECONDITION) when the program failed. */
   public CommandResult orThrow() {
+    return orThrow(Kind.FAILED_PRECONDITION);
+  }
+
+  /** This result, or a {@link ToolException} of {@code kind} when the program failed. */
+  public CommandResult orThrow(Kind kind) {
     if (!succeeded()) {
-      throw new ToolException(Kind.FAILED_PRECONDITION, argv, exitCode, stderr);
+      throw new ToolException(kind, argv, exitCode, stderr);
     }
     return this;
   }

@@ -3,10 +3,14 @@ package io.raidvm.common.grpc;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +38,20 @@ public final class InProcessGrpc implements AutoCloseable {
     return start(true, services);
   }
 
+  /** Serves {@code services} behind {@code interceptor}, on gRPC's own threads. */
+  public static InProcessGrpc serveIntercepted(ServerInterceptor interceptor,
+      BindableService... services) {
+    return start(false, Arrays.stream(services)
+        .map(s -> ServerInterceptors.intercept(s, interceptor))
+        .toArray(ServerServiceDefinition[]::new));
+  }
+
   private static InProcessGrpc start(boolean direct, BindableService... services) {
+    return start(direct, Arrays.stream(services).map(BindableService::bindService)
+        .toArray(ServerServiceDefinition[]::new));
+  }
+
+  private static InProcessGrpc start(boolean direct, ServerServiceDefinition... services) {
     String name = InProcessServerBuilder.generateName();
     InProcessServerBuilder server = InProcessServerBuilder.forName(name);
     InProcessChannelBuilder channel = InProcessChannelBuilder.forName(name);
@@ -42,7 +59,7 @@ public final class InProcessGrpc implements AutoCloseable {
       server.directExecutor();
       channel.directExecutor();
     }
-    for (BindableService service : services) {
+    for (ServerServiceDefinition service : services) {
       server.addService(service);
     }
     try {

@@ -1,6 +1,7 @@
 package io.raidvm.common.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -35,5 +36,15 @@ class StatusesTest {
     StatusRuntimeException s = Statuses.toStatus(new IllegalStateException("boom"));
     assertEquals(Status.Code.INTERNAL, s.getStatus().getCode());
     assertEquals("internal error: IllegalStateException: boom", s.getStatus().getDescription());
+  }
+
+  @Test
+  void toStatus_givesAReadableDescription_withoutEscapesAndWithin2KiB() {
+    StatusRuntimeException s = Statuses.toStatus(RaidvmException.unavailable(
+        "VM 'a' did not answer. Last lines:%n\u001B[1;31mKernel panic\u001B[0m%s",
+        "!".repeat(5000)));
+    String d = s.getStatus().getDescription();
+    assertTrue(d.startsWith("VM 'a' did not answer. Last lines:\nKernel panic!!!"), d);
+    assertTrue(d.length() <= 2048, "length " + d.length());
   }
 }

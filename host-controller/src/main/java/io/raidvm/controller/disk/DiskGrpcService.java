@@ -22,7 +22,8 @@ public final class DiskGrpcService extends DiskServiceGrpc.DiskServiceImplBase {
 
   @Override
   public void createDisk(CreateDiskRequest request, StreamObserver<Disk> observer) {
-    Rpc.unary(observer, () -> toProto(disks.create(request.getName(), request.getSize())));
+    Rpc.unary(observer, () -> toProto(disks.create(request.getName(), request.getSize(),
+        request.getAllowOvercommit())));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.raidvm.controller.disk;
 
+import io.raidvm.common.error.RaidvmException.Kind;
 import io.raidvm.common.process.Command;
 import io.raidvm.common.process.CommandRunner;
 import java.nio.file.Path;
@@ -13,10 +14,10 @@ public final class QemuImg {
     this.runner = runner;
   }
 
-  /** Creates an empty qcow2 image of {@code bytes}. */
+  /** Creates an empty qcow2 image of {@code bytes}; INVALID_ARGUMENT when qemu-img refuses. */
   public void create(Path file, long bytes) {
     runner.run(Command.of("qemu-img", "create", "-q", "-f", "qcow2", file.toString(),
-        Long.toString(bytes))).orThrow();
+        Long.toString(bytes))).orThrow(Kind.INVALID_ARGUMENT);
   }
 
   /** Creates a qcow2 overlay that reads through to the qcow2 {@code backing} image. */

@@ -4,12 +4,12 @@ import io.raidvm.api.agent.v1.Bitmap;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.common.Names;
-import io.raidvm.common.Sizes;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.fs.MountPoint;
 import io.raidvm.common.md.ArrayNames;
 import io.raidvm.common.md.ArraySpec;
 import io.raidvm.common.md.RaidLevel;
+import io.raidvm.controller.disk.DiskSizes;
 import io.raidvm.controller.vm.VmSpecs;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -30,7 +30,7 @@ public final class ProvisionSpecs {
   /** The spec with every default filled in, or INVALID_ARGUMENT naming the first bad field. */
   public static ProvisionSpec complete(ProvisionSpec in) {
     ProvisionSpec.Builder b = in.toBuilder();
-    String vm = Names.require("VM", in.getVm());
+    String vm = Names.requireNewVm(in.getVm());
     b.setMemoryMib(VmSpecs.memoryMib(b.getMemoryMib()));
     b.setVcpus(VmSpecs.vcpus(b.getVcpus()));
     if (b.getDiskCount() == 0) {
@@ -92,20 +92,12 @@ public final class ProvisionSpecs {
   }
 
   private static void check(String vm, ProvisionSpec spec) {
-    if (spec.getMemoryMib() < 256 || spec.getMemoryMib() > 65536) {
-      throw RaidvmException.invalidArgument("memory %d MiB is not valid: give 256 to 65536 MiB",
-          spec.getMemoryMib());
-    }
-    if (spec.getVcpus() > 64) {
-      throw RaidvmException.invalidArgument("%d vCPUs is not valid: give 1 to 64",
-          spec.getVcpus());
-    }
     if (spec.getDiskCount() > MAX_DISKS) {
       throw RaidvmException.invalidArgument("%d data disks is too many: give 1 to %d",
           spec.getDiskCount(), MAX_DISKS);
     }
-    Names.require("disk", diskNames(spec).get(spec.getDiskCount() - 1));
-    long size = Sizes.parse(spec.getDiskSize());
+    Names.requireNewDisk(diskNames(spec).get(spec.getDiskCount() - 1));
+    long size = DiskSizes.parse(spec.getDiskSize());
     if (size < MIN_DISK_BYTES || size > MAX_DISK_BYTES) {
       throw RaidvmException.invalidArgument("disk size %s is not valid: give 16M to 16T",
           spec.getDiskSize());

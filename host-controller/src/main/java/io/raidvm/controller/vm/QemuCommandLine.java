@@ -11,6 +11,15 @@ public final class QemuCommandLine {
   public static final String AGENT_PORT_NAME = "io.raidvm.agent.0";
   /** The QEMU device id of the agent port, as QMP's VSERPORT_CHANGE names it. */
   public static final String AGENT_PORT_ID = "agentport0";
+  /**
+   * QEMU's seccomp filter: obsolete system calls and changes of scheduling and CPU affinity are
+   * refused. Not {@code elevateprivileges=deny} nor {@code spawn=deny}: with
+   * {@code -daemonize}, QEMU installs the filter while it parses its options and only then
+   * forks and calls setsid(2); both are in those sets and the process is killed (measured with
+   * Debian's QEMU 7.2: spawn=deny ends in SIGSYS, elevateprivileges=deny in exit 1, either
+   * without a word). See docs/design.md, "QEMU's sandbox".
+   */
+  static final String SANDBOX = "on,obsolete=deny,resourcecontrol=deny";
 
   private QemuCommandLine() {}
 
@@ -25,6 +34,7 @@ public final class QemuCommandLine {
     int vcpus = VmSpecs.vcpus(spec.getVcpus());
     List<String> argv = new ArrayList<>(List.of(PROGRAM,
         "-name", spec.getName(),
+        "-sandbox", SANDBOX,
         "-nodefaults",
         "-machine", "q35",
         "-accel", accel,

@@ -1,6 +1,7 @@
 package io.raidvm.controller.vm;
 
 import io.raidvm.api.controller.v1.VmSpec;
+import io.raidvm.common.error.Messages;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.process.Command;
 import io.raidvm.common.process.CommandResult;
@@ -38,7 +39,7 @@ public final class QemuLauncher {
           null));
       if (!result.succeeded()) {
         failures.add(String.format("-accel %s -cpu %s: exit %d: %s", choice.accel(), cpu,
-            result.exitCode(), result.stderr().strip()));
+            result.exitCode(), Messages.lastLines(result.stderr(), Messages.TOOL_LINES)));
         continue;
       }
       QemuProcess process = QemuProcess.find(paths).orElse(null);

@@ -19,6 +19,7 @@ import io.raidvm.api.controller.v1.StopVmRequest;
 import io.raidvm.api.controller.v1.Vm;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.api.controller.v1.WatchVmRequest;
+import io.raidvm.common.Ranges;
 import io.raidvm.common.grpc.Rpc;
 import io.raidvm.common.grpc.Statuses;
 import io.raidvm.controller.events.EventSink;
@@ -36,7 +37,6 @@ import java.util.concurrent.atomic.AtomicReference;
 /** VmService over {@link VmManager} and the VMs' {@link VmEventHubs}. */
 public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
 
-  private static final int CONSOLE_LINES = 50;
   private static final Duration CONSOLE_POLL = Duration.ofMillis(500);
   /** Follows consoles for clients; one thread is plenty for files that grow by lines. */
   private static final ScheduledExecutorService CONSOLE_FOLLOWERS =
@@ -66,41 +66,45 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
 
   @Override
   public void listVms(ListVmsRequest request, StreamObserver<ListVmsResponse> observer) {
-    Rpc.unary(observer, () -> ListVmsResponse.newBuilder()
-        .addAllVms(vms.list().stream().map(VmGrpcService::toProto).toList())
-        .build());
+    Rpc.unary(observer, () -> {
+      VmManager.Listing listing = vms.list();
+      return ListVmsResponse.newBuilder()
+          .addAllVms(listing.vms().stream().map(VmGrpcService::toProto).toList())
+          .addAllWarnings(listing.skipped())
+          .build();
+    });
   }
 
   @Override
   public void startVm(StartVmRequest request, StreamObserver<Vm> observer) {
     Rpc.unary(observer, () -> toProto(vms.start(request.getName(), request.getNoWait(),
-        Duration.ofSeconds(request.getReadyTimeoutSeconds()))));
+        Duration.ofSeconds(Ranges.unsigned(request.getReadyTimeoutSeconds())))));
   }
 
   @Override
   public void stopVm(StopVmRequest request, StreamObserver<Vm> observer) {
     Rpc.unary(observer, () -> toProto(vms.stop(request.getName(), request.getForce(),
-        Duration.ofSeconds(request.getTimeoutSeconds()))));
+        Duration.ofSeconds(Ranges.unsigned(request.getTimeoutSeconds())))));
   }
 
   @Override
   public void rebootVm(RebootVmRequest request, StreamObserver<Vm> observer) {
     Rpc.unary(observer, () -> toProto(vms.reboot(request.getName(),
-        Duration.ofSeconds(request.getReadyTimeoutSeconds()))));
+        Duration.ofSeconds(Ranges.unsigned(request.getReadyTimeoutSeconds())))));
   }
 
   @Override
   public void readConsole(ReadConsoleRequest request, StreamObserver<ConsoleChunk> observer) {
     ServerCallStreamObserver<ConsoleChunk> call = (ServerCallStreamObserver<ConsoleChunk>) observer;
     Path log;
+    ConsoleLog.Text start;
     try {
+      start = vms.readConsole(request.getName(), Ranges.unsigned(request.getLines()));
       log = vms.consoleLog(request.getName());
     } catch (RuntimeException e) {
       call.onError(Statuses.toStatus(e));
       return;
     }
-    ConsoleLog.Text start = ConsoleLog.last(log,
-        request.getLines() == 0 ? CONSOLE_LINES : request.getLines());
     if (!start.text().isEmpty()) {
       call.onNext(ConsoleChunk.newBuilder().setText(start.text()).build());
     }

@@ -30,8 +30,6 @@ import java.util.logging.Logger;
 public final class VmManager implements DiskUsage {
 
   private static final Logger LOG = Logger.getLogger(VmManager.class.getName());
-  static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(600);
-  static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(120);
   private static final int CONSOLE_TAIL_LINES = 40;
   private static final Duration READY_POLL = Duration.ofMillis(250);
   private static final Duration AGENT_CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -62,10 +60,11 @@ public final class VmManager implements DiskUsage {
 
   /** Validates the spec, then makes the VM's folder, OS disk overlay and spec, or nothing. */
   public VmStatus create(VmSpec spec) {
-    String name = Names.require("VM", spec.getName());
+    String name = Names.requireNewVm(spec.getName());
     if (spec.getAccel() == Accel.UNRECOGNIZED) {
       throw RaidvmException.invalidArgument("accel of VM '%s' is not one of auto, kvm, tcg", name);
     }
+    VmSpecs.check(spec);
     dataDisks(spec);
     synchronized (lock(name)) {
       if (store.exists(name)) {
@@ -89,27 +88,35 @@ public final class VmManager implements DiskUsage {
     return status(store.read(Names.require("VM", name)));
   }
 
-  public List<VmStatus> list() {
+  /** The VMs, and what under {@code vms/} was skipped: not a VM, or its spec unreadable. */
+  public record Listing(List<VmStatus> vms, List<String> skipped) {}
+
+  /** Every VM; an entry that is not one, or whose spec cannot be read, is skipped and said so. */
+  public Listing list() {
+    VmStore.Listing found = store.scan();
     List<VmStatus> vms = new ArrayList<>();
-    for (String name : store.names()) {
+    List<String> skipped = new ArrayList<>(found.skipped());
+    for (String name : found.names()) {
       try {
         vms.add(get(name));
       } catch (RaidvmException e) {
         if (e.kind() != RaidvmException.Kind.NOT_FOUND) {
-          throw e;
+          skipped.add(store.paths(name).dir() + ": cannot read its spec, skipped: "
+              + e.getMessage());
         }
       }
     }
-    return vms;
+    return new Listing(List.copyOf(vms), List.copyOf(skipped));
   }
 
   /**
    * Launches QEMU and connects to it; unless {@code noWait}, waits until the agent answers.
    *
-   * @param readyTimeout zero means {@link #DEFAULT_READY_TIMEOUT}
+   * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
    */
   public VmStatus start(String name, boolean noWait, Duration readyTimeout) {
     Names.require("VM", name);
+    Duration timeout = VmTimeouts.ready(readyTimeout);
     RunningVm r;
     synchronized (lock(name)) {
       VmSpec spec = store.read(name);
@@ -137,7 +144,7 @@ public final class VmManager implements DiskUsage {
       events.vmEvent(name, VmEvent.Kind.STARTED, "", "pid " + launched.process().pid());
     }
     if (!noWait) {
-      awaitReady(name, r, readyTimeout.isZero() ? DEFAULT_READY_TIMEOUT : readyTimeout);
+      awaitReady(name, r, timeout);
     }
     return get(name);
   }
@@ -146,10 +153,11 @@ public final class VmManager implements DiskUsage {
    * Powers the VM off (see {@link StopLadder}). A VM that does not run is left as it is, except
    * that a crashed one counts as stopped from now on.
    *
-   * @param timeout how long the guest may take; zero means {@link #DEFAULT_STOP_TIMEOUT}
+   * @param timeout how long the guest may take; zero means the default ({@link VmTimeouts#stop})
    */
   public VmStatus stop(String name, boolean force, Duration timeout) {
     Names.require("VM", name);
+    Duration guestTimeout = VmTimeouts.stop(timeout);
     synchronized (lock(name)) {
       VmSpec spec = store.read(name);
       store.setDesiredRunning(name, false);
@@ -158,8 +166,7 @@ public final class VmManager implements DiskUsage {
       if (r != null) {
         r.markStopping();
         try {
-          String how = StopLadder.stop(name, r, force,
-              timeout.isZero() ? DEFAULT_STOP_TIMEOUT : timeout);
+          String how = StopLadder.stop(name, r, force, guestTimeout);
           LOG.info(() -> "VM " + name + " stopped (" + how + ")");
           events.vmEvent(name, VmEvent.Kind.STOPPED, "", how);
         } finally {
@@ -174,10 +181,11 @@ public final class VmManager implements DiskUsage {
    * Reboots the guest through its agent, then waits until the agent has gone away and answers
    * again, as a person watching the console would.
    *
-   * @param readyTimeout zero means {@link #DEFAULT_READY_TIMEOUT}
+   * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
    */
   public VmStatus reboot(String name, Duration readyTimeout) {
     Names.require("VM", name);
+    Duration timeout = VmTimeouts.ready(readyTimeout);
     RunningVm r;
     synchronized (lock(name)) {
       VmSpec spec = store.read(name);
@@ -189,7 +197,6 @@ public final class VmManager implements DiskUsage {
       }
       r.agent.reboot(AGENT_CALL_TIMEOUT);
     }
-    Duration timeout = readyTimeout.isZero() ? DEFAULT_READY_TIMEOUT : readyTimeout;
     awaitAgentGone(name, r, timeout);
     awaitReady(name, r, timeout);
     LOG.info(() -> "VM " + name + " rebooted");
@@ -219,18 +226,28 @@ public final class VmManager implements DiskUsage {
    * Waits until the agent of a running VM answers, e.g. while a controller that has just
    * re-attached reconnects to it. FAILED_PRECONDITION when the VM does not run.
    *
-   * @param readyTimeout zero means {@link #DEFAULT_READY_TIMEOUT}
+   * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
    */
   public VmStatus awaitReady(String name, Duration readyTimeout) {
     Names.require("VM", name);
+    Duration timeout = VmTimeouts.ready(readyTimeout);
     VmStatus current = get(name);
     RunningVm r = running.get(name);
     if (r == null || !isUp(current.state())) {
       throw RaidvmException.failedPrecondition("VM '%s' is %s: start it first", name,
           current.state());
     }
-    awaitReady(name, r, readyTimeout.isZero() ? DEFAULT_READY_TIMEOUT : readyTimeout);
+    awaitReady(name, r, timeout);
     return get(name);
+  }
+
+  /**
+   * The last {@code lines} lines of the VM's console (0 means {@link ConsoleLog#DEFAULT_LINES})
+   * and where they end; INVALID_ARGUMENT for more than {@link ConsoleLog#MAX_LINES}.
+   */
+  public ConsoleLog.Text readConsole(String name, long lines) {
+    long count = ConsoleLog.lines(lines);
+    return ConsoleLog.last(consoleLog(name), (int) count);
   }
 
   /** The file QEMU writes the VM's serial console to (it may not exist before a first start). */
@@ -255,9 +272,24 @@ public final class VmManager implements DiskUsage {
 
   /** Finds the QEMUs that still run from an earlier controller and connects to them. */
   public void reattachAll() {
-    for (VmStatus vm : list()) {
+    Listing listing = list();
+    listing.skipped().forEach(LOG::warning);
+    for (VmStatus vm : listing.vms()) {
       LOG.info(() -> "VM " + vm.spec().getName() + ": " + vm.state()
           + (vm.pid() > 0 ? " (pid " + vm.pid() + ")" : ""));
+    }
+  }
+
+  /**
+   * Rotates each VM's console log that has grown beyond {@link ConsoleLog#ROTATE_AT_BYTES}
+   * (QEMU keeps appending to it); the controller calls this every little while.
+   */
+  public void rotateConsoleLogs() {
+    for (String name : store.names()) {
+      Path log = store.paths(name).consoleLog();
+      if (ConsoleLog.rotate(log, ConsoleLog.ROTATE_AT_BYTES)) {
+        LOG.info(() -> "VM " + name + ": rotated " + log + " to " + log.getFileName() + ".1");
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -84,17 +85,41 @@ public final class VmStore {
 
   /** Names of all VMs, sorted. */
   public List<String> names() {
+    return scan().names();
+  }
+
+  /** What is under {@code vms/}: the VMs' names, and the entries that are not a VM, with why. */
+  public record Listing(List<String> names, List<String> skipped) {}
+
+  /**
+   * The folders of a valid VM name that hold a spec file, sorted; every other entry (a file, a
+   * folder without a spec, another name) is skipped and said so.
+   */
+  public Listing scan() {
     if (!Files.isDirectory(root)) {
-      return List.of();
+      return new Listing(List.of(), List.of());
     }
-    try (Stream<Path> dirs = Files.list(root)) {
-      return dirs.filter(d -> Files.isRegularFile(d.resolve("spec.textproto")))
-          .map(d -> d.getFileName().toString())
-          .sorted()
-          .toList();
+    List<Path> entries;
+    try (Stream<Path> list = Files.list(root)) {
+      entries = list.sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    List<String> names = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (Path entry : entries) {
+      String name = entry.getFileName().toString();
+      if (!Files.isDirectory(entry)) {
+        skipped.add(entry + ": not a folder, skipped");
+      } else if (!Names.isValid(name)) {
+        skipped.add(entry + ": not a VM name, skipped");
+      } else if (!Files.isRegularFile(entry.resolve("spec.textproto"))) {
+        skipped.add(entry + ": no spec.textproto, skipped");
+      } else {
+        names.add(name);
+      }
+    }
+    return new Listing(List.copyOf(names), List.copyOf(skipped));
   }
 
   public void setDesiredRunning(String name, boolean running) {

@@ -14,6 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DiskManagerTest {
 
@@ -23,6 +25,8 @@ class DiskManagerTest {
   private final Map<String, List<String>> listing = new java.util.HashMap<>();
   private final Map<String, List<String>> running = new java.util.HashMap<>();
   private DiskManager disks;
+  /** What the free-space probe says of the disks' filesystem. */
+  private long free = 80L << 30;
 
   @BeforeEach
   void setUp() {
@@ -43,17 +47,47 @@ class DiskManagerTest {
       public List<String> runningVmsListing(String disk) {
         return running.getOrDefault(disk, List.of());
       }
-    });
+    }, dir -> free);
   }
 
   @Test
-  void create_makesQcow2InDisksFolderAndReportsNameAsSerial() {
+  void create_makesQcow2UnderATempNameThenRenamesIt_andReportsNameAsSerial()
+      throws Exception {
     DiskInfo disk = disks.create("d1", "64M");
     Path expected = state.resolve("disks/d1.qcow2");
     assertEquals(new DiskInfo("d1", expected, "qcow2", 67108864L, 200704L, List.of(), "d1"),
         disk);
-    assertEquals(List.of("qemu-img", "create", "-q", "-f", "qcow2", expected.toString(),
-        "67108864"), runner.calls().get(0));
+    assertEquals(List.of("qemu-img", "create", "-q", "-f", "qcow2",
+        state.resolve("disks/.d1.qcow2.partial").toString(), "67108864"), runner.calls().get(0));
+    assertEquals(List.of(expected), regularFiles());
+  }
+
+  @Test
+  void create_whenQemuImgFailsHalfWay_leavesNoFileBehind() throws Exception {
+    runner.on(List.of("qemu-img", "create"), (c, lines) -> {
+      Files.writeString(Path.of(c.argv().get(c.argv().size() - 2)), "QFI");
+      return FakeCommandRunner.failed(c, 1, "qemu-img: No space left on device\n");
+    });
+    assertThrows(RaidvmException.class, () -> disks.create("d1", "64M"));
+    assertEquals(List.of(), regularFiles());
+  }
+
+  @Test
+  void list_ignoresTheTempFileOfACrashedCreate_andRemoveLeftoversDeletesIt() throws Exception {
+    disks.create("d1", "64M");
+    Path leftover = state.resolve("disks/.d2.qcow2.partial");
+    Files.writeString(leftover, "QFI");
+    Files.writeString(state.resolve("disks/notes.txt"), "x");
+    assertEquals(List.of("d1"), disks.list().stream().map(DiskInfo::name).toList());
+
+    disks.removeLeftovers();
+
+    assertEquals(List.of(state.resolve("disks/d1.qcow2"), state.resolve("disks/notes.txt")),
+        regularFiles());
+  }
+
+  private List<Path> regularFiles() throws Exception {
+    return Fixtures.filesUnder(state).stream().filter(Files::isRegularFile).toList();
   }
 
   @Test
@@ -66,12 +100,70 @@ class DiskManagerTest {
     assertEquals(List.of(), runner.calls());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"os", "sdb", "md0", "vda", "nvme0n1", "loop0", "dm-0", "sr0",
+      "d1-part1", "a23456789012345678901"})
+  void create_withAReservedKernelStyleOrTooLongName_failsWithInvalidArgumentAndTouchesNothing(
+      String name) throws Exception {
+    var e = assertThrows(RaidvmException.class, () -> disks.create(name, "64M"));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertTrue(e.getMessage().startsWith("disk name '" + name + "'"), e.getMessage());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.calls());
+  }
+
   @Test
   void create_withBadSize_failsWithInvalidArgumentAndTouchesNothing() throws Exception {
     var e = assertThrows(RaidvmException.class, () -> disks.create("d1", "64Q"));
     assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
     assertEquals(List.of(), Fixtures.filesUnder(state));
     assertEquals(List.of(), runner.calls());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1000", "512K", "1048575", "1048577", "0"})
+  void create_withASizeBelow1MiBOrNotAMultipleOf512_failsWithInvalidArgumentAndTouchesNothing(
+      String size) throws Exception {
+    var e = assertThrows(RaidvmException.class, () -> disks.create("d1", size));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void create_withASizeNotAMultipleOf512_saysSo() {
+    var e = assertThrows(RaidvmException.class, () -> disks.create("d1", "1049088000001"));
+    assertEquals("disk size 1049088000001 bytes is not a multiple of 512 bytes (a sector)",
+        e.getMessage());
+  }
+
+  @Test
+  void create_largerThanTheFreeSpace_failsWithInvalidArgumentAndTouchesNothing()
+      throws Exception {
+    free = 10L << 30;
+    var e = assertThrows(RaidvmException.class, () -> disks.create("d1", "1024T"));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertEquals("disk size 1 PiB is more than the 10 GiB free where disks are kept ("
+        + state.resolve("disks") + "): give a smaller size, or allow overcommit (raidctl disk"
+        + " create --allow-overcommit) if the guest will never fill it", e.getMessage());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void create_largerThanTheFreeSpace_withAllowOvercommit_makesTheDisk() {
+    free = 10L << 30;
+    disks.create("d1", "11G", true);
+    assertTrue(Files.exists(state.resolve("disks/d1.qcow2")));
+  }
+
+  @Test
+  void create_whenQemuImgRefusesTheSize_failsWithInvalidArgument() {
+    runner.on(List.of("qemu-img", "create"), (c, lines) -> FakeCommandRunner.failed(c, 1,
+        "qemu-img: d1.qcow2: The image size is too large for file format 'qcow2'\n"));
+    var e = assertThrows(RaidvmException.class, () -> disks.create("d1", "64M"));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertTrue(e.getMessage().contains("The image size is too large"), e.getMessage());
   }
 
   @Test

@@ -69,7 +69,8 @@ class ProvisionGrpcServiceTest {
         (vm, paths) -> {
           throw new AssertionError("nothing may start a VM here");
         }, (vm, kind, disk, detail) -> { });
-    Provisioner provisioner = new Provisioner(new DiskManager(disks, new QemuImg(runner), vms),
+    Provisioner provisioner = new Provisioner(new DiskManager(disks, new QemuImg(runner), vms,
+        dir -> 1L << 40),
         new ImageManager(host.resolve("images"), runner, host, AgentJar.bundled(), Map::of),
         vms, vm -> {
           throw new AssertionError("nothing may reach an agent here");

@@ -66,6 +66,15 @@ class VmGrpcServiceStreamsTest {
   }
 
   @Test
+  void readConsole_withANegativeLineCount_isInvalidArgumentNamingTheRange() {
+    var e = assertThrows(StatusRuntimeException.class, () -> stub.readConsole(
+        ReadConsoleRequest.newBuilder().setName("vm1").setLines(-1).build()).next());
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals("console lines 4294967295 is out of range: give 1 to 10000, or 0 for 50",
+        e.getStatus().getDescription());
+  }
+
+  @Test
   void watchVm_unknownVm_isNotFound() {
     var e = assertThrows(StatusRuntimeException.class, () -> stub.watchVm(watch("vm9")).next());
     assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());

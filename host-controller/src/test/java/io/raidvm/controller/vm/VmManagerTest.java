@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +101,50 @@ class VmManagerTest {
   }
 
   @Test
+  void create_withAReservedOrKernelStyleName_failsWithInvalidArgumentAndTouchesNothing()
+      throws IOException {
+    for (String name : List.of("os", "sdb", "md127")) {
+      var e = assertThrows(RaidvmException.class, () -> vms.create(spec(name)));
+      assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind(), name);
+    }
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void create_withMemoryOrVcpusOutOfRange_failsWithInvalidArgumentNamingTheRange()
+      throws IOException {
+    var memory = assertThrows(RaidvmException.class,
+        () -> vms.create(spec("vm1").toBuilder().setMemoryMib(-1).build()));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, memory.kind());
+    assertEquals("memory 4294967295 MiB is out of range: give 256 to 65536 MiB, or 0 for 1024"
+        + " MiB", memory.getMessage());
+    var vcpus = assertThrows(RaidvmException.class,
+        () -> vms.create(spec("vm1").toBuilder().setVcpus(65).build()));
+    assertEquals("vCPUs 65 is out of range: give 1 to 64, or 0 for 2", vcpus.getMessage());
+    assertEquals(List.of(), Fixtures.filesUnder(state));
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void startStopAndReboot_withATimeoutOutOfRange_failWithInvalidArgumentBeforeAnythingRuns() {
+    vms.create(spec("vm1"));
+    int before = runner.calls().size();
+    var start = assertThrows(RaidvmException.class,
+        () -> vms.start("vm1", false, Duration.ofSeconds(4294967295L)));
+    assertEquals("ready timeout 4294967295 s is out of range: give 1 to 86400 s, or 0 for 600 s",
+        start.getMessage());
+    var stop = assertThrows(RaidvmException.class,
+        () -> vms.stop("vm1", false, Duration.ofSeconds(3601)));
+    assertEquals("stop timeout 3601 s is out of range: give 1 to 3600 s, or 0 for 120 s",
+        stop.getMessage());
+    var reboot = assertThrows(RaidvmException.class,
+        () -> vms.reboot("vm1", Duration.ofSeconds(86401)));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, reboot.kind());
+    assertEquals(before, runner.calls().size());
+  }
+
+  @Test
   void create_withUnknownDataDisk_failsWithNotFoundAndTouchesNothing() throws IOException {
     var e = assertThrows(RaidvmException.class, () -> vms.create(spec("vm1", "d9")));
     assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
@@ -164,6 +210,17 @@ class VmManagerTest {
   }
 
   @Test
+  void start_whenQemuFailsWithLongOutput_quotesItsLastLinesOnly() {
+    String stderr = IntStream.rangeClosed(1, 200).mapToObj(i -> "qemu: warning " + i)
+        .collect(Collectors.joining("\n", "", "\nqemu: fatal: no\n"));
+    runner.on("qemu-system-x86_64", (c, lines) -> FakeCommandRunner.failed(c, 1, stderr));
+    vms.create(spec("vm1").toBuilder().setAccel(Accel.ACCEL_TCG).build());
+    var e = assertThrows(RaidvmException.class, () -> vms.start("vm1", true, Duration.ZERO));
+    assertTrue(e.getMessage().endsWith("qemu: warning 200\nqemu: fatal: no"), e.getMessage());
+    assertFalse(e.getMessage().contains("warning 190\n"), e.getMessage());
+  }
+
+  @Test
   void start_whenQemuFailsWithEveryKvmCpu_triesEachThenFailsListingThem() {
     vms.create(spec("vm1").toBuilder().setAccel(Accel.ACCEL_AUTO).build());
     var e = assertThrows(RaidvmException.class, () -> vms.start("vm1", true, Duration.ZERO));
@@ -193,7 +250,41 @@ class VmManagerTest {
     vms.delete("vm1");
     assertFalse(Files.exists(state.resolve("vms/vm1")));
     assertTrue(Files.exists(state.resolve("disks/d1.qcow2")));
-    assertEquals(List.of(), vms.list());
+    assertEquals(List.of(), vms.list().vms());
+  }
+
+  @Test
+  void list_skipsAVmWhoseSpecCannotBeRead_andStrayEntries_withAWarningEach() throws IOException {
+    vms.create(spec("vm1"));
+    vms.create(spec("vm2"));
+    Files.writeString(state.resolve("vms/vm2/spec.textproto"), "memory_mib: lots\n");
+    Files.writeString(state.resolve("vms/README"), "x");
+
+    VmManager.Listing listing = vms.list();
+
+    assertEquals(List.of("vm1"), listing.vms().stream().map(v -> v.spec().getName()).toList());
+    assertEquals(2, listing.skipped().size(), listing.skipped().toString());
+    assertTrue(listing.skipped().get(0).startsWith(state.resolve("vms/README") + ": "),
+        listing.skipped().get(0));
+    assertTrue(listing.skipped().get(1).startsWith(state.resolve("vms/vm2")
+        + ": cannot read its spec"), listing.skipped().get(1));
+    vms.reattachAll();
+  }
+
+  @Test
+  void rotateConsoleLogs_rotatesEveryLogAboveTheLimit_andLeavesTheOthers() throws IOException {
+    vms.create(spec("vm1"));
+    vms.create(spec("vm2"));
+    Files.write(state.resolve("vms/vm1/console.log"),
+        new byte[(int) ConsoleLog.ROTATE_AT_BYTES + 1]);
+    Files.writeString(state.resolve("vms/vm2/console.log"), "booted\n");
+
+    vms.rotateConsoleLogs();
+
+    assertEquals(0, Files.size(state.resolve("vms/vm1/console.log")));
+    assertEquals(ConsoleLog.ROTATE_AT_BYTES + 1,
+        Files.size(state.resolve("vms/vm1/console.log.1")));
+    assertEquals("booted\n", Files.readString(state.resolve("vms/vm2/console.log")));
   }
 
   @Test

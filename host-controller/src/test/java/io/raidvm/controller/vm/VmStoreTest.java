@@ -32,6 +32,26 @@ class VmStoreTest {
   }
 
   @Test
+  void scan_skipsFilesFoldersWithoutASpecAndBadNames_sayingWhy() throws Exception {
+    VmStore store = new VmStore(state);
+    store.createFolder("vm1");
+    store.writeSpec(VmSpec.newBuilder().setName("vm1").build());
+    Files.createDirectories(state.resolve("vms/half-made"));
+    Files.createDirectories(state.resolve("vms/Backup"));
+    Files.writeString(state.resolve("vms/Backup/spec.textproto"), "name: \"Backup\"\n");
+    Files.writeString(state.resolve("vms/notes.txt"), "x");
+
+    VmStore.Listing listing = store.scan();
+
+    assertEquals(List.of("vm1"), listing.names());
+    assertEquals(List.of(
+        state.resolve("vms/Backup") + ": not a VM name, skipped",
+        state.resolve("vms/half-made") + ": no spec.textproto, skipped",
+        state.resolve("vms/notes.txt") + ": not a folder, skipped"), listing.skipped());
+    assertEquals(List.of("vm1"), store.names());
+  }
+
+  @Test
   void read_unknownVm_failsWithNotFound() {
     var e = assertThrows(RaidvmException.class, () -> new VmStore(state).read("nope"));
     assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
