@@ -4,6 +4,7 @@ import static io.raidvm.controller.access.Role.ADMIN;
 import static io.raidvm.controller.access.Role.OPERATOR;
 import static io.raidvm.controller.access.Role.VIEWER;
 
+import io.raidvm.common.error.RaidvmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +76,25 @@ public final class RpcRoles {
    */
   public static Optional<Role> needed(String fullMethodName) {
     return Optional.ofNullable(TABLE.get(fullMethodName));
+  }
+
+  /**
+   * Refuses {@code caller} a call of {@code fullMethodName} that its role does not allow.
+   *
+   * @throws RaidvmException PERMISSION_DENIED: "FailMember needs role admin; you (CN=ops-bot)
+   *     have operator"
+   */
+  public static void authorize(String fullMethodName, Caller caller) {
+    String method = fullMethodName.substring(fullMethodName.indexOf('/') + 1);
+    Optional<Role> needed = needed(fullMethodName);
+    if (needed.isEmpty()) {
+      throw RaidvmException.permissionDenied("%s is in no role of the controller's table;"
+          + " refused to everybody", fullMethodName);
+    }
+    if (caller.role().isEmpty() || !caller.role().get().allows(needed.get())) {
+      throw RaidvmException.permissionDenied("%s needs role %s; you (%s) have %s", method,
+          needed.get().label(), caller.name(), caller.roleLabel());
+    }
   }
 
   /** The whole table, for tests and documentation. */
