@@ -11,7 +11,20 @@ import java.util.Optional;
  * a TCP listener with mutual TLS when {@code --listen} asks for one.
  */
 public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
-    Optional<TcpListener> tcp) {
+    Optional<TcpListener> tcp, Access access) {
+
+  /**
+   * Who gets which role: TLS clients by the roles file ({@code --roles}), socket clients by
+   * their groups ({@code --operator-group}, {@code --viewer-group}); root is always admin.
+   */
+  public record Access(Optional<Path> roles, Optional<String> operatorGroup,
+      Optional<String> viewerGroup) {
+
+    /** Only root, on the socket. */
+    public static Access rootOnly() {
+      return new Access(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+  }
 
   /** Where to listen on TCP, and this server's TLS files (the CA is the clients'). */
   public record TcpListener(HostPort address, TlsFiles tls) {}
@@ -28,11 +41,16 @@ public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
       + "  --listen HOST:PORT    also serve on TCP, with mutual TLS only (needs the three below)\n"
       + "  --tls-cert FILE       this server's certificate chain (PEM)\n"
       + "  --tls-key FILE        its private key (PKCS#8 PEM)\n"
-      + "  --tls-client-ca FILE  CA bundle (PEM) that client certificates must chain to";
+      + "  --tls-client-ca FILE  CA bundle (PEM) that client certificates must chain to\n"
+      + "  --roles FILE          roles of TLS clients: lines 'CN=NAME|DNS:NAME|URI:URI ROLE'\n"
+      + "                        (roles: viewer, operator, admin; without it every TLS client"
+      + " is refused)\n"
+      + "  --operator-group G    socket clients in group G are operators (socket mode 0660)\n"
+      + "  --viewer-group G      socket clients in group G are viewers (root is always admin)";
 
   /** Only the Unix socket, as raidctl's embedded controller runs. */
   public ControllerOptions(Path stateDir, Path imageDir, Path socket) {
-    this(stateDir, imageDir, socket, Optional.empty());
+    this(stateDir, imageDir, socket, Optional.empty(), Access.rootOnly());
   }
 
   /** A wrong command line; its message says what is wrong. */
@@ -51,6 +69,9 @@ public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
     Path cert = null;
     Path key = null;
     Path clientCa = null;
+    Path roles = null;
+    String operatorGroup = null;
+    String viewerGroup = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -76,6 +97,9 @@ public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
         case "--tls-cert" -> cert = Path.of(value);
         case "--tls-key" -> key = Path.of(value);
         case "--tls-client-ca" -> clientCa = Path.of(value);
+        case "--roles" -> roles = Path.of(value);
+        case "--operator-group" -> operatorGroup = value;
+        case "--viewer-group" -> viewerGroup = value;
         default -> throw new UsageException("unknown option " + flag);
       }
     }
@@ -83,7 +107,8 @@ public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
     return new ControllerOptions(stateDir,
         imageDir == null ? stateDir.resolve("images") : imageDir.toAbsolutePath().normalize(),
         socket == null ? stateDir.resolve("controller.sock") : socket.toAbsolutePath().normalize(),
-        tcp(listen, cert, key, clientCa));
+        tcp(listen, cert, key, clientCa), new Access(Optional.ofNullable(roles),
+            Optional.ofNullable(operatorGroup), Optional.ofNullable(viewerGroup)));
   }
 
   private static Optional<TcpListener> tcp(String listen, Path cert, Path key, Path clientCa)

@@ -1,14 +1,19 @@
 package io.raidvm.controller;
 
 import io.grpc.BindableService;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.TlsTcpServer;
-import io.raidvm.common.grpc.UnexpectedErrors;
 import io.raidvm.common.grpc.UnixSocketServer;
 import io.raidvm.common.process.CommandRunner;
 import io.raidvm.common.process.ProcessRunner;
+import io.raidvm.controller.access.AuditGrpcService;
+import io.raidvm.controller.access.AuditLog;
+import io.raidvm.controller.access.Callers;
+import io.raidvm.controller.access.ControllerChain;
+import io.raidvm.controller.access.RolesFile;
+import io.raidvm.controller.access.SocketRoles;
+import io.raidvm.controller.access.UnixAccounts;
 import io.raidvm.controller.agent.AgentLinks;
 import io.raidvm.controller.agent.AgentProxy;
 import io.raidvm.controller.agent.VmAgentRouter;
@@ -33,15 +38,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -53,6 +61,7 @@ import java.util.stream.Stream;
 public final class HostControllerServer {
 
   private static final Logger LOG = Logger.getLogger(HostControllerServer.class.getName());
+  private static final Path ETC = Path.of("/etc");
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
   /** Clients may ping this often to keep their connection alive. */
   private static final Duration PERMIT_KEEPALIVE = Duration.ofSeconds(10);
@@ -97,19 +106,46 @@ public final class HostControllerServer {
     Provisioner provisioner = new Provisioner(diskManager, images, vms,
         vm -> agentLinks.get(vm).orElseThrow(() -> RaidvmException.unavailable("VM %s has no"
             + " agent connection: is it running?", vm)).channel(), Duration.ZERO);
+    AuditLog auditLog = new AuditLog(options.stateDir());
     List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
             (BindableService) new DiskGrpcService(diskManager),
             new VmGrpcService(vms, events),
             new ImageGrpcService(images),
-            new ProvisionGrpcService(provisioner))
+            new ProvisionGrpcService(provisioner),
+            new AuditGrpcService(auditLog))
         .map(BindableService::bindService)
         .toList());
     services.addAll(AgentProxy.forAgent(new VmAgentRouter(vms, agentLinks)));
-    UnexpectedErrors unexpected = new UnexpectedErrors("controller");
-    services.replaceAll(service -> ServerInterceptors.intercept(service, unexpected));
+    ControllerChain chain =
+        new ControllerChain(callers(options.access()), auditLog, Clock.systemUTC());
+    services.replaceAll(chain::around);
     this.server = new UnixSocketServer(options.socket(), services, PERMIT_KEEPALIVE);
     this.tcpServer = options.tcp().map(tcp -> new TlsTcpServer(tcp.address(), tcp.tls(),
         services, PERMIT_KEEPALIVE));
+  }
+
+  /**
+   * Who gets which role.
+   *
+   * @throws RaidvmException INVALID_ARGUMENT for a roles file that cannot be read or parsed,
+   *     or a group that does not exist
+   */
+  private static Callers callers(ControllerOptions.Access access) {
+    RolesFile roles = access.roles().map(RolesFile::read).orElseGet(RolesFile::empty);
+    Supplier<UnixAccounts> accounts = () -> UnixAccounts.read(ETC);
+    UnixAccounts now = accounts.get();
+    SocketRoles socket = new SocketRoles(
+        access.operatorGroup().map(g -> OptionalInt.of(now.groupId(g)))
+            .orElse(OptionalInt.empty()),
+        access.viewerGroup().map(g -> OptionalInt.of(now.groupId(g)))
+            .orElse(OptionalInt.empty()),
+        accounts);
+    return Callers.ofTransport(roles, socket);
+  }
+
+  /** The group that may reach the socket besides root: the viewer group, else the operator's. */
+  private Optional<String> socketGroup() {
+    return options.access().viewerGroup().or(() -> options.access().operatorGroup());
   }
 
   /**
@@ -126,6 +162,12 @@ public final class HostControllerServer {
     Files.createDirectories(state);
     Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
     server.start();
+    if (socketGroup().isPresent()) {
+      Path socket = options.socket();
+      Files.setAttribute(socket, "posix:group", socket.getFileSystem()
+          .getUserPrincipalLookupService().lookupPrincipalByGroupName(socketGroup().get()));
+      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+    }
     if (tcpServer.isPresent()) {
       tcpServer.get().start();
     }

@@ -11,15 +11,21 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.raidvm.api.controller.v1.AuditEntry;
+import io.raidvm.api.controller.v1.DeleteDiskRequest;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.ListDisksRequest;
 import io.raidvm.common.grpc.HostPort;
 import io.raidvm.common.grpc.TlsChannels;
 import io.raidvm.common.grpc.TlsFiles;
 import io.raidvm.common.grpc.UnixSocketChannels;
+import io.raidvm.controller.access.AuditLog;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +53,9 @@ class ControllerTcpTest {
         "--state-dir", dir.resolve("state").toString(),
         "--listen", "127.0.0.1:" + address.port(),
         "--tls-cert", server.cert().toString(), "--tls-key", server.key().toString(),
-        "--tls-client-ca", certs.ca().toString()));
+        "--tls-client-ca", certs.ca().toString(),
+        "--roles", Files.writeString(dir.resolve("roles"), "# who may do what\n"
+            + "CN=client viewer\nDNS:ops operator\n").toString()));
     controller.start();
   }
 
@@ -76,6 +84,35 @@ class ControllerTcpTest {
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  @Test
+  void aViewersDeleteDisk_isRefusedNamingBothRoles_andAudited() throws Exception {
+    ManagedChannel channel = TlsChannels.open(address, certs.client());
+    try {
+      var e = assertThrows(StatusRuntimeException.class, () -> DiskServiceGrpc
+          .newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .deleteDisk(DeleteDiskRequest.newBuilder().setName("d1").build()));
+      assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+      assertEquals("DeleteDisk needs role admin; you (CN=client) have viewer",
+          e.getStatus().getDescription());
+    } finally {
+      channel.shutdownNow();
+    }
+    AuditEntry entry = new AuditLog(dir.resolve("state")).list("", Optional.empty(), 0).get(0);
+    assertEquals(List.of("CN=client", "viewer", "raidvm.controller.v1.DiskService/DeleteDisk",
+        "PERMISSION_DENIED"),
+        List.of(entry.getCaller(), entry.getRole(), entry.getRpc(), entry.getCode()));
+  }
+
+  @Test
+  void aCertificateNamedBySan_getsItsRole_andOneNamedNowhere_isRefused() {
+    assertEquals(0, diskCount(TlsChannels.open(address, certs.client("ops"))));
+    var e = assertThrows(StatusRuntimeException.class,
+        () -> diskCount(TlsChannels.open(address, certs.client("nobody"))));
+    assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+    assertEquals("ListDisks needs role viewer; you (CN=nobody) have no role",
+        e.getStatus().getDescription());
   }
 
   @Test

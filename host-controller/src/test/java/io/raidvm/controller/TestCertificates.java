@@ -38,6 +38,11 @@ public final class TestCertificates {
     return issue("ca", "client", "DNS:client");
   }
 
+  /** A client certificate from the trusted CA with subject CN=name and SAN DNS:name. */
+  public TlsFiles client(String name) {
+    return issue("ca", name, "DNS:" + name);
+  }
+
   /** A client certificate from a CA that nobody trusts. */
   public TlsFiles stranger() {
     newCa("other");

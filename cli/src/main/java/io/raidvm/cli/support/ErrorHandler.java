@@ -40,7 +40,10 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
-  /** 2 bad input, 3 not found, 4 refused as things stand, 5 unreachable, 6 timed out, 1 else. */
+  /**
+   * 2 bad input, 3 not found, 4 refused as things stand, 5 unreachable, 6 timed out, 7 not
+   * allowed for the caller's role, 1 else.
+   */
   public static int exitCode(Throwable e) {
     if (e instanceof StatusRuntimeException sre) {
       return switch (sre.getStatus().getCode()) {
@@ -49,6 +52,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
         case FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED -> 4;
         case UNAVAILABLE -> 5;
         case DEADLINE_EXCEEDED -> 6;
+        case PERMISSION_DENIED, UNAUTHENTICATED -> 7;
         default -> 1;
       };
     }

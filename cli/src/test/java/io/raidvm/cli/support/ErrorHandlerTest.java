@@ -18,4 +18,11 @@ class ErrorHandlerTest {
     assertTrue(shown.length() <= 2048, "length " + shown.length());
     assertEquals(-1, shown.indexOf('\u001B'));
   }
+
+  @Test
+  void exitCode_isSeven_whenTheCallersRoleDoesNotAllowTheCall() {
+    assertEquals(7, ErrorHandler.exitCode(Status.PERMISSION_DENIED
+        .withDescription("FailMember needs role admin; you (CN=ops-bot) have operator")
+        .asRuntimeException()));
+  }
 }

@@ -14,6 +14,8 @@ public class RaidvmException extends RuntimeException {
     FAILED_PRECONDITION,
     /** Another operation holds what this call would change: try again when it has ended. */
     ABORTED,
+    /** The caller's role does not allow the call. */
+    PERMISSION_DENIED,
     UNAVAILABLE,
     DEADLINE_EXCEEDED,
     CANCELLED,
@@ -54,6 +56,10 @@ public class RaidvmException extends RuntimeException {
 
   public static RaidvmException aborted(String format, Object... args) {
     return new RaidvmException(Kind.ABORTED, String.format(format, args));
+  }
+
+  public static RaidvmException permissionDenied(String format, Object... args) {
+    return new RaidvmException(Kind.PERMISSION_DENIED, String.format(format, args));
   }
 
   public static RaidvmException unavailable(String format, Object... args) {

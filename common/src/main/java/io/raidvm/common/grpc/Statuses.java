@@ -35,6 +35,7 @@ public final class Statuses {
       case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
       case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
       case ABORTED -> Status.ABORTED;
+      case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
       case UNAVAILABLE -> Status.UNAVAILABLE;
       case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
       case CANCELLED -> Status.CANCELLED;

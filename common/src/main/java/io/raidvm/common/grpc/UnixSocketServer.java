@@ -1,6 +1,7 @@
 package io.raidvm.common.grpc;
 
 import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -16,7 +17,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A gRPC server on a Unix socket (mode 0600), with health and reflection. It takes over a socket
+ * A gRPC server on a Unix socket (mode 0600), with health and reflection. Every call carries
+ * its caller's credentials ({@link UnixPeer#of}). It takes over a socket
  * file only when nobody answers on it: a live server's socket is never deleted, also when two
  * processes start at once (they take turns through the file {@code <socket>.lock}).
  */
@@ -34,7 +36,8 @@ public final class UnixSocketServer {
       Duration permitKeepAliveTime) {
     this.socket = socket;
     this.server = new EpollGrpcServer(
-        NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString())),
+        NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()),
+            InternalNettyServerCredentials.create(new PeerCredentialsNegotiator())),
         EpollServerDomainSocketChannel.class, services, permitKeepAliveTime);
   }
 

@@ -5,18 +5,36 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.raidvm.common.error.RaidvmException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +90,62 @@ class UnixSocketServerTest {
       assertEquals(ServingStatus.SERVING, health(socket), "the first server still answers");
     } finally {
       first.stop(GRACE);
+    }
+  }
+
+  @Test
+  void aCall_carriesTheCallingProcessesUidAndPid() throws Exception {
+    MethodDescriptor<String, String> who = MethodDescriptor.<String, String>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName("test.Peer/Who")
+        .setRequestMarshaller(Utf8.INSTANCE)
+        .setResponseMarshaller(Utf8.INSTANCE)
+        .build();
+    ServerServiceDefinition service = ServerServiceDefinition.builder("test.Peer")
+        .addMethod(who, ServerCalls.asyncUnaryCall((request, response) -> { }))
+        .build();
+    AtomicReference<UnixPeer> seen = new AtomicReference<>();
+    ServerInterceptor record = new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        seen.set(UnixPeer.of(call).orElse(null));
+        call.close(Status.OK, new Metadata());
+        return new ServerCall.Listener<>() { };
+      }
+    };
+    Path socket = dir.resolve("s.sock");
+    UnixSocketServer server = new UnixSocketServer(socket,
+        List.of(ServerInterceptors.intercept(service, record)), Duration.ofSeconds(10)).start();
+    ManagedChannel channel = UnixSocketChannels.open(socket, Duration.ZERO);
+    try {
+      ClientCalls.blockingUnaryCall(channel, who, CallOptions.DEFAULT, "");
+    } catch (StatusRuntimeException e) {
+      // No response message: only the attributes matter here.
+    } finally {
+      channel.shutdownNow();
+      server.stop(GRACE);
+    }
+    int myUid = (Integer) Files.getAttribute(dir, "unix:uid");
+    assertEquals(myUid, seen.get().uid());
+    assertEquals(ProcessHandle.current().pid(), seen.get().pid());
+  }
+
+  private enum Utf8 implements MethodDescriptor.Marshaller<String> {
+    INSTANCE;
+
+    @Override
+    public InputStream stream(String value) {
+      return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String parse(InputStream stream) {
+      try {
+        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }

@@ -1,0 +1,116 @@
+package io.raidvm.controller.access;
+
+import static io.raidvm.controller.access.Role.ADMIN;
+import static io.raidvm.controller.access.Role.OPERATOR;
+import static io.raidvm.controller.access.Role.VIEWER;
+
+import io.raidvm.common.error.RaidvmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one table of who may call what: every controller RPC and every agent RPC the controller
+ * forwards, by full method name, with the lowest role allowed. The rule:
+ *
+ * <ul>
+ *   <li>viewer — reads only: get, list, watch, console, examine, checksums, operations;
+ *   <li>operator — changes that keep every byte of data and can be repeated or undone: create a
+ *       disk or VM, start a VM, provision, benchmark, sync actions (check, resume) and their
+ *       speed, mount and unmount, test files, mdadm.conf/fstab/initramfs edits (backed up);
+ *   <li>admin — what destroys or overwrites data or takes a member out of an array (create an
+ *       array, add, fail, remove, replace, zero a superblock, partition, mkfs, fsck), power and
+ *       restarts (stop, reboot, shut down, restart the agent), deletes, and guest images (build,
+ *       delete, prune: root's tools on the host).
+ * </ul>
+ *
+ * A method missing here is refused to everybody, and {@code RpcRolesTest} fails.
+ */
+public final class RpcRoles {
+
+  private static final String CONTROLLER = "raidvm.controller.v1.";
+  private static final String AGENT = "raidvm.agent.v1.";
+
+  private static final Map<String, Role> TABLE = new LinkedHashMap<>();
+
+  static {
+    controller("DiskService", Map.of(
+        "CreateDisk", OPERATOR, "GetDisk", VIEWER, "ListDisks", VIEWER, "DeleteDisk", ADMIN));
+    controller("ImageService", Map.of(
+        "BuildImage", ADMIN, "ListImages", VIEWER, "DeleteImage", ADMIN, "PruneImages", ADMIN));
+    controller("VmService", Map.of(
+        "CreateVm", OPERATOR, "GetVm", VIEWER, "ListVms", VIEWER, "StartVm", OPERATOR,
+        "StopVm", ADMIN, "RebootVm", ADMIN, "DeleteVm", ADMIN, "ReadConsole", VIEWER,
+        "WatchVm", VIEWER));
+    controller("ProvisionService", Map.of("Provision", OPERATOR));
+    controller("AuditService", Map.of("ListAudit", VIEWER));
+
+    agent("GuestAgent", Map.of(
+        "GetInfo", VIEWER, "ListBlockDevices", VIEWER, "Shutdown", ADMIN, "RestartAgent", ADMIN));
+    agent("Events", Map.of("Watch", VIEWER));
+    agent("Disks", Map.of("Benchmark", OPERATOR, "Partition", ADMIN));
+    agent("Raid", Map.ofEntries(
+        Map.entry("CreateArray", ADMIN), Map.entry("ListArrays", VIEWER),
+        Map.entry("GetArray", VIEWER), Map.entry("ExamineMember", VIEWER),
+        Map.entry("SetSyncAction", OPERATOR), Map.entry("FailMember", ADMIN),
+        Map.entry("RemoveMember", ADMIN), Map.entry("AddMember", ADMIN),
+        Map.entry("ZeroSuperblock", ADMIN), Map.entry("ReplaceMember", ADMIN),
+        Map.entry("GetMdstat", VIEWER), Map.entry("SetSyncSpeedLimit", OPERATOR),
+        Map.entry("ResumeSync", OPERATOR)));
+    agent("Filesystems", Map.of(
+        "MakeFilesystem", ADMIN, "Mount", OPERATOR, "Unmount", OPERATOR, "GetUsage", VIEWER,
+        "CheckFilesystem", ADMIN));
+    agent("Files", Map.of("WriteTestFile", OPERATOR, "ChecksumFiles", VIEWER));
+    agent("Boot", Map.of(
+        "PersistArray", OPERATOR, "AddFstabEntry", OPERATOR, "UpdateInitramfs", OPERATOR,
+        "GetBootState", VIEWER));
+    agent("Operations", Map.of(
+        "GetOperation", VIEWER, "ListOperations", VIEWER, "WaitOperation", VIEWER));
+  }
+
+  private RpcRoles() {}
+
+  /**
+   * The lowest role that may call {@code fullMethodName} ("raidvm.agent.v1.Raid/FailMember");
+   * empty for a method the table does not know.
+   */
+  public static Optional<Role> needed(String fullMethodName) {
+    return Optional.ofNullable(TABLE.get(fullMethodName));
+  }
+
+  /**
+   * Refuses {@code caller} a call of {@code fullMethodName} that its role does not allow.
+   *
+   * @throws RaidvmException PERMISSION_DENIED: "FailMember needs role admin; you (CN=ops-bot)
+   *     have operator"
+   */
+  public static void authorize(String fullMethodName, Caller caller) {
+    String method = fullMethodName.substring(fullMethodName.indexOf('/') + 1);
+    Optional<Role> needed = needed(fullMethodName);
+    if (needed.isEmpty()) {
+      throw RaidvmException.permissionDenied("%s is in no role of the controller's table;"
+          + " refused to everybody", fullMethodName);
+    }
+    if (caller.role().isEmpty() || !caller.role().get().allows(needed.get())) {
+      throw RaidvmException.permissionDenied("%s needs role %s; you (%s) have %s", method,
+          needed.get().label(), caller.name(), caller.roleLabel());
+    }
+  }
+
+  /** The whole table, for tests and documentation. */
+  public static Map<String, Role> table() {
+    return Map.copyOf(TABLE);
+  }
+
+  private static void controller(String service, Map<String, Role> methods) {
+    add(CONTROLLER + service, methods);
+  }
+
+  private static void agent(String service, Map<String, Role> methods) {
+    add(AGENT + service, methods);
+  }
+
+  private static void add(String service, Map<String, Role> methods) {
+    methods.forEach((method, role) -> TABLE.put(service + "/" + method, role));
+  }
+}
