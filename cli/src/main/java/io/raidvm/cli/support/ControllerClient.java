@@ -4,6 +4,7 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.AbstractBlockingStub;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
+import io.raidvm.api.controller.v1.AuditServiceGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ProvisionServiceGrpc;
@@ -35,6 +36,10 @@ public final class ControllerClient implements AutoCloseable {
 
   public ImageServiceGrpc.ImageServiceBlockingStub images() {
     return withDeadline(ImageServiceGrpc.newBlockingStub(channel));
+  }
+
+  public AuditServiceGrpc.AuditServiceBlockingStub audit() {
+    return withDeadline(AuditServiceGrpc.newBlockingStub(channel));
   }
 
   public ProvisionServiceGrpc.ProvisionServiceBlockingStub provisions() {
