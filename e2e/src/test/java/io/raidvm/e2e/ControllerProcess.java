@@ -32,10 +32,17 @@ final class ControllerProcess implements AutoCloseable {
   }
 
   ControllerProcess start() throws IOException, InterruptedException {
+    return start(List.of());
+  }
+
+  /** Starts the controller jar with {@code more} options after the state and image dirs. */
+  ControllerProcess start(List<String> more) throws IOException, InterruptedException {
     Files.deleteIfExists(socket());
     String jar = System.getProperty("raidvm.controller.jar");
-    process = new ProcessBuilder(List.of("java", "-jar", jar, "--state-dir", stateDir.toString(),
-        "--image-dir", imageDir.toString()))
+    List<String> argv = new java.util.ArrayList<>(List.of("java", "-jar", jar, "--state-dir",
+        stateDir.toString(), "--image-dir", imageDir.toString()));
+    argv.addAll(more);
+    process = new ProcessBuilder(argv)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
