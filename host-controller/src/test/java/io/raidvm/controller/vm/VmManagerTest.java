@@ -145,6 +145,24 @@ class VmManagerTest {
   }
 
   @Test
+  void startAndStop_withANegativeTimeout_failWithInvalidArgumentBeforeAnythingRuns() {
+    vms.create(spec("vm1"));
+    new VmStore(state).setDesiredRunning("vm1", true);
+    int before = runner.calls().size();
+    var start = assertThrows(RaidvmException.class,
+        () -> vms.start("vm1", true, Duration.ofSeconds(-5)));
+    assertEquals("ready timeout -5 s is out of range: give 1 to 86400 s, or 0 for 600 s",
+        start.getMessage());
+    var stop = assertThrows(RaidvmException.class,
+        () -> vms.stop("vm1", false, Duration.ofSeconds(-1)));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, stop.kind());
+    assertEquals("stop timeout -1 s is out of range: give 1 to 3600 s, or 0 for 120 s",
+        stop.getMessage());
+    assertEquals(before, runner.calls().size());
+    assertTrue(new VmStore(state).desiredRunning("vm1"), "the refused stop changed nothing");
+  }
+
+  @Test
   void create_withUnknownDataDisk_failsWithNotFoundAndTouchesNothing() throws IOException {
     var e = assertThrows(RaidvmException.class, () -> vms.create(spec("vm1", "d9")));
     assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
