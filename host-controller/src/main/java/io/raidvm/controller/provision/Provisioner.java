@@ -114,11 +114,11 @@ public final class Provisioner {
   }
 
   /**
-   * An agent call that failed UNAVAILABLE because the VM went away says how it went, not what
-   * the broken channel said ("Channel shutdownNow invoked").
+   * A step that failed UNAVAILABLE because the VM went away — an agent call on a broken channel
+   * ("Channel shutdownNow invoked"), or no agent link any more — says how the VM went.
    */
   private RuntimeException explained(String vm, RuntimeException e) {
-    if (Status.fromThrowable(e).getCode() != Status.Code.UNAVAILABLE) {
+    if (Statuses.toStatus(e).getStatus().getCode() != Status.Code.UNAVAILABLE) {
       return e;
     }
     return vms.endOf(vm).<RuntimeException>map(end -> RaidvmException.unavailable("%s", end))
