@@ -16,6 +16,7 @@ import io.raidvm.api.controller.v1.DeleteDiskResponse;
 import io.raidvm.api.controller.v1.Disk;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.GetDiskRequest;
+import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ListDisksRequest;
@@ -25,6 +26,7 @@ import io.raidvm.api.controller.v1.ListVmsResponse;
 import io.raidvm.api.controller.v1.Vm;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.api.controller.v1.VmSpec;
+import io.raidvm.api.controller.v1.VmState;
 import io.raidvm.common.grpc.UnixSocketServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -102,8 +104,15 @@ class RaidctlTest {
       public void listVms(ListVmsRequest req, StreamObserver<ListVmsResponse> obs) {
         obs.onNext(ListVmsResponse.newBuilder()
             .addVms(Vm.newBuilder().setSpec(VmSpec.newBuilder().setName("vm1")))
+            .addVms(UNREACHABLE)
             .addWarnings("/var/lib/raidvm/vms/\u001B[31mx\u001B[0m: not a VM name, skipped")
             .build());
+        obs.onCompleted();
+      }
+
+      @Override
+      public void getVm(GetVmRequest req, StreamObserver<Vm> obs) {
+        obs.onNext(UNREACHABLE);
         obs.onCompleted();
       }
     };
@@ -148,6 +157,24 @@ class RaidctlTest {
     assertEquals("raidctl: warning: /var/lib/raidvm/vms/x: not a VM name, skipped\n",
         err.toString());
     assertTrue(out.toString().contains("vm1"), out.toString());
+  }
+
+  private static final Vm UNREACHABLE = Vm.newBuilder()
+      .setSpec(VmSpec.newBuilder().setName("pk")).setState(VmState.UNREACHABLE).setPid(4242)
+      .setStateReason("QEMU runs (pid 4242) but this controller is not attached to it: cannot"
+          + " connect to QMP socket /var/lib/raidvm/vms/pk/qmp.sock: Connection refused")
+      .build();
+
+  @Test
+  void vmListAndShow_ofAnUnreachableVm_sayUnreachable_andShowSaysWhy() {
+    assertEquals(0, raidctl.run("vm", "list"));
+    assertTrue(out.toString().lines().anyMatch(l -> l.startsWith("pk ")
+        && l.contains(" unreachable ")), out.toString());
+    out.getBuffer().setLength(0);
+    assertEquals(0, raidctl.run("vm", "show", "pk"));
+    assertTrue(out.toString().contains("unreachable"), out.toString());
+    assertTrue(out.toString().contains("QEMU runs (pid 4242) but this controller is not attached"
+        + " to it: cannot connect to QMP socket"), out.toString());
   }
 
   @Test

@@ -55,6 +55,9 @@ public final class VmCommand {
     List<List<String>> f = new ArrayList<>();
     f.add(List.of("name", vm.getSpec().getName()));
     f.add(List.of("state", state(vm)));
+    if (!vm.getStateReason().isEmpty()) {
+      f.add(List.of("why", vm.getStateReason()));
+    }
     f.add(List.of("agent", vm.getAgent().getConnected()
         ? "connected since " + time(vm.getAgent().getConnectedSince()) : "not connected"));
     if (!vm.getAgent().getLastError().isEmpty()) {

@@ -20,6 +20,7 @@ import io.raidvm.api.agent.v1.FilesystemsGrpc;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.agent.v1.RaidGrpc;
+import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.AgentRouting;
 import io.raidvm.common.grpc.Statuses;
 import java.io.ByteArrayInputStream;
@@ -98,10 +99,24 @@ public final class AgentProxy {
       if (deadline != null) {
         options = options.withDeadline(deadline);
       }
-      ProxiedCall call = new ProxiedCall(serverCall, channel.newCall(method, options));
+      ProxiedCall call = new ProxiedCall(serverCall, channel.newCall(method, options),
+          status -> explained(router, vm, status));
       call.start(ForwardedMetadata.copy(headers));
       return call.requests;
     }
+  }
+
+  /**
+   * An UNAVAILABLE of a VM known to have gone (its QEMU ended) says how it went, instead of what
+   * the broken channel says ("Channel shutdownNow invoked").
+   */
+  private static Status explained(AgentRouter router, String vm, Status status) {
+    if (status.getCode() != Status.Code.UNAVAILABLE) {
+      return status;
+    }
+    return router.endOf(vm)
+        .map(end -> Statuses.toStatus(RaidvmException.unavailable("%s", end)).getStatus())
+        .orElse(status);
   }
 
   private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {

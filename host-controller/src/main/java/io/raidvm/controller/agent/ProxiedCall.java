@@ -4,6 +4,7 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import java.util.function.UnaryOperator;
 
 /**
  * One call forwarded from a controller client to an agent, with flow control both ways: a message
@@ -14,12 +15,16 @@ final class ProxiedCall {
 
   private final ServerCall<byte[], byte[]> serverCall;
   private final ClientCall<byte[], byte[]> clientCall;
+  private final UnaryOperator<Status> explain;
   final Requests requests = new Requests();
   private final Responses responses = new Responses();
 
-  ProxiedCall(ServerCall<byte[], byte[]> serverCall, ClientCall<byte[], byte[]> clientCall) {
+  /** {@code explain} may replace the agent side's final status, e.g. to say that the VM died. */
+  ProxiedCall(ServerCall<byte[], byte[]> serverCall, ClientCall<byte[], byte[]> clientCall,
+      UnaryOperator<Status> explain) {
     this.serverCall = serverCall;
     this.clientCall = clientCall;
+    this.explain = explain;
   }
 
   void start(Metadata headers) {
@@ -90,7 +95,7 @@ final class ProxiedCall {
 
     @Override
     public void onClose(Status status, Metadata trailers) {
-      serverCall.close(status, ForwardedMetadata.copy(trailers));
+      serverCall.close(explain.apply(status), ForwardedMetadata.copy(trailers));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.raidvm.common.error.RaidvmException;
 import io.raidvm.controller.vm.VmManager;
 import io.raidvm.controller.vm.VmStatus;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Routes to the agents of this controller's VMs. */
@@ -37,10 +38,17 @@ public final class VmAgentRouter implements AgentRouter {
     }
     if (link == null || !link.status().connected()) {
       String lastError = status.agent().lastError();
-      throw RaidvmException.unavailable("the agent of VM '%s' is not connected (VM state %s%s)",
-          vm, status.state(), lastError.isEmpty() ? "" : "; last error: " + lastError);
+      throw RaidvmException.unavailable("the agent of VM '%s' is not connected (VM state %s%s%s)",
+          vm, status.state(),
+          status.stateReason().isEmpty() ? "" : ": " + status.stateReason(),
+          lastError.isEmpty() ? "" : "; last error: " + lastError);
     }
     return link.channel();
+  }
+
+  @Override
+  public Optional<String> endOf(String vm) {
+    return vms.endOf(vm);
   }
 
   private static void awaitFirstConnect(AgentLink link) {

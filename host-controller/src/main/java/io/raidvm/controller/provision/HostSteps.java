@@ -99,6 +99,12 @@ final class HostSteps {
       VmStatus started = vms.start(name, false, readyTimeout);
       return Outcome.done("started VM %s (%s, pid %d)", name, started.accel(), started.pid());
     }
+    if (state == VmState.UNREACHABLE) {
+      // Its QEMU runs unattached: start re-attaches, or refuses naming the pid.
+      VmStatus attached = vms.start(name, false, readyTimeout);
+      return Outcome.done("re-attached to VM %s (pid %d); its agent answers", name,
+          attached.pid());
+    }
     vms.awaitReady(name, readyTimeout);
     return Outcome.alreadyDone("VM %s runs and its agent answers", name);
   }

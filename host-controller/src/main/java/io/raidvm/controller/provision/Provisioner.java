@@ -3,6 +3,7 @@ package io.raidvm.controller.provision;
 import com.google.protobuf.util.Durations;
 import io.grpc.Channel;
 import io.grpc.Context;
+import io.grpc.Status;
 import io.raidvm.api.controller.v1.ProvisionEvent;
 import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.api.controller.v1.ProvisionStepState;
@@ -63,7 +64,7 @@ public final class Provisioner {
         new Step("initramfs", inGuest::initramfs),
         new Step("reboot", r -> reboot(spec, inGuest)));
     for (Step step : steps) {
-      runStep(step, events);
+      runStep(spec.getVm(), step, events);
     }
     ProvisionSummary summary = Verifier.verify(spec, guest, inGuest).toBuilder()
         .setDuration(Durations.fromNanos(System.nanoTime() - start)).build();
@@ -85,7 +86,7 @@ public final class Provisioner {
     return Outcome.done("rebooted; the agent answers again");
   }
 
-  private static void runStep(Step step, Consumer<ProvisionEvent> events) {
+  private void runStep(String vm, Step step, Consumer<ProvisionEvent> events) {
     if (Context.current().isCancelled()) {
       throw new RaidvmException(RaidvmException.Kind.CANCELLED, "provision cancelled before"
           + " step " + step.name());
@@ -102,13 +103,26 @@ public final class Provisioner {
         events.accept(e.build());
       });
     } catch (RuntimeException e) {
+      RuntimeException failure = explained(vm, e);
       events.accept(event(step, ProvisionStepState.STEP_FAILED,
-              Statuses.toStatus(e).getStatus().getDescription())
+              Statuses.toStatus(failure).getStatus().getDescription())
           .setDuration(Durations.fromNanos(System.nanoTime() - start)).build());
-      throw e;
+      throw failure;
     }
     events.accept(event(step, outcome.state(), outcome.message())
         .setDuration(Durations.fromNanos(System.nanoTime() - start)).build());
+  }
+
+  /**
+   * A step that failed UNAVAILABLE because the VM went away — an agent call on a broken channel
+   * ("Channel shutdownNow invoked"), or no agent link any more — says how the VM went.
+   */
+  private RuntimeException explained(String vm, RuntimeException e) {
+    if (Statuses.toStatus(e).getStatus().getCode() != Status.Code.UNAVAILABLE) {
+      return e;
+    }
+    return vms.endOf(vm).<RuntimeException>map(end -> RaidvmException.unavailable("%s", end))
+        .orElse(e);
   }
 
   private static ProvisionEvent.Builder event(Step step, ProvisionStepState state,

@@ -61,8 +61,16 @@ public final class QemuLauncher {
     }
   }
 
-  /** Sockets and a pidfile left by a QEMU that is gone would stop the next one binding. */
+  /**
+   * Sockets and a pidfile left by a QEMU that is gone would stop the next one binding. Those of a
+   * QEMU that still runs are never touched: FAILED_PRECONDITION naming its pid.
+   */
   private static void removeStaleFiles(VmPaths paths) {
+    QemuProcess live = QemuProcess.find(paths).orElse(null);
+    if (live != null) {
+      throw RaidvmException.failedPrecondition("QEMU (pid %d) still runs from %s: its files stay,"
+          + " and no second QEMU starts there", live.pid(), paths.dir());
+    }
     for (Path p : List.of(paths.qmpSocket(), paths.agentSocket(), paths.pidFile())) {
       try {
         Files.deleteIfExists(p);

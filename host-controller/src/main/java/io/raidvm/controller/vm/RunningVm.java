@@ -15,7 +15,10 @@ final class RunningVm {
   final String cpu;
   final List<String> warnings;
   final Instant startedAt;
+  /** QEMU's start time in clock ticks after boot ({@link ProcStat}), -1 when unknown. */
+  final long startTicks;
   private volatile boolean stopping;
+  private volatile String shutdownReason = "";
   private volatile boolean readyDeadlinePassed;
   private volatile boolean detached;
   /** Re-attached after a controller restart: the boot may be long over. */
@@ -31,6 +34,7 @@ final class RunningVm {
     this.warnings = List.copyOf(warnings);
     this.startedAt = startedAt;
     this.reattached = reattached;
+    this.startTicks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(-1L);
   }
 
   VmState state() {
@@ -42,6 +46,26 @@ final class RunningVm {
     }
     return readyDeadlinePassed || reattached || agent.status().everConnected()
         ? VmState.RUNNING_AGENT_NOT_READY : VmState.STARTING;
+  }
+
+  /** QMP said SHUTDOWN with this reason: QEMU is ending in order. */
+  void shutdownSeen(String reason) {
+    shutdownReason = reason;
+  }
+
+  String shutdownReason() {
+    return shutdownReason;
+  }
+
+  /**
+   * QEMU's exit status in waitpid(2) form, when it has ended and is still a zombie (its parent
+   * has not reaped it yet) with the start time it had when it was attached.
+   */
+  java.util.OptionalInt exitStatus() {
+    return ProcStat.read(process.pid())
+        .filter(s -> s.zombie() && startTicks >= 0 && s.startTicks() == startTicks)
+        .map(ProcStat::exitStatus)
+        .orElse(java.util.OptionalInt.empty());
   }
 
   void markStopping() {

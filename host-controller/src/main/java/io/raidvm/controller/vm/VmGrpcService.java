@@ -170,6 +170,7 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
     Vm.Builder proto = Vm.newBuilder()
         .setSpec(vm.spec())
         .setState(vm.state())
+        .setStateReason(vm.stateReason())
         .setAgent(agent)
         .setConsoleLogPath(vm.consoleLog().toString())
         .setPid(vm.pid())

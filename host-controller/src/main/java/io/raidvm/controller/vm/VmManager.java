@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -31,6 +33,10 @@ public final class VmManager implements DiskUsage {
 
   private static final Logger LOG = Logger.getLogger(VmManager.class.getName());
   private static final int CONSOLE_TAIL_LINES = 40;
+  /** How many console lines the message of a VM that died under a call quotes. */
+  static final int END_CONSOLE_LINES = 10;
+  /** How long {@link #endOf} waits for the end of a QEMU found gone to be recorded. */
+  private static final Duration END_GRACE = Duration.ofSeconds(2);
   private static final Duration READY_POLL = Duration.ofMillis(250);
   private static final Duration AGENT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -44,6 +50,10 @@ public final class VmManager implements DiskUsage {
   private final VmEventListener events;
   private final Map<String, RunningVm> running = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  /** Why the QEMU of a VM runs without this controller attached: what the last try said. */
+  private final Map<String, String> unreachable = new ConcurrentHashMap<>();
+  /** How the last QEMU of a VM ended, as a sentence naming the VM, until it starts again. */
+  private final Map<String, String> ends = new ConcurrentHashMap<>();
 
   public VmManager(VmStore store, DiskFolder disks, ImageResolver images, QemuImg qemuImg,
       QemuLauncher launcher, AccelProbe accelProbe, AgentConnector agents,
@@ -71,6 +81,12 @@ public final class VmManager implements DiskUsage {
         throw RaidvmException.alreadyExists("VM '%s' already exists", name);
       }
       store.requireSocketPathsFit(name);
+      QemuProcess stray = QemuProcess.find(store.paths(name)).orElse(null);
+      if (stray != null) {
+        throw RaidvmException.failedPrecondition("a QEMU (pid %d) runs from %s, which holds no"
+            + " VM spec: nothing was changed; end that QEMU (kill %d) first", stray.pid(),
+            store.paths(name).dir(), stray.pid());
+      }
       Path image = images.resolve(spec.getImage());
       VmPaths paths = store.createFolder(name);
       try {
@@ -84,6 +100,7 @@ public final class VmManager implements DiskUsage {
     }
   }
 
+  /** The VM as it is; a read: it attaches to nothing and changes nothing. */
   public VmStatus get(String name) {
     return status(store.read(Names.require("VM", name)));
   }
@@ -91,7 +108,10 @@ public final class VmManager implements DiskUsage {
   /** The VMs, and what under {@code vms/} was skipped: not a VM, or its spec unreadable. */
   public record Listing(List<VmStatus> vms, List<String> skipped) {}
 
-  /** Every VM; an entry that is not one, or whose spec cannot be read, is skipped and said so. */
+  /**
+   * Every VM, as it is; an entry that is not one, or whose spec cannot be read, is skipped and
+   * said so. A read, like {@link #get}.
+   */
   public Listing list() {
     VmStore.Listing found = store.scan();
     List<VmStatus> vms = new ArrayList<>();
@@ -110,7 +130,9 @@ public final class VmManager implements DiskUsage {
   }
 
   /**
-   * Launches QEMU and connects to it; unless {@code noWait}, waits until the agent answers.
+   * Launches QEMU and connects to it; unless {@code noWait}, waits until the agent answers. A VM
+   * whose QEMU runs without this controller attached (it started before this controller) is
+   * re-attached instead; when that fails, FAILED_PRECONDITION naming the pid, and nothing changes.
    *
    * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
    */
@@ -120,28 +142,18 @@ public final class VmManager implements DiskUsage {
     RunningVm r;
     synchronized (lock(name)) {
       VmSpec spec = store.read(name);
-      VmStatus current = status(spec);
-      if (isUp(current.state())) {
-        throw RaidvmException.failedPrecondition("VM '%s' is already running (state %s, pid %d)",
-            name, current.state(), current.pid());
-      }
-      List<DataDisk> dataDisks = dataDisks(spec);
-      AccelChoice choice = accelProbe.choose(spec.getAccel());
-      choice.warnings().forEach(w -> LOG.warning(() -> "VM " + name + ": " + w));
       VmPaths paths = store.paths(name);
-      QemuLauncher.Launched launched = launcher.launch(spec, paths, dataDisks, choice);
-      store.setDesiredRunning(name, true);
-      try {
-        r = attach(name, paths, launched.process(), choice.accel(), launched.cpu(),
-            choice.warnings(), false);
-      } catch (RuntimeException e) {
-        store.setDesiredRunning(name, false);
-        launched.process().kill();
-        throw e;
+      RunningVm current = running.get(name);
+      if (current != null && current.process.isAlive()) {
+        throw RaidvmException.failedPrecondition("VM '%s' is already running (state %s, pid %d)",
+            name, current.state(), current.process.pid());
       }
-      LOG.info(() -> "VM " + name + " started: pid " + launched.process().pid() + ", -accel "
-          + choice.accel() + " -cpu " + launched.cpu());
-      events.vmEvent(name, VmEvent.Kind.STARTED, "", "pid " + launched.process().pid());
+      QemuProcess orphan = QemuProcess.find(paths).orElse(null);
+      if (orphan != null) {
+        r = reattach(name, spec, orphan, "start");
+      } else {
+        r = launch(name, spec, paths, current);
+      }
     }
     if (!noWait) {
       awaitReady(name, r, timeout);
@@ -149,9 +161,37 @@ public final class VmManager implements DiskUsage {
     return get(name);
   }
 
+  /** Launches QEMU for a VM that has none, and attaches to it. */
+  private RunningVm launch(String name, VmSpec spec, VmPaths paths, RunningVm stale) {
+    if (stale != null) {
+      forget(name, stale);
+    }
+    List<DataDisk> dataDisks = dataDisks(spec);
+    AccelChoice choice = accelProbe.choose(spec.getAccel());
+    choice.warnings().forEach(w -> LOG.warning(() -> "VM " + name + ": " + w));
+    QemuLauncher.Launched launched = launcher.launch(spec, paths, dataDisks, choice);
+    store.setDesiredRunning(name, true);
+    ends.remove(name);
+    unreachable.remove(name);
+    RunningVm r;
+    try {
+      r = attach(name, paths, launched.process(), choice.accel(), launched.cpu(),
+          choice.warnings(), false);
+    } catch (RuntimeException e) {
+      store.setDesiredRunning(name, false);
+      launched.process().kill();
+      throw e;
+    }
+    LOG.info(() -> "VM " + name + " started: pid " + launched.process().pid() + ", -accel "
+        + choice.accel() + " -cpu " + launched.cpu());
+    events.vmEvent(name, VmEvent.Kind.STARTED, "", "pid " + launched.process().pid());
+    return r;
+  }
+
   /**
    * Powers the VM off (see {@link StopLadder}). A VM that does not run is left as it is, except
-   * that a crashed one counts as stopped from now on.
+   * that a crashed one counts as stopped from now on. A QEMU that runs without this controller
+   * attached is re-attached first; when that fails, FAILED_PRECONDITION and nothing changes.
    *
    * @param timeout how long the guest may take; zero means the default ({@link VmTimeouts#stop})
    */
@@ -160,14 +200,22 @@ public final class VmManager implements DiskUsage {
     Duration guestTimeout = VmTimeouts.stop(timeout);
     synchronized (lock(name)) {
       VmSpec spec = store.read(name);
-      store.setDesiredRunning(name, false);
-      status(spec);
       RunningVm r = running.get(name);
+      if (r == null || !r.process.isAlive()) {
+        if (r != null) {
+          forget(name, r);
+        }
+        QemuProcess orphan = QemuProcess.find(store.paths(name)).orElse(null);
+        r = orphan == null ? null : reattach(name, spec, orphan, "stop");
+      }
+      store.setDesiredRunning(name, false);
       if (r != null) {
         r.markStopping();
         try {
           String how = StopLadder.stop(name, r, force, guestTimeout);
           LOG.info(() -> "VM " + name + " stopped (" + how + ")");
+          ends.put(name, String.format("VM '%s' was stopped on request (it ended at the stop"
+              + " step '%s')", name, how));
           events.vmEvent(name, VmEvent.Kind.STOPPED, "", how);
         } finally {
           forget(name, r);
@@ -235,7 +283,8 @@ public final class VmManager implements DiskUsage {
     RunningVm r = running.get(name);
     if (r == null || !isUp(current.state())) {
       throw RaidvmException.failedPrecondition("VM '%s' is %s: start it first", name,
-          current.state());
+          current.state() + (current.stateReason().isEmpty() ? ""
+              : " (" + current.stateReason() + ")"));
     }
     awaitReady(name, r, timeout);
     return get(name);
@@ -263,20 +312,39 @@ public final class VmManager implements DiskUsage {
     synchronized (lock(name)) {
       VmStatus current = status(store.read(name));
       if (isUp(current.state())) {
-        throw RaidvmException.failedPrecondition("VM '%s' is running (state %s): stop it first",
-            name, current.state());
+        throw RaidvmException.failedPrecondition("VM '%s' is running (state %s, pid %d): stop it"
+            + " first", name, current.state(), current.pid());
       }
       store.delete(name);
     }
   }
 
-  /** Finds the QEMUs that still run from an earlier controller and connects to them. */
+  /**
+   * Finds the QEMUs that still run from an earlier controller and connects to them; one that
+   * cannot be re-attached is left running and shown UNREACHABLE with the reason.
+   */
   public void reattachAll() {
+    for (String name : store.scan().names()) {
+      try {
+        synchronized (lock(name)) {
+          VmSpec spec = store.read(name);
+          RunningVm r = running.get(name);
+          QemuProcess orphan = r != null && r.process.isAlive() ? null
+              : QemuProcess.find(store.paths(name)).orElse(null);
+          if (orphan != null) {
+            tryReattach(name, spec, orphan);
+          }
+        }
+      } catch (RaidvmException e) {
+        // Logged once already: a failed re-attach by tryReattach, an unreadable spec by list().
+      }
+    }
     Listing listing = list();
     listing.skipped().forEach(LOG::warning);
     for (VmStatus vm : listing.vms()) {
       LOG.info(() -> "VM " + vm.spec().getName() + ": " + vm.state()
-          + (vm.pid() > 0 ? " (pid " + vm.pid() + ")" : ""));
+          + (vm.pid() > 0 ? " (pid " + vm.pid() + ")" : "")
+          + (vm.stateReason().isEmpty() ? "" : ": " + vm.stateReason()));
     }
   }
 
@@ -301,6 +369,31 @@ public final class VmManager implements DiskUsage {
     });
   }
 
+  /**
+   * How the VM's QEMU ended, as a sentence that names the VM, when it is known to have ended
+   * since this controller attached to it: for a call that failed because the VM went away. Empty
+   * while its QEMU runs. A QEMU found gone whose end is not recorded yet (its QMP connection
+   * closes a moment after it exits) is waited for, up to 2 s.
+   */
+  public Optional<String> endOf(String name) {
+    long deadline = System.nanoTime() + END_GRACE.toNanos();
+    while (true) {
+      RunningVm r = running.get(name);
+      if (r == null) {
+        return Optional.ofNullable(ends.get(name));
+      }
+      if (r.process.isAlive() || System.nanoTime() - deadline >= 0) {
+        return Optional.empty();
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+  }
+
   @Override
   public List<String> vmsListing(String disk) {
     return store.names().stream().filter(vm -> listsDisk(vm, disk)).toList();
@@ -323,47 +416,66 @@ public final class VmManager implements DiskUsage {
     return state != VmState.STOPPED && state != VmState.CRASHED;
   }
 
+  /** What is: the attached QEMU, else the pidfile's live QEMU (unreachable), else none. */
   private VmStatus status(VmSpec spec) {
     String name = spec.getName();
     VmPaths paths = store.paths(name);
-    RunningVm r = live(name, paths, spec);
-    if (r == null) {
-      VmState state = store.desiredRunning(name) ? VmState.CRASHED : VmState.STOPPED;
-      return new VmStatus(spec, state, AgentStatus.NONE, paths.consoleLog(), 0, "", "",
-          paths.osDisk(), List.of(), null);
-    }
-    return new VmStatus(spec, r.state(), r.agent.status(), paths.consoleLog(), r.process.pid(),
-        r.accel, r.cpu, paths.osDisk(), r.warnings, r.startedAt);
-  }
-
-  /** The VM's live handles; re-attaches to a QEMU that runs without them (controller restart). */
-  private RunningVm live(String name, VmPaths paths, VmSpec spec) {
     RunningVm r = running.get(name);
     if (r != null && r.process.isAlive()) {
-      return r;
+      return new VmStatus(spec, r.state(), r.agent.status(), paths.consoleLog(), r.process.pid(),
+          r.accel, r.cpu, paths.osDisk(), r.warnings, r.startedAt, "");
     }
-    synchronized (lock(name)) {
-      r = running.get(name);
-      if (r != null) {
-        if (r.process.isAlive()) {
-          return r;
-        }
-        forget(name, r);
-      }
-      QemuProcess process = QemuProcess.find(paths).orElse(null);
-      if (process == null) {
-        return null;
-      }
-      AccelChoice now = accelProbe.choose(spec.getAccel());
-      String accel = process.option("-accel").orElse("");
-      try {
-        return attach(name, paths, process, accel, process.option("-cpu").orElse(""),
-            now.accel().equals(accel) ? now.warnings() : List.of(), true);
-      } catch (RaidvmException e) {
-        LOG.warning(() -> "VM " + name + ": QEMU runs (pid " + process.pid()
-            + ") but cannot be re-attached: " + e.getMessage());
-        return null;
-      }
+    QemuProcess orphan = QemuProcess.find(paths).orElse(null);
+    if (orphan != null) {
+      return new VmStatus(spec, VmState.UNREACHABLE, AgentStatus.NONE, paths.consoleLog(),
+          orphan.pid(), orphan.option("-accel").orElse(""), orphan.option("-cpu").orElse(""),
+          paths.osDisk(), List.of(), orphan.startedAt().orElse(null),
+          unreachableReason(name, orphan));
+    }
+    boolean crashed = store.desiredRunning(name);
+    return new VmStatus(spec, crashed ? VmState.CRASHED : VmState.STOPPED, AgentStatus.NONE,
+        paths.consoleLog(), 0, "", "", paths.osDisk(), List.of(), null,
+        crashed ? ends.getOrDefault(name, "QEMU ended without being asked to") : "");
+  }
+
+  private String unreachableReason(String name, QemuProcess process) {
+    return String.format("QEMU runs (pid %d) but this controller is not attached to it: %s",
+        process.pid(), unreachable.getOrDefault(name,
+            "it was not re-attached (it started after this controller did?)"));
+  }
+
+  /**
+   * Re-attaches to a QEMU that runs without this controller, for {@code doing} (start, stop);
+   * when that fails, the reason is kept for {@link #get} and the caller gets
+   * FAILED_PRECONDITION naming the pid and what to do. Nothing is changed either way.
+   */
+  private RunningVm reattach(String name, VmSpec spec, QemuProcess process, String doing) {
+    try {
+      return tryReattach(name, spec, process);
+    } catch (RaidvmException e) {
+      throw RaidvmException.failedPrecondition("cannot %s VM '%s': its QEMU runs (pid %d) but"
+          + " this controller cannot attach to it: %s. Nothing was changed, and its files stay"
+          + " while it runs. Find why %s does not answer and %s it again, or end that QEMU"
+          + " (kill %d) and start the VM again", doing, name, process.pid(), e.getMessage(),
+          store.paths(name).qmpSocket(), doing, process.pid());
+    }
+  }
+
+  private RunningVm tryReattach(String name, VmSpec spec, QemuProcess process) {
+    AccelChoice now = accelProbe.choose(spec.getAccel());
+    String accel = process.option("-accel").orElse("");
+    try {
+      RunningVm r = attach(name, store.paths(name), process, accel,
+          process.option("-cpu").orElse(""),
+          now.accel().equals(accel) ? now.warnings() : List.of(), true);
+      unreachable.remove(name);
+      ends.remove(name);
+      return r;
+    } catch (RaidvmException e) {
+      unreachable.put(name, e.getMessage());
+      LOG.warning(() -> "VM " + name + ": QEMU runs (pid " + process.pid()
+          + ") but cannot be re-attached: " + e.getMessage());
+      throw e;
     }
   }
 
@@ -382,9 +494,12 @@ public final class VmManager implements DiskUsage {
     running.put(name, r);
     qmp.addEventListener(event -> onEvent(name, event));
     qmp.onClose(() -> {
-      if (!r.detached()) {
+      if (!r.detached() && running.get(name) == r) {
+        String how = recordEnd(name, r);
         forget(name, r);
-        ended(name, r);
+        if (how != null) {
+          ended(name, r, how);
+        }
       }
     });
     if (reattached) {
@@ -393,13 +508,39 @@ public final class VmManager implements DiskUsage {
     return r;
   }
 
-  /** QEMU went away without {@link #stop}: an orderly guest power-off, or a crash. */
-  private void ended(String name, RunningVm r) {
+  /**
+   * Notes how QEMU ended, before its handles go, so that a call that fails because of it can
+   * say so ({@link #endOf}); returns how, or null when there is nothing to report: a stop is on
+   * its way (it reports itself), or QEMU still runs and only its QMP connection ended.
+   */
+  private String recordEnd(String name, RunningVm r) {
+    OptionalInt exit = r.exitStatus();
     if (r.state() == VmState.STOPPING) {
-      return;
+      return null;
     }
+    if (r.process.isAlive()) {
+      unreachable.put(name, "its QMP connection closed while QEMU went on running");
+      LOG.warning(() -> "VM " + name + ": QMP connection closed, QEMU (pid " + r.process.pid()
+          + ") still runs");
+      return null;
+    }
+    String how = QemuEnd.how(exit, r.shutdownReason());
+    Path log = store.paths(name).consoleLog();
     if (store.desiredRunning(name)) {
-      events.vmEvent(name, VmEvent.Kind.CRASHED, "", "QEMU ended without being asked to");
+      ends.put(name, String.format("VM '%s' stopped unexpectedly: %s (pid %d). Last lines of"
+          + " %s:%n%s", name, how, r.process.pid(), log,
+          ConsoleLog.tail(log, END_CONSOLE_LINES)));
+    } else {
+      ends.put(name, String.format("VM '%s' powered off: %s (pid %d)", name, how,
+          r.process.pid()));
+    }
+    return how;
+  }
+
+  /** QEMU went away without {@link #stop}: an orderly guest power-off, or a crash. */
+  private void ended(String name, RunningVm r, String how) {
+    if (store.desiredRunning(name)) {
+      events.vmEvent(name, VmEvent.Kind.CRASHED, "", how);
     } else {
       events.vmEvent(name, VmEvent.Kind.STOPPED, "", "the guest powered off");
     }
@@ -407,6 +548,12 @@ public final class VmManager implements DiskUsage {
 
   private void onEvent(String name, QmpMessage.Event event) {
     LOG.fine(() -> "VM " + name + ": QMP event " + event.name() + " " + event.data());
+    if (event.name().equals("SHUTDOWN")) {
+      RunningVm r = running.get(name);
+      if (r != null) {
+        r.shutdownSeen(event.data().path("reason").asText());
+      }
+    }
     if (event.name().equals("SHUTDOWN") && event.data().path("guest").asBoolean()
         && event.data().path("reason").asText().equals("guest-shutdown")) {
       // The guest powered itself off: an orderly end, not a crash.
@@ -435,6 +582,10 @@ public final class VmManager implements DiskUsage {
     VmPaths paths = store.paths(name);
     while (!r.agent.status().connected()) {
       if (!r.process.isAlive()) {
+        Optional<String> end = endOf(name);
+        if (end.isPresent()) {
+          throw RaidvmException.unavailable("%s (before its agent answered)", end.get());
+        }
         throw RaidvmException.unavailable("QEMU of VM '%s' ended before its agent answered."
             + " Last lines of %s:%n%s", name, paths.consoleLog(),
             ConsoleLog.tail(paths.consoleLog(), CONSOLE_TAIL_LINES));

@@ -6,9 +6,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
-/** A VM as the controller reports it. {@code pid} is 0 and {@code startedAt} null when stopped. */
+/**
+ * A VM as the controller reports it. {@code pid} is 0 and {@code startedAt} null when stopped;
+ * {@code stateReason} says why the VM is in its state when that needs saying (UNREACHABLE,
+ * CRASHED), else it is empty.
+ */
 public record VmStatus(VmSpec spec, VmState state, AgentStatus agent, Path consoleLog, long pid,
-    String accel, String cpuModel, Path osDisk, List<String> warnings, Instant startedAt) {
+    String accel, String cpuModel, Path osDisk, List<String> warnings, Instant startedAt,
+    String stateReason) {
 
   public VmStatus {
     warnings = List.copyOf(warnings);

@@ -36,6 +36,7 @@ import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.AgentRouting;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -97,14 +98,30 @@ class AgentProxyTest {
         .addService(ProtoReflectionServiceV1.newInstance())
         .build().start();
     toAgent = InProcessChannelBuilder.forName(agentName).build();
-    AgentRouter router = vm -> {
+    ManagedChannel dead = InProcessChannelBuilder.forName(agentName).build();
+    dead.shutdownNow();
+    AgentRouter routes = vm -> {
       Names.require("VM", vm);
       return switch (vm) {
         case "vm1" -> toAgent;
+        case "pk" -> dead;
         case "booting" -> throw RaidvmException.unavailable(
             "the agent of VM 'booting' is not connected (VM state STARTING)");
         default -> throw RaidvmException.notFound("VM '%s' does not exist", vm);
       };
+    };
+    AgentRouter router = new AgentRouter() {
+      @Override
+      public Channel channelTo(String vm) {
+        return routes.channelTo(vm);
+      }
+
+      @Override
+      public Optional<String> endOf(String vm) {
+        return vm.equals("pk") ? Optional.of("VM 'pk' stopped unexpectedly: QEMU was killed"
+            + " (signal 9, SIGKILL) (pid 4242). Last lines of console.log:\nlogin:")
+            : Optional.empty();
+      }
     };
     InProcessServerBuilder builder = InProcessServerBuilder.forName(controllerName);
     AgentProxy.forAgent(router).forEach(builder::addService);
@@ -164,6 +181,15 @@ class AgentProxyTest {
     assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
     assertEquals("the agent of VM 'booting' is not connected (VM state STARTING)",
         e.getStatus().getDescription());
+  }
+
+  @Test
+  void call_whoseChannelBrokeBecauseTheVmDied_failsWithUnavailableSayingHowItDied() {
+    var e = assertThrows(StatusRuntimeException.class, () -> GuestAgentGrpc
+        .newBlockingStub(vm("pk")).getInfo(GetInfoRequest.getDefaultInstance()));
+    assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+    assertEquals("VM 'pk' stopped unexpectedly: QEMU was killed (signal 9, SIGKILL) (pid 4242)."
+        + " Last lines of console.log:\nlogin:", e.getStatus().getDescription());
   }
 
   @Test

@@ -18,9 +18,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +37,56 @@ class VmManagerTest {
   private final Path image = Path.of("/images/abc123.qcow2");
   private FakeCommandRunner runner;
   private VmManager vms;
+  private AgentConnector agents = (vm, paths) -> {
+    throw new AssertionError("no agent link without QEMU");
+  };
+  private final List<AutoCloseable> fakes = new ArrayList<>();
+
+  @AfterEach
+  void stopFakes() throws Exception {
+    for (AutoCloseable fake : fakes) {
+      fake.close();
+    }
+  }
+
+  /** An agent link that never connects, as while the guest boots. */
+  private static final class SilentAgent implements AgentSession {
+    @Override
+    public AgentStatus status() {
+      return AgentStatus.NONE;
+    }
+
+    @Override
+    public void portChanged(boolean open) { }
+
+    @Override
+    public void powerOff(Duration timeout) { }
+
+    @Override
+    public void reboot(Duration timeout) { }
+
+    @Override
+    public void close() { }
+  }
+
+  private VmPaths paths(String vm) {
+    return new VmStore(state).paths(vm);
+  }
+
+  private FakeQemu fakeQemu(String vm) throws IOException {
+    FakeQemu qemu = FakeQemu.start(paths(vm));
+    fakes.add(qemu);
+    return qemu;
+  }
+
+  private FakeQmp fake(FakeQmp qmp) {
+    fakes.add(qmp);
+    return qmp;
+  }
+
+  private List<List<String>> qemuLaunches() {
+    return runner.calls().stream().filter(c -> c.get(0).equals("qemu-system-x86_64")).toList();
+  }
 
   @BeforeEach
   void setUp() throws IOException {
@@ -58,9 +110,7 @@ class VmManagerTest {
   private VmManager newManager(ImageResolver images) {
     return new VmManager(new VmStore(state), new DiskFolder(state), images, new QemuImg(runner),
         new QemuLauncher(runner), new AccelProbe(host.resolve("kvm"), host.resolve("cpuinfo")),
-        (vm, paths) -> {
-          throw new AssertionError("no agent link without QEMU");
-        }, (vm, kind, disk, detail) -> { });
+        (vm, paths) -> agents.open(vm, paths), (vm, kind, disk, detail) -> { });
   }
 
   private static void touch(Path file) {
@@ -142,6 +192,24 @@ class VmManagerTest {
         () -> vms.reboot("vm1", Duration.ofSeconds(86401)));
     assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, reboot.kind());
     assertEquals(before, runner.calls().size());
+  }
+
+  @Test
+  void startAndStop_withANegativeTimeout_failWithInvalidArgumentBeforeAnythingRuns() {
+    vms.create(spec("vm1"));
+    new VmStore(state).setDesiredRunning("vm1", true);
+    int before = runner.calls().size();
+    var start = assertThrows(RaidvmException.class,
+        () -> vms.start("vm1", true, Duration.ofSeconds(-5)));
+    assertEquals("ready timeout -5 s is out of range: give 1 to 86400 s, or 0 for 600 s",
+        start.getMessage());
+    var stop = assertThrows(RaidvmException.class,
+        () -> vms.stop("vm1", false, Duration.ofSeconds(-1)));
+    assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, stop.kind());
+    assertEquals("stop timeout -1 s is out of range: give 1 to 3600 s, or 0 for 120 s",
+        stop.getMessage());
+    assertEquals(before, runner.calls().size());
+    assertTrue(new VmStore(state).desiredRunning("vm1"), "the refused stop changed nothing");
   }
 
   @Test
@@ -309,5 +377,147 @@ class VmManagerTest {
         + " or wait until it is ready)", e.getMessage());
     assertEquals(List.of(), runner.calls());
     assertEquals(VmState.STOPPED, vms.get("vm1").state());
+  }
+
+  @Test
+  void getAndList_ofAVmWhoseQemuRunsUnattached_reportUnreachable_andConnectToNothing()
+      throws IOException {
+    vms.create(spec("vm1"));
+    FakeQemu qemu = fakeQemu("vm1");
+    FakeQmp qmp = fake(FakeQmp.listening(paths("vm1").qmpSocket()));
+
+    VmStatus got = vms.get("vm1");
+    VmStatus listed = vms.list().vms().get(0);
+
+    assertEquals(0, qmp.pendingConnections(), "a read connected to QMP");
+    for (VmStatus vm : List.of(got, listed)) {
+      assertEquals(VmState.UNREACHABLE, vm.state());
+      assertEquals(qemu.pid(), vm.pid());
+      assertEquals("QEMU runs (pid " + qemu.pid() + ") but this controller is not attached to"
+          + " it: it was not re-attached (it started after this controller did?)",
+          vm.stateReason());
+    }
+  }
+
+  @Test
+  void reattachAll_whenQmpRefuses_showsUnreachableWithTheReason_andStartStopDeleteRefuse()
+      throws IOException {
+    vms.create(spec("vm1"));
+    new VmStore(state).setDesiredRunning("vm1", true);
+    FakeQemu qemu = fakeQemu("vm1");
+    FakeQmp.refusing(paths("vm1").qmpSocket());
+    runner.clearCalls();
+
+    vms.reattachAll();
+
+    VmStatus vm = vms.get("vm1");
+    assertEquals(VmState.UNREACHABLE, vm.state());
+    assertEquals(qemu.pid(), vm.pid());
+    assertTrue(vm.stateReason().startsWith("QEMU runs (pid " + qemu.pid() + ") but this"
+        + " controller is not attached to it: cannot connect to QMP socket "
+        + paths("vm1").qmpSocket()), vm.stateReason());
+    var start = assertThrows(RaidvmException.class, () -> vms.start("vm1", true, Duration.ZERO));
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, start.kind());
+    assertTrue(start.getMessage().startsWith("cannot start VM 'vm1': its QEMU runs (pid "
+        + qemu.pid() + ") but this controller cannot attach to it: cannot connect to QMP"),
+        start.getMessage());
+    assertTrue(start.getMessage().endsWith("or end that QEMU (kill " + qemu.pid() + ") and"
+        + " start the VM again"), start.getMessage());
+    var stop = assertThrows(RaidvmException.class, () -> vms.stop("vm1", true, Duration.ZERO));
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, stop.kind());
+    var delete = assertThrows(RaidvmException.class, () -> vms.delete("vm1"));
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, delete.kind());
+    assertEquals(List.of(), qemuLaunches());
+    assertTrue(Files.exists(paths("vm1").pidFile()), "pidfile deleted");
+    assertTrue(Files.exists(paths("vm1").qmpSocket()), "QMP socket deleted");
+    assertTrue(new VmStore(state).desiredRunning("vm1"), "the refused stop changed the VM");
+    assertEquals(VmState.UNREACHABLE, vms.get("vm1").state());
+  }
+
+  @Test
+  void create_inAFolderWhereAQemuRuns_refusesAndDeletesNothing() throws IOException {
+    FakeQemu qemu = fakeQemu("vm1");
+
+    var e = assertThrows(RaidvmException.class, () -> vms.create(spec("vm1")));
+
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("a QEMU (pid " + qemu.pid() + ") runs from " + paths("vm1").dir() + ", which"
+        + " holds no VM spec: nothing was changed; end that QEMU (kill " + qemu.pid() + ")"
+        + " first", e.getMessage());
+    assertTrue(Files.exists(paths("vm1").pidFile()));
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void start_ofAVmWhoseQemuRunsUnattached_reattachesInsteadOfLaunching() throws IOException {
+    vms.create(spec("vm1"));
+    new VmStore(state).setDesiredRunning("vm1", true);
+    FakeQemu qemu = fakeQemu("vm1");
+    fake(FakeQmp.answering(paths("vm1").qmpSocket()));
+    agents = (vm, paths) -> new SilentAgent();
+
+    VmStatus vm = vms.start("vm1", true, Duration.ZERO);
+
+    assertEquals(VmState.RUNNING_AGENT_NOT_READY, vm.state());
+    assertEquals(qemu.pid(), vm.pid());
+    assertEquals(List.of(), qemuLaunches());
+  }
+
+  @Test
+  void endOf_aVmWhoseQemuIsKilled_namesTheVmHowQemuEndedAndTheLastTenConsoleLines()
+      throws Exception {
+    vms.create(spec("vm1"));
+    new VmStore(state).setDesiredRunning("vm1", true);
+    Files.writeString(paths("vm1").consoleLog(), IntStream.rangeClosed(1, 15)
+        .mapToObj(i -> "console line " + i + "\n").collect(Collectors.joining()));
+    FakeQemu qemu = fakeQemu("vm1");
+    FakeQmp qmp = fake(FakeQmp.answering(paths("vm1").qmpSocket()));
+    agents = (vm, paths) -> new SilentAgent();
+    vms.reattachAll();
+    assertEquals(VmState.RUNNING_AGENT_NOT_READY, vms.get("vm1").state());
+    assertEquals(java.util.Optional.empty(), vms.endOf("vm1"), "QEMU still runs");
+
+    qemu.kill();
+    qmp.hangUp();
+
+    String end = awaitEnd("vm1");
+    assertEquals("VM 'vm1' stopped unexpectedly: QEMU ended without a QMP SHUTDOWN event: it was"
+        + " killed (SIGKILL) or crashed; its exit status is unknown (QEMU runs daemonized, the"
+        + " controller is not its parent) (pid " + qemu.pid() + "). Last lines of "
+        + paths("vm1").consoleLog() + ":\n" + IntStream.rangeClosed(6, 15)
+            .mapToObj(i -> "console line " + i).collect(Collectors.joining("\n")), end);
+    VmStatus vm = vms.get("vm1");
+    assertEquals(VmState.CRASHED, vm.state());
+    assertEquals(end, vm.stateReason());
+  }
+
+  @Test
+  void endOf_aVmWhoseQemuShutDownOnASignal_saysSoFromTheQmpEvent() throws Exception {
+    vms.create(spec("vm1"));
+    new VmStore(state).setDesiredRunning("vm1", true);
+    FakeQemu qemu = fakeQemu("vm1");
+    FakeQmp qmp = fake(FakeQmp.answering(paths("vm1").qmpSocket()));
+    agents = (vm, paths) -> new SilentAgent();
+    vms.reattachAll();
+
+    qmp.event("SHUTDOWN", "{\"guest\": false, \"reason\": \"host-signal\"}");
+    qemu.kill();
+    qmp.hangUp();
+
+    assertTrue(awaitEnd("vm1").startsWith("VM 'vm1' stopped unexpectedly: QEMU shut down (QMP"
+        + " SHUTDOWN event, reason host-signal (QEMU received SIGTERM, SIGINT or SIGHUP)) (pid "
+        + qemu.pid() + "). Last lines of "), vms.endOf("vm1").orElse(""));
+  }
+
+  private String awaitEnd(String vm) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      var end = vms.endOf(vm);
+      if (end.isPresent()) {
+        return end.get();
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the end of VM " + vm + " was not recorded within 10 s");
   }
 }
