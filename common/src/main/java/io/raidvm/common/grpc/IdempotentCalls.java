@@ -4,6 +4,7 @@ import com.google.protobuf.MessageLite;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -70,7 +71,11 @@ public final class IdempotentCalls implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
     String id = headers.get(REQUEST_ID);
-    if (id == null || call.getMethodDescriptor().getType() != MethodType.UNARY) {
+    if (id == null || call.getMethodDescriptor().getType() != MethodType.UNARY
+        || !(call.getMethodDescriptor().getRequestMarshaller()
+            instanceof MethodDescriptor.PrototypeMarshaller)) {
+      // Only protobuf calls are kept; the controller's byte proxy passes the header to the
+      // agent, which keeps the answer itself.
       return next.startCall(call, headers);
     }
     if (!ID.matcher(id).matches()) {

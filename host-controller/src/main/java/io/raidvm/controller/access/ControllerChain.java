@@ -3,13 +3,15 @@ package io.raidvm.controller.access;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.raidvm.common.grpc.IdempotentCalls;
 import io.raidvm.common.grpc.UnexpectedErrors;
 import java.time.Clock;
 
 /**
  * The controller's one interceptor chain, the same on the Unix socket and on TCP. Outermost
  * first: the audit trail (outside the gate, so that it records refusals too), the role gate,
- * then the logging of unexpected errors around the service.
+ * retries by {@code raidvm-request-id} (answered once, replayed after), then the logging of
+ * unexpected errors around the service.
  */
 public final class ControllerChain {
 
@@ -18,7 +20,7 @@ public final class ControllerChain {
   public ControllerChain(Callers callers, AuditLog audit, Clock clock) {
     // ServerInterceptors.intercept calls the last one first.
     this.chain = new ServerInterceptor[] {new UnexpectedErrors("controller"),
-        new RoleGate(callers), new AuditTrail(audit, clock)};
+        new IdempotentCalls(), new RoleGate(callers), new AuditTrail(audit, clock)};
   }
 
   public ServerServiceDefinition around(ServerServiceDefinition service) {

@@ -102,6 +102,20 @@ class ControllerChainTest {
   }
 
   @Test
+  void aRetryWithTheSameRequestId_reachesTheServiceOnce_andBothAreAudited() {
+    Metadata retry = new Metadata();
+    retry.put(io.raidvm.common.grpc.IdempotentCalls.REQUEST_ID, "delete-d1-1");
+    DiskServiceGrpc.DiskServiceBlockingStub admin = disks("admin")
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(retry));
+
+    admin.deleteDisk(DeleteDiskRequest.newBuilder().setName("d1").build());
+    admin.deleteDisk(DeleteDiskRequest.newBuilder().setName("d1").build());
+
+    assertEquals(List.of("DeleteDisk d1"), reached);
+    assertEquals(2, audit.list("", Optional.empty(), 0).size());
+  }
+
+  @Test
   void anAdminsCall_reachesTheService_andIsAuditedWithItsRequest() {
     disks("admin").deleteDisk(DeleteDiskRequest.newBuilder().setName("d1").build());
     assertEquals(List.of("DeleteDisk d1"), reached);
