@@ -1,6 +1,7 @@
 package io.raidvm.agent;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.raidvm.agent.block.BlockDevices;
 import io.raidvm.agent.boot.BootConfig;
@@ -32,6 +33,7 @@ import io.raidvm.agent.md.MemberManager;
 import io.raidvm.agent.md.RaidGrpcService;
 import io.raidvm.agent.ops.OperationRegistry;
 import io.raidvm.agent.ops.OperationsGrpcService;
+import io.raidvm.agent.policy.RpcPolicyGate;
 import io.raidvm.agent.power.AgentRestarter;
 import io.raidvm.agent.power.SystemPower;
 import io.raidvm.agent.transport.VirtioPort;
@@ -104,9 +106,10 @@ public final class GuestAgentServer {
             new Initramfs(runner, operations, root), new BootTimes(root)),
         new FilesGrpcService(new TestFiles(root, resolver)),
         new EventsGrpcService(journal));
-    IdempotentCalls retries = new IdempotentCalls();
+    // The last runs first: the guest's policy refuses before a retry's answer is looked up.
+    ServerInterceptor[] chain = {new IdempotentCalls(), RpcPolicyGate.of(root)};
     this.server = new UnixSocketServer(socket, services.stream()
-        .map(service -> ServerInterceptors.intercept(service, retries)).toList(),
+        .map(service -> ServerInterceptors.intercept(service, chain)).toList(),
         PERMIT_KEEP_ALIVE);
     this.bridge = new VirtioPortBridge(() -> VirtioPort.open(port), socket);
   }

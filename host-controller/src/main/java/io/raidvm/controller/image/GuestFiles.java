@@ -27,6 +27,7 @@ final class GuestFiles {
   private static final List<String> RESOURCES = List.of(
       "etc/systemd/system/raidvm-agent.service",
       "etc/udev/rules.d/99-raidvm-agent.rules",
+      "etc/raidvm-agent/rpcs.conf",
       "etc/hostname",
       "etc/hosts");
 
