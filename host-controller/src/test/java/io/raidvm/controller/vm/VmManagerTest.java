@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,11 +57,15 @@ class VmManagerTest {
   }
 
   private VmManager newManager(ImageResolver images) {
+    return newManager(images, (vm, paths) -> {
+      throw new AssertionError("no agent link without QEMU");
+    });
+  }
+
+  private VmManager newManager(ImageResolver images, AgentConnector agents) {
     return new VmManager(new VmStore(state), new DiskFolder(state), images, new QemuImg(runner),
         new QemuLauncher(runner), new AccelProbe(host.resolve("kvm"), host.resolve("cpuinfo")),
-        (vm, paths) -> {
-          throw new AssertionError("no agent link without QEMU");
-        }, (vm, kind, disk, detail) -> { });
+        agents, (vm, kind, disk, detail) -> { });
   }
 
   private static void touch(Path file) {
@@ -285,6 +290,27 @@ class VmManagerTest {
     assertEquals(ConsoleLog.ROTATE_AT_BYTES + 1,
         Files.size(state.resolve("vms/vm1/console.log.1")));
     assertEquals("booted\n", Files.readString(state.resolve("vms/vm2/console.log")));
+  }
+
+  @Test
+  void delete_ofAVmWhoseQemuRuns_isRefused_andLeavesTheVmAndQemuAlone() throws Exception {
+    vms.create(spec("vm1"));
+    VmPaths paths = new VmStore(state).paths("vm1");
+    try (FakeQemu qemu = FakeQemu.start(paths.dir(), false)
+        .monitor(paths.qmpSocket(), Set.of())) {
+      Files.writeString(paths.pidFile(), qemu.process().pid() + "\n");
+      // A controller that starts now finds the QEMU by its pidfile and attaches to it.
+      VmManager controller = newManager(ref -> image, (vm, p) -> FakeAgentSession.notConnected());
+
+      var e = assertThrows(RaidvmException.class, () -> controller.delete("vm1"));
+
+      assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
+      assertEquals("VM 'vm1' is running (state RUNNING_AGENT_NOT_READY): stop it first",
+          e.getMessage());
+      assertTrue(Files.exists(paths.spec()));
+      assertTrue(qemu.process().isAlive());
+      assertEquals(List.of("qmp_capabilities"), qemu.received());
+    }
   }
 
   @Test
