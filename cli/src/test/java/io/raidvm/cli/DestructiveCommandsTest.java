@@ -133,8 +133,14 @@ class DestructiveCommandsTest {
   @MethodSource("questions")
   void withoutATerminal_goesAheadWithoutAsking(String question, List<String> args) {
     Raidctl raidctl = new Raidctl(dir.resolve("c.sock"), FakeTerminal.none());
-    raidctl.run(args.toArray(String[]::new));
+    int exit = raidctl.run(args.toArray(String[]::new));
+
     assertEquals(1, controller.calls.size(), raidctl.err.toString());
+    // The stand-in answers every call but CreateArray UNIMPLEMENTED (and serves no operations to
+    // follow): raidctl went ahead and ends with the controller's answer, not "cancelled".
+    assertEquals(1, exit, raidctl.err.toString());
+    assertTrue(raidctl.err.toString().startsWith("raidctl: UNIMPLEMENTED: Method "),
+        raidctl.err.toString());
   }
 
   @Test

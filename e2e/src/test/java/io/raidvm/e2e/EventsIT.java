@@ -9,6 +9,7 @@ import io.raidvm.api.agent.v1.Bitmap;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.agent.v1.MdEvent;
 import io.raidvm.api.agent.v1.MemberRequest;
+import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.e2e.EventStream.Received;
 import java.time.Duration;
@@ -66,6 +67,10 @@ class EventsIT {
       vm.raid().createArray(CreateArrayRequest.newBuilder().setArray("md127").setLevel("raid5")
           .setBitmap(Bitmap.BITMAP_NONE)
           .addAllDevices(DISKS.stream().map(d -> d + "-part1").toList()).build());
+      // Capped, the sync lasts over half a minute however fast the machine: the poller samples
+      // it once a second, so several progress events come.
+      vm.raid().setSyncSpeedLimit(SetSyncSpeedLimitRequest.newBuilder().setArray("md127")
+          .setMaxKibPerS(8000).build());
       List<WatchEvent> sync = events(watch.until(md(MdEvent.Kind.REBUILD_FINISHED), SYNC));
       List<MdEvent.Kind> kinds = kinds(sync);
       assertTrue(kinds.indexOf(MdEvent.Kind.NEW_ARRAY) >= 0, kinds.toString());

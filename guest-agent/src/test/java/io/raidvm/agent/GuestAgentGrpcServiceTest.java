@@ -28,6 +28,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +48,7 @@ class GuestAgentGrpcServiceTest {
   Path root;
 
   private final FakeCommandRunner runner = new FakeCommandRunner();
-  private final RecordingExit exit = new RecordingExit();
+  private final RecordingExit exit = RecordingExit.held();
   private InProcessGrpc grpc;
 
   private GuestAgentGrpc.GuestAgentBlockingStub agent() {
@@ -131,6 +135,7 @@ class GuestAgentGrpcServiceTest {
 
     assertEquals(RestartAgentResponse.getDefaultInstance(), response);
     assertEquals(List.of(), exit.events());
+    exit.release();
     assertEquals(List.of("stop server", "exit 0"), exit.awaitEvents(2));
   }
 
@@ -140,19 +145,45 @@ class GuestAgentGrpcServiceTest {
         RestartAgentRequest.newBuilder().setMode(RestartAgentRequest.Mode.HARD).build());
 
     assertEquals(List.of(), exit.events());
-    assertEquals(List.of("halt 1"), exit.awaitEvents(1));
+    exit.release();
+    exit.awaitEvents(1);
+    assertEquals(List.of("halt 1"), exit.awaitEndersDone());
   }
 
   @Test
-  void restartAgent_withoutMode_isInvalidArgument_andDoesNotRestart()
-      throws IOException, InterruptedException {
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> agent().restartAgent(RestartAgentRequest.getDefaultInstance()));
+  void restartAgent_withoutMode_isInvalidArgument_andDoesNotRestart() {
+    // AgentRestarter logs each restart it schedules before it returns, so before the answer.
+    Logger log = Logger.getLogger(AgentRestarter.class.getName());
+    List<String> scheduled = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        scheduled.add(record.getMessage());
+      }
 
-    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertEquals("restart mode must be GRACEFUL or HARD, got MODE_UNSPECIFIED",
-        e.getStatus().getDescription());
-    Thread.sleep(100);
-    assertEquals(List.of(), exit.events());
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(handler);
+    try {
+      GuestAgentGrpc.GuestAgentBlockingStub agent = agent();
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> agent.restartAgent(RestartAgentRequest.getDefaultInstance()));
+
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+      assertEquals("restart mode must be GRACEFUL or HARD, got MODE_UNSPECIFIED",
+          e.getStatus().getDescription());
+      assertEquals(List.of(), scheduled);
+
+      agent.restartAgent(
+          RestartAgentRequest.newBuilder().setMode(RestartAgentRequest.Mode.HARD).build());
+      assertEquals(List.of("agent restart requested (HARD)"), scheduled);
+    } finally {
+      log.removeHandler(handler);
+      exit.release();
+    }
   }
 }

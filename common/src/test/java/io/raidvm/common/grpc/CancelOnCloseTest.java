@@ -29,6 +29,7 @@ class CancelOnCloseTest {
   void clientCancel_interruptsTheBlockedHandler_andTheThreadIsCleanAfterwards() throws Exception {
     CountDownLatch blocked = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
+    CountDownLatch returned = new CountDownLatch(1);
     AtomicBoolean flagLeftOver = new AtomicBoolean(true);
     var service = new ProvisionServiceGrpc.ProvisionServiceImplBase() {
       @Override
@@ -41,6 +42,7 @@ class CancelOnCloseTest {
           interrupted.countDown();
         }
         flagLeftOver.set(Thread.currentThread().isInterrupted());
+        returned.countDown();
       }
     };
     UnixSocketServer server = new UnixSocketServer(dir.resolve("s.sock"),
@@ -56,7 +58,7 @@ class CancelOnCloseTest {
       assertTrue(blocked.await(10, TimeUnit.SECONDS));
       call.cancel(null);
       assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the handler was interrupted");
-      Thread.sleep(100);
+      assertTrue(returned.await(10, TimeUnit.SECONDS), "the handler returned");
       assertFalse(flagLeftOver.get(), "no interrupt left for gRPC's pool thread");
     } finally {
       channel.shutdownNow();

@@ -33,6 +33,23 @@ class HandshakeTest {
   }
 
   @Test
+  void wireFormat_isAHelloLineFromTheHost_andAReadyLineFromTheGuest() throws IOException {
+    ByteArrayOutputStream toGuest = new ByteArrayOutputStream();
+    byte[] rest = Handshake.initiate(new ByteArrayInputStream(
+        ("RAIDVM-READY/1 " + NONCE + "\nafter").getBytes(StandardCharsets.US_ASCII)), toGuest,
+        NONCE);
+
+    assertEquals("\nRAIDVM-HELLO/1 0123456789abcdef0123456789abcdef\n",
+        toGuest.toString(StandardCharsets.US_ASCII));
+    assertEquals("after", new String(rest, StandardCharsets.US_ASCII));
+    assertEquals("RAIDVM-READY/1 0123456789abcdef0123456789abcdef\n",
+        new String(Handshake.ready(NONCE), StandardCharsets.US_ASCII));
+    assertEquals(NONCE, Handshake.awaitHello(new ByteArrayInputStream(
+        "RAIDVM-HELLO/1 0123456789abcdef0123456789abcdef\n".getBytes(StandardCharsets.US_ASCII)))
+        .orElseThrow().nonce());
+  }
+
+  @Test
   void awaitHello_findsALineSplitAcrossReads() throws IOException {
     byte[] hello = Handshake.hello(NONCE);
     Optional<Handshake.Hello> found = Handshake.awaitHello(new OneByteAtATime(hello));

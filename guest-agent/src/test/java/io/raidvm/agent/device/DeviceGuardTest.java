@@ -184,12 +184,13 @@ class DeviceGuardTest {
     runner.answer(BLKID_SDC, 2, "", "");
     guard.requireSafeToOverwrite(resolver.resolve("sdc"), false, "partition");
 
-    runner.answer(List.of("blkid", "-p", "-o", "export", "/dev/sda1"), 0,
-        Fixtures.read("guest/02-partition/blkid-p-part-export.stdout"), "");
     tree.disk("sdd").partition("sdd", "sdd1");
-    runner.answer(List.of("blkid", "-p", "-o", "export", "/dev/sdd1"), 0,
+    List<String> blkidSdd1 = List.of("blkid", "-p", "-o", "export", "/dev/sdd1");
+    runner.answer(blkidSdd1, 0,
         Fixtures.read("guest/02-partition/blkid-p-part-export.stdout"), "");
     guard.requireSafeToOverwrite(resolver.resolve("sdd1"), false, "partition");
+
+    assertEquals(List.of(BLKID_SDC, blkidSdd1), runner.calls());
   }
 
   @Test

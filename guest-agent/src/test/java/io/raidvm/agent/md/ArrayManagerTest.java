@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raidvm.agent.testing.ArgvDifference;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.Bitmap;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
@@ -57,7 +58,9 @@ class ArrayManagerTest {
   void create_runsMdadmWithRunAndBitmap_thenFollowsTheInitialSyncToItsEnd() throws Exception {
     guest.mdstat("03-raid5-create/mdstat-before");
     List.of("/dev/sda1", "/dev/sdc1", "/dev/sdd1", "/dev/sde1").forEach(guest::blank);
-    guest.answer(CREATE, "03-raid5-create/mdadm-create")
+    guest.answer(CREATE, "03-raid5-create/mdadm-create", ArgvDifference.because("ArrayManager"
+            + " puts --run first and writes --metadata=1.0; mdadm reads the same request")
+            .respelled(List.of("--metadata", "1.0"), "--metadata=1.0").reordered())
         .sysfs("03-raid5-create/sysfs-md127")
         .thenSysfs("03-raid5-create/sysfs-md127-p1", "03-raid5-create/sysfs-md127-p2");
     guest.runner.effect(CREATE, () -> {
@@ -197,7 +200,9 @@ class ArrayManagerTest {
   @Test
   void examine_aDeviceWithoutSuperblock_isNotFound() {
     guest.answer(List.of("mdadm", "--examine", "--export", "/dev/sdc1"),
-        "09-zero-superblock/examine-after");
+        "09-zero-superblock/examine-after", ArgvDifference.because("captured without --export;"
+            + " mdadm's Examine reports a missing superblock before it looks at --export")
+            .added("--export"));
 
     RaidvmException e = assertThrows(RaidvmException.class, () -> arrays.examine("d2-part1"));
 

@@ -1,6 +1,7 @@
 package io.raidvm.agent.md;
 
 import io.raidvm.agent.ops.OperationRegistry;
+import io.raidvm.agent.testing.ArgvDifference;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.GuestTree;
 import io.raidvm.api.agent.v1.Operation;
@@ -16,6 +17,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +31,10 @@ import java.util.stream.Stream;
 final class MdGuest {
 
   static final Path MD127 = Path.of("/dev/md127");
+  /** How the capture named a disk or partition: "…HARDDISK_d2-part1". */
+  static final String BY_ID_PREFIX = "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_";
+  private static final Pattern BY_ID =
+      Pattern.compile(Pattern.quote(BY_ID_PREFIX) + "([a-z0-9]+?)(?:-part(\\d+))?");
 
   final FakeCommandRunner runner = new FakeCommandRunner();
   final List<String> events = new CopyOnWriteArrayList<>();
@@ -110,11 +117,58 @@ final class MdGuest {
     return this;
   }
 
-  /** A captured command's result as the answer to {@code argv} (the capture used by-id paths). */
+  /**
+   * A captured command's result as the answer to {@code argv}, which must be the captured argv
+   * but for the disks: the capture named them by id, this guest by the kernel names they had
+   * there ({@code 00-boot/disk-map.txt}).
+   */
   MdGuest answer(List<String> argv, String capture) {
-    Fixtures.answerAsCaptured(runner, argv, capture);
+    ArgvDifference byKernelName = ArgvDifference.because("the capture named disks by id;"
+        + " MdGuest names them as the capture guest's kernel did (00-boot/disk-map.txt)");
+    boolean byId = false;
+    for (String token : Fixtures.capturedArgv(capture)) {
+      String kernelName = kernelName(token);
+      if (kernelName != null) {
+        byKernelName.renamed(token, kernelName);
+        byId = true;
+      }
+    }
+    if (byId) {
+      Fixtures.answerAsCapturedFor(runner, argv, capture, byKernelName);
+    } else {
+      Fixtures.answerAsCaptured(runner, argv, capture);
+    }
     runner.effect(argv, () -> events.add(String.join(" ", argv)));
     return this;
+  }
+
+  /**
+   * As {@link #answer(List, String)}, for an argv that differs also as {@code difference} says
+   * (by-id paths it does not rename are renamed to kernel names as there).
+   */
+  MdGuest answer(List<String> argv, String capture, ArgvDifference difference) {
+    for (String token : Fixtures.capturedArgv(capture)) {
+      String kernelName = kernelName(token);
+      if (kernelName != null && !difference.renames(token)) {
+        difference.renamed(token, kernelName);
+      }
+    }
+    Fixtures.answerAsCapturedFor(runner, argv, capture, difference);
+    runner.effect(argv, () -> events.add(String.join(" ", argv)));
+    return this;
+  }
+
+  /** The capture guest's kernel path of a by-id path ("…_d2-part1" is /dev/sdc1), or null. */
+  static String kernelName(String byId) {
+    Matcher m = BY_ID.matcher(byId);
+    if (!m.matches()) {
+      return null;
+    }
+    String disk = Fixtures.read("guest/00-boot/disk-map.txt").lines()
+        .filter(line -> line.startsWith(m.group(1) + " "))
+        .map(line -> line.substring(line.indexOf(' ') + 1).strip())
+        .findFirst().orElseThrow(() -> new AssertionError("no " + m.group(1) + " in disk-map"));
+    return m.group(2) == null ? disk : disk + m.group(2);
   }
 
   MdGuest answer(List<String> argv, int exit, String stdout, String stderr) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raidvm.agent.testing.ArgvDifference;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.common.error.RaidvmException;
@@ -23,6 +24,18 @@ class MemberManagerTest {
   private static final List<String> ZERO_SDC1 = List.of("mdadm", "--zero-superblock", "/dev/sdc1");
   private static final List<String> ADD_SDC1 =
       List.of("mdadm", "--manage", "/dev/md127", "--add", "/dev/sdc1");
+
+  /** The capture partitioned and printed d1 alone; a replace partitions d2 (sdc) the same way. */
+  private static ArgvDifference d1PartedAsD2() {
+    return ArgvDifference.because("d1's partitioning, captured, stands for d2's, made alike")
+        .renamed(MdGuest.BY_ID_PREFIX + "d1", "/dev/sdc");
+  }
+
+  /** A removed d2 still has md127's superblock, as d1's captured one: the same array. */
+  private static ArgvDifference d1SuperblockAsD2s() {
+    return ArgvDifference.because("d1's superblock stands for removed d2's: the same array")
+        .renamed(MdGuest.BY_ID_PREFIX + "d1-part1", "/dev/sdc1");
+  }
 
   @TempDir
   Path root;
@@ -166,9 +179,9 @@ class MemberManagerTest {
             "s", "mkpart", "primary", "2048s", "100%", "set", "1", "raid", "on"), 0, "", "")
         .answer(List.of("udevadm", "settle", "--timeout=60"), 0, "", "")
         .answer(List.of("parted", "-s", "/dev/sdc", "align-check", "opt", "1"),
-            "02-partition/parted-align-check")
+            "02-partition/parted-align-check", d1PartedAsD2())
         .answer(List.of("parted", "-m", "-s", "/dev/sdc", "unit", "s", "print"),
-            "02-partition/parted-print")
+            "02-partition/parted-print", d1PartedAsD2())
         .answer(ADD_SDC1, 1, "", "mdadm: add new device failed for /dev/sdc1 as 4: Invalid"
             + " argument\n");
     guest.runner.effect(REMOVE_SDC1, () -> guest.sysfs("08-remove/sysfs-md127"));
@@ -273,8 +286,9 @@ class MemberManagerTest {
   void add_aDeviceWithThisArraysSuperblock_reAddsIt() throws Exception {
     guest.mdstat("08-remove/mdstat").sysfs("08-remove/sysfs-md127").detail("04-raid5-synced", "")
         .answer(List.of("mdadm", "--examine", "--export", "/dev/sdc1"),
-            "04-raid5-synced/examine-export")
-        .answer(List.of("mdadm", "--examine", "/dev/sdc1"), "04-raid5-synced/examine")
+            "04-raid5-synced/examine-export", d1SuperblockAsD2s())
+        .answer(List.of("mdadm", "--examine", "/dev/sdc1"), "04-raid5-synced/examine",
+            d1SuperblockAsD2s())
         .answer(List.of("mdadm", "--manage", "/dev/md127", "--re-add", "/dev/sdc1"), 0, "",
             "mdadm: re-added /dev/sdc1\n");
     guest.runner.effect(List.of("mdadm", "--manage", "/dev/md127", "--re-add", "/dev/sdc1"),
@@ -310,9 +324,9 @@ class MemberManagerTest {
             "s", "mkpart", "primary", "2048s", "100%", "set", "1", "raid", "on"), 0, "", "")
         .answer(List.of("udevadm", "settle", "--timeout=60"), 0, "", "")
         .answer(List.of("parted", "-s", "/dev/sdc", "align-check", "opt", "1"),
-            "02-partition/parted-align-check")
+            "02-partition/parted-align-check", d1PartedAsD2())
         .answer(List.of("parted", "-m", "-s", "/dev/sdc", "unit", "s", "print"),
-            "02-partition/parted-print")
+            "02-partition/parted-print", d1PartedAsD2())
         .answer(ADD_SDC1, "10-recovery/mdadm-add")
         .thenSysfs("10-recovery/sysfs-md127-p2", "12-readd/sysfs-md127-healthy");
     guest.runner.effect(ADD_SDC1, () -> {

@@ -14,7 +14,9 @@ import io.raidvm.common.grpc.InProcessGrpc;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,24 +42,27 @@ class OperationsGrpcServiceTest {
   @Test
   void waitOperation_streamsProgress_andEndsWithTheFinalState() {
     OperationHandle h = registry.start("check", "md127");
-    CountDownLatch firstSeen = new CountDownLatch(1);
+    BlockingQueue<Double> seenPercents = new LinkedBlockingQueue<>();
     registry.runInBackground(h, handle -> {
-      firstSeen.await();
-      for (int p = 25; p <= 75; p += 25) {
+      assertEquals(0.0, seenPercents.poll(5, TimeUnit.SECONDS));
+      for (double p = 25; p <= 75; p += 25) {
         handle.progress(Progress.newBuilder().setPercent(p).build());
-        Thread.sleep(50);
+        // the next step only once the client has seen this one
+        assertEquals(p, seenPercents.poll(5, TimeUnit.SECONDS));
       }
     });
     List<Operation> seen = new ArrayList<>();
     stub.waitOperation(GetOperationRequest.newBuilder().setId(h.id()).build())
         .forEachRemaining(op -> {
           seen.add(op);
-          firstSeen.countDown();
+          seenPercents.add(op.getProgress().getPercent());
         });
-    assertEquals(Operation.State.RUNNING, seen.get(0).getState());
-    assertEquals(Operation.State.SUCCEEDED, seen.get(seen.size() - 1).getState());
-    assertEquals(100, seen.get(seen.size() - 1).getProgress().getPercent());
-    assertEquals(true, seen.stream().anyMatch(op -> op.getProgress().getPercent() == 50));
+
+    assertEquals(List.of(Operation.State.RUNNING, Operation.State.RUNNING,
+        Operation.State.RUNNING, Operation.State.RUNNING, Operation.State.SUCCEEDED),
+        seen.stream().map(Operation::getState).toList());
+    assertEquals(List.of(0.0, 25.0, 50.0, 75.0, 100.0),
+        seen.stream().map(op -> op.getProgress().getPercent()).toList());
   }
 
   @Test

