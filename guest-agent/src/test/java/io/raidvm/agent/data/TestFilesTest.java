@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raidvm.agent.testing.SteppingClock;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.api.agent.v1.FileChecksum;
 import io.raidvm.common.error.RaidvmException;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Function;
@@ -153,7 +153,7 @@ class TestFilesTest {
 
   @Test
   void write_pastTheDeadline_stops_andRemovesWhatItWrote() {
-    TestFiles slow = files(FsSpace::of, new TickingClock(NOW, Duration.ofSeconds(1)));
+    TestFiles slow = files(FsSpace::of, SteppingClock.ticking(NOW, Duration.ofSeconds(1)));
 
     assertRefused(Kind.DEADLINE_EXCEEDED, "stopped at /mnt/md127/slow: the call's deadline"
         + " passed", () -> slow.write("/mnt/md127/slow", 5 * MIB, 1, NOW.plusSeconds(3)));
@@ -226,7 +226,7 @@ class TestFilesTest {
   @Test
   void checksums_pastTheDeadline_stopBetweenChunks() {
     files.write("/mnt/md127/five", 5 * MIB, 1, LATER);
-    TestFiles slow = files(FsSpace::of, new TickingClock(NOW, Duration.ofSeconds(1)));
+    TestFiles slow = files(FsSpace::of, SteppingClock.ticking(NOW, Duration.ofSeconds(1)));
 
     assertRefused(Kind.DEADLINE_EXCEEDED, "stopped at /mnt/md127/five: the call's deadline"
         + " passed", () -> slow.checksums("/mnt/md127", NOW.plusSeconds(3)));
@@ -244,33 +244,5 @@ class TestFilesTest {
     RaidvmException e = assertThrows(RaidvmException.class, call);
     assertEquals(kind, e.kind(), e.getMessage());
     assertTrue(e.getMessage().contains(words), e.getMessage());
-  }
-
-  /** A clock that moves on by {@code tick} each time it is read. */
-  private static final class TickingClock extends Clock {
-    private Instant now;
-    private final Duration tick;
-
-    TickingClock(Instant start, Duration tick) {
-      this.now = start;
-      this.tick = tick;
-    }
-
-    @Override
-    public Instant instant() {
-      Instant read = now;
-      now = now.plus(tick);
-      return read;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -171,17 +171,8 @@ class MemberManagerTest {
 
   @Test
   void replace_whoseAddFails_saysWhatWasDone_whereTheArrayStands_andHowToGoOn() {
-    guest.mdstat("04-raid5-synced/mdstat").sysfs("04-raid5-synced/sysfs-md127")
-        .answer(FAIL_SDC1, 0, "", "")
-        .answer(REMOVE_SDC1, 0, "", "")
-        .answer(ZERO_SDC1, 0, "", "")
-        .answer(List.of("parted", "-s", "-a", "optimal", "/dev/sdc", "mklabel", "gpt", "unit",
-            "s", "mkpart", "primary", "2048s", "100%", "set", "1", "raid", "on"), 0, "", "")
-        .answer(List.of("udevadm", "settle", "--timeout=60"), 0, "", "")
-        .answer(List.of("parted", "-s", "/dev/sdc", "align-check", "opt", "1"),
-            "02-partition/parted-align-check", d1PartedAsD2())
-        .answer(List.of("parted", "-m", "-s", "/dev/sdc", "unit", "s", "print"),
-            "02-partition/parted-print", d1PartedAsD2())
+    takesSdc1OutAndRepartitionsSdc(guest.mdstat("04-raid5-synced/mdstat")
+        .sysfs("04-raid5-synced/sysfs-md127"))
         .answer(ADD_SDC1, 1, "", "mdadm: add new device failed for /dev/sdc1 as 4: Invalid"
             + " argument\n");
     guest.runner.effect(REMOVE_SDC1, () -> guest.sysfs("08-remove/sysfs-md127"));
@@ -316,17 +307,8 @@ class MemberManagerTest {
   @Test
   void replace_failsRemovesZeroesRepartitionsAndAdds_thenFollowsTheRecovery() throws Exception {
     guest.mdstat("04-raid5-synced/mdstat").sysfs("04-raid5-synced/sysfs-md127")
-        .detail("12-readd", "healthy-")
-        .answer(FAIL_SDC1, 0, "", "")
-        .answer(REMOVE_SDC1, 0, "", "")
-        .answer(ZERO_SDC1, 0, "", "")
-        .answer(List.of("parted", "-s", "-a", "optimal", "/dev/sdc", "mklabel", "gpt", "unit",
-            "s", "mkpart", "primary", "2048s", "100%", "set", "1", "raid", "on"), 0, "", "")
-        .answer(List.of("udevadm", "settle", "--timeout=60"), 0, "", "")
-        .answer(List.of("parted", "-s", "/dev/sdc", "align-check", "opt", "1"),
-            "02-partition/parted-align-check", d1PartedAsD2())
-        .answer(List.of("parted", "-m", "-s", "/dev/sdc", "unit", "s", "print"),
-            "02-partition/parted-print", d1PartedAsD2())
+        .detail("12-readd", "healthy-");
+    takesSdc1OutAndRepartitionsSdc(guest)
         .answer(ADD_SDC1, "10-recovery/mdadm-add")
         .thenSysfs("10-recovery/sysfs-md127-p2", "12-readd/sysfs-md127-healthy");
     guest.runner.effect(ADD_SDC1, () -> {
@@ -366,5 +348,20 @@ class MemberManagerTest {
     assertEquals("cannot re-partition /dev/sdc (sdc) for md127: it also holds sdc2; give a new"
         + " disk", e.getMessage());
     assertEquals(List.of(), guest.runner.calls());
+  }
+
+  /** A replace's steps before the add: fail, remove, zero sdc1, then a new label on sdc. */
+  private MdGuest takesSdc1OutAndRepartitionsSdc(MdGuest md) {
+    return md
+        .answer(FAIL_SDC1, 0, "", "")
+        .answer(REMOVE_SDC1, 0, "", "")
+        .answer(ZERO_SDC1, 0, "", "")
+        .answer(List.of("parted", "-s", "-a", "optimal", "/dev/sdc", "mklabel", "gpt", "unit",
+            "s", "mkpart", "primary", "2048s", "100%", "set", "1", "raid", "on"), 0, "", "")
+        .answer(List.of("udevadm", "settle", "--timeout=60"), 0, "", "")
+        .answer(List.of("parted", "-s", "/dev/sdc", "align-check", "opt", "1"),
+            "02-partition/parted-align-check", d1PartedAsD2())
+        .answer(List.of("parted", "-m", "-s", "/dev/sdc", "unit", "s", "print"),
+            "02-partition/parted-print", d1PartedAsD2());
   }
 }
