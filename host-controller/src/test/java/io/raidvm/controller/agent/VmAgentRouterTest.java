@@ -35,7 +35,7 @@ class VmAgentRouterTest {
   @BeforeEach
   void setUp() throws IOException {
     Files.writeString(host.resolve("kvm"), "");
-    Files.writeString(host.resolve("cpuinfo"), Fixtures.read("cpuinfo/with-vmx.txt"));
+    Files.writeString(host.resolve("cpuinfo"), Fixtures.read("cpuinfo/with-vmx.edited.txt"));
     FakeCommandRunner runner = new FakeCommandRunner()
         .on(List.of("qemu-img", "create"), (c, lines) -> {
           Path overlay = Path.of(c.argv().get(c.argv().size() - 1));

@@ -91,7 +91,7 @@ class VmManagerTest {
   @BeforeEach
   void setUp() throws IOException {
     Files.writeString(host.resolve("kvm"), "");
-    Files.writeString(host.resolve("cpuinfo"), Fixtures.read("cpuinfo/with-vmx.txt"));
+    Files.writeString(host.resolve("cpuinfo"), Fixtures.read("cpuinfo/with-vmx.edited.txt"));
     runner = new FakeCommandRunner()
         .on("qemu-system-x86_64", (c, lines) -> FakeCommandRunner.failed(c, 1,
             "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x0\n"))
