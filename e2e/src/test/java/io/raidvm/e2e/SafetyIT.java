@@ -23,6 +23,7 @@ import io.raidvm.api.agent.v1.MakeFilesystemRequest;
 import io.raidvm.api.agent.v1.Member;
 import io.raidvm.api.agent.v1.MemberRequest;
 import io.raidvm.api.agent.v1.MountRequest;
+import io.raidvm.api.agent.v1.UnmountRequest;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.PartitionRequest;
 import io.raidvm.api.agent.v1.RaidGrpc;
@@ -34,6 +35,7 @@ import io.raidvm.api.controller.v1.ProvisionStepState;
 import io.raidvm.api.controller.v1.StopVmRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -150,8 +152,18 @@ class SafetyIT {
               WriteTestFileRequest.newBuilder().setPath("/mnt/md127/before-cut-" + i)
                   .setSizeBytes(4L << 20).setSeed(i).build()));
         }
-        Array recovering = stubs.agent(vm, RaidGrpc::newBlockingStub).getArray(
-            GetArrayRequest.newBuilder().setArray("md127").build());
+        // Cut the power while the recovery runs but no write is in flight: a RAID 5 that goes
+        // down degraded *during writes* is dirty, and md rightly refuses to start it (the write
+        // hole) — ResumeSync then says so instead of guessing. Unmounted and idle, it is clean.
+        fs.unmount(UnmountRequest.newBuilder().setTarget("/mnt/md127").build());
+        Array recovering = Checks.eventually(Duration.ofSeconds(60), () -> {
+          Array a = stubs.agent(vm, RaidGrpc::newBlockingStub).getArray(
+              GetArrayRequest.newBuilder().setArray("md127").build());
+          if (!a.getArrayState().equals("clean")) {
+            throw new IllegalStateException("array_state " + a.getArrayState());
+          }
+          return a;
+        });
         System.out.printf("power cut at %.1f %% of the %s%n", recovering.getSync().getPercent(),
             recovering.getSync().getAction());
         long pid = Long.parseLong(Files.readString(state.resolve("vms/" + vm + "/qemu.pid"))

@@ -11,6 +11,7 @@ import io.raidvm.api.agent.v1.MemberSuperblock;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.SetSyncActionRequest;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.error.ToolException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -161,7 +162,17 @@ public final class ArrayManager {
       if (md.arrayState().equals("inactive") && !md.members().isEmpty()) {
         // Assembled at boot with a member missing or rebuilding, md waits for the rest; mdadm's
         // last-resort unit starts it after 30 s. Start it now, as that unit does.
-        mdadm.run(Path.of("/dev", name));
+        try {
+          mdadm.run(Path.of("/dev", name));
+        } catch (ToolException e) {
+          throw new RaidvmException(RaidvmException.Kind.FAILED_PRECONDITION, String.format(
+              "%s did not start: %s. When the guest's kernel log says \"cannot start dirty"
+              + " degraded array\", it went down during writes while degraded: md will not start"
+              + " it by itself, because stripes written at that moment may hold parity that does"
+              + " not match their data (the RAID 5 write hole). Starting it anyway (mdadm"
+              + " --assemble --force) is a decision about that data that raidvm does not take"
+              + " for you", name, e.getMessage()), e);
+        }
         md = kernel.sysfs(name);
       }
       if (ArrayWords.heldByAutoReadOnly(md)) {

@@ -423,4 +423,20 @@ class ArrayManagerTest {
         .filter(argv -> !argv.contains("--detail")).toList());
     assertEquals(Operation.State.SUCCEEDED, op.getState());
   }
+
+  @Test
+  void resumeSync_whenMdWillNotStartADirtyDegradedArray_saysWhy_andForcesNothing() {
+    List<String> run = List.of("mdadm", "--run", "/dev/md127");
+    guest.mdstat("04-raid5-synced/mdstat").sysfs("18-inactive/sysfs-inactive")
+        .answer(run, 1, "", "mdadm: failed to start array /dev/md/raidvm:127: Input/output"
+            + " error\n");
+
+    RaidvmException e = assertThrows(RaidvmException.class, () -> arrays.resumeSync("md127"));
+
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
+    assertTrue(e.getMessage().startsWith("md127 did not start: mdadm failed (exit 1): mdadm:"
+        + " failed to start array /dev/md/raidvm:127: Input/output error"), e.getMessage());
+    assertTrue(e.getMessage().contains("the RAID 5 write hole"), e.getMessage());
+    assertEquals(List.of(run), guest.mdadmCalls());
+  }
 }
