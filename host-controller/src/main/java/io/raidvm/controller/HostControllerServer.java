@@ -161,6 +161,7 @@ public final class HostControllerServer {
     Path state = options.stateDir();
     Files.createDirectories(state);
     Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
+    vms.holdCallsUntilReattached();
     server.start();
     if (socketGroup().isPresent()) {
       Path socket = options.socket();

@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -69,7 +71,34 @@ public final class VmManager implements DiskUsage {
   }
 
   /** Validates the spec, then makes the VM's folder, OS disk overlay and spec, or nothing. */
+  /** How long a call at controller start waits for the re-attach of running VMs. */
+  private static final Duration REATTACH_WAIT = Duration.ofSeconds(90);
+
+  /** Open (zero) unless {@link #holdCallsUntilReattached} armed it and re-attach still runs. */
+  private volatile CountDownLatch startup = new CountDownLatch(0);
+
+  /**
+   * Makes calls wait (up to {@link #REATTACH_WAIT}) until {@link #reattachAll} has run: the
+   * controller arms this before its socket opens, so that no call reads a VM whose QEMU still
+   * runs as UNREACHABLE only because re-attach has not reached it yet.
+   */
+  public void holdCallsUntilReattached() {
+    startup = new CountDownLatch(1);
+  }
+
+  private void awaitStartup() {
+    try {
+      if (!startup.await(REATTACH_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warning("re-attaching the running VMs takes longer than " + REATTACH_WAIT
+            + "; answering with what is known");
+      }
+    } catch (InterruptedException e) {
+      throw RaidvmException.interrupted("waiting for the running VMs to be re-attached", e);
+    }
+  }
+
   public VmStatus create(VmSpec spec) {
+    awaitStartup();
     String name = Names.requireNewVm(spec.getName());
     if (spec.getAccel() == Accel.UNRECOGNIZED) {
       throw RaidvmException.invalidArgument("accel of VM '%s' is not one of auto, kvm, tcg", name);
@@ -102,6 +131,7 @@ public final class VmManager implements DiskUsage {
 
   /** The VM as it is; a read: it attaches to nothing and changes nothing. */
   public VmStatus get(String name) {
+    awaitStartup();
     return status(store.read(Names.require("VM", name)));
   }
 
@@ -113,6 +143,7 @@ public final class VmManager implements DiskUsage {
    * said so. A read, like {@link #get}.
    */
   public Listing list() {
+    awaitStartup();
     VmStore.Listing found = store.scan();
     List<VmStatus> vms = new ArrayList<>();
     List<String> skipped = new ArrayList<>(found.skipped());
@@ -137,6 +168,7 @@ public final class VmManager implements DiskUsage {
    * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
    */
   public VmStatus start(String name, boolean noWait, Duration readyTimeout) {
+    awaitStartup();
     Names.require("VM", name);
     Duration timeout = VmTimeouts.ready(readyTimeout);
     RunningVm r;
@@ -196,6 +228,7 @@ public final class VmManager implements DiskUsage {
    * @param timeout how long the guest may take; zero means the default ({@link VmTimeouts#stop})
    */
   public VmStatus stop(String name, boolean force, Duration timeout) {
+    awaitStartup();
     Names.require("VM", name);
     Duration guestTimeout = VmTimeouts.stop(timeout);
     synchronized (lock(name)) {
@@ -232,6 +265,7 @@ public final class VmManager implements DiskUsage {
    * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
    */
   public VmStatus reboot(String name, Duration readyTimeout) {
+    awaitStartup();
     Names.require("VM", name);
     Duration timeout = VmTimeouts.ready(readyTimeout);
     RunningVm r;
@@ -308,6 +342,7 @@ public final class VmManager implements DiskUsage {
 
   /** Deletes a VM that does not run: its folder and OS disk. Data disks stay. */
   public void delete(String name) {
+    awaitStartup();
     Names.require("VM", name);
     synchronized (lock(name)) {
       VmStatus current = status(store.read(name));
@@ -324,6 +359,21 @@ public final class VmManager implements DiskUsage {
    * cannot be re-attached is left running and shown UNREACHABLE with the reason.
    */
   public void reattachAll() {
+    try {
+      reattachEach();
+    } finally {
+      startup.countDown();
+    }
+    Listing listing = list();
+    listing.skipped().forEach(LOG::warning);
+    for (VmStatus vm : listing.vms()) {
+      LOG.info(() -> "VM " + vm.spec().getName() + ": " + vm.state()
+          + (vm.pid() > 0 ? " (pid " + vm.pid() + ")" : "")
+          + (vm.stateReason().isEmpty() ? "" : ": " + vm.stateReason()));
+    }
+  }
+
+  private void reattachEach() {
     for (String name : store.scan().names()) {
       try {
         synchronized (lock(name)) {
@@ -338,13 +388,6 @@ public final class VmManager implements DiskUsage {
       } catch (RaidvmException e) {
         // Logged once already: a failed re-attach by tryReattach, an unreadable spec by list().
       }
-    }
-    Listing listing = list();
-    listing.skipped().forEach(LOG::warning);
-    for (VmStatus vm : listing.vms()) {
-      LOG.info(() -> "VM " + vm.spec().getName() + ": " + vm.state()
-          + (vm.pid() > 0 ? " (pid " + vm.pid() + ")" : "")
-          + (vm.stateReason().isEmpty() ? "" : ": " + vm.stateReason()));
     }
   }
 
