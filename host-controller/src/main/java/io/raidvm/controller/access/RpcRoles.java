@@ -16,12 +16,13 @@ import java.util.Optional;
  * <ul>
  *   <li>viewer — reads only: get, list, watch, console, examine, checksums, operations;
  *   <li>operator — changes that keep every byte of data and can be repeated or undone: create a
- *       disk or VM, start a VM, provision, benchmark, sync actions (check, resume) and their
- *       speed, mount and unmount, test files, mdadm.conf/fstab/initramfs edits (backed up);
+ *       disk or VM, attach a disk to a VM, start a VM, provision, benchmark, sync actions
+ *       (check, resume) and their speed, mount and unmount, test files,
+ *       mdadm.conf/fstab/initramfs edits (backed up);
  *   <li>admin — what destroys or overwrites data or takes a member out of an array (create an
- *       array, add, fail, remove, replace, zero a superblock, partition, mkfs, fsck), power and
- *       restarts (stop, reboot, shut down, restart the agent), deletes, and guest images (build,
- *       delete, prune: root's tools on the host).
+ *       array, add, fail, remove, replace, zero a superblock, partition, mkfs, fsck, detach a
+ *       disk from a VM), power and restarts (stop, reboot, shut down, restart the agent),
+ *       deletes, and guest images (build, delete, prune: root's tools on the host).
  * </ul>
  *
  * A method missing here is refused to everybody, and {@code RpcRolesTest} fails.
@@ -38,10 +39,14 @@ public final class RpcRoles {
         "CreateDisk", OPERATOR, "GetDisk", VIEWER, "ListDisks", VIEWER, "DeleteDisk", ADMIN));
     controller("ImageService", Map.of(
         "BuildImage", ADMIN, "ListImages", VIEWER, "DeleteImage", ADMIN, "PruneImages", ADMIN));
-    controller("VmService", Map.of(
-        "CreateVm", OPERATOR, "GetVm", VIEWER, "ListVms", VIEWER, "StartVm", OPERATOR,
-        "StopVm", ADMIN, "RebootVm", ADMIN, "DeleteVm", ADMIN, "ReadConsole", VIEWER,
-        "WatchVm", VIEWER));
+    controller("VmService", Map.ofEntries(
+        Map.entry("CreateVm", OPERATOR), Map.entry("GetVm", VIEWER),
+        Map.entry("ListVms", VIEWER), Map.entry("StartVm", OPERATOR),
+        Map.entry("StopVm", ADMIN), Map.entry("RebootVm", ADMIN), Map.entry("DeleteVm", ADMIN),
+        Map.entry("ReadConsole", VIEWER), Map.entry("WatchVm", VIEWER),
+        // Attaching gives the guest a disk and can be undone; detaching can take a member out
+        // of an array (the guest is asked first, but --force pulls it regardless).
+        Map.entry("AttachDisk", OPERATOR), Map.entry("DetachDisk", ADMIN)));
     controller("ProvisionService", Map.of("Provision", OPERATOR));
     controller("AuditService", Map.of("ListAudit", VIEWER));
 

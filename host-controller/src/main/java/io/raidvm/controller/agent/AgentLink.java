@@ -7,6 +7,8 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
+import io.raidvm.api.agent.v1.ListBlockDevicesRequest;
+import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
 import io.raidvm.api.agent.v1.ShutdownRequest;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.common.error.RaidvmException;
@@ -114,6 +116,18 @@ public final class AgentLink implements AgentSession {
   @Override
   public void reboot(Duration timeout) {
     shutdown(ShutdownRequest.Mode.REBOOT, "reboot", timeout);
+  }
+
+  @Override
+  public ListBlockDevicesResponse listBlockDevices(Duration timeout) {
+    try {
+      return GuestAgentGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .listBlockDevices(ListBlockDevicesRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      throw RaidvmException.unavailable("the agent of VM '%s' did not list its block devices:"
+          + " %s", vm, e.getStatus());
+    }
   }
 
   private void shutdown(ShutdownRequest.Mode mode, String what, Duration timeout) {

@@ -5,10 +5,14 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.controller.v1.AgentLink;
+import io.raidvm.api.controller.v1.AttachDiskRequest;
+import io.raidvm.api.controller.v1.AttachDiskResponse;
 import io.raidvm.api.controller.v1.ConsoleChunk;
 import io.raidvm.api.controller.v1.CreateVmRequest;
 import io.raidvm.api.controller.v1.DeleteVmRequest;
 import io.raidvm.api.controller.v1.DeleteVmResponse;
+import io.raidvm.api.controller.v1.DetachDiskRequest;
+import io.raidvm.api.controller.v1.DetachDiskResponse;
 import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.ListVmsRequest;
 import io.raidvm.api.controller.v1.ListVmsResponse;
@@ -131,6 +135,28 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
     Rpc.unary(observer, () -> {
       vms.delete(request.getName());
       return DeleteVmResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void attachDisk(AttachDiskRequest request,
+      StreamObserver<AttachDiskResponse> observer) {
+    Rpc.unary(observer, () -> {
+      VmManager.Attached attached = vms.attachDisk(request.getName(), request.getDisk());
+      return AttachDiskResponse.newBuilder().setVm(toProto(attached.vm()))
+          .setHotPlugged(attached.hotPlugged()).setScsiId(attached.scsiId())
+          .setGuestDevice(attached.guestDevice()).build();
+    });
+  }
+
+  @Override
+  public void detachDisk(DetachDiskRequest request,
+      StreamObserver<DetachDiskResponse> observer) {
+    Rpc.unary(observer, () -> {
+      VmManager.Detached detached = vms.detachDisk(request.getName(), request.getDisk(),
+          request.getForce());
+      return DetachDiskResponse.newBuilder().setVm(toProto(detached.vm()))
+          .setHotUnplugged(detached.hotUnplugged()).build();
     });
   }
 
