@@ -78,6 +78,11 @@ final class HotPlug {
    *     {@link #UNPLUG_TIMEOUT}; FAILED_PRECONDITION with QEMU's words when it refuses
    */
   static boolean detach(QmpClient qmp, String serial) {
+    return detach(qmp, serial, UNPLUG_TIMEOUT);
+  }
+
+  /** {@link #detach(QmpClient, String)}, waiting {@code unplugTimeout} for DEVICE_DELETED. */
+  static boolean detach(QmpClient qmp, String serial, Duration unplugTimeout) {
     String id = DiskDevice.idOf(serial);
     Optional<String> node = nodeOfDevice(qmp.execute("query-block", null, COMMAND_TIMEOUT), id);
     if (node.isEmpty()) {
@@ -86,7 +91,7 @@ final class HotPlug {
     qmp.executeAndAwait("device_del", JSON.createObjectNode().put("id", id), COMMAND_TIMEOUT,
         event -> event.name().equals("DEVICE_DELETED")
             && event.data().path("device").asText().equals(id),
-        "QEMU's DEVICE_DELETED of " + id, UNPLUG_TIMEOUT);
+        "QEMU's DEVICE_DELETED of " + id, unplugTimeout);
     String left = remove(qmp, List.of(node.get(), DiskDevice.fileNodeOf(node.get())));
     if (!left.isEmpty()) {
       LOG.warning(() -> "disk " + serial + " left the VM" + left);
