@@ -14,6 +14,7 @@ import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import io.raidvm.common.Sizes;
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,6 +115,12 @@ public final class DiskCommand {
     @Parameters(index = "1", paramLabel = "DISK")
     String disk;
 
+    /** The controller waits up to 60 s for the guest to list the disk, after QEMU's steps. */
+    @Override
+    protected Duration defaultTimeout() {
+      return Duration.ofMinutes(3);
+    }
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
       output.print(printer, client.vms().attachDisk(AttachDiskRequest.newBuilder().setName(vm)
@@ -135,8 +142,7 @@ public final class DiskCommand {
       + " (a disk the guest uses, e.g. an md member or mounted, is refused without --force),"
       + " and from its spec.",
       footer = {"", "Examples:", "  raidctl disk detach vm1 d5",
-          "  raidctl disk detach vm1 d2 --force   (even an active md member: md sees it go"
-              + " missing)"})
+          "  raidctl disk detach vm1 d2 --force   (even an active md member)"})
   static final class Detach extends ClientCommand {
     @Parameters(index = "0", paramLabel = "VM")
     String vm;
@@ -151,6 +157,12 @@ public final class DiskCommand {
 
     @Mixin
     Confirmation confirmation;
+
+    /** QEMU may take up to 30 s to report the device gone, after the guest was asked. */
+    @Override
+    protected Duration defaultTimeout() {
+      return Duration.ofMinutes(3);
+    }
 
     @Override
     protected void run(ControllerClient client, Printer printer) {

@@ -26,19 +26,28 @@ class HotPlugTest {
   @TempDir
   Path dir;
 
+  private interface Steps {
+    void run(QmpClient qmp) throws Exception;
+  }
+
+  /** Runs {@code steps} on a QMP session with {@code qemu}; asserts it played all, no more. */
+  private void played(QmpTranscript qemu, Steps steps) throws Exception {
+    try (qemu; QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
+      steps.run(qmp);
+      qmp.close();
+      assertEquals("", qemu.awaitEnd());
+    }
+  }
+
   private QmpTranscript play(String name) throws Exception {
     return QmpTranscript.serve(name, dir.resolve("qmp.sock"), Map.of());
   }
 
   @Test
   void attach_takesTheFirstFreeSlot_andSendsWhatQemuAccepted() throws Exception {
-    try (QmpTranscript qemu = play("attach-d2.qmp");
-        QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
-      DiskDevice device = HotPlug.attach(qmp, new DataDisk("d2", CAPTURED.resolve("d2.qcow2")));
-      assertEquals(new DiskDevice("d2", CAPTURED.resolve("d2.qcow2"), 2, "d2", false), device);
-      qmp.close();
-      assertEquals("", qemu.awaitEnd());
-    }
+    played(play("attach-d2.qmp"), qmp -> assertEquals(
+        new DiskDevice("d2", CAPTURED.resolve("d2.qcow2"), 2, "d2", false),
+        HotPlug.attach(qmp, new DataDisk("d2", CAPTURED.resolve("d2.qcow2")))));
   }
 
   @Test
@@ -59,12 +68,7 @@ class HotPlugTest {
 
   @Test
   void detach_removesTheDevice_waitsForDeviceDeleted_thenItsNodes() throws Exception {
-    try (QmpTranscript qemu = play("detach-d2.qmp");
-        QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
-      assertTrue(HotPlug.detach(qmp, "d2"));
-      qmp.close();
-      assertEquals("", qemu.awaitEnd());
-    }
+    played(play("detach-d2.qmp"), qmp -> assertTrue(HotPlug.detach(qmp, "d2")));
   }
 
   @Test
@@ -88,18 +92,13 @@ class HotPlugTest {
   @Test
   void detach_ofADiskQemuDoesNotHave_sendsNothingButTheQuery() throws Exception {
     List<String> queryOnly = QmpTranscript.lines("detach-d2.qmp").subList(0, 5);
-    try (QmpTranscript qemu = QmpTranscript.serve(queryOnly, dir.resolve("qmp.sock"));
-        QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
-      assertFalse(HotPlug.detach(qmp, "d9"));
-      qmp.close();
-      assertEquals("", qemu.awaitEnd());
-    }
+    played(QmpTranscript.serve(queryOnly, dir.resolve("qmp.sock")),
+        qmp -> assertFalse(HotPlug.detach(qmp, "d9")));
   }
 
   @Test
   void qemusErrorReplies_becomeFailedPreconditionWithQemusWords() throws Exception {
-    try (QmpTranscript qemu = play("errors.qmp");
-        QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
+    played(play("errors.qmp"), qmp -> {
       DiskDevice d2 = DiskDevice.data(2, new DataDisk("d2", CAPTURED.resolve("d2.qcow2")));
       DiskDevice again = DiskDevice.data(3, new DataDisk("d2", CAPTURED.resolve("d2.qcow2")));
       List<String> said = List.of(
@@ -116,9 +115,7 @@ class HotPlugTest {
           "QEMU refused the command: DeviceNotFound: Device 'disk-nothing' not found",
           "QEMU refused the command: GenericError: Failed to find node with"
               + " node-name='nothing'"), said);
-      qmp.close();
-      assertEquals("", qemu.awaitEnd());
-    }
+    });
   }
 
   @Test

@@ -89,6 +89,6 @@ class QemuCommandLineTest {
     List<String> argv = QemuCommandLine.build(VmSpec.newBuilder().setName("vm1").build(), paths,
         List.of(new DataDisk("d1", Path.of("/s/a\"b\\c.qcow2"))), "tcg", "max");
     assertEquals("{\"driver\":\"file\",\"filename\":\"/s/a\\\"b\\\\c.qcow2\","
-        + "\"node-name\":\"d1-file\"}", argv.get(argv.indexOf("-blockdev") + 5));
+        + "\"node-name\":\"d1-file\"}", argv.get(argv.indexOf("-blockdev") + 7));
   }
 }
