@@ -56,6 +56,8 @@ public final class VmManager implements DiskUsage {
   private final VmEventListener events;
   private final Map<String, RunningVm> running = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  /** Taken (inside a VM's lock) while an attach checks that no other VM has the disk. */
+  private final Object attaching = new Object();
   /** Why the QEMU of a VM runs without this controller attached: what the last try said. */
   private final Map<String, String> unreachable = new ConcurrentHashMap<>();
   /** How the last QEMU of a VM ended, as a sentence naming the VM, until it starts again. */
@@ -417,29 +419,35 @@ public final class VmManager implements DiskUsage {
         throw RaidvmException.failedPrecondition("disk '%s' is attached to VM '%s' already",
             disk, name);
       }
-      List<String> others = vmsListing(disk);
-      if (!others.isEmpty()) {
-        throw RaidvmException.failedPrecondition("disk '%s' is attached to VM '%s': a disk"
-            + " serves one VM; detach it there first (raidctl disk detach %s %s)", disk,
-            others.get(0), others.get(0), disk);
-      }
       RunningVm r = liveFor(name, "attach disk '" + disk + "' to");
       VmSpec updated = spec.toBuilder().addDataDisks(disk).build();
-      if (r == null) {
-        store.writeSpec(updated);
-        events.vmEvent(name, VmEvent.Kind.DISK_ATTACHED, disk, "to the spec (the VM is stopped)");
-        return new Attached(status(updated), false, 0, "");
-      }
-      DiskDevice device = HotPlug.attach(r.qmp, new DataDisk(disk, path));
-      try {
-        store.writeSpec(updated);
-      } catch (RuntimeException e) {
-        try {
-          HotPlug.detach(r.qmp, disk);
-        } catch (RuntimeException undo) {
-          e.addSuppressed(undo);
+      DiskDevice device;
+      // Under one lock for all VMs from the check to the spec: two attaches of one disk to two
+      // VMs cannot both find it free.
+      synchronized (attaching) {
+        List<String> others = vmsListing(disk);
+        if (!others.isEmpty()) {
+          throw RaidvmException.failedPrecondition("disk '%s' is attached to VM '%s': a disk"
+              + " serves one VM; detach it there first (raidctl disk detach %s %s)", disk,
+              others.get(0), others.get(0), disk);
         }
-        throw e;
+        if (r == null) {
+          store.writeSpec(updated);
+          events.vmEvent(name, VmEvent.Kind.DISK_ATTACHED, disk,
+              "to the spec (the VM is stopped)");
+          return new Attached(status(updated), false, 0, "");
+        }
+        device = HotPlug.attach(r.qmp, new DataDisk(disk, path));
+        try {
+          store.writeSpec(updated);
+        } catch (RuntimeException e) {
+          try {
+            HotPlug.detach(r.qmp, disk);
+          } catch (RuntimeException undo) {
+            e.addSuppressed(undo);
+          }
+          throw e;
+        }
       }
       LOG.info(() -> "VM " + name + ": disk " + disk + " attached at scsi-id " + device.scsiId());
       events.vmEvent(name, VmEvent.Kind.DISK_ATTACHED, disk, "hot-plugged at scsi-id "
@@ -477,7 +485,13 @@ public final class VmManager implements DiskUsage {
         if (!force) {
           refuseInUse(name, r, disk);
         }
-        unplugged = HotPlug.detach(r.qmp, disk);
+        try {
+          unplugged = HotPlug.detach(r.qmp, disk);
+        } catch (RaidvmException e) {
+          throw new RaidvmException(e.kind(), String.format("disk '%s' may still be in VM '%s',"
+              + " and its spec still lists it: %s. Run the detach again", disk, name,
+              e.getMessage()), e);
+        }
       }
       store.writeSpec(updated);
       boolean pulled = unplugged;

@@ -35,6 +35,7 @@ class DiskAttachTest {
   Path state;
   private VmStore store;
   private VmManager vms;
+  private FakeCommandRunner runner;
   private FakeAgentSession agent = FakeAgentSession.notConnected();
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> fakes = new ArrayList<>();
@@ -42,9 +43,10 @@ class DiskAttachTest {
   @BeforeEach
   void setUp() throws IOException {
     store = new VmStore(state);
-    FakeCommandRunner nothingRuns = new FakeCommandRunner();
+    runner = new FakeCommandRunner().on("qemu-system-x86_64",
+        (c, lines) -> FakeCommandRunner.failed(c, 1, "qemu-system-x86_64: stopped by the test"));
     vms = new VmManager(store, new DiskFolder(state), ref -> Path.of("/images/i.qcow2"),
-        new QemuImg(nothingRuns), new QemuLauncher(nothingRuns),
+        new QemuImg(runner), new QemuLauncher(runner),
         new AccelProbe(state.resolve("no-kvm"), state.resolve("no-cpuinfo")),
         (vm, paths) -> agent,
         (vm, kind, disk, detail) -> events.add(vm + " " + kind + " " + disk + ": " + detail));
@@ -113,6 +115,19 @@ class DiskAttachTest {
     assertEquals(List.of(
         "vm1 DISK_ATTACHED d2: to the spec (the VM is stopped)",
         "vm1 DISK_DETACHED d1: from the spec (the VM is stopped)"), events);
+  }
+
+  @Test
+  void aDiskAttachedToAStoppedVm_isInItsNextLaunch_inTheNextSlot() {
+    vm("vm1", "d1");
+    vms.attachDisk("vm1", "d3");
+
+    assertThrows(RaidvmException.class, () -> vms.start("vm1", true, java.time.Duration.ZERO));
+
+    List<String> argv = runner.calls().get(0);
+    assertEquals("{\"driver\":\"scsi-hd\",\"bus\":\"scsi0.0\",\"channel\":0,\"scsi-id\":2,"
+        + "\"lun\":0,\"drive\":\"d2\",\"id\":\"disk-d3\",\"serial\":\"d3\"}",
+        argv.get(argv.lastIndexOf("-blockdev") + 3));
   }
 
   @Test
