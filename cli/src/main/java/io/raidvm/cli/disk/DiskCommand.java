@@ -104,23 +104,29 @@ public final class DiskCommand {
     }
   }
 
-  @Command(name = "attach", description = "Attach a disk to a VM: at once to a running VM"
-      + " (hot-plug; waits until the guest lists it), and to its spec, so every later start"
-      + " has it.",
-      footer = {"", "Example:", "  raidctl disk attach vm1 d5"})
-  static final class Attach extends ClientCommand {
+  /** A command about one disk of one VM: VM DISK. */
+  abstract static class VmDisk extends ClientCommand {
     @Parameters(index = "0", paramLabel = "VM")
     String vm;
 
-    @Parameters(index = "1", paramLabel = "DISK")
+    @Parameters(index = "1", paramLabel = "DISK", description = "A data disk, by name.")
     String disk;
 
-    /** The controller waits up to 60 s for the guest to list the disk, after QEMU's steps. */
+    /**
+     * The controller waits up to 60 s for the guest to list an attached disk, and up to 30 s
+     * for QEMU to report a detached one gone, besides QEMU's and the agent's own steps.
+     */
     @Override
     protected Duration defaultTimeout() {
       return Duration.ofMinutes(3);
     }
+  }
 
+  @Command(name = "attach", description = "Attach a disk to a VM: at once to a running VM"
+      + " (hot-plug; waits until the guest lists it), and to its spec, so every later start"
+      + " has it.",
+      footer = {"", "Example:", "  raidctl disk attach vm1 d5"})
+  static final class Attach extends VmDisk {
     @Override
     protected void run(ControllerClient client, Printer printer) {
       output.print(printer, client.vms().attachDisk(AttachDiskRequest.newBuilder().setName(vm)
@@ -143,13 +149,7 @@ public final class DiskCommand {
       + " and from its spec.",
       footer = {"", "Examples:", "  raidctl disk detach vm1 d5",
           "  raidctl disk detach vm1 d2 --force   (even an active md member)"})
-  static final class Detach extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "VM")
-    String vm;
-
-    @Parameters(index = "1", paramLabel = "DISK")
-    String disk;
-
+  static final class Detach extends VmDisk {
     @Option(names = "--force", description = "Detach even a disk the guest uses (an md array"
         + " sees a missing member, a filesystem loses its device), or when the guest cannot be"
         + " asked.")
@@ -157,12 +157,6 @@ public final class DiskCommand {
 
     @Mixin
     Confirmation confirmation;
-
-    /** QEMU may take up to 30 s to report the device gone, after the guest was asked. */
-    @Override
-    protected Duration defaultTimeout() {
-      return Duration.ofMinutes(3);
-    }
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
