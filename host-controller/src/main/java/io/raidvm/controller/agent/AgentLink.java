@@ -10,6 +10,7 @@ import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.ShutdownRequest;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.grpc.MessageLimits;
 import io.raidvm.common.grpc.UnixSocketChannels;
 import io.raidvm.controller.events.VmEventHub;
 import io.raidvm.controller.vm.AgentSession;
@@ -60,7 +61,8 @@ public final class AgentLink implements AgentSession {
     this.events = events;
     this.relay = AgentRelay.start(paths.agentGrpcSocket(), paths.agentSocket(),
         HANDSHAKE_TIMEOUT, error -> relayError = error);
-    this.channel = UnixSocketChannels.open(paths.agentGrpcSocket(), KEEPALIVE);
+    this.channel = UnixSocketChannels.open(paths.agentGrpcSocket(), KEEPALIVE,
+        MessageLimits.DEFAULT);
     this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "agent-probe-" + vm);
       t.setDaemon(true);
