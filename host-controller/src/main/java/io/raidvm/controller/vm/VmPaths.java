@@ -40,6 +40,11 @@ public record VmPaths(Path dir) {
     return dir.resolve("console.log");
   }
 
+  /** What QEMU prints on stdout and stderr (warnings, start-up errors) since its last start. */
+  public Path qemuLog() {
+    return dir.resolve("qemu.log");
+  }
+
   public Path pidFile() {
     return dir.resolve("qemu.pid");
   }
