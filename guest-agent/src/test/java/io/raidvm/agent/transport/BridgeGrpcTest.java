@@ -92,7 +92,7 @@ class BridgeGrpcTest {
    * Issue 10: a hello line in a request's string field (also after a run of newlines and before
    * an HTTP/2 preface) and in a header value is that call's data: the call gets its ordinary
    * answer, and the same session answers the next call. (The answer's status message repeats the
-   * string, and must fit the client's 8 KiB header limit; {@link VirtioPortBridgeTest} sends whole
+   * string, and must fit the client's header limit; {@link VirtioPortBridgeTest} sends whole
    * frames of newlines.)
    */
   @Test
