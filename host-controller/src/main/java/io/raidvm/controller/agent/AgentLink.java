@@ -90,7 +90,7 @@ public final class AgentLink implements AgentSession {
   @Override
   public AgentStatus status() {
     Instant since = connectedSince;
-    return new AgentStatus(since != null, since, lastError, everConnected);
+    return new AgentStatus(since != null, since, lastError, everConnected, relay.sessions());
   }
 
   @Override
