@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * {@link #append} returns (a client that has its answer finds its line). A file that has reached
  * its size limit is renamed to {@code NAME.1} (replacing the one before) and a new one begun, so
  * at most about twice the limit is kept. Lines that do not parse (a write cut by a power loss)
- * are skipped when read.
+ * are skipped when read, and a line is never appended to such a piece.
  */
 public final class JsonLines<M extends Message> {
 
@@ -65,9 +65,10 @@ public final class JsonLines<M extends Message> {
     }
     try {
       rotateIfFull();
+      String text = endsCut() ? "\n" + line : line;
       try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE,
           StandardOpenOption.APPEND)) {
-        ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
           out.write(bytes);
         }
@@ -77,6 +78,19 @@ public final class JsonLines<M extends Message> {
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "cannot append to " + file + ": " + line, e);
       return false;
+    }
+  }
+
+  /** Whether the file ends inside a line (a write cut short): the next line must not join it. */
+  private boolean endsCut() throws IOException {
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = in.size();
+      if (size == 0) {
+        return false;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      in.read(last, size - 1);
+      return last.get(0) != '\n';
     }
   }
 
