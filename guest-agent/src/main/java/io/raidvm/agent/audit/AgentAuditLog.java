@@ -68,6 +68,9 @@ public final class AgentAuditLog {
     ReadAuditResponse.Builder page = ReadAuditResponse.newBuilder();
     synchronized (this) {
       page.setLastSequence(last.get());
+      if (Long.compareUnsigned(afterSequence, last.get()) >= 0) {
+        return page.build(); // Nothing new: the controller asks every 30 s; no file is read.
+      }
       try {
         lines.scan(entry -> {
           if (Long.compareUnsigned(entry.getSequence(), afterSequence) > 0) {
