@@ -10,7 +10,6 @@ import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.MetadataUtils;
@@ -22,6 +21,7 @@ import io.raidvm.api.agent.v1.ShutdownRequest;
 import io.raidvm.api.agent.v1.ShutdownResponse;
 import io.raidvm.common.access.Role;
 import io.raidvm.common.grpc.AgentRouting;
+import io.raidvm.common.grpc.InProcessGrpc;
 import io.raidvm.controller.access.AuditLog;
 import io.raidvm.controller.access.Caller;
 import io.raidvm.controller.access.ControllerChain;
@@ -49,9 +49,8 @@ class AgentCallStampTest {
 
   private final List<String> callersHeard = new CopyOnWriteArrayList<>();
   private final AtomicInteger changesEnded = new AtomicInteger();
-  private Server agent;
+  private InProcessGrpc agent;
   private Server controller;
-  private ManagedChannel toAgent;
   private ManagedChannel toController;
 
   private final class FakeAgent extends GuestAgentGrpc.GuestAgentImplBase {
@@ -80,11 +79,8 @@ class AgentCallStampTest {
 
   @BeforeEach
   void start() throws Exception {
-    String agentName = InProcessServerBuilder.generateName();
-    agent = InProcessServerBuilder.forName(agentName)
-        .addService(ServerInterceptors.intercept(new FakeAgent(), hear)).build().start();
-    toAgent = InProcessChannelBuilder.forName(agentName).build();
-    var stamped = ClientInterceptors.intercept(toAgent,
+    agent = InProcessGrpc.serveIntercepted(hear, new FakeAgent());
+    var stamped = ClientInterceptors.intercept(agent.channel(),
         new AgentCallStamp(changesEnded::incrementAndGet));
     ControllerChain chain = new ControllerChain((call, headers) ->
         Caller.of("CN=" + headers.get(ROLE) + "-bot, O=Lab", Role.parse(headers.get(ROLE))),
@@ -101,8 +97,7 @@ class AgentCallStampTest {
   void stop() {
     toController.shutdownNow();
     controller.shutdownNow();
-    toAgent.shutdownNow();
-    agent.shutdownNow();
+    agent.close();
   }
 
   @Test
@@ -121,7 +116,7 @@ class AgentCallStampTest {
 
   @Test
   void aCallNoClientMade_isTheControllers_andAReadAsksForNoCopy() {
-    GuestAgentGrpc.newBlockingStub(ClientInterceptors.intercept(toAgent,
+    GuestAgentGrpc.newBlockingStub(ClientInterceptors.intercept(agent.channel(),
         new AgentCallStamp(changesEnded::incrementAndGet)))
         .getInfo(GetInfoRequest.getDefaultInstance());
 
