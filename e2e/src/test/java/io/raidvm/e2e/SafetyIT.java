@@ -31,7 +31,10 @@ import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.ReplaceMemberRequest;
 import io.raidvm.api.agent.v1.AddMemberRequest;
 import io.raidvm.api.agent.v1.WriteTestFileRequest;
+import io.raidvm.api.controller.v1.AuditEntry;
+import io.raidvm.api.controller.v1.AuditServiceGrpc;
 import io.raidvm.api.controller.v1.GetVmRequest;
+import io.raidvm.api.controller.v1.ListAuditRequest;
 import io.raidvm.api.controller.v1.ProvisionEvent;
 import io.raidvm.api.controller.v1.ProvisionStepState;
 import io.raidvm.api.controller.v1.StopVmRequest;
@@ -81,6 +84,21 @@ class SafetyIT {
       StatusRuntimeException second = assertCode(Status.Code.FAILED_PRECONDITION,
           () -> raid.failMember(member("d3-part1")));
       System.out.println("second fail: " + second.getStatus().getDescription());
+      // The agent's own line of that refusal reaches the controller's trail: who asked (as the
+      // controller authenticated them), the request the agent decoded, the agent's answer.
+      AuditEntry agentLine = Checks.eventually(Duration.ofSeconds(60), () -> AuditServiceGrpc
+          .newBlockingStub(vm.channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .listAudit(ListAuditRequest.newBuilder().setVm(vm.name).build()).getEntriesList()
+          .stream().filter(e -> e.getOrigin().equals("agent")
+              && e.getRpc().equals("raidvm.agent.v1.Raid/FailMember")
+              && e.getCode().equals("FAILED_PRECONDITION"))
+          .findFirst().orElseThrow());
+      System.out.println("agent audit line: " + JsonFormat.printer()
+          .omittingInsignificantWhitespace().print(agentLine));
+      assertEquals("uid=0(root)", agentLine.getCaller());
+      assertTrue(agentLine.getRequest().contains("\"device\":\"d3-part1\""),
+          agentLine.getRequest());
+      assertTrue(agentLine.getAgentSequence() > 0);
       Array degraded = get(raid);
       assertEquals(3, working(degraded), degraded.toString());
       assertTrue(degraded.getSummary().startsWith("degraded: 3 of 4 member slots working"),

@@ -98,7 +98,8 @@ public final class HostControllerServer {
     ImageManager images = new ImageManager(options.imageDir(), runner, Path.of("/etc/apt"),
         AgentJar.bundled(), new OsDiskBackings(vmStore, qemuImg));
     VmEventHubs events = new VmEventHubs(VmEventHubs.KEPT_EVENTS, eventDelivery);
-    AgentLinks agentLinks = new AgentLinks(events);
+    AuditLog auditLog = new AuditLog(options.stateDir());
+    AgentLinks agentLinks = new AgentLinks(events, auditLog);
     this.vms = new VmManager(vmStore, disks, images::resolve, qemuImg, new QemuLauncher(runner),
         AccelProbe.ofHost(), agentLinks, events);
     DiskManager diskManager = new DiskManager(disks, qemuImg, vms, FreeSpace.ofHost());
@@ -106,7 +107,6 @@ public final class HostControllerServer {
     Provisioner provisioner = new Provisioner(diskManager, images, vms,
         vm -> agentLinks.get(vm).orElseThrow(() -> RaidvmException.unavailable("VM %s has no"
             + " agent connection: is it running?", vm)).channel(), Duration.ZERO);
-    AuditLog auditLog = new AuditLog(options.stateDir());
     List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
             (BindableService) new DiskGrpcService(diskManager),
             new VmGrpcService(vms, events),
