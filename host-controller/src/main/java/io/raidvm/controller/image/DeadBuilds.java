@@ -1,15 +1,13 @@
 package io.raidvm.controller.image;
 
+import io.raidvm.common.fs.FileTrees;
 import io.raidvm.common.process.Command;
 import io.raidvm.common.process.CommandResult;
 import io.raidvm.common.process.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -117,42 +115,21 @@ final class DeadBuilds {
 
   /**
    * Deletes the folder, its record last, and names what was in it. A folder on another filesystem
-   * (a mount that stayed) is left with what it holds.
+   * (a mount that stayed) is left with what it holds, and so are the folders above it.
    */
   private static String delete(Path dir) {
     List<String> names = new ArrayList<>();
+    Path record = dir.resolve(BuildRecord.FILE);
     try (var files = Files.list(dir)) {
-      files.map(p -> p.getFileName().toString()).sorted().forEach(names::add);
-      Object device = Files.getAttribute(dir, "unix:dev");
-      Path record = dir.resolve(BuildRecord.FILE);
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
-            throws IOException {
-          return device.equals(Files.getAttribute(d, "unix:dev")) ? FileVisitResult.CONTINUE
-              : FileVisitResult.SKIP_SUBTREE;
+      List<Path> all = files.sorted().toList();
+      all.forEach(p -> names.add(p.getFileName().toString()));
+      for (Path p : all) {
+        if (!p.equals(record)) {
+          FileTrees.delete(p);
         }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          if (!file.equals(record)) {
-            Files.delete(file);
-          }
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          if (e != null) {
-            throw e;
-          }
-          if (d.equals(dir)) {
-            Files.deleteIfExists(record);
-          }
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      }
+      Files.deleteIfExists(record);
+      Files.delete(dir);
       return dir + " (" + String.join(", ", names) + ")";
     } catch (IOException e) {
       return "part of " + dir + " (" + String.join(", ", names) + "); the rest stays: "

@@ -54,10 +54,11 @@ class BuildRecordTest {
     assertFalse(new BuildOwner(self.pid(), self.startedAt().minusSeconds(1)).alive(),
         "a recycled pid is another process");
 
-    Process done = new ProcessBuilder("true").start();
-    long pid = done.pid();
-    Instant started = done.info().startInstant().orElse(Instant.EPOCH);
-    done.waitFor();
-    assertFalse(new BuildOwner(pid, started).alive());
+    Process cat = new ProcessBuilder("cat").start();
+    BuildOwner owner = new BuildOwner(cat.pid(), cat.info().startInstant().orElseThrow());
+    assertTrue(owner.alive());
+    cat.getOutputStream().close();
+    cat.waitFor();
+    assertFalse(owner.alive());
   }
 }

@@ -351,10 +351,12 @@ class ImageManagerTest {
     return work;
   }
 
+  /** The owner of a process that ended: a cat that ran until its input closed. */
   private static BuildOwner finishedProcess() throws Exception {
-    Process p = new ProcessBuilder("true").start();
-    BuildOwner owner = new BuildOwner(p.pid(), p.info().startInstant().orElseThrow());
-    p.waitFor();
+    Process cat = new ProcessBuilder("cat").start();
+    BuildOwner owner = new BuildOwner(cat.pid(), cat.info().startInstant().orElseThrow());
+    cat.getOutputStream().close();
+    cat.waitFor();
     return owner;
   }
 
