@@ -59,7 +59,12 @@ final class DeadBuilds {
       }
     }
     for (BuildRecord record : dead) {
-      report.add(clean(record));
+      try {
+        report.add(clean(record));
+      } catch (RuntimeException e) {
+        report.add("could not clean up after the image build in " + record.workDir() + ": "
+            + e.getMessage());
+      }
     }
     return report;
   }

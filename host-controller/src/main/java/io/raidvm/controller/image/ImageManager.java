@@ -114,7 +114,9 @@ public final class ImageManager {
       return;
     }
     try {
-      cleanDeadBuildsLocked().forEach(LOG::info);
+      for (String line : cleanDeadBuildsLocked()) {
+        LOG.info(line);
+      }
     } finally {
       building.unlock();
     }
