@@ -69,6 +69,7 @@ public final class HostControllerServer {
   private final ControllerOptions options;
   private final VmManager vms;
   private final DiskManager disks;
+  private final ImageManager images;
   private final UnixSocketServer server;
   private final Optional<TlsTcpServer> tcpServer;
   /**
@@ -97,6 +98,7 @@ public final class HostControllerServer {
     VmStore vmStore = new VmStore(options.stateDir());
     ImageManager images = new ImageManager(options.imageDir(), runner, Path.of("/etc/apt"),
         AgentJar.bundled(), new OsDiskBackings(vmStore, qemuImg));
+    this.images = images;
     VmEventHubs events = new VmEventHubs(VmEventHubs.KEPT_EVENTS, eventDelivery);
     AuditLog auditLog = new AuditLog(options.stateDir());
     AgentLinks agentLinks = new AgentLinks(events, auditLog);
@@ -151,8 +153,9 @@ public final class HostControllerServer {
   /**
    * Creates the state directory (0700), takes the socket (and the TCP port), re-attaches to
    * running VMs (skipping, with a warning, what under vms/ is not one), removes the partial
-   * files of disk creations a crash cut short, then takes calls. When it fails, {@link #stop}
-   * releases what it took.
+   * files of disk creations a crash cut short, cleans up after image builds whose process died
+   * (their mounts, loop devices and build folders, logging each), then takes calls. When it
+   * fails, {@link #stop} releases what it took.
    *
    * @throws io.raidvm.common.error.RaidvmException ALREADY_EXISTS when another controller
    *     answers on the socket; this one then touches neither that socket nor any VM
@@ -174,6 +177,7 @@ public final class HostControllerServer {
     }
     vms.reattachAll();
     disks.removeLeftovers();
+    images.cleanDeadBuilds();
     housekeeping.scheduleWithFixedDelay(this::rotateConsoleLogs, 0, ROTATE_EVERY.toSeconds(),
         TimeUnit.SECONDS);
     LOG.info(() -> "raidvm controller listening on " + options.socket()
