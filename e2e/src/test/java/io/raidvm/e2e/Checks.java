@@ -48,8 +48,8 @@ final class Checks {
   }
 
   /**
-   * Whether a process runs. A zombie does not: QEMU daemonizes, and where PID 1 does not reap
-   * orphans (as in some containers) an exited QEMU lingers as one.
+   * Whether a process runs. A zombie does not: a QEMU whose controller has ended is an orphan,
+   * and where PID 1 does not reap orphans (as in some containers) an exited one lingers as one.
    */
   static boolean running(long pid) {
     try {

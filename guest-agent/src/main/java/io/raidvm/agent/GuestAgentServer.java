@@ -3,6 +3,8 @@ package io.raidvm.agent;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.raidvm.agent.audit.AgentAuditLog;
+import io.raidvm.agent.audit.AgentAuditTrail;
 import io.raidvm.agent.block.BlockDevices;
 import io.raidvm.agent.boot.BootConfig;
 import io.raidvm.agent.boot.BootGrpcService;
@@ -44,6 +46,7 @@ import io.raidvm.common.process.CommandRunner;
 import io.raidvm.common.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -88,6 +91,7 @@ public final class GuestAgentServer {
     MountTable table = new MountTable(root);
     Usage usage = new Usage(resolver, table, root);
     MdJournal journal = new MdJournal();
+    AgentAuditLog audit = AgentAuditLog.in(root);
     this.poller = new MdPoller(root, journal);
     List<BindableService> services = List.of(
         new GuestAgentGrpcService(
@@ -95,7 +99,7 @@ public final class GuestAgentServer {
                 GuestInfoCollector::thisProcess),
             new BlockDevices(runner, root),
             new SystemPower(runner),
-            new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY)),
+            new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY), audit),
         new OperationsGrpcService(operations),
         new RaidGrpcService(new ArrayManager(md), new MemberManager(md)),
         new DisksGrpcService(new DiskBenchmark(runner, resolver, guard), partitioner),
@@ -106,8 +110,10 @@ public final class GuestAgentServer {
             new Initramfs(runner, operations, root), new BootTimes(root)),
         new FilesGrpcService(new TestFiles(root, resolver)),
         new EventsGrpcService(journal));
-    // The last runs first: the guest's policy refuses before a retry's answer is looked up.
-    ServerInterceptor[] chain = {new IdempotentCalls(), RpcPolicyGate.of(root)};
+    // The last runs first: the audit trail sees every call that may change something, refused
+    // ones too; the guest's policy refuses before a retry's answer is looked up.
+    ServerInterceptor[] chain = {new IdempotentCalls(), RpcPolicyGate.of(root),
+        new AgentAuditTrail(audit, Clock.systemUTC())};
     this.server = new UnixSocketServer(socket, services.stream()
         .map(service -> ServerInterceptors.intercept(service, chain)).toList(),
         PERMIT_KEEP_ALIVE);

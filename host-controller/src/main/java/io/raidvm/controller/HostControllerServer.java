@@ -69,6 +69,7 @@ public final class HostControllerServer {
   private final ControllerOptions options;
   private final VmManager vms;
   private final DiskManager disks;
+  private final ImageManager images;
   private final UnixSocketServer server;
   private final Optional<TlsTcpServer> tcpServer;
   /**
@@ -97,8 +98,10 @@ public final class HostControllerServer {
     VmStore vmStore = new VmStore(options.stateDir());
     ImageManager images = new ImageManager(options.imageDir(), runner, Path.of("/etc/apt"),
         AgentJar.bundled(), new OsDiskBackings(vmStore, qemuImg));
+    this.images = images;
     VmEventHubs events = new VmEventHubs(VmEventHubs.KEPT_EVENTS, eventDelivery);
-    AgentLinks agentLinks = new AgentLinks(events);
+    AuditLog auditLog = new AuditLog(options.stateDir());
+    AgentLinks agentLinks = new AgentLinks(events, auditLog);
     this.vms = new VmManager(vmStore, disks, images::resolve, qemuImg, new QemuLauncher(runner),
         AccelProbe.ofHost(), agentLinks, events);
     DiskManager diskManager = new DiskManager(disks, qemuImg, vms, FreeSpace.ofHost());
@@ -106,7 +109,6 @@ public final class HostControllerServer {
     Provisioner provisioner = new Provisioner(diskManager, images, vms,
         vm -> agentLinks.get(vm).orElseThrow(() -> RaidvmException.unavailable("VM %s has no"
             + " agent connection: is it running?", vm)).channel(), Duration.ZERO);
-    AuditLog auditLog = new AuditLog(options.stateDir());
     List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
             (BindableService) new DiskGrpcService(diskManager),
             new VmGrpcService(vms, events),
@@ -151,8 +153,9 @@ public final class HostControllerServer {
   /**
    * Creates the state directory (0700), takes the socket (and the TCP port), re-attaches to
    * running VMs (skipping, with a warning, what under vms/ is not one), removes the partial
-   * files of disk creations a crash cut short, then takes calls. When it fails, {@link #stop}
-   * releases what it took.
+   * files of disk creations a crash cut short, cleans up after image builds whose process died
+   * (their mounts, loop devices and build folders, logging each), then takes calls. When it
+   * fails, {@link #stop} releases what it took.
    *
    * @throws io.raidvm.common.error.RaidvmException ALREADY_EXISTS when another controller
    *     answers on the socket; this one then touches neither that socket nor any VM
@@ -174,6 +177,7 @@ public final class HostControllerServer {
     }
     vms.reattachAll();
     disks.removeLeftovers();
+    images.cleanDeadBuilds();
     housekeeping.scheduleWithFixedDelay(this::rotateConsoleLogs, 0, ROTATE_EVERY.toSeconds(),
         TimeUnit.SECONDS);
     LOG.info(() -> "raidvm controller listening on " + options.socket()

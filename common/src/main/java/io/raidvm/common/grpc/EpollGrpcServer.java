@@ -31,6 +31,8 @@ final class EpollGrpcServer {
   EpollGrpcServer(NettyServerBuilder builder, Class<? extends ServerChannel> channelType,
       List<ServerServiceDefinition> services, Duration permitKeepAliveTime) {
     builder.channelType(channelType)
+        .maxInboundMessageSize(MessageLimits.DEFAULT.messageBytes())
+        .maxInboundMetadataSize(MessageLimits.DEFAULT.metadataBytes())
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
         .permitKeepAliveTime(permitKeepAliveTime.toMillis(), TimeUnit.MILLISECONDS)

@@ -12,7 +12,8 @@ public final class TlsChannels {
   public static ManagedChannel open(HostPort address, TlsFiles tls) {
     return NettyChannelBuilder.forAddress(address.host(), address.port())
         .sslContext(tls.clientContext())
-        .maxInboundMessageSize(UnixSocketChannels.MAX_INBOUND_MESSAGE_BYTES)
+        .maxInboundMessageSize(MessageLimits.CONTROLLER_ANSWERS.messageBytes())
+        .maxInboundMetadataSize(MessageLimits.CONTROLLER_ANSWERS.metadataBytes())
         .build();
   }
 }

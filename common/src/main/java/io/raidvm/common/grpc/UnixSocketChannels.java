@@ -15,8 +15,6 @@ import java.util.concurrent.TimeUnit;
 /** gRPC client channels over Unix sockets (epoll). */
 public final class UnixSocketChannels {
 
-  static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024 * 1024;
-
   private static final EpollEventLoopGroup GROUP = new EpollEventLoopGroup(2,
       r -> {
         Thread t = new Thread(r, "grpc-unix-client");
@@ -30,14 +28,23 @@ public final class UnixSocketChannels {
 
   private UnixSocketChannels() {}
 
-  /** A channel to {@code socket}, with HTTP/2 keepalive when {@code keepAlive} is positive. */
+  /**
+   * A channel to {@code socket} with the {@link MessageLimits#CONTROLLER_ANSWERS} limits, with HTTP/2
+   * keepalive when {@code keepAlive} is positive.
+   */
   public static ManagedChannel open(Path socket, Duration keepAlive) {
+    return open(socket, keepAlive, MessageLimits.CONTROLLER_ANSWERS);
+  }
+
+  /** As {@link #open(Path, Duration)}, taking in at most {@code limits}. */
+  public static ManagedChannel open(Path socket, Duration keepAlive, MessageLimits limits) {
     NettyChannelBuilder builder = NettyChannelBuilder
         .forAddress(new DomainSocketAddress(socket.toString()))
         .channelType(EpollDomainSocketChannel.class)
         .eventLoopGroup(GROUP)
         .usePlaintext()
-        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
+        .maxInboundMessageSize(limits.messageBytes())
+        .maxInboundMetadataSize(limits.metadataBytes());
     if (!keepAlive.isZero()) {
       builder.keepAliveTime(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
           .keepAliveTimeout(keepAlive.toMillis(), TimeUnit.MILLISECONDS)

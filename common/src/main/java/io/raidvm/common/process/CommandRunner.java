@@ -1,5 +1,6 @@
 package io.raidvm.common.process;
 
+import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
@@ -22,4 +23,15 @@ public interface CommandRunner {
    *     timeout (it is killed), CANCELLED when the calling thread is interrupted.
    */
   CommandResult run(Command command, Consumer<String> lines);
+
+  /**
+   * Starts a program that outlives this call and this process, and returns at once: in a session
+   * of its own (setsid(1): no signal meant for the caller's terminal reaches it), stdin from
+   * /dev/null, stdout and stderr appended to {@code output}. The process is the caller's child:
+   * {@link Process#onExit} tells its exit status while the caller lives.
+   *
+   * @throws io.raidvm.common.error.RaidvmException FAILED_PRECONDITION when the program is not
+   *     installed or cannot be started
+   */
+  Process startDetached(Command command, Path output);
 }

@@ -2,6 +2,7 @@ package io.raidvm.common.process;
 
 import io.raidvm.common.error.RaidvmException;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -16,6 +19,7 @@ import java.util.function.Consumer;
 public final class ProcessRunner implements CommandRunner {
 
   private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+  private static final String SETSID = "setsid";
 
   @Override
   public CommandResult run(Command command, Consumer<String> lines) {
@@ -48,6 +52,27 @@ public final class ProcessRunner implements CommandRunner {
     }
     return new CommandResult(command.argv(), process.exitValue(), out.text(), err.text(),
         Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  @Override
+  public Process startDetached(Command command, Path output) {
+    requireInstalled(command.program());
+    requireInstalled(SETSID);
+    List<String> argv = new ArrayList<>();
+    argv.add(SETSID);
+    argv.addAll(command.argv());
+    try {
+      // setsid(1) calls setsid(2) and execs the program in place (a child of the JVM is never a
+      // process group leader, so it does not fork): the pid is the program's.
+      return new ProcessBuilder(argv)
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+          .redirectErrorStream(true)
+          .start();
+    } catch (IOException e) {
+      throw RaidvmException.failedPrecondition("cannot start %s: %s", command.program(),
+          e.getMessage());
+    }
   }
 
   /** Fails with the Debian package to install when {@code program} is not on the PATH. */

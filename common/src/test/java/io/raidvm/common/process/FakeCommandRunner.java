@@ -1,6 +1,9 @@
 package io.raidvm.common.process;
 
 import io.raidvm.common.error.RaidvmException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +135,24 @@ public final class FakeCommandRunner implements CommandRunner {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("fake " + command.program() + " failed", e);
+    }
+  }
+
+  /**
+   * Answers as {@link #run} does, then starts a real stand-in that appends the scripted output to
+   * {@code output} and exits with the scripted code, as a program that fails at start would.
+   */
+  @Override
+  public Process startDetached(Command command, Path output) {
+    CommandResult result = run(command, line -> { });
+    try {
+      return new ProcessBuilder("sh", "-c", "printf '%s' \"$1\"; exit \"$2\"", "stand-in",
+          result.stdout() + result.stderr(), Integer.toString(result.exitCode()))
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+          .redirectErrorStream(true)
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

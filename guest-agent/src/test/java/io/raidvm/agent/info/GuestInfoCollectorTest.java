@@ -78,9 +78,9 @@ class GuestInfoCollectorTest {
   void toolThatHangs_failsGetInfo() {
     RaidvmException timeout = RaidvmException.deadlineExceeded("mdadm did not finish");
     GuestInfoCollector collector = new GuestInfoCollector(
-        (command, lines) -> {
+        new FakeCommandRunner().otherwise((command, lines) -> {
           throw timeout;
-        }, () -> HARDWARE, root, () -> AGENT);
+        }), () -> HARDWARE, root, () -> AGENT);
 
     assertEquals(timeout, assertThrows(RaidvmException.class, collector::collect));
   }

@@ -41,13 +41,13 @@ final class FakePort implements AgentPort {
   }
 
   void send(String text) {
-    send(text.getBytes(StandardCharsets.US_ASCII));
+    send(text.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   /** Everything the guest wrote to the port so far. */
   String fromGuest() {
     synchronized (fromGuest) {
-      return fromGuest.toString(StandardCharsets.US_ASCII);
+      return fromGuest.toString(StandardCharsets.ISO_8859_1);
     }
   }
 

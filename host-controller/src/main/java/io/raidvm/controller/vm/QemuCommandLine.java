@@ -12,21 +12,21 @@ public final class QemuCommandLine {
   /** The QEMU device id of the agent port, as QMP's VSERPORT_CHANGE names it. */
   public static final String AGENT_PORT_ID = "agentport0";
   /**
-   * QEMU's seccomp filter: obsolete system calls and changes of scheduling and CPU affinity are
-   * refused. Not {@code elevateprivileges=deny} nor {@code spawn=deny}: with
-   * {@code -daemonize}, QEMU installs the filter while it parses its options and only then
-   * forks and calls setsid(2); both are in those sets and the process is killed (measured with
-   * Debian's QEMU 7.2: spawn=deny ends in SIGSYS, elevateprivileges=deny in exit 1, either
-   * without a word). See docs/design.md, "QEMU's sandbox".
+   * QEMU's seccomp filter: obsolete system calls, privilege changes (setuid and the like),
+   * spawning processes (fork, exec) and changes of scheduling and CPU affinity are refused. QEMU
+   * installs it while it parses its options, so it cannot daemonize under it (fork, setsid): the
+   * controller starts it detached instead ({@link QemuLauncher}). See docs/design.md, "QEMU's
+   * sandbox".
    */
-  static final String SANDBOX = "on,obsolete=deny,resourcecontrol=deny";
+  static final String SANDBOX =
+      "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
 
   private QemuCommandLine() {}
 
   /**
    * The argv of a VM's QEMU. Data disks get scsi-ids 1, 2, ... in order; the OS disk has scsi-id 0
-   * and serial "os". QEMU daemonizes once the machine is set up, so start-up errors come back on
-   * stderr and the VM outlives the controller.
+   * and serial "os". It does not daemonize: {@link QemuLauncher} starts it detached, so the VM
+   * outlives the controller.
    */
   public static List<String> build(VmSpec spec, VmPaths paths, List<DataDisk> dataDisks,
       String accel, String cpu) {
@@ -58,8 +58,7 @@ public final class QemuCommandLine {
         "-chardev", "file,id=console0,path=" + option(paths.consoleLog().toString())
             + ",append=on",
         "-serial", "chardev:console0",
-        "-pidfile", paths.pidFile().toString(),
-        "-daemonize"));
+        "-pidfile", paths.pidFile().toString()));
     return argv;
   }
 

@@ -4,12 +4,12 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * How a VM's QEMU ended, in words, from what the controller can know of a process it did not
- * start itself (QEMU daemonizes, so its parent is init or a subreaper, never the controller):
+ * How a VM's QEMU ended, in words, from what the controller can know of it:
  * <ul>
- *   <li>its exit status, when {@code /proc/<pid>/stat} still showed it as a zombie (same start
- *       time as when it was attached) at the moment its QMP connection closed — a race its real
- *       parent usually wins by reaping it first;
+ *   <li>its exit status: from the child process when this controller launched it; for a QEMU
+ *       re-attached after a controller restart (its parent is then init or a subreaper), only
+ *       when {@code /proc/<pid>/stat} still showed it as a zombie (same start time as when it was
+ *       attached) at the moment its QMP connection closed — a race its parent usually wins;
  *   <li>the reason of QMP's {@code SHUTDOWN} event, which QEMU sends when it shuts down in order:
  *       on a signal it catches (SIGTERM, SIGINT, SIGHUP), a QMP quit, a guest power-off or panic;
  *   <li>otherwise: it ended without that event, i.e. a signal it cannot catch (SIGKILL) or a
@@ -53,6 +53,7 @@ final class QemuEnd {
       return "QEMU shut down (QMP " + shutdown + ")";
     }
     return "QEMU ended without a QMP SHUTDOWN event: it was killed (SIGKILL) or crashed; its"
-        + " exit status is unknown (QEMU runs daemonized, the controller is not its parent)";
+        + " exit status is unknown (it was started by an earlier controller, which was its"
+        + " parent)";
   }
 }

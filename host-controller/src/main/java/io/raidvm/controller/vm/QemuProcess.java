@@ -15,7 +15,7 @@ import java.util.Optional;
  * VM's folder: that survives a controller restart, rejects a recycled pid, and treats a zombie
  * (empty cmdline) as gone.
  */
-public record QemuProcess(long pid, Path vmDir) {
+public record QemuProcess(long pid, Path vmDir) implements StopLadder.Target {
 
   /** The live QEMU recorded in the VM's pidfile, if there is one. */
   public static Optional<QemuProcess> find(VmPaths paths) {
@@ -63,15 +63,18 @@ public record QemuProcess(long pid, Path vmDir) {
     return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant());
   }
 
+  @Override
   public void terminate() {
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
   }
 
+  @Override
   public void kill() {
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
   }
 
   /** Waits up to {@code timeout} for the process to end; true when it has. */
+  @Override
   public boolean awaitExit(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (isAlive()) {

@@ -23,10 +23,18 @@ final class RunningVm {
   private volatile boolean detached;
   /** Re-attached after a controller restart: the boot may be long over. */
   private final boolean reattached;
+  /** QEMU as this controller's child, when this controller launched it; else null. */
+  private final Process child;
 
   RunningVm(QemuProcess process, QmpClient qmp, AgentSession agent, String accel, String cpu,
       List<String> warnings, Instant startedAt, boolean reattached) {
+    this(process, null, qmp, agent, accel, cpu, warnings, startedAt, reattached);
+  }
+
+  RunningVm(QemuProcess process, Process child, QmpClient qmp, AgentSession agent, String accel,
+      String cpu, List<String> warnings, Instant startedAt, boolean reattached) {
     this.process = process;
+    this.child = child;
     this.qmp = qmp;
     this.agent = agent;
     this.accel = accel;
@@ -58,14 +66,33 @@ final class RunningVm {
   }
 
   /**
-   * QEMU's exit status in waitpid(2) form, when it has ended and is still a zombie (its parent
-   * has not reaped it yet) with the start time it had when it was attached.
+   * QEMU's exit status in waitpid(2) form, once it has ended: from the child process when this
+   * controller launched it, else when it is still a zombie (its parent has not reaped it yet)
+   * with the start time it had when it was attached.
    */
   java.util.OptionalInt exitStatus() {
+    if (child != null) {
+      if (process.isAlive() || !reaped(child)) {
+        return java.util.OptionalInt.empty();
+      }
+      // Java reports a death by signal N as 128 + N.
+      int value = child.exitValue();
+      return java.util.OptionalInt.of(value > 128 ? value - 128 : value << 8);
+    }
     return ProcStat.read(process.pid())
         .filter(s -> s.zombie() && startTicks >= 0 && s.startTicks() == startTicks)
         .map(ProcStat::exitStatus)
         .orElse(java.util.OptionalInt.empty());
+  }
+
+  /** Whether the JVM has reaped {@code child}, which has ended (it may take a moment). */
+  private static boolean reaped(Process child) {
+    try {
+      return child.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   void markStopping() {

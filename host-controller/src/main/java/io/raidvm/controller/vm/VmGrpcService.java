@@ -189,7 +189,8 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
   static Vm toProto(VmStatus vm) {
     AgentLink.Builder agent = AgentLink.newBuilder()
         .setConnected(vm.agent().connected())
-        .setLastError(vm.agent().lastError());
+        .setLastError(vm.agent().lastError())
+        .setSessions(vm.agent().sessions());
     if (vm.agent().connectedSince() != null) {
       agent.setConnectedSince(timestamp(vm.agent().connectedSince()));
     }

@@ -213,8 +213,8 @@ public final class VmManager implements DiskUsage {
     unreachable.remove(name);
     RunningVm r;
     try {
-      r = attach(name, paths, launched.process(), choice.accel(), launched.cpu(),
-          choice.warnings(), false);
+      r = attach(name, paths, launched.process(), launched.child(), choice.accel(),
+          launched.cpu(), choice.warnings(), false);
     } catch (RuntimeException e) {
       store.setDesiredRunning(name, false);
       launched.process().kill();
@@ -706,7 +706,7 @@ public final class VmManager implements DiskUsage {
     AccelChoice now = accelProbe.choose(spec.getAccel());
     String accel = process.option("-accel").orElse("");
     try {
-      RunningVm r = attach(name, store.paths(name), process, accel,
+      RunningVm r = attach(name, store.paths(name), process, null, accel,
           process.option("-cpu").orElse(""),
           now.accel().equals(accel) ? now.warnings() : List.of(), true);
       unreachable.remove(name);
@@ -720,8 +720,8 @@ public final class VmManager implements DiskUsage {
     }
   }
 
-  private RunningVm attach(String name, VmPaths paths, QemuProcess process, String accel,
-      String cpu, List<String> warnings, boolean reattached) {
+  private RunningVm attach(String name, VmPaths paths, QemuProcess process, Process child,
+      String accel, String cpu, List<String> warnings, boolean reattached) {
     QmpClient qmp = QmpClient.connect(paths.qmpSocket());
     AgentSession agent;
     try {
@@ -731,7 +731,8 @@ public final class VmManager implements DiskUsage {
       throw e;
     }
     Instant startedAt = process.startedAt().orElse(Instant.now());
-    RunningVm r = new RunningVm(process, qmp, agent, accel, cpu, warnings, startedAt, reattached);
+    RunningVm r = new RunningVm(process, child, qmp, agent, accel, cpu, warnings, startedAt,
+        reattached);
     running.put(name, r);
     qmp.addEventListener(event -> onEvent(name, event));
     qmp.onClose(() -> {

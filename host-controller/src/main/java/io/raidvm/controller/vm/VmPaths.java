@@ -40,8 +40,21 @@ public record VmPaths(Path dir) {
     return dir.resolve("console.log");
   }
 
+  /** What QEMU prints on stdout and stderr (warnings, start-up errors) since its last start. */
+  public Path qemuLog() {
+    return dir.resolve("qemu.log");
+  }
+
   public Path pidFile() {
     return dir.resolve("qemu.pid");
+  }
+
+  /**
+   * The number of the last line of the agent's audit trail the controller copied into its own
+   * (deleted with the VM; the copied lines stay).
+   */
+  public Path agentAuditCursor() {
+    return dir.resolve("agent-audit.cursor");
   }
 
   /** Present while the VM should run: QEMU ending without it gone is a crash. */

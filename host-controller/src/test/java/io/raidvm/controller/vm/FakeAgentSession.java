@@ -49,7 +49,7 @@ final class FakeAgentSession implements AgentSession {
 
   @Override
   public AgentStatus status() {
-    return connected ? new AgentStatus(true, Instant.now(), "", true) : AgentStatus.NONE;
+    return connected ? new AgentStatus(true, Instant.now(), "", true, 1) : AgentStatus.NONE;
   }
 
   @Override

@@ -20,7 +20,7 @@ class QemuCommandLineTest {
         new DataDisk("d2", Path.of("/s/disks/d2.qcow2"))), "tcg", "max");
     assertEquals(List.of("qemu-system-x86_64",
         "-name", "vm1",
-        "-sandbox", "on,obsolete=deny,resourcecontrol=deny",
+        "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
         "-nodefaults",
         "-machine", "q35",
         "-accel", "tcg",
@@ -52,8 +52,7 @@ class QemuCommandLineTest {
         "-qmp", "unix:/s/vms/vm1/qmp.sock,server=on,wait=off",
         "-chardev", "file,id=console0,path=/s/vms/vm1/console.log,append=on",
         "-serial", "chardev:console0",
-        "-pidfile", "/s/vms/vm1/qemu.pid",
-        "-daemonize"), argv);
+        "-pidfile", "/s/vms/vm1/qemu.pid"), argv);
   }
 
   @Test

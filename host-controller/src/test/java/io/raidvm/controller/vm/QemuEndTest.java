@@ -42,7 +42,8 @@ class QemuEndTest {
   @Test
   void how_withNothingKnown_saysItEndedWithoutAShutdownEvent_andWhyTheStatusIsUnknown() {
     assertEquals("QEMU ended without a QMP SHUTDOWN event: it was killed (SIGKILL) or crashed;"
-        + " its exit status is unknown (QEMU runs daemonized, the controller is not its parent)",
+        + " its exit status is unknown (it was started by an earlier controller, which was its"
+        + " parent)",
         QemuEnd.how(OptionalInt.empty(), ""));
   }
 }

@@ -2,8 +2,10 @@ package io.raidvm.controller.vm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raidvm.common.error.RaidvmException;
 import io.raidvm.controller.qmp.QmpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 class StopLadderTest {
 
   private static final Duration GUEST_TIMEOUT = Duration.ofMillis(300);
+  /** Short waits, so that a rung that does not end the stand-in costs the test little. */
+  private static final StopLadder.Waits WAITS = new StopLadder.Waits(Duration.ofSeconds(10),
+      Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofMillis(500));
 
   @TempDir
   Path dir;
@@ -57,9 +62,14 @@ class StopLadderTest {
   private FakeAgentSession agent = FakeAgentSession.notConnected();
 
   private String stop(QemuProcess process, QmpClient qmp, boolean force) {
+    return stop(process, process, qmp, force);
+  }
+
+  private String stop(QemuProcess process, StopLadder.Target target, QmpClient qmp,
+      boolean force) {
     RunningVm vm = new RunningVm(process, qmp, agent, "tcg", "max", List.of(), Instant.now(),
         false);
-    return StopLadder.stop("vm1", vm, force, GUEST_TIMEOUT);
+    return StopLadder.stop("vm1", vm, target, force, GUEST_TIMEOUT, WAITS);
   }
 
   @Test
@@ -130,5 +140,46 @@ class StopLadderTest {
     assertEquals("SIGKILL", step);
     assertEquals(List.of("qmp_capabilities", "quit"), qemu.received());
     assertFalse(process.isAlive());
+  }
+
+  @Test
+  void aQemuThatOutlivesSigkill_isReportedWithItsPid_andLeftAlone() throws Exception {
+    QemuProcess process = qemu(true);
+    // A QEMU stuck in the kernel (uninterruptible I/O) does not end on SIGKILL; a test cannot
+    // make one, so this target ignores the kill and records that it was sent.
+    List<String> signals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    StopLadder.Target stuck = new StopLadder.Target() {
+      @Override
+      public long pid() {
+        return process.pid();
+      }
+
+      @Override
+      public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.awaitExit(timeout);
+      }
+
+      @Override
+      public void terminate() {
+        signals.add("TERM");
+        process.terminate();
+      }
+
+      @Override
+      public void kill() {
+        signals.add("KILL");
+      }
+    };
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> stop(process, stuck, monitor(Set.of()), true));
+
+    assertEquals(RaidvmException.Kind.INTERNAL, e.kind());
+    assertTrue(e.getMessage().contains("pid " + process.pid())
+        && e.getMessage().contains("still there") && e.getMessage().contains("after SIGKILL"),
+        e.getMessage());
+    assertEquals(List.of("TERM", "KILL"), signals);
+    assertEquals(List.of("qmp_capabilities", "quit"), qemu.received());
+    assertTrue(process.isAlive(), "nothing else was done to the process");
   }
 }

@@ -16,6 +16,7 @@ import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.WatchVmRequest;
 import io.raidvm.common.grpc.InProcessGrpc;
+import io.raidvm.common.process.FakeCommandRunner;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.QemuImg;
 import io.raidvm.controller.events.VmEventHubs;
@@ -46,9 +47,7 @@ class VmGrpcServiceStreamsTest {
     store.createFolder("vm1");
     store.writeSpec(VmSpec.newBuilder().setName("vm1").build());
     VmManager vms = new VmManager(store, new DiskFolder(state), ref -> Path.of("/unused"),
-        new QemuImg((command, lines) -> {
-          throw new AssertionError("no tool runs here");
-        }), null, null, (vm, paths) -> {
+        new QemuImg(new FakeCommandRunner()), null, null, (vm, paths) -> {
           throw new AssertionError("no agent link without QEMU");
         }, events);
     grpc = InProcessGrpc.serve(new VmGrpcService(vms, events));

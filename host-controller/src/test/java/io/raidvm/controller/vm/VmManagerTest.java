@@ -488,8 +488,8 @@ class VmManagerTest {
 
     String end = awaitEnd("vm1");
     assertEquals("VM 'vm1' stopped unexpectedly: QEMU ended without a QMP SHUTDOWN event: it was"
-        + " killed (SIGKILL) or crashed; its exit status is unknown (QEMU runs daemonized, the"
-        + " controller is not its parent) (pid " + qemu.pid() + "). Last lines of "
+        + " killed (SIGKILL) or crashed; its exit status is unknown (it was started by an earlier"
+        + " controller, which was its parent) (pid " + qemu.pid() + "). Last lines of "
         + paths("vm1").consoleLog() + ":\n" + IntStream.rangeClosed(6, 15)
             .mapToObj(i -> "console line " + i).collect(Collectors.joining("\n")), end);
     VmStatus vm = vms.get("vm1");

@@ -1,10 +1,9 @@
-package io.raidvm.controller.access;
+package io.raidvm.common.access;
 
-import static io.raidvm.controller.access.Role.ADMIN;
-import static io.raidvm.controller.access.Role.OPERATOR;
-import static io.raidvm.controller.access.Role.VIEWER;
+import static io.raidvm.common.access.Role.ADMIN;
+import static io.raidvm.common.access.Role.OPERATOR;
+import static io.raidvm.common.access.Role.VIEWER;
 
-import io.raidvm.common.error.RaidvmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +13,7 @@ import java.util.Optional;
  * forwards, by full method name, with the lowest role allowed. The rule:
  *
  * <ul>
- *   <li>viewer — reads only: get, list, watch, console, examine, checksums, operations;
+ *   <li>viewer — reads only: get, list, watch, console, examine, checksums, operations, audit;
  *   <li>operator — changes that keep every byte of data and can be repeated or undone: create a
  *       disk or VM, attach a disk to a VM, start a VM, provision, benchmark, sync actions
  *       (check, resume) and their speed, mount and unmount, test files,
@@ -25,7 +24,9 @@ import java.util.Optional;
  *       deletes, and guest images (build, delete, prune: root's tools on the host).
  * </ul>
  *
- * A method missing here is refused to everybody, and {@code RpcRolesTest} fails.
+ * A method missing here is refused to everybody by the controller, and {@code RpcRolesTest}
+ * fails. It lives in common because the agent reads it too: which of its calls change something,
+ * and so go into its audit trail ({@link #changes}).
  */
 public final class RpcRoles {
 
@@ -51,7 +52,8 @@ public final class RpcRoles {
     controller("AuditService", Map.of("ListAudit", VIEWER));
 
     agent("GuestAgent", Map.of(
-        "GetInfo", VIEWER, "ListBlockDevices", VIEWER, "Shutdown", ADMIN, "RestartAgent", ADMIN));
+        "GetInfo", VIEWER, "ListBlockDevices", VIEWER, "Shutdown", ADMIN, "RestartAgent", ADMIN,
+        "ReadAudit", VIEWER));
     agent("Events", Map.of("Watch", VIEWER));
     agent("Disks", Map.of("Benchmark", OPERATOR, "Partition", ADMIN));
     agent("Raid", Map.ofEntries(
@@ -84,22 +86,12 @@ public final class RpcRoles {
   }
 
   /**
-   * Refuses {@code caller} a call of {@code fullMethodName} that its role does not allow.
-   *
-   * @throws RaidvmException PERMISSION_DENIED: "FailMember needs role admin; you (CN=ops-bot)
-   *     have operator"
+   * Whether a call of {@code fullMethodName} may change something: it needs more than the viewer
+   * role, or the table does not know it. Both audit trails — the controller's and the agent's —
+   * record exactly these calls.
    */
-  public static void authorize(String fullMethodName, Caller caller) {
-    String method = fullMethodName.substring(fullMethodName.indexOf('/') + 1);
-    Optional<Role> needed = needed(fullMethodName);
-    if (needed.isEmpty()) {
-      throw RaidvmException.permissionDenied("%s is in no role of the controller's table;"
-          + " refused to everybody", fullMethodName);
-    }
-    if (caller.role().isEmpty() || !caller.role().get().allows(needed.get())) {
-      throw RaidvmException.permissionDenied("%s needs role %s; you (%s) have %s", method,
-          needed.get().label(), caller.name(), caller.roleLabel());
-    }
+  public static boolean changes(String fullMethodName) {
+    return needed(fullMethodName).filter(VIEWER::equals).isEmpty();
   }
 
   /** The whole table, for tests and documentation. */

@@ -1,4 +1,4 @@
-package io.raidvm.controller.access;
+package io.raidvm.common.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
