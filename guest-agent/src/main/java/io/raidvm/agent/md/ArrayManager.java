@@ -84,6 +84,11 @@ public final class ArrayManager {
     return inspector.get(resolver.resolveArray(array).kernelName());
   }
 
+  /** As {@link #get}, built from {@code mdadm --detail} (slow; for comparing the two). */
+  public Array getFromMdadm(String array) {
+    return inspector.getFromMdadm(resolver.resolveArray(array).kernelName());
+  }
+
   /** The md superblock on a device; NOT_FOUND when it has none. */
   public MemberSuperblock examine(String device) {
     BlockDeviceRef dev = resolver.resolve(device);

@@ -17,11 +17,16 @@ import java.util.TreeSet;
  * @param syncCompleted "done / total" in sectors, "none" or "delayed"
  * @param syncSpeedKibPerS 0 when none runs
  * @param resyncStart the sector a pending resync starts from; "none" when the array is in sync
+ * @param layout md's layout number (raid5's algorithm, raid10's copies, raid0's zone layout); 0
+ *     when the file is absent
+ * @param uuid the array's UUID as the kernel prints it ("ec44b2e5-884e-b3e1-…"); all zeros for an
+ *     inactive array, "" when the file is absent
  * @param members the {@code dev-*} folders, sorted by name
  */
 public record MdSysfs(String arrayState, String syncAction, String syncCompleted,
     long syncSpeedKibPerS, int degraded, long mismatchCount, String level, int raidDisks,
-    long chunkBytes, String metadataVersion, String resyncStart, List<Member> members) {
+    long chunkBytes, String metadataVersion, String resyncStart, int layout, String uuid,
+    List<Member> members) {
 
   /**
    * One {@code dev-NAME} folder.
@@ -86,7 +91,13 @@ public record MdSysfs(String arrayState, String syncAction, String syncCompleted
         (int) number(files, "degraded"), number(files, "mismatch_cnt"),
         value(files, "level", ""), (int) number(files, "raid_disks"),
         number(files, "chunk_size"), value(files, "metadata_version", ""),
-        value(files, "resync_start", "none"), members);
+        value(files, "resync_start", "none"), layout(value(files, "layout", "0")),
+        value(files, "uuid", ""), members);
+  }
+
+  /** raid0's single-zone layout reads as -1 (mdadm: "-unknown-"). */
+  private static int layout(String text) {
+    return text.matches("-?\\d+") ? Integer.parseInt(text) : 0;
   }
 
   private static String value(Map<String, String> files, String name, String absent) {
