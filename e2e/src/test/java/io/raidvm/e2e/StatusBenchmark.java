@@ -2,7 +2,6 @@ package io.raidvm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.Bitmap;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.agent.v1.GetArrayRequest;
