@@ -1,6 +1,7 @@
 package io.raidvm.controller;
 
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.logging.JournalLogging;
 import java.io.IOException;
 
 /**
@@ -12,6 +13,8 @@ public final class HostControllerMain {
   private HostControllerMain() {}
 
   public static void main(String[] args) throws Exception {
+    // Under systemd: one journal line per log line, with its level (JournalLogging).
+    JournalLogging.installIfJournal();
     ControllerOptions options;
     try {
       options = ControllerOptions.parse(args);
