@@ -6,7 +6,8 @@ import java.io.IOException;
 
 /**
  * {@code java -jar raidvm-controller.jar [--state-dir DIR] [--image-dir DIR] [--socket PATH]
- * [--listen HOST:PORT --tls-cert FILE --tls-key FILE --tls-client-ca FILE]}.
+ * [--listen HOST:PORT --tls-cert FILE --tls-key FILE --tls-client-ca FILE]
+ * [--metrics-listen HOST:PORT]}.
  */
 public final class HostControllerMain {
 
