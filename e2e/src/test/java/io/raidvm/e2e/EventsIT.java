@@ -14,6 +14,7 @@ import io.raidvm.api.agent.v1.MemberRequest;
 import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.e2e.EventStream.Received;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -21,26 +22,36 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Live md events through the controller's WatchVm, in a real VM: a RAID 5 made, synced, degraded
  * and rebuilt, watched by a host client that goes away in between and resumes without a gap.
+ * Then the controller's metrics of that array, scraped by a real Prometheus server.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EventsIT {
 
   private static final List<String> DISKS = List.of("e1", "e2", "e3", "e4");
   private static final Duration SYNC = Duration.ofMinutes(20);
   private static final Duration SOON = Duration.ofMinutes(1);
   private RaidVm vm;
+  private int metricsPort;
 
   @BeforeAll
   void bootTheVm() throws Exception {
+    try (ServerSocket free = new ServerSocket(0)) {
+      metricsPort = free.getLocalPort();
+    }
     // 256 MiB: the syncs last long enough under TCG for their start and progress to be seen
     // (a sync that ends before the agent has armed the new array's files shows no Rebuild*).
-    vm = RaidVm.boot("events", DISKS, "256M");
+    vm = RaidVm.boot("events", DISKS, "256M",
+        List.of("--metrics-listen", "127.0.0.1:" + metricsPort));
   }
 
   @AfterAll
@@ -61,6 +72,7 @@ class EventsIT {
   }
 
   @Test
+  @Order(1)
   void mdEvents_arriveAsTheyHappen_andAResumedWatchMissesNothing() throws Exception {
     WatchEvent last;
     try (EventStream watch = vm.watch("", 0)) {
@@ -142,5 +154,26 @@ class EventsIT {
     assertEquals(before, after, "the array stood still within a minute");
     assertEquals(fromMdadm, after);
     assertEquals(List.of("clean"), after.getStatesList());
+  }
+
+  /** After the events test: md127 is a RAID 5 of four members, the member added back in it. */
+  @Test
+  @Order(2)
+  void prometheus_scrapesTheArrayTheVmAndTheRpcs() throws Exception {
+    try (PrometheusServer prometheus =
+        PrometheusServer.scraping("127.0.0.1:" + metricsPort)) {
+      String md = "{vm=\"events\",device=\"md127\"}";
+      assertEquals("4", prometheus.valueOf("node_md_disks_required" + md, SOON));
+      assertEquals("0", prometheus.valueOf(
+          "node_md_disks{vm=\"events\",device=\"md127\",state=\"failed\"}", SOON));
+      long blocks = Long.parseLong(prometheus.valueOf("node_md_blocks" + md, SOON));
+      assertTrue(blocks > 0, "blocks: " + blocks);
+      assertEquals("1", prometheus.valueOf(
+          "raidvm_vm_state{vm=\"events\",state=\"ready\"}", SOON));
+      assertEquals("1", prometheus.valueOf("raidvm_agent_connected{vm=\"events\"}", SOON));
+      // The events test failed one member, through the controller's forwarding of agent calls.
+      assertEquals("1", prometheus.valueOf("sum(raidvm_rpc_duration_seconds_count{"
+          + "method=\"raidvm.agent.v1.Raid/FailMember\",code=\"OK\"})", SOON));
+    }
   }
 }

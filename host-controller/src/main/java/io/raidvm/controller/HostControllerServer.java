@@ -14,6 +14,7 @@ import io.raidvm.controller.access.ControllerChain;
 import io.raidvm.controller.access.RolesFile;
 import io.raidvm.controller.access.SocketRoles;
 import io.raidvm.controller.access.UnixAccounts;
+import io.raidvm.controller.agent.AgentLink;
 import io.raidvm.controller.agent.AgentLinks;
 import io.raidvm.controller.agent.AgentProxy;
 import io.raidvm.controller.agent.VmAgentRouter;
@@ -26,6 +27,7 @@ import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.image.AgentJar;
 import io.raidvm.controller.image.ImageGrpcService;
 import io.raidvm.controller.image.ImageManager;
+import io.raidvm.controller.metrics.ControllerMetrics;
 import io.raidvm.controller.provision.ProvisionGrpcService;
 import io.raidvm.controller.provision.Provisioner;
 import io.raidvm.controller.vm.AccelProbe;
@@ -40,6 +42,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,6 +75,7 @@ public final class HostControllerServer {
   private final ImageManager images;
   private final UnixSocketServer server;
   private final Optional<TlsTcpServer> tcpServer;
+  private final ControllerMetrics metrics;
   /**
    * How often console logs are checked for rotation: a serial console at 115200 baud writes
    * about 11 KiB/s, so a log exceeds its limit by at most a few hundred KiB.
@@ -118,8 +122,10 @@ public final class HostControllerServer {
         .map(BindableService::bindService)
         .toList());
     services.addAll(AgentProxy.forAgent(new VmAgentRouter(vms, agentLinks)));
-    ControllerChain chain =
-        new ControllerChain(callers(options.access()), auditLog, Clock.systemUTC());
+    this.metrics = new ControllerMetrics(() -> vms.list().vms(),
+        vm -> agentLinks.get(vm).map(AgentLink::channel), Instant::now);
+    ControllerChain chain = new ControllerChain(callers(options.access()), auditLog,
+        Clock.systemUTC(), metrics.rpcs());
     services.replaceAll(chain::around);
     this.server = new UnixSocketServer(options.socket(), services, PERMIT_KEEPALIVE);
     this.tcpServer = options.tcp().map(tcp -> new TlsTcpServer(tcp.address(), tcp.tls(),
@@ -154,7 +160,8 @@ public final class HostControllerServer {
    * Creates the state directory (0700), takes the socket (and the TCP port), re-attaches to
    * running VMs (skipping, with a warning, what under vms/ is not one), removes the partial
    * files of disk creations a crash cut short, cleans up after image builds whose process died
-   * (their mounts, loop devices and build folders, logging each), then takes calls. When it
+   * (their mounts, loop devices and build folders, logging each), then takes calls, and serves
+   * the metrics when asked to (after the re-attach: a scrape does not wait for it). When it
    * fails, {@link #stop} releases what it took.
    *
    * @throws io.raidvm.common.error.RaidvmException ALREADY_EXISTS when another controller
@@ -178,6 +185,9 @@ public final class HostControllerServer {
     vms.reattachAll();
     disks.removeLeftovers();
     images.cleanDeadBuilds();
+    if (options.metrics().isPresent()) {
+      metrics.serve(options.metrics().get());
+    }
     housekeeping.scheduleWithFixedDelay(this::rotateConsoleLogs, 0, ROTATE_EVERY.toSeconds(),
         TimeUnit.SECONDS);
     LOG.info(() -> "raidvm controller listening on " + options.socket()
@@ -196,6 +206,7 @@ public final class HostControllerServer {
       Thread.currentThread().interrupt();
     }
     housekeeping.shutdownNow();
+    metrics.stop();
     vms.detachAll();
     eventDelivery.shutdownNow();
   }

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * the start time, the first request (its JSON cut at {@link #MAX_TEXT}), the status code and its
  * description (made readable, cut), the duration and the {@code raidvm-request-id}. The record is
  * handed over exactly once, when the call closes — before its result leaves — or when the client
- * cancels it.
+ * cancels it. The controller's RPC metrics take their method, code and duration from it too.
  */
 public final class AuditedCalls {
 

@@ -14,6 +14,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.raidvm.api.agent.v1.GetInfoRequest;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.GuestInfo;
@@ -25,6 +26,7 @@ import io.raidvm.common.grpc.InProcessGrpc;
 import io.raidvm.controller.access.AuditLog;
 import io.raidvm.controller.access.Caller;
 import io.raidvm.controller.access.ControllerChain;
+import io.raidvm.controller.metrics.RpcMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -84,7 +86,7 @@ class AgentCallStampTest {
         new AgentCallStamp(changesEnded::incrementAndGet));
     ControllerChain chain = new ControllerChain((call, headers) ->
         Caller.of("CN=" + headers.get(ROLE) + "-bot, O=Lab", Role.parse(headers.get(ROLE))),
-        new AuditLog(state), Clock.systemUTC());
+        new AuditLog(state), Clock.systemUTC(), new RpcMetrics(new PrometheusRegistry()));
     String controllerName = InProcessServerBuilder.generateName();
     InProcessServerBuilder server = InProcessServerBuilder.forName(controllerName);
     AgentProxy.forServices(List.of(GuestAgentGrpc.getServiceDescriptor()), vm -> stamped)
