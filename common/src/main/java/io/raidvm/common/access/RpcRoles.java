@@ -16,11 +16,13 @@ import java.util.Optional;
  *   <li>viewer — reads only: get, list, watch, console, examine, checksums, operations, audit;
  *   <li>operator — changes that keep every byte of data and can be repeated or undone: create a
  *       disk or VM, start a VM, provision, benchmark, sync actions (check, resume) and their
- *       speed, mount and unmount, test files, mdadm.conf/fstab/initramfs edits (backed up);
+ *       speed, scheduled scrubs, mount and unmount, test files, mdadm.conf/fstab/initramfs edits
+ *       (backed up), test alerts;
  *   <li>admin — what destroys or overwrites data or takes a member out of an array (create an
  *       array, add, fail, remove, replace, zero a superblock, partition, mkfs, fsck), power and
- *       restarts (stop, reboot, shut down, restart the agent), deletes, and guest images (build,
- *       delete, prune: root's tools on the host).
+ *       restarts (stop, reboot, shut down, restart the agent), deletes, guest images (build,
+ *       delete, prune: root's tools on the host) and alert rules (a rule's program runs on the
+ *       host).
  * </ul>
  *
  * A method missing here is refused to everybody by the controller, and {@code RpcRolesTest}
@@ -45,6 +47,13 @@ public final class RpcRoles {
         "WatchVm", VIEWER));
     controller("ProvisionService", Map.of("Provision", OPERATOR));
     controller("AuditService", Map.of("ListAudit", VIEWER));
+    controller("ScrubService", Map.of(
+        "SetScrubSchedule", OPERATOR, "ListScrubSchedules", VIEWER, "RunScrub", OPERATOR,
+        "ListScrubHistory", VIEWER));
+    // A rule's program runs on the host as the controller's user (root): admin, as image builds.
+    controller("AlertService", Map.of(
+        "AddAlertRule", ADMIN, "ListAlertRules", VIEWER, "RemoveAlertRule", ADMIN,
+        "TestAlertRule", OPERATOR));
 
     agent("GuestAgent", Map.of(
         "GetInfo", VIEWER, "ListBlockDevices", VIEWER, "Shutdown", ADMIN, "RestartAgent", ADMIN,

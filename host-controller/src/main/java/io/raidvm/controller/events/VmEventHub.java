@@ -6,7 +6,9 @@ import io.raidvm.api.agent.v1.Snapshot;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.common.events.EventJournal;
+import io.raidvm.api.agent.v1.Array;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -51,6 +53,11 @@ public final class VmEventHub {
   /** How many watches are open. */
   public int watchers() {
     return watches.size();
+  }
+
+  /** The names of the VM's arrays as last known (from the agent's snapshot and events since). */
+  public synchronized List<String> arrayNames() {
+    return arrays.list().stream().map(Array::getName).toList();
   }
 
   /** Records a VM event. */
