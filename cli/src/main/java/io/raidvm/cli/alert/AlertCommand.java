@@ -31,15 +31,18 @@ import picocli.CommandLine.Parameters;
     subcommands = {AlertCommand.Add.class, AlertCommand.ListRules.class,
         AlertCommand.Remove.class, AlertCommand.Test.class},
     footer = {"", "Examples:",
-        "  raidctl alert add ops --webhook https://hooks.example/raid --kind FAIL"
-            + " --kind DEGRADED_ARRAY",
-        "  raidctl alert add page --vm vm1 --program /usr/local/bin/page-me --arg raid",
+        "  raidctl alert add ops --webhook https://hooks.example/raid --kind FAIL",
+        "  raidctl alert add page --vm vm1 --program /usr/local/bin/page-me",
         "  raidctl alert test ops", "  raidctl alert list"})
 public final class AlertCommand {
 
   private AlertCommand() {}
 
-  @Command(name = "add", description = "Add a rule; it gets the alerts raised from now on.")
+  @Command(name = "add", description = "Add a rule; it gets the alerts raised from now on.",
+      footer = {"", "Examples:",
+          "  raidctl alert add ops --webhook https://hooks.example/raid",
+          "  raidctl alert add disks --webhook http://10.0.0.5:8080/x --kind FAIL",
+          "  raidctl alert add page --vm vm1 --program /usr/local/bin/page-me --arg raid"})
   static final class Add extends ClientCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
@@ -83,7 +86,8 @@ public final class AlertCommand {
     }
   }
 
-  @Command(name = "list", description = "The rules, their targets and their last delivery.")
+  @Command(name = "list", description = "The rules, their targets and their last delivery.",
+      footer = {"", "Examples:", "  raidctl alert list", "  raidctl alert list -o json"})
   static final class ListRules extends ClientCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
@@ -93,7 +97,8 @@ public final class AlertCommand {
     }
   }
 
-  @Command(name = "remove", description = "Remove a rule.")
+  @Command(name = "remove", description = "Remove a rule.",
+      footer = {"", "Example:", "  raidctl alert remove ops"})
   static final class Remove extends ClientCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
@@ -106,7 +111,8 @@ public final class AlertCommand {
   }
 
   @Command(name = "test", description = "Send a test alert to a rule now (one attempt) and say"
-      + " how it went; exit 4 when it failed.")
+      + " how it went; exit 4 when it failed.",
+      footer = {"", "Example:", "  raidctl alert test ops"})
   static final class Test extends ClientCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;

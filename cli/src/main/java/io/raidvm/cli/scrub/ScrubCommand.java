@@ -25,19 +25,31 @@ import picocli.CommandLine.Parameters;
     subcommands = {ScrubCommand.Schedule.class, ScrubCommand.History.class,
         ScrubCommand.Run.class},
     footer = {"", "Examples:", "  raidctl scrub schedule vm1",
-        "  raidctl scrub schedule vm1 md127 --cron '30 2 * * sat' --tz Europe/Berlin"
-            + " --speed-max 20000",
+        "  raidctl scrub schedule vm1 md127 --cron '30 2 * * sat' --tz UTC",
         "  raidctl scrub run vm1 md127", "  raidctl scrub history vm1 md127"})
 public final class ScrubCommand {
 
   private ScrubCommand() {}
+
+  /** A scrub command on one array: VM ARRAY. */
+  abstract static class OnArray extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "VM")
+    String vm;
+
+    @Parameters(index = "1", paramLabel = "ARRAY", description = "e.g. md127")
+    String array;
+  }
 
   @Command(name = "schedule", description = "Show the schedules (VM alone, or none for every"
       + " VM), or set one array's (VM ARRAY with --cron, --tz, --speed-max; no option: the"
       + " default again).",
       footer = {"", "CRON is five fields, MIN HOUR DOM MONTH DOW, read as Debian's cron reads"
           + " them (when both DOM and DOW are restricted, either matches); DOW may be sun#1,"
-          + " the first Sunday of the month. 'off' never runs."})
+          + " the first Sunday of the month. 'off' never runs.", "", "Examples:",
+          "  raidctl scrub schedule", "  raidctl scrub schedule vm1",
+          "  raidctl scrub schedule vm1 md127 --cron '30 2 * * sat' --tz Europe/Berlin",
+          "  raidctl scrub schedule vm1 md127 --speed-max 20000",
+          "  raidctl scrub schedule vm1 md127 --cron off"})
   static final class Schedule extends ClientCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "VM")
     String vm = "";
@@ -45,8 +57,9 @@ public final class ScrubCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "ARRAY", description = "e.g. md127")
     String array = "";
 
-    @Option(names = "--cron", paramLabel = "CRON", description = "When; default 6 1 * * sun#1.")
-    String cron = "";
+    @Option(names = "--cron", paramLabel = "CRON", arity = "1..5",
+        description = "When (one quoted argument, or five); default 6 1 * * sun#1.")
+    List<String> cron = new java.util.ArrayList<>();
 
     @Option(names = "--tz", paramLabel = "ZONE",
         description = "IANA time zone of CRON; default the controller's local time.")
@@ -65,21 +78,17 @@ public final class ScrubCommand {
         return;
       }
       ScrubSchedule set = client.scrubs().setScrubSchedule(SetScrubScheduleRequest.newBuilder()
-          .setVm(vm).setArray(array).setCron(cron).setTimeZone(timeZone)
+          .setVm(vm).setArray(array).setCron(String.join(" ", cron)).setTimeZone(timeZone)
           .setSpeedLimitKibPerS(speedMax).build());
       output.print(printer, set, s -> printSchedules(printer, List.of(s)));
     }
   }
 
   @Command(name = "history", description = "An array's last scrubs (50 are kept), oldest"
-      + " first: start, end, duration, mismatches, result and why.")
-  static final class History extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "VM")
-    String vm;
-
-    @Parameters(index = "1", paramLabel = "ARRAY")
-    String array;
-
+      + " first: start, end, duration, mismatches, result and why.",
+      footer = {"", "Examples:", "  raidctl scrub history vm1 md127",
+          "  raidctl scrub history vm1 md127 --limit 5 -o json"})
+  static final class History extends OnArray {
     @Option(names = "--limit", paramLabel = "N", description = "Only the newest N.")
     int limit;
 
@@ -95,14 +104,10 @@ public final class ScrubCommand {
   }
 
   @Command(name = "run", description = "Check an array now (the controller follows it to its"
-      + " end and records it in the history); says why when it cannot start.")
-  static final class Run extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "VM")
-    String vm;
-
-    @Parameters(index = "1", paramLabel = "ARRAY")
-    String array;
-
+      + " end and records it in the history); says why when it cannot start.",
+      footer = {"", "Examples:", "  raidctl scrub run vm1 md127",
+          "  raidctl scrub run vm1 md127 --speed-max 50000"})
+  static final class Run extends OnArray {
     @Option(names = "--speed-max", paramLabel = "KiB/s",
         description = "Cap md's speed while it runs; default the schedule's.")
     long speedMax;

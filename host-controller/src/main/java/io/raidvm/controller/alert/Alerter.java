@@ -2,6 +2,7 @@ package io.raidvm.controller.alert;
 
 import com.google.protobuf.TextFormat;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.controller.v1.Alert;
 import io.raidvm.api.controller.v1.AlertBook;
@@ -309,6 +310,6 @@ public final class Alerter implements BiConsumer<String, WatchEvent> {
   }
 
   private static Timestamp ts(Instant t) {
-    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    return Timestamps.fromMillis(t.toEpochMilli());
   }
 }
