@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.util.JsonFormat;
+import com.sun.net.httpserver.HttpServer;
 import io.raidvm.api.agent.v1.AddMemberRequest;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.Bitmap;
@@ -13,12 +15,27 @@ import io.raidvm.api.agent.v1.MdEvent;
 import io.raidvm.api.agent.v1.MemberRequest;
 import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
 import io.raidvm.api.agent.v1.WatchEvent;
+import io.raidvm.api.controller.v1.AddAlertRuleRequest;
+import io.raidvm.api.controller.v1.Alert;
+import io.raidvm.api.controller.v1.AlertKind;
+import io.raidvm.api.controller.v1.AlertRule;
+import io.raidvm.api.controller.v1.ListAlertRulesRequest;
+import io.raidvm.api.controller.v1.ListScrubHistoryRequest;
+import io.raidvm.api.controller.v1.ScrubRun;
+import io.raidvm.api.controller.v1.ScrubSchedule;
+import io.raidvm.api.controller.v1.SetScrubScheduleRequest;
 import io.raidvm.e2e.EventStream.Received;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,8 +47,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Live md events through the controller's WatchVm, in a real VM: a RAID 5 made, synced, degraded
- * and rebuilt, watched by a host client that goes away in between and resumes without a gap.
- * Then the controller's metrics of that array, scraped by a real Prometheus server.
+ * and rebuilt, watched by a host client that goes away in between and resumes without a gap. On
+ * the synced array, a scrub scheduled for the next minute runs and lands in the history, and the
+ * failed member reaches an alert rule's webhook (an HTTP server of the test). Then the
+ * controller's metrics of that array, scraped by a real Prometheus server.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -71,6 +90,43 @@ class EventsIT {
     return events.stream().filter(WatchEvent::hasMd).map(e -> e.getMd().getKind()).toList();
   }
 
+  /**
+   * A schedule for every minute (cron has minute resolution; the controller looks every 5 s):
+   * the first run starts within a minute and ends in the history, then the schedule is turned off.
+   */
+  private void scheduledScrub_runsAndLandsInTheHistory() throws Exception {
+    ScrubSchedule set = vm.stubs.scrubs().setScrubSchedule(SetScrubScheduleRequest.newBuilder()
+        .setVm(vm.name).setArray("md127").setCron("* * * * *").setTimeZone("UTC").build());
+    assertTrue(set.hasNextRun(), set.toString());
+    ListScrubHistoryRequest history = ListScrubHistoryRequest.newBuilder().setVm(vm.name)
+        .setArray("md127").build();
+    Instant deadline = Instant.now().plus(SYNC);
+    List<ScrubRun> runs = List.of();
+    while (Instant.now().isBefore(deadline)) {
+      runs = vm.stubs.scrubs().listScrubHistory(history).getRunsList();
+      if (!runs.isEmpty()) {
+        break;
+      }
+      Thread.sleep(1000);
+    }
+    assertFalse(runs.isEmpty(), "a scheduled run within " + SYNC);
+    vm.stubs.scrubs().setScrubSchedule(SetScrubScheduleRequest.newBuilder().setVm(vm.name)
+        .setArray("md127").setCron("off").build());
+    ScrubRun first = runs.get(0);
+    assertEquals("schedule", first.getTrigger(), first.toString());
+    while (Instant.now().isBefore(deadline)) {
+      first = vm.stubs.scrubs().listScrubHistory(history).getRuns(0);
+      if (first.getResult() != ScrubRun.Result.RUNNING) {
+        break;
+      }
+      Thread.sleep(1000);
+    }
+    assertEquals(ScrubRun.Result.CLEAN, first.getResult(), first.toString());
+    assertTrue(first.hasEnded() && first.getDurationMs() > 0, first.toString());
+    assertFalse(first.getOperationId().isEmpty(), first.toString());
+    System.out.println("scrub history: " + vm.stubs.scrubs().listScrubHistory(history));
+  }
+
   @Test
   @Order(1)
   void mdEvents_arriveAsTheyHappen_andAResumedWatchMissesNothing() throws Exception {
@@ -98,8 +154,36 @@ class EventsIT {
       }
       assertTrue(percents.get(percents.size() - 1) > percents.get(0), percents.toString());
 
-      vm.raid().failMember(MemberRequest.newBuilder().setArray("md127").setDevice("e3-part1")
-          .build());
+      scheduledScrub_runsAndLandsInTheHistory();
+      BlockingQueue<String> posted = new LinkedBlockingQueue<>();
+      HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      hooks.createContext("/raid", exchange -> {
+        posted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        exchange.sendResponseHeaders(204, -1);
+        exchange.close();
+      });
+      hooks.start();
+      try {
+        vm.stubs.alerts().addAlertRule(AddAlertRuleRequest.newBuilder().setRule(AlertRule
+            .newBuilder().setName("ops").setVm(vm.name).addKinds(AlertKind.FAIL).setWebhook(
+                "http://127.0.0.1:" + hooks.getAddress().getPort() + "/raid")).build());
+
+        vm.raid().failMember(MemberRequest.newBuilder().setArray("md127")
+            .setDevice("e3-part1").build());
+
+        String body = posted.poll(SOON.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(body != null, "the webhook got the failure within " + SOON);
+        Alert.Builder alert = Alert.newBuilder();
+        JsonFormat.parser().merge(body, alert);
+        assertEquals(AlertKind.FAIL, alert.getKind(), body);
+        assertEquals("md127", alert.getArray(), body);
+        assertEquals(vm.name, alert.getVm(), body);
+        AlertRule rule = vm.stubs.alerts().listAlertRules(ListAlertRulesRequest
+            .getDefaultInstance()).getRules(0);
+        assertTrue(rule.getDeliveries(0).getOk(), rule.toString());
+      } finally {
+        hooks.stop(0);
+      }
       Set<MdEvent.Kind> seen = EnumSet.noneOf(MdEvent.Kind.class);
       List<WatchEvent> failed = events(watch.until(e -> {
         if (e.hasMd() && e.getMd().getArray().equals("md127")) {

@@ -18,6 +18,9 @@ import io.raidvm.controller.agent.AgentLink;
 import io.raidvm.controller.agent.AgentLinks;
 import io.raidvm.controller.agent.AgentProxy;
 import io.raidvm.controller.agent.VmAgentRouter;
+import io.raidvm.controller.alert.AlertGrpcService;
+import io.raidvm.controller.alert.AlertTargets;
+import io.raidvm.controller.alert.Alerter;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.DiskGrpcService;
 import io.raidvm.controller.disk.DiskManager;
@@ -30,6 +33,9 @@ import io.raidvm.controller.image.ImageManager;
 import io.raidvm.controller.metrics.ControllerMetrics;
 import io.raidvm.controller.provision.ProvisionGrpcService;
 import io.raidvm.controller.provision.Provisioner;
+import io.raidvm.controller.scrub.AgentScrubGuest;
+import io.raidvm.controller.scrub.ScrubGrpcService;
+import io.raidvm.controller.scrub.Scrubber;
 import io.raidvm.controller.vm.AccelProbe;
 import io.raidvm.controller.vm.OsDiskBackings;
 import io.raidvm.controller.vm.QemuLauncher;
@@ -43,6 +49,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,6 +80,8 @@ public final class HostControllerServer {
   private final VmManager vms;
   private final DiskManager disks;
   private final ImageManager images;
+  private final Scrubber scrubber;
+  private final Alerter alerter;
   private final UnixSocketServer server;
   private final Optional<TlsTcpServer> tcpServer;
   private final ControllerMetrics metrics;
@@ -81,6 +90,8 @@ public final class HostControllerServer {
    * about 11 KiB/s, so a log exceeds its limit by at most a few hundred KiB.
    */
   private static final Duration ROTATE_EVERY = Duration.ofSeconds(30);
+  /** How often scrub schedules are looked at: a scrub starts at most this late. */
+  private static final Duration SCRUB_TICK = Duration.ofSeconds(5);
 
   private final ScheduledExecutorService housekeeping =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -88,6 +99,12 @@ public final class HostControllerServer {
         t.setDaemon(true);
         return t;
       });
+  private final ExecutorService scrubWorkers = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "scrub");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Thread alertDelivery = new Thread(this::deliverAlerts, "alert-delivery");
   private final ExecutorService eventDelivery = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "event-delivery");
     t.setDaemon(true);
@@ -110,6 +127,13 @@ public final class HostControllerServer {
         AccelProbe.ofHost(), agentLinks, events);
     DiskManager diskManager = new DiskManager(disks, qemuImg, vms, FreeSpace.ofHost());
     this.disks = diskManager;
+    this.alerter = new Alerter(options.stateDir(), new AlertTargets(runner), Clock.systemUTC());
+    events.tap(alerter);
+    this.scrubber = new Scrubber(vmStore, new AgentScrubGuest(vm -> agentLinks.get(vm)
+            .orElseThrow(() -> RaidvmException.unavailable("VM %s has no agent connection", vm))
+            .channel()),
+        vm -> vms.get(vm).state(), vm -> events.hub(vm).arrayNames(), Clock.systemUTC(),
+        ZoneId.systemDefault(), scrubWorkers);
     Provisioner provisioner = new Provisioner(diskManager, images, vms,
         vm -> agentLinks.get(vm).orElseThrow(() -> RaidvmException.unavailable("VM %s has no"
             + " agent connection: is it running?", vm)).channel(), Duration.ZERO);
@@ -118,7 +142,9 @@ public final class HostControllerServer {
             new VmGrpcService(vms, events),
             new ImageGrpcService(images),
             new ProvisionGrpcService(provisioner),
-            new AuditGrpcService(auditLog))
+            new AuditGrpcService(auditLog),
+            new ScrubGrpcService(scrubber),
+            new AlertGrpcService(alerter))
         .map(BindableService::bindService)
         .toList());
     services.addAll(AgentProxy.forAgent(new VmAgentRouter(vms, agentLinks)));
@@ -190,6 +216,11 @@ public final class HostControllerServer {
     }
     housekeeping.scheduleWithFixedDelay(this::rotateConsoleLogs, 0, ROTATE_EVERY.toSeconds(),
         TimeUnit.SECONDS);
+    scrubber.resumeRunning();
+    housekeeping.scheduleWithFixedDelay(this::scrubTick, SCRUB_TICK.toSeconds(),
+        SCRUB_TICK.toSeconds(), TimeUnit.SECONDS);
+    alertDelivery.setDaemon(true);
+    alertDelivery.start();
     LOG.info(() -> "raidvm controller listening on " + options.socket()
         + tcpServer.map(tcp -> " and on TCP " + tcp.address() + " (mutual TLS)").orElse("")
         + " (state " + state + ", images " + options.imageDir() + ")");
@@ -207,6 +238,8 @@ public final class HostControllerServer {
     }
     housekeeping.shutdownNow();
     metrics.stop();
+    alertDelivery.interrupt();
+    scrubWorkers.shutdownNow();
     vms.detachAll();
     eventDelivery.shutdownNow();
   }
@@ -217,6 +250,30 @@ public final class HostControllerServer {
       vms.rotateConsoleLogs();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "cannot rotate console logs", e);
+    }
+  }
+
+  private void scrubTick() {
+    try {
+      scrubber.tick();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot look at scrub schedules", e);
+    }
+  }
+
+  /** Delivers alerts as they come and retries as they fall due, until the controller stops. */
+  private void deliverAlerts() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        alerter.deliverDue();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "alert delivery", e);
+      }
+      try {
+        alerter.awaitWork(Duration.ofMinutes(1));
+      } catch (InterruptedException e) {
+        return;
+      }
     }
   }
 

@@ -16,12 +16,13 @@ import java.util.Optional;
  *   <li>viewer — reads only: get, list, watch, console, examine, checksums, operations, audit;
  *   <li>operator — changes that keep every byte of data and can be repeated or undone: create a
  *       disk or VM, attach a disk to a VM, start a VM, provision, benchmark, sync actions
- *       (check, resume) and their speed, mount and unmount, test files,
- *       mdadm.conf/fstab/initramfs edits (backed up);
+ *       (check, resume) and their speed, scheduled scrubs, mount and unmount, test files,
+ *       mdadm.conf/fstab/initramfs edits (backed up), test alerts;
  *   <li>admin — what destroys or overwrites data or takes a member out of an array (create an
  *       array, add, fail, remove, replace, zero a superblock, partition, mkfs, fsck, detach a
  *       disk from a VM), power and restarts (stop, reboot, shut down, restart the agent),
- *       deletes, and guest images (build, delete, prune: root's tools on the host).
+ *       deletes, guest images (build, delete, prune: root's tools on the host) and alert rules
+ *       (a rule's program runs on the host).
  * </ul>
  *
  * A method missing here is refused to everybody by the controller, and {@code RpcRolesTest}
@@ -50,6 +51,13 @@ public final class RpcRoles {
         Map.entry("AttachDisk", OPERATOR), Map.entry("DetachDisk", ADMIN)));
     controller("ProvisionService", Map.of("Provision", OPERATOR));
     controller("AuditService", Map.of("ListAudit", VIEWER));
+    controller("ScrubService", Map.of(
+        "SetScrubSchedule", OPERATOR, "ListScrubSchedules", VIEWER, "RunScrub", OPERATOR,
+        "ListScrubHistory", VIEWER));
+    // A rule's program runs on the host as the controller's user (root): admin, as image builds.
+    controller("AlertService", Map.of(
+        "AddAlertRule", ADMIN, "ListAlertRules", VIEWER, "RemoveAlertRule", ADMIN,
+        "TestAlertRule", OPERATOR));
 
     agent("GuestAgent", Map.of(
         "GetInfo", VIEWER, "ListBlockDevices", VIEWER, "Shutdown", ADMIN, "RestartAgent", ADMIN,

@@ -9,7 +9,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
-import io.raidvm.agent.testing.SteppingClock;
+import io.raidvm.common.testing.SteppingClock;
 import io.raidvm.api.agent.v1.AgentAuditEntry;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.GetArrayRequest;

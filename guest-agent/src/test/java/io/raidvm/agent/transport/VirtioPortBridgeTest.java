@@ -241,6 +241,8 @@ class VirtioPortBridgeTest {
     port.connectHost();
     port.send(hello(NONCE_1) + "lost");
     Await.until(port::allRead, () -> "the bridge to read the hello");
+    int waits = port.idleWaits();
+    Await.until(() -> port.idleWaits() > waits, () -> "the bridge to be done with the hello");
 
     server = new LocalServerStub(socket());
     port.send(hello(NONCE_2) + PREFACE);

@@ -32,7 +32,9 @@ public final class AuditTrail implements ServerInterceptor {
   /** Where a controller request names its VM; agent calls name it in the raidvm-vm header. */
   private static final Map<String, List<String>> VM_FIELDS = Map.of(
       "raidvm.controller.v1.VmService/", List.of("name", "spec.name"),
-      "raidvm.controller.v1.ProvisionService/", List.of("spec.vm"));
+      "raidvm.controller.v1.ProvisionService/", List.of("spec.vm"),
+      "raidvm.controller.v1.ScrubService/", List.of("vm"),
+      "raidvm.controller.v1.AlertService/", List.of("rule.vm"));
 
   private final AuditLog log;
   private final Clock clock;

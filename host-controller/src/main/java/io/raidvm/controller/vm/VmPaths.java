@@ -57,6 +57,11 @@ public record VmPaths(Path dir) {
     return dir.resolve("agent-audit.cursor");
   }
 
+  /** The VM's scrub schedules and the history of its scrubs ({@code ScrubBook}). */
+  public Path scrubBook() {
+    return dir.resolve("scrubs.textproto");
+  }
+
   /** Present while the VM should run: QEMU ending without it gone is a crash. */
   public Path desiredRunning() {
     return dir.resolve("desired-running");
