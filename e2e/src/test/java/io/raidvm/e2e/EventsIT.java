@@ -255,6 +255,9 @@ class EventsIT {
       assertEquals("1", prometheus.valueOf(
           "raidvm_vm_state{vm=\"events\",state=\"ready\"}", SOON));
       assertEquals("1", prometheus.valueOf("raidvm_agent_connected{vm=\"events\"}", SOON));
+      // The scheduled scrub of the events test ended clean.
+      assertEquals("1", prometheus.valueOf("raidvm_scrub_last_result{vm=\"events\","
+          + "device=\"md127\",result=\"clean\"}", SOON));
       // The events test failed one member, through the controller's forwarding of agent calls.
       assertEquals("1", prometheus.valueOf("sum(raidvm_rpc_duration_seconds_count{"
           + "method=\"raidvm.agent.v1.Raid/FailMember\",code=\"OK\"})", SOON));

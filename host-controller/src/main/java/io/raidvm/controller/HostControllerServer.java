@@ -149,7 +149,7 @@ public final class HostControllerServer {
         .toList());
     services.addAll(AgentProxy.forAgent(new VmAgentRouter(vms, agentLinks)));
     this.metrics = new ControllerMetrics(() -> vms.list().vms(),
-        vm -> agentLinks.get(vm).map(AgentLink::channel), Instant::now);
+        vm -> agentLinks.get(vm).map(AgentLink::channel), Instant::now, scrubber::lastRuns);
     ControllerChain chain = new ControllerChain(callers(options.access()), auditLog,
         Clock.systemUTC(), metrics.rpcs());
     services.replaceAll(chain::around);

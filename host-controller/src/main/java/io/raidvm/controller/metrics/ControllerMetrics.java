@@ -3,6 +3,7 @@ package io.raidvm.controller.metrics;
 import io.grpc.Channel;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.raidvm.api.controller.v1.ScrubRun;
 import io.raidvm.common.grpc.HostPort;
 import io.raidvm.controller.vm.VmStatus;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * The controller's Prometheus metrics: the RPCs ({@link RpcMetrics}, counted whether or not they
- * are served), the VMs and their arrays ({@link VmMetrics}, made at each scrape), and the HTTP
+ * are served), the VMs and their arrays ({@link VmMetrics}, made at each scrape), the arrays'
+ * last scrubs ({@link ScrubMetrics}), and the HTTP
  * listener that serves them at {@code /metrics} — only when {@code --metrics-listen} asks for
  * one. Plain HTTP and no authentication, as node_exporter by default: the figures say how the
  * arrays are, not what is on them; listen on localhost, or on an address only the Prometheus
@@ -33,10 +35,13 @@ public final class ControllerMetrics {
    * @param vms every VM as it is now
    * @param agents the channel to a VM's agent, empty when it has none
    * @param clock the time now, for the age of the array figures
+   * @param lastScrubs each array's newest scrub run that has ended
    */
   public ControllerMetrics(Supplier<List<VmStatus>> vms,
-      Function<String, Optional<Channel>> agents, Supplier<Instant> clock) {
+      Function<String, Optional<Channel>> agents, Supplier<Instant> clock,
+      Supplier<List<ScrubRun>> lastScrubs) {
     registry.register(new VmMetrics(vms, agents, clock));
+    registry.register(new ScrubMetrics(lastScrubs));
   }
 
   /** The interceptor that counts the RPCs: the outermost of the controller's chain. */

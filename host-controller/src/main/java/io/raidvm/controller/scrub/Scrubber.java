@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,6 +127,19 @@ public final class Scrubber {
         .filter(r -> r.getArray().equals(name)).toList();
     return limit <= 0 || runs.size() <= limit ? runs : runs.subList(runs.size() - limit,
         runs.size());
+  }
+
+  /**
+   * Every array's newest run that is no longer RUNNING (ended, failed or skipped), over all VMs:
+   * what the metrics show as the last scrub.
+   */
+  public synchronized List<ScrubRun> lastRuns() {
+    Map<String, ScrubRun> last = new LinkedHashMap<>();
+    for (String vm : store.names()) {
+      book(vm).getRunsList().stream().filter(r -> r.getResult() != ScrubRun.Result.RUNNING)
+          .forEach(r -> last.put(vm + "/" + r.getArray(), r));
+    }
+    return List.copyOf(last.values());
   }
 
   /**

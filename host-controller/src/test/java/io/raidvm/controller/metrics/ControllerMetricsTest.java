@@ -28,7 +28,7 @@ class ControllerMetricsTest {
   private final ControllerMetrics metrics = new ControllerMetrics(() -> List.of(new VmStatus(
       VmSpec.newBuilder().setName("v1").build(), VmState.STOPPED, AgentStatus.NONE,
       Path.of("/x/console.log"), 0, "", "", Path.of("/x/os.qcow2"), List.of(), null, "")),
-      vm -> Optional.empty(), Instant::now);
+      vm -> Optional.empty(), Instant::now, List::of);
 
   @AfterEach
   void stop() {

@@ -114,6 +114,26 @@ class ScrubberTest {
   }
 
   @Test
+  void lastRuns_areEachArraysNewestEndedRun_notOneStillRunning() {
+    Scrubber scrubber = scrubber();
+    guest.mismatches = 8;
+    scrubber.runNow("vm1", "md127", 0);
+    runWorkers();
+    assertEquals(List.of(ScrubRun.Result.MISMATCHES),
+        scrubber.lastRuns().stream().map(ScrubRun::getResult).toList());
+
+    guest.mismatches = 0;
+    scrubber.runNow("vm1", "md127", 0);
+    assertEquals(List.of(ScrubRun.Result.MISMATCHES),
+        scrubber.lastRuns().stream().map(ScrubRun::getResult).toList(), "the new one runs");
+    runWorkers();
+    states.put("vm1", VmState.STOPPED);
+    scrubber.runNow("vm1", "md9", 0);
+    assertEquals(List.of("md127 CLEAN", "md9 SKIPPED"), scrubber.lastRuns().stream()
+        .map(r -> r.getArray() + " " + r.getResult()).toList());
+  }
+
+  @Test
   void aSecondRunWhileOneRuns_isSkipped() {
     Scrubber scrubber = scrubber();
     assertEquals(ScrubRun.Result.RUNNING, scrubber.runNow("vm1", "md127", 0).getResult());
