@@ -47,7 +47,9 @@ public final class RpcRoles {
         Map.entry("ReadConsole", VIEWER), Map.entry("WatchVm", VIEWER),
         // Attaching gives the guest a disk and can be undone; detaching can take a member out
         // of an array (the guest is asked first, but --force pulls it regardless).
-        Map.entry("AttachDisk", OPERATOR), Map.entry("DetachDisk", ADMIN)));
+        Map.entry("AttachDisk", OPERATOR), Map.entry("DetachDisk", ADMIN),
+        // A fault pulls a member or overwrites its data on purpose.
+        Map.entry("Fault", ADMIN)));
     controller("ProvisionService", Map.of("Provision", OPERATOR));
     controller("AuditService", Map.of("ListAudit", VIEWER));
 

@@ -13,6 +13,9 @@ import io.raidvm.api.controller.v1.DeleteVmRequest;
 import io.raidvm.api.controller.v1.DeleteVmResponse;
 import io.raidvm.api.controller.v1.DetachDiskRequest;
 import io.raidvm.api.controller.v1.DetachDiskResponse;
+import io.raidvm.api.controller.v1.FaultKind;
+import io.raidvm.api.controller.v1.FaultRequest;
+import io.raidvm.api.controller.v1.FaultResponse;
 import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.ListVmsRequest;
 import io.raidvm.api.controller.v1.ListVmsResponse;
@@ -26,9 +29,14 @@ import io.raidvm.api.controller.v1.WatchVmRequest;
 import io.raidvm.common.Ranges;
 import io.raidvm.common.grpc.Rpc;
 import io.raidvm.common.grpc.Statuses;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.process.ProcessRunner;
+import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.controller.events.EventSink;
 import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.events.Watch;
+import io.raidvm.controller.fault.DiskCorruptor;
+import io.raidvm.controller.fault.QemuIo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,10 +60,16 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
 
   private final VmManager vms;
   private final VmEventHubs events;
+  private final DiskCorruptor corruptor;
 
   public VmGrpcService(VmManager vms, VmEventHubs events) {
+    this(vms, events, new DiskCorruptor(new QemuIo(new ProcessRunner())));
+  }
+
+  public VmGrpcService(VmManager vms, VmEventHubs events, DiskCorruptor corruptor) {
     this.vms = vms;
     this.events = events;
+    this.corruptor = corruptor;
   }
 
   @Override
@@ -158,6 +172,43 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
       return DetachDiskResponse.newBuilder().setVm(toProto(detached.vm()))
           .setHotUnplugged(detached.hotUnplugged()).build();
     });
+  }
+
+  @Override
+  public void fault(FaultRequest request, StreamObserver<FaultResponse> observer) {
+    Rpc.unary(observer, () -> switch (request.getKind()) {
+      case PULL -> {
+        VmManager.Pulled pulled = vms.pullDisk(request.getName(), request.getDisk());
+        yield FaultResponse.newBuilder().setVm(toProto(pulled.vm())).setKind(FaultKind.PULL)
+            .setDetail(pulled.detail()).build();
+      }
+      case CORRUPT -> corrupt(request);
+      case IO_ERROR -> throw RaidvmException.invalidArgument("I/O error faults are not offered"
+          + " yet: QEMU 7.2 can put a blkdebug filter under a running disk (blockdev-add over"
+          + " its file node, blockdev-reopen of its qcow2 node; measured), but raidvm does not"
+          + " make one yet (see docs/design.md, Faults); use pull or corrupt");
+      default -> throw RaidvmException.invalidArgument("fault kind %s is not one of pull,"
+          + " corrupt", request.getKind());
+    });
+  }
+
+  private FaultResponse corrupt(FaultRequest request) {
+    String name = request.getName();
+    String disk = request.getDisk();
+    DiskCorruptor.Corruption c = vms.onStoppedVmDisk(name, disk, "corrupted",
+        path -> corruptor.corrupt(disk, path, request.getOffset(), request.getLength(),
+            request.getSeed()));
+    String detail = String.format("wrote %d pseudo-random bytes (seed %d) at byte %d of disk"
+        + " '%s' (%d into the md data area of its member, metadata %s, bytes %d to %d of the"
+        + " disk): md cannot tell them from data; raidctl raid check finds them as mismatches",
+        c.range().length(), request.getSeed(), c.range().offset(), disk,
+        c.range().offset() - c.layout().dataStart(), c.layout().metadata(),
+        c.layout().dataStart(), c.layout().dataStart() + c.layout().dataLength());
+    vms.faultEvent(name, VmEvent.Kind.DISK_CORRUPTED, disk, detail);
+    return FaultResponse.newBuilder().setVm(toProto(vms.get(name))).setKind(FaultKind.CORRUPT)
+        .setDetail(detail).setDiskOffset(c.range().offset()).setLength(c.range().length())
+        .setDataAreaOffset(c.layout().dataStart()).setDataAreaLength(c.layout().dataLength())
+        .build();
   }
 
   @Override
