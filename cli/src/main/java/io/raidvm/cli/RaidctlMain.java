@@ -3,6 +3,7 @@ package io.raidvm.cli;
 import io.raidvm.cli.agent.AgentCommand;
 import io.raidvm.cli.audit.AuditCommand;
 import io.raidvm.cli.blk.BlkCommand;
+import io.raidvm.cli.fault.FaultCommand;
 import io.raidvm.cli.fs.FsCommand;
 import io.raidvm.cli.op.OpCommand;
 import io.raidvm.cli.provision.ProvisionCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {DiskCommand.class, ImageCommand.class, VmCommand.class, AgentCommand.class,
         BlkCommand.class, BlkCommand.Part.class, RaidCommand.class, FsCommand.class,
         OpCommand.class, AutoComplete.GenerateCompletion.class, WatchCommand.class,
-        ProvisionCommand.class, AuditCommand.class,
+        ProvisionCommand.class, AuditCommand.class, FaultCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  raidctl provision demo --disk-size 64M", "  raidctl vm list",
         "  raidctl raid create --help", "  source <(raidctl generate-completion)"})
