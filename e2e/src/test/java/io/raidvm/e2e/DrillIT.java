@@ -20,16 +20,47 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import io.raidvm.api.agent.v1.Array;
+import io.raidvm.api.agent.v1.Bitmap;
+import io.raidvm.api.agent.v1.ChecksumFilesRequest;
+import io.raidvm.api.agent.v1.CreateArrayRequest;
+import io.raidvm.api.agent.v1.DisksGrpc;
+import io.raidvm.api.agent.v1.FileChecksum;
+import io.raidvm.api.agent.v1.FilesGrpc;
+import io.raidvm.api.agent.v1.FilesystemsGrpc;
+import io.raidvm.api.agent.v1.GetArrayRequest;
+import io.raidvm.api.agent.v1.MakeFilesystemRequest;
+import io.raidvm.api.agent.v1.MdEvent;
+import io.raidvm.api.agent.v1.MountRequest;
+import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.api.agent.v1.PartitionRequest;
+import io.raidvm.api.agent.v1.ReplaceMemberRequest;
+import io.raidvm.api.agent.v1.ResumeSyncRequest;
+import io.raidvm.api.agent.v1.SetSyncActionRequest;
+import io.raidvm.api.agent.v1.UnmountRequest;
+import io.raidvm.api.agent.v1.WriteTestFileRequest;
+import io.raidvm.api.controller.v1.FaultKind;
+import io.raidvm.api.controller.v1.FaultRequest;
+import io.raidvm.api.controller.v1.FaultResponse;
+import io.raidvm.api.controller.v1.StartVmRequest;
+import io.raidvm.api.controller.v1.StopVmRequest;
+import io.raidvm.api.controller.v1.VmState;
+import java.util.ArrayList;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Real disk failures, step one: a fresh disk hot-plugged into a running VM and pulled out again,
  * seen (and then not seen) by the guest by its serial, with the controller's events for both.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DrillIT {
 
   private static final Duration SOON = Duration.ofMinutes(1);
@@ -62,6 +93,7 @@ class DrillIT {
   }
 
   @Test
+  @Order(1)
   void hotPlug_aFreshDiskIsSeenByTheGuestBySerial_andGoneAfterTheDetach() throws Exception {
     vm.stubs.disks().createDisk(CreateDiskRequest.newBuilder().setName("x2").setSize("64M")
         .build());
@@ -99,5 +131,136 @@ class DrillIT {
       assertEquals(List.of("x1"), specDisks());
       assertTrue(guestDisk("x1").isPresent(), "x1 stays");
     }
+  }
+
+  private void attachNew(String disk) {
+    vm.stubs.disks().createDisk(CreateDiskRequest.newBuilder().setName(disk).setSize("64M")
+        .build());
+    AttachDiskResponse attached = vm.stubs.vms().withDeadlineAfter(5, TimeUnit.MINUTES)
+        .attachDisk(AttachDiskRequest.newBuilder().setName(vm.name).setDisk(disk).build());
+    assertTrue(attached.getHotPlugged(), attached.toString());
+  }
+
+  private Array array() {
+    return vm.raid().getArray(GetArrayRequest.newBuilder().setArray("md127").build());
+  }
+
+  private List<FileChecksum> checksums() {
+    return vm.stubs.agent(vm.name, FilesGrpc::newBlockingStub)
+        .withDeadlineAfter(5, TimeUnit.MINUTES)
+        .checksumFiles(ChecksumFilesRequest.newBuilder().setPath("/mnt/drill").build())
+        .getFilesList();
+  }
+
+  private Operation scrub(SetSyncActionRequest.Action action) {
+    return vm.await(vm.raid().setSyncAction(SetSyncActionRequest.newBuilder()
+        .setArray("md127").setAction(action).build()));
+  }
+
+  private FaultResponse fault(FaultKind kind, String disk) {
+    return vm.stubs.vms().withDeadlineAfter(3, TimeUnit.MINUTES).fault(FaultRequest.newBuilder()
+        .setName(vm.name).setDisk(disk).setKind(kind).setSeed(7).build());
+  }
+
+  /**
+   * The drill on a RAID 5 of three hot-plugged disks: one pulled from the host (md finds out on
+   * its own), replaced by a new disk file, rebuilt, files intact, scrub clean; then, with the VM
+   * stopped, garbage written into a member from the host: a check finds mismatches, a repair
+   * makes parity agree again.
+   */
+  @Test
+  @Order(2)
+  void drill_pullOnRaid5_isDetectedReplacedAndRebuilt_thenACorruptionIsFoundAndRepaired()
+      throws Exception {
+    for (String disk : List.of("p1", "p2", "p3")) {
+      attachNew(disk);
+      vm.stubs.agent(vm.name, DisksGrpc::newBlockingStub).withDeadlineAfter(5, TimeUnit.MINUTES)
+          .partition(PartitionRequest.newBuilder().setDevice(disk).build());
+    }
+    vm.await(vm.raid().createArray(CreateArrayRequest.newBuilder().setArray("md127")
+        .setLevel("raid5").setBitmap(Bitmap.BITMAP_NONE)
+        .addAllDevices(List.of("p1-part1", "p2-part1", "p3-part1")).build()));
+    var fs = vm.stubs.agent(vm.name, FilesystemsGrpc::newBlockingStub)
+        .withDeadlineAfter(5, TimeUnit.MINUTES);
+    vm.await(fs.makeFilesystem(MakeFilesystemRequest.newBuilder().setDevice("md127").build()));
+    fs.mount(MountRequest.newBuilder().setDevice("md127").setMountPoint("/mnt/drill").build());
+    List<FileChecksum> written = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      written.add(vm.stubs.agent(vm.name, FilesGrpc::newBlockingStub)
+          .withDeadlineAfter(5, TimeUnit.MINUTES).writeTestFile(WriteTestFileRequest
+              .newBuilder().setPath("/mnt/drill/file-" + i).setSizeBytes(8L << 20).setSeed(i)
+              .build()));
+    }
+    assertEquals(written, checksums());
+
+    // Pull p2 from the host: the guest is not asked, md must notice on its own.
+    Set<MdEvent.Kind> noticed = Set.of(MdEvent.Kind.FAIL, MdEvent.Kind.DEGRADED_ARRAY,
+        MdEvent.Kind.DEVICE_DISAPPEARED, MdEvent.Kind.DEVICE_REMOVED);
+    try (EventStream watch = vm.watch("", 0)) {
+      long pulledAt = System.nanoTime();
+      FaultResponse pulled = fault(FaultKind.PULL, "p2");
+      System.out.println("pull: " + pulled.getDetail());
+      List<EventStream.Received> seen = watch.until(e -> e.hasMd()
+          && e.getMd().getArray().equals("md127") && noticed.contains(e.getMd().getKind()),
+          Duration.ofMinutes(2));
+      EventStream.Received first = seen.get(seen.size() - 1);
+      System.out.printf("drill: detection latency %.2f s (first md event %s)%n",
+          (first.nanos() - pulledAt) / 1e9, first.event().getMd().getKind());
+      assertTrue(seen.stream().anyMatch(r -> r.event().hasVm()
+          && r.event().getVm().getKind() == VmEvent.Kind.DISK_PULLED), "DISK_PULLED first");
+    }
+    assertEquals(List.of("p2"), vm.stubs.vms().getVm(GetVmRequest.newBuilder()
+        .setName(vm.name).build()).getSpec().getPulledDisksList());
+    Array degraded = Checks.eventually(SOON, () -> {
+      Array a = array();
+      if (a.getDegraded() != 1) {
+        throw new IllegalStateException("md127 not degraded yet: " + a.getSummary());
+      }
+      return a;
+    });
+    System.out.println("after the pull: " + degraded.getSummary());
+    assertEquals(written, checksums(), "the files, read from a degraded array");
+
+    // Replace it by a new disk file (as raidctl raid replace --new-disk p4 --create-size 64M).
+    long replaceAt = System.nanoTime();
+    attachNew("p4");
+    Operation rebuilt = vm.await(vm.raid().replaceMember(ReplaceMemberRequest.newBuilder()
+        .setArray("md127").setDevice("p2-part1").setNewDisk("p4").build()));
+    double rebuildSeconds = Checks.secondsSince(replaceAt);
+    Array healthy = array();
+    System.out.printf("drill: rebuild %.1f s (attach, partition, add, recovery) of %d MiB per"
+        + " member: %.1f MiB/s; %s%n", rebuildSeconds, healthy.getSizeBytes() / 2 >> 20,
+        (healthy.getSizeBytes() / 2 >> 20) / rebuildSeconds, healthy.getSummary());
+    assertEquals("replace-member", rebuilt.getKind());
+    assertEquals(0, healthy.getDegraded(), healthy.getSummary());
+    assertEquals(3, healthy.getActiveDevices(), healthy.toString());
+    assertEquals(written, checksums(), "files intact after the rebuild");
+    assertEquals(0, scrub(SetSyncActionRequest.Action.CHECK).getArray().getMismatchCount(),
+        "scrub clean");
+
+    // Silent corruption: the VM stopped, garbage into p1's data area, a check finds it.
+    fs.unmount(UnmountRequest.newBuilder().setTarget("/mnt/drill").build());
+    vm.stubs.vms().withDeadlineAfter(5, TimeUnit.MINUTES).stopVm(StopVmRequest.newBuilder()
+        .setName(vm.name).build());
+    Checks.assertCode(Status.Code.INVALID_ARGUMENT, () -> fault(FaultKind.CORRUPT, "os"));
+    FaultResponse corrupted = fault(FaultKind.CORRUPT, "p1");
+    System.out.println("corrupt: " + corrupted.getDetail());
+    assertEquals(64L << 10, corrupted.getLength());
+    assertTrue(corrupted.getDiskOffset() >= corrupted.getDataAreaOffset()
+        && corrupted.getDiskOffset() + corrupted.getLength()
+            <= corrupted.getDataAreaOffset() + corrupted.getDataAreaLength(), corrupted.toString());
+    assertEquals(VmState.READY, vm.stubs.vms().withDeadlineAfter(15, TimeUnit.MINUTES)
+        .startVm(StartVmRequest.newBuilder().setName(vm.name).build()).getState());
+    Array back = Checks.eventually(Duration.ofMinutes(2), this::array);
+    // Back auto-read-only after the boot: make it read-write so that md runs a check.
+    vm.await(vm.raid().resumeSync(ResumeSyncRequest.newBuilder().setArray("md127").build()));
+    System.out.println("after the restart (p2 left out): " + back.getSummary());
+    long mismatches = scrub(SetSyncActionRequest.Action.CHECK).getArray().getMismatchCount();
+    long repaired = scrub(SetSyncActionRequest.Action.REPAIR).getArray().getMismatchCount();
+    long after = scrub(SetSyncActionRequest.Action.CHECK).getArray().getMismatchCount();
+    System.out.printf("drill: corruption of 64 KiB: check found %d mismatched sectors, repair"
+        + " rewrote %d, a check after it %d%n", mismatches, repaired, after);
+    assertTrue(mismatches > 0, "the check finds the corruption");
+    assertEquals(0, after, "parity agrees after the repair");
   }
 }
