@@ -133,18 +133,6 @@ class DrillIT {
     }
   }
 
-  private void attachNew(String disk) {
-    vm.stubs.disks().createDisk(CreateDiskRequest.newBuilder().setName(disk).setSize("64M")
-        .build());
-    AttachDiskResponse attached = vm.stubs.vms().withDeadlineAfter(5, TimeUnit.MINUTES)
-        .attachDisk(AttachDiskRequest.newBuilder().setName(vm.name).setDisk(disk).build());
-    assertTrue(attached.getHotPlugged(), attached.toString());
-  }
-
-  private Array array() {
-    return vm.raid().getArray(GetArrayRequest.newBuilder().setArray("md127").build());
-  }
-
   private List<FileChecksum> checksums() {
     return vm.stubs.agent(vm.name, FilesGrpc::newBlockingStub)
         .withDeadlineAfter(5, TimeUnit.MINUTES)
@@ -154,12 +142,7 @@ class DrillIT {
 
   private Operation scrub(SetSyncActionRequest.Action action) {
     return vm.await(vm.raid().setSyncAction(SetSyncActionRequest.newBuilder()
-        .setArray("md127").setAction(action).build()));
-  }
-
-  private FaultResponse fault(FaultKind kind, String disk) {
-    return vm.stubs.vms().withDeadlineAfter(3, TimeUnit.MINUTES).fault(FaultRequest.newBuilder()
-        .setName(vm.name).setDisk(disk).setKind(kind).setSeed(7).build());
+        .setArray(Raid5Drill.ARRAY).setAction(action).build()));
   }
 
   /**
@@ -172,14 +155,8 @@ class DrillIT {
   @Order(2)
   void drill_pullOnRaid5_isDetectedReplacedAndRebuilt_thenACorruptionIsFoundAndRepaired()
       throws Exception {
-    for (String disk : List.of("p1", "p2", "p3")) {
-      attachNew(disk);
-      vm.stubs.agent(vm.name, DisksGrpc::newBlockingStub).withDeadlineAfter(5, TimeUnit.MINUTES)
-          .partition(PartitionRequest.newBuilder().setDevice(disk).build());
-    }
-    vm.await(vm.raid().createArray(CreateArrayRequest.newBuilder().setArray("md127")
-        .setLevel("raid5").setBitmap(Bitmap.BITMAP_NONE)
-        .addAllDevices(List.of("p1-part1", "p2-part1", "p3-part1")).build()));
+    Raid5Drill drill = new Raid5Drill(vm);
+    drill.create(List.of("p1", "p2", "p3"));
     var fs = vm.stubs.agent(vm.name, FilesystemsGrpc::newBlockingStub)
         .withDeadlineAfter(5, TimeUnit.MINUTES);
     vm.await(fs.makeFilesystem(MakeFilesystemRequest.newBuilder().setDevice("md127").build()));
@@ -194,44 +171,23 @@ class DrillIT {
     assertEquals(written, checksums());
 
     // Pull p2 from the host: the guest is not asked, md must notice on its own.
-    Set<MdEvent.Kind> noticed = Set.of(MdEvent.Kind.FAIL, MdEvent.Kind.DEGRADED_ARRAY,
-        MdEvent.Kind.DEVICE_DISAPPEARED, MdEvent.Kind.DEVICE_REMOVED);
-    try (EventStream watch = vm.watch("", 0)) {
-      long pulledAt = System.nanoTime();
-      FaultResponse pulled = fault(FaultKind.PULL, "p2");
-      System.out.println("pull: " + pulled.getDetail());
-      List<EventStream.Received> seen = watch.until(e -> e.hasMd()
-          && e.getMd().getArray().equals("md127") && noticed.contains(e.getMd().getKind()),
-          Duration.ofMinutes(2));
-      EventStream.Received first = seen.get(seen.size() - 1);
-      System.out.printf("drill: detection latency %.2f s (first md event %s)%n",
-          (first.nanos() - pulledAt) / 1e9, first.event().getMd().getKind());
-      assertTrue(seen.stream().anyMatch(r -> r.event().hasVm()
-          && r.event().getVm().getKind() == VmEvent.Kind.DISK_PULLED), "DISK_PULLED first");
-    }
+    Raid5Drill.Detection detected = drill.pull("p2");
+    System.out.printf("drill: detection latency %.2f s (first md event %s)%n",
+        detected.seconds(), detected.kind());
+    assertTrue(detected.seen().stream().anyMatch(r -> r.event().hasVm()
+        && r.event().getVm().getKind() == VmEvent.Kind.DISK_PULLED), "DISK_PULLED first");
     assertEquals(List.of("p2"), vm.stubs.vms().getVm(GetVmRequest.newBuilder()
         .setName(vm.name).build()).getSpec().getPulledDisksList());
-    Array degraded = Checks.eventually(SOON, () -> {
-      Array a = array();
-      if (a.getDegraded() != 1) {
-        throw new IllegalStateException("md127 not degraded yet: " + a.getSummary());
-      }
-      return a;
-    });
+    Array degraded = drill.awaitDegraded();
     System.out.println("after the pull: " + degraded.getSummary());
     assertEquals(written, checksums(), "the files, read from a degraded array");
 
     // Replace it by a new disk file (as raidctl raid replace --new-disk p4 --create-size 64M).
-    long replaceAt = System.nanoTime();
-    attachNew("p4");
-    Operation rebuilt = vm.await(vm.raid().replaceMember(ReplaceMemberRequest.newBuilder()
-        .setArray("md127").setDevice("p2-part1").setNewDisk("p4").build()));
-    double rebuildSeconds = Checks.secondsSince(replaceAt);
-    Array healthy = array();
+    Raid5Drill.Rebuild rebuild = drill.replace("p2-part1", "p4");
+    Array healthy = rebuild.array();
     System.out.printf("drill: rebuild %.1f s (attach, partition, add, recovery) of %d MiB per"
-        + " member: %.1f MiB/s; %s%n", rebuildSeconds, healthy.getSizeBytes() / 2 >> 20,
-        (healthy.getSizeBytes() / 2 >> 20) / rebuildSeconds, healthy.getSummary());
-    assertEquals("replace-member", rebuilt.getKind());
+        + " member: %.2f MiB/s; %s%n", rebuild.seconds(), rebuild.memberMib(),
+        rebuild.mibPerSecond(), healthy.getSummary());
     assertEquals(0, healthy.getDegraded(), healthy.getSummary());
     assertEquals(3, healthy.getActiveDevices(), healthy.toString());
     assertEquals(written, checksums(), "files intact after the rebuild");
@@ -242,8 +198,8 @@ class DrillIT {
     fs.unmount(UnmountRequest.newBuilder().setTarget("/mnt/drill").build());
     vm.stubs.vms().withDeadlineAfter(5, TimeUnit.MINUTES).stopVm(StopVmRequest.newBuilder()
         .setName(vm.name).build());
-    Checks.assertCode(Status.Code.INVALID_ARGUMENT, () -> fault(FaultKind.CORRUPT, "os"));
-    FaultResponse corrupted = fault(FaultKind.CORRUPT, "p1");
+    Checks.assertCode(Status.Code.INVALID_ARGUMENT, () -> drill.fault(FaultKind.CORRUPT, "os"));
+    FaultResponse corrupted = drill.fault(FaultKind.CORRUPT, "p1");
     System.out.println("corrupt: " + corrupted.getDetail());
     assertEquals(64L << 10, corrupted.getLength());
     assertTrue(corrupted.getDiskOffset() >= corrupted.getDataAreaOffset()
@@ -251,9 +207,9 @@ class DrillIT {
             <= corrupted.getDataAreaOffset() + corrupted.getDataAreaLength(), corrupted.toString());
     assertEquals(VmState.READY, vm.stubs.vms().withDeadlineAfter(15, TimeUnit.MINUTES)
         .startVm(StartVmRequest.newBuilder().setName(vm.name).build()).getState());
-    Array back = Checks.eventually(Duration.ofMinutes(2), this::array);
+    Array back = Checks.eventually(Duration.ofMinutes(2), drill::array);
     // Back auto-read-only after the boot: make it read-write so that md runs a check.
-    vm.await(vm.raid().resumeSync(ResumeSyncRequest.newBuilder().setArray("md127").build()));
+    vm.await(vm.raid().resumeSync(ResumeSyncRequest.newBuilder().setArray(Raid5Drill.ARRAY).build()));
     System.out.println("after the restart (p2 left out): " + back.getSummary());
     long mismatches = scrub(SetSyncActionRequest.Action.CHECK).getArray().getMismatchCount();
     long repaired = scrub(SetSyncActionRequest.Action.REPAIR).getArray().getMismatchCount();
