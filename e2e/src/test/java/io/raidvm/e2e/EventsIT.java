@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.api.agent.v1.AddMemberRequest;
+import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.Bitmap;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
+import io.raidvm.api.agent.v1.GetArrayRequest;
 import io.raidvm.api.agent.v1.MdEvent;
 import io.raidvm.api.agent.v1.MemberRequest;
 import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
@@ -123,5 +125,22 @@ class EventsIT {
       assertTrue(kinds.contains(MdEvent.Kind.DEVICE_ADDED), kinds.toString());
       assertTrue(kinds.contains(MdEvent.Kind.REBUILD_STARTED), kinds.toString());
     }
+
+    // GetArray reads /proc/mdstat and sysfs; from_mdadm builds the answer from mdadm --detail:
+    // they are one answer. Compared once the kernel's answer stands still across mdadm's runs.
+    GetArrayRequest kernel = GetArrayRequest.newBuilder().setArray("md127").build();
+    GetArrayRequest mdadm = kernel.toBuilder().setFromMdadm(true).build();
+    long deadline = System.nanoTime() + SOON.toNanos();
+    Array before;
+    Array fromMdadm;
+    Array after;
+    do {
+      before = vm.raid().getArray(kernel);
+      fromMdadm = vm.raid().getArray(mdadm);
+      after = vm.raid().getArray(kernel);
+    } while (!before.equals(after) && System.nanoTime() < deadline);
+    assertEquals(before, after, "the array stood still within a minute");
+    assertEquals(fromMdadm, after);
+    assertEquals(List.of("clean"), after.getStatesList());
   }
 }

@@ -68,15 +68,21 @@ final class GuestAgentGrpcService extends GuestAgentGrpc.GuestAgentImplBase {
   @Override
   public void restartAgent(RestartAgentRequest request,
       StreamObserver<RestartAgentResponse> responses) {
+    AgentRestarter.Mode[] mode = new AgentRestarter.Mode[1];
     Rpc.unary(responses, () -> {
-      restarter.restart(switch (request.getMode()) {
+      mode[0] = switch (request.getMode()) {
         case GRACEFUL -> AgentRestarter.Mode.GRACEFUL;
         case HARD -> AgentRestarter.Mode.HARD;
         default -> throw RaidvmException.invalidArgument(
             "restart mode must be GRACEFUL or HARD, got %s", request.getMode());
-      });
+      };
       return RestartAgentResponse.getDefaultInstance();
     });
+    // Only now: the answer has passed the interceptors (the audit line is on disk) and is with
+    // the transport; the restarter's delay is for the transport alone.
+    if (mode[0] != null) {
+      restarter.restart(mode[0]);
+    }
   }
 
   @Override

@@ -18,6 +18,7 @@ import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.disk.DiskBenchmark;
 import io.raidvm.agent.disk.DisksGrpcService;
 import io.raidvm.agent.disk.Partitioner;
+import io.raidvm.agent.events.ArrayChanges;
 import io.raidvm.agent.events.EventsGrpcService;
 import io.raidvm.agent.events.MdJournal;
 import io.raidvm.agent.events.MdPoller;
@@ -68,6 +69,7 @@ public final class GuestAgentServer {
   private final UnixSocketServer server;
   private final VirtioPortBridge bridge;
   private final MdPoller poller;
+  private final GuestInfoCollector info;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   GuestAgentServer(AgentOptions options) {
@@ -92,11 +94,12 @@ public final class GuestAgentServer {
     Usage usage = new Usage(resolver, table, root);
     MdJournal journal = new MdJournal();
     AgentAuditLog audit = AgentAuditLog.in(root);
+    ArrayChanges.follow(journal, md.identities()::forget);
     this.poller = new MdPoller(root, journal);
+    this.info = new GuestInfoCollector(runner, new OshiHardware(), root,
+        GuestInfoCollector::thisProcess);
     List<BindableService> services = List.of(
-        new GuestAgentGrpcService(
-            new GuestInfoCollector(runner, new OshiHardware(), root,
-                GuestInfoCollector::thisProcess),
+        new GuestAgentGrpcService(info,
             new BlockDevices(runner, root),
             new SystemPower(runner),
             new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY), audit),
@@ -120,9 +123,13 @@ public final class GuestAgentServer {
     this.bridge = new VirtioPortBridge(() -> VirtioPort.open(port), socket);
   }
 
-  /** Starts following md, the gRPC server, then the bridge that brings host sessions to it. */
+  /**
+   * Starts following md, asking the tools' versions (on a thread of their own), the gRPC server,
+   * then the bridge that brings host sessions to it.
+   */
   public GuestAgentServer start() throws IOException {
     poller.start();
+    info.warmUp();
     server.start();
     bridge.start();
     LOG.info("raidvm agent serving on " + server.socket());

@@ -72,7 +72,8 @@ class GuestAgentServerTest {
     Files.writeString(dir.resolve("proc/stat"), "ctxt 1990473\nbtime 1795611600\n");
     Files.writeString(dir.resolve("proc/sys/kernel/osrelease"), "6.1.0-50-amd64\n");
     GuestAgentServer server = new GuestAgentServer(dir.resolve("no-port"), socket,
-        new FakeCommandRunner(), dir, new RecordingExit()).start();
+        new FakeCommandRunner().missing("mdadm").missing("parted").missing("mke2fs"), dir,
+        new RecordingExit()).start();
     ManagedChannel channel = UnixSocketChannels.open(socket, Duration.ZERO);
     try {
       BootState state = BootGrpc.newBlockingStub(channel)
