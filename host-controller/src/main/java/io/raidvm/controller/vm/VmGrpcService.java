@@ -31,7 +31,6 @@ import io.raidvm.common.grpc.Rpc;
 import io.raidvm.common.grpc.Statuses;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.process.ProcessRunner;
-import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.controller.events.EventSink;
 import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.events.Watch;
@@ -60,7 +59,7 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
 
   private final VmManager vms;
   private final VmEventHubs events;
-  private final DiskCorruptor corruptor;
+  private final MemberCorruption corruption;
 
   public VmGrpcService(VmManager vms, VmEventHubs events) {
     this(vms, events, new DiskCorruptor(new QemuIo(new ProcessRunner())));
@@ -69,7 +68,7 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
   public VmGrpcService(VmManager vms, VmEventHubs events, DiskCorruptor corruptor) {
     this.vms = vms;
     this.events = events;
-    this.corruptor = corruptor;
+    this.corruption = new MemberCorruption(vms, corruptor);
   }
 
   @Override
@@ -193,20 +192,12 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
   }
 
   private FaultResponse corrupt(FaultRequest request) {
-    String name = request.getName();
-    String disk = request.getDisk();
-    DiskCorruptor.Corruption c = vms.onStoppedVmDisk(name, disk, "corrupted",
-        path -> corruptor.corrupt(disk, path, request.getOffset(), request.getLength(),
-            request.getSeed()));
-    String detail = String.format("wrote %d pseudo-random bytes (seed %d) at byte %d of disk"
-        + " '%s' (%d into the md data area of its member, metadata %s, bytes %d to %d of the"
-        + " disk): md cannot tell them from data; raidctl raid check finds them as mismatches",
-        c.range().length(), request.getSeed(), c.range().offset(), disk,
-        c.range().offset() - c.layout().dataStart(), c.layout().metadata(),
-        c.layout().dataStart(), c.layout().dataStart() + c.layout().dataLength());
-    vms.faultEvent(name, VmEvent.Kind.DISK_CORRUPTED, disk, detail);
-    return FaultResponse.newBuilder().setVm(toProto(vms.get(name))).setKind(FaultKind.CORRUPT)
-        .setDetail(detail).setDiskOffset(c.range().offset()).setLength(c.range().length())
+    MemberCorruption.Done done = corruption.corrupt(request.getName(), request.getDisk(),
+        request.getOffset(), request.getLength(), request.getSeed());
+    DiskCorruptor.Corruption c = done.corruption();
+    return FaultResponse.newBuilder().setVm(toProto(vms.get(request.getName())))
+        .setKind(FaultKind.CORRUPT).setDetail(done.detail())
+        .setDiskOffset(c.range().offset()).setLength(c.range().length())
         .setDataAreaOffset(c.layout().dataStart()).setDataAreaLength(c.layout().dataLength())
         .build();
   }
