@@ -20,7 +20,7 @@ import java.util.Optional;
  *       mdadm.conf/fstab/initramfs edits (backed up);
  *   <li>admin — what destroys or overwrites data or takes a member out of an array (create an
  *       array, add, fail, remove, replace, zero a superblock, partition, mkfs, fsck, detach a
- *       disk from a VM), power and restarts (stop, reboot, shut down, restart the agent),
+ *       disk from a VM, a fault or a drill), power and restarts (stop, reboot, shut down, restart the agent),
  *       deletes, and guest images (build, delete, prune: root's tools on the host).
  * </ul>
  *
@@ -51,6 +51,8 @@ public final class RpcRoles {
         // A fault pulls a member or overwrites its data on purpose.
         Map.entry("Fault", ADMIN)));
     controller("ProvisionService", Map.of("Provision", OPERATOR));
+    // A drill pulls a member and puts a new disk in its place.
+    controller("DrillService", Map.of("Drill", ADMIN));
     controller("AuditService", Map.of("ListAudit", VIEWER));
 
     agent("GuestAgent", Map.of(

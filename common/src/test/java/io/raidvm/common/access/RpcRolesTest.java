@@ -16,6 +16,7 @@ import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.controller.v1.AuditServiceGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
+import io.raidvm.api.controller.v1.DrillServiceGrpc;
 import io.raidvm.api.controller.v1.ProvisionServiceGrpc;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import java.util.List;
@@ -29,7 +30,7 @@ class RpcRolesTest {
   private static final List<ServiceDescriptor> ALL_SERVICES = List.of(
       DiskServiceGrpc.getServiceDescriptor(), ImageServiceGrpc.getServiceDescriptor(),
       VmServiceGrpc.getServiceDescriptor(), ProvisionServiceGrpc.getServiceDescriptor(),
-      AuditServiceGrpc.getServiceDescriptor(),
+      AuditServiceGrpc.getServiceDescriptor(), DrillServiceGrpc.getServiceDescriptor(),
       GuestAgentGrpc.getServiceDescriptor(), EventsGrpc.getServiceDescriptor(),
       DisksGrpc.getServiceDescriptor(), RaidGrpc.getServiceDescriptor(),
       FilesystemsGrpc.getServiceDescriptor(), FilesGrpc.getServiceDescriptor(),

@@ -32,7 +32,8 @@ public final class AuditTrail implements ServerInterceptor {
   /** Where a controller request names its VM; agent calls name it in the raidvm-vm header. */
   private static final Map<String, List<String>> VM_FIELDS = Map.of(
       "raidvm.controller.v1.VmService/", List.of("name", "spec.name"),
-      "raidvm.controller.v1.ProvisionService/", List.of("spec.vm"));
+      "raidvm.controller.v1.ProvisionService/", List.of("spec.vm"),
+      "raidvm.controller.v1.DrillService/", List.of("vm"));
 
   private final AuditLog log;
   private final Clock clock;

@@ -4,6 +4,7 @@ import io.grpc.Channel;
 import io.grpc.stub.AbstractBlockingStub;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.api.agent.v1.DisksGrpc;
+import io.raidvm.api.agent.v1.FilesGrpc;
 import io.raidvm.api.agent.v1.FilesystemsGrpc;
 import io.raidvm.api.agent.v1.GetOperationRequest;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
@@ -18,8 +19,11 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** Typed calls to one VM's agent, each with a deadline, on the VM's current agent channel. */
-final class Guest {
+/**
+ * Typed calls to one VM's agent, each with a deadline, on the VM's current agent channel. Public
+ * for the drill, which drives the same agent calls as a provision.
+ */
+public final class Guest {
 
   static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
   static final Duration OPERATION_TIMEOUT = Duration.ofHours(2);
@@ -27,40 +31,44 @@ final class Guest {
   private final String vm;
   private final Supplier<Channel> channel;
 
-  Guest(String vm, Supplier<Channel> channel) {
+  public Guest(String vm, Supplier<Channel> channel) {
     this.vm = vm;
     this.channel = channel;
   }
 
-  String vm() {
+  public String vm() {
     return vm;
   }
 
-  GuestAgentGrpc.GuestAgentBlockingStub agent() {
+  public GuestAgentGrpc.GuestAgentBlockingStub agent() {
     return stub(GuestAgentGrpc::newBlockingStub, CALL_TIMEOUT);
   }
 
-  DisksGrpc.DisksBlockingStub disks() {
+  public DisksGrpc.DisksBlockingStub disks() {
     return stub(DisksGrpc::newBlockingStub, CALL_TIMEOUT);
   }
 
-  RaidGrpc.RaidBlockingStub raid() {
+  public RaidGrpc.RaidBlockingStub raid() {
     return stub(RaidGrpc::newBlockingStub, CALL_TIMEOUT);
   }
 
-  FilesystemsGrpc.FilesystemsBlockingStub filesystems() {
+  public FilesystemsGrpc.FilesystemsBlockingStub filesystems() {
     return stub(FilesystemsGrpc::newBlockingStub, CALL_TIMEOUT);
   }
 
-  BootGrpc.BootBlockingStub boot() {
+  public BootGrpc.BootBlockingStub boot() {
     return stub(BootGrpc::newBlockingStub, CALL_TIMEOUT);
+  }
+
+  public FilesGrpc.FilesBlockingStub files() {
+    return stub(FilesGrpc::newBlockingStub, CALL_TIMEOUT);
   }
 
   /**
    * Follows a long operation to its end, passing each update to {@code progress}; returns it
    * when it succeeded and throws its error (with its gRPC code) when it failed.
    */
-  Operation await(Operation started, Consumer<Operation> progress) {
+  public Operation await(Operation started, Consumer<Operation> progress) {
     Operation last = started;
     if (started.getState() == Operation.State.RUNNING) {
       Iterator<Operation> updates = stub(OperationsGrpc::newBlockingStub, OPERATION_TIMEOUT)
