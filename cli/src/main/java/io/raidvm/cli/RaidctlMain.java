@@ -9,6 +9,7 @@ import io.raidvm.cli.op.OpCommand;
 import io.raidvm.cli.provision.ProvisionCommand;
 import io.raidvm.cli.raid.RaidCommand;
 import io.raidvm.cli.disk.DiskCommand;
+import io.raidvm.cli.drill.DrillCommand;
 import io.raidvm.cli.image.ImageCommand;
 import io.raidvm.cli.support.ErrorHandler;
 import io.raidvm.cli.vm.VmCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {DiskCommand.class, ImageCommand.class, VmCommand.class, AgentCommand.class,
         BlkCommand.class, BlkCommand.Part.class, RaidCommand.class, FsCommand.class,
         OpCommand.class, AutoComplete.GenerateCompletion.class, WatchCommand.class,
-        ProvisionCommand.class, AuditCommand.class, FaultCommand.class,
+        ProvisionCommand.class, AuditCommand.class, FaultCommand.class, DrillCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  raidctl provision demo --disk-size 64M", "  raidctl vm list",
         "  raidctl raid create --help", "  source <(raidctl generate-completion)"})

@@ -7,6 +7,7 @@ import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.controller.v1.AuditServiceGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
+import io.raidvm.api.controller.v1.DrillServiceGrpc;
 import io.raidvm.api.controller.v1.ProvisionServiceGrpc;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.common.grpc.AgentRouting;
@@ -44,6 +45,10 @@ public final class ControllerClient implements AutoCloseable {
 
   public ProvisionServiceGrpc.ProvisionServiceBlockingStub provisions() {
     return withDeadline(ProvisionServiceGrpc.newBlockingStub(channel));
+  }
+
+  public DrillServiceGrpc.DrillServiceBlockingStub drills() {
+    return withDeadline(DrillServiceGrpc.newBlockingStub(channel));
   }
 
   /** The agent of VM {@code vm}, reached through the controller. */
