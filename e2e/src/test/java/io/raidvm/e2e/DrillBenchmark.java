@@ -1,14 +1,16 @@
 package io.raidvm.e2e;
 
+import io.raidvm.api.controller.v1.DrillReport;
+import io.raidvm.api.controller.v1.DrillRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * Not a test: the drill's two numbers over several runs in one real VM — how long md takes to
- * say anything after a member's disk is pulled from the host, and how fast a new disk file is
- * rebuilt into the RAID 5. Named so that CI's *IT run skips it; run it with scripts/bench-drill
+ * Not a test: the drill's two numbers over several runs of the controller's Drill in one real
+ * VM — how long md takes to say anything after a member's disk is pulled from the host, and how
+ * fast a new disk file is rebuilt into the RAID 5. Named so that CI's *IT run skips it; run it with scripts/bench-drill
  * (-Ddrill.runs=N, default 5).
  */
 class DrillBenchmark {
@@ -23,16 +25,17 @@ class DrillBenchmark {
       List<Double> rate = new ArrayList<>();
       String member = "r2";
       for (int run = 1; run <= runs; run++) {
-        Raid5Drill.Detection seen = drill.pull(member);
-        drill.awaitDegraded();
         String next = "n" + run;
-        Raid5Drill.Rebuild rebuild = drill.replace(member + "-part1", next);
+        DrillReport r = drill.drill(DrillRequest.newBuilder().setDisk(member).setNewDisk(next)
+            .setFileCount(1).setFileSizeBytes(1 << 20)).report();
+        double seconds = r.getDetectionLatency().getSeconds()
+            + r.getDetectionLatency().getNanos() / 1e9;
         System.out.printf(Locale.ROOT, "run %d: pulled %s, md said %s after %.2f s; %s rebuilt"
-            + " in %.1f s (%d MiB per member, %.2f MiB/s)%n", run, member, seen.kind(),
-            seen.seconds(), next, rebuild.seconds(), rebuild.memberMib(),
-            rebuild.mibPerSecond());
-        detection.add(seen.seconds());
-        rate.add(rebuild.mibPerSecond());
+            + " in %d s (%d MiB per member, %.2f MiB/s); %s%n", run, member, r.getDetectedBy(),
+            seconds, next, r.getRebuildTime().getSeconds(), r.getMemberSizeBytes() >> 20,
+            r.getRebuildMibPerS(), r.getOutcome());
+        detection.add(seconds);
+        rate.add(r.getRebuildMibPerS());
         member = next;
       }
       report("detection latency (pull -> first md event at a host client), s", detection);

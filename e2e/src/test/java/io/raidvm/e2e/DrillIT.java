@@ -1,12 +1,15 @@
 package io.raidvm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
+import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.BlockDevice;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.ListBlockDevicesRequest;
+import io.raidvm.api.agent.v1.MdEvent;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.controller.v1.AttachDiskRequest;
@@ -14,39 +17,22 @@ import io.raidvm.api.controller.v1.AttachDiskResponse;
 import io.raidvm.api.controller.v1.CreateDiskRequest;
 import io.raidvm.api.controller.v1.DetachDiskRequest;
 import io.raidvm.api.controller.v1.DetachDiskResponse;
-import io.raidvm.api.controller.v1.GetVmRequest;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import io.raidvm.api.agent.v1.Array;
-import io.raidvm.api.agent.v1.Bitmap;
-import io.raidvm.api.agent.v1.ChecksumFilesRequest;
-import io.raidvm.api.agent.v1.CreateArrayRequest;
-import io.raidvm.api.agent.v1.DisksGrpc;
-import io.raidvm.api.agent.v1.FileChecksum;
-import io.raidvm.api.agent.v1.FilesGrpc;
-import io.raidvm.api.agent.v1.FilesystemsGrpc;
-import io.raidvm.api.agent.v1.GetArrayRequest;
-import io.raidvm.api.agent.v1.MakeFilesystemRequest;
-import io.raidvm.api.agent.v1.MdEvent;
-import io.raidvm.api.agent.v1.MountRequest;
-import io.raidvm.api.agent.v1.Operation;
-import io.raidvm.api.agent.v1.PartitionRequest;
-import io.raidvm.api.agent.v1.ReplaceMemberRequest;
-import io.raidvm.api.agent.v1.ResumeSyncRequest;
-import io.raidvm.api.agent.v1.SetSyncActionRequest;
-import io.raidvm.api.agent.v1.UnmountRequest;
-import io.raidvm.api.agent.v1.WriteTestFileRequest;
+import io.raidvm.api.controller.v1.DrillEvent;
+import io.raidvm.api.controller.v1.DrillOutcome;
+import io.raidvm.api.controller.v1.DrillReport;
+import io.raidvm.api.controller.v1.DrillRequest;
 import io.raidvm.api.controller.v1.FaultKind;
 import io.raidvm.api.controller.v1.FaultRequest;
 import io.raidvm.api.controller.v1.FaultResponse;
-import io.raidvm.api.controller.v1.StartVmRequest;
-import io.raidvm.api.controller.v1.StopVmRequest;
+import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.VmState;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,19 +42,30 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Real disk failures, step one: a fresh disk hot-plugged into a running VM and pulled out again,
- * seen (and then not seen) by the guest by its serial, with the controller's events for both.
+ * Real disk failures in one VM (two boots): a fresh disk hot-plugged and pulled out again, seen
+ * (and then not seen) by the guest by its serial; the controller's drill on a RAID 5 (a pull
+ * detected, replaced, rebuilt, files intact, scrub clean); a corruption from the host found by a
+ * check and repaired; and a second pull during a rebuild, reported as data loss. The methods run
+ * in order on one array.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DrillIT {
 
   private static final Duration SOON = Duration.ofMinutes(1);
+  /** md's first words about a member that went away. */
+  private static final Set<String> NOTICED = Set.of("FAIL", "DEGRADED_ARRAY",
+      "DEVICE_DISAPPEARED", "DEVICE_REMOVED");
+  /** md's words about the member itself. */
+  private static final Set<MdEvent.Kind> LOST = Set.of(MdEvent.Kind.FAIL,
+      MdEvent.Kind.DEVICE_DISAPPEARED, MdEvent.Kind.DEVICE_REMOVED);
   private RaidVm vm;
+  private Raid5Drill drill;
 
   @BeforeAll
   void bootTheVm() throws Exception {
     vm = RaidVm.boot("drill", List.of("x1"), "64M");
+    drill = new Raid5Drill(vm);
   }
 
   @AfterAll
@@ -133,90 +130,137 @@ class DrillIT {
     }
   }
 
-  private List<FileChecksum> checksums() {
-    return vm.stubs.agent(vm.name, FilesGrpc::newBlockingStub)
-        .withDeadlineAfter(5, TimeUnit.MINUTES)
-        .checksumFiles(ChecksumFilesRequest.newBuilder().setPath("/mnt/drill").build())
-        .getFilesList();
+  private static Set<String> steps(Raid5Drill.Run run) {
+    return run.steps().stream().map(DrillEvent::getStep).collect(Collectors.toSet());
   }
 
-  private Operation scrub(SetSyncActionRequest.Action action) {
-    return vm.await(vm.raid().setSyncAction(SetSyncActionRequest.newBuilder()
-        .setArray(Raid5Drill.ARRAY).setAction(action).build()));
+  private static double seconds(com.google.protobuf.Duration d) {
+    return d.getSeconds() + d.getNanos() / 1e9;
   }
 
   /**
-   * The drill on a RAID 5 of three hot-plugged disks: one pulled from the host (md finds out on
-   * its own), replaced by a new disk file, rebuilt, files intact, scrub clean; then, with the VM
-   * stopped, garbage written into a member from the host: a check finds mismatches, a repair
-   * makes parity agree again.
+   * The controller's drill on a RAID 5 of three hot-plugged disks: one pulled from the host (md
+   * finds out on its own, and the watch shows the controller's DISK_PULLED, then md's own
+   * events), replaced by a new disk file, rebuilt, files intact, scrub clean. Refusals first:
+   * the OS disk, a disk that holds no member, an array that does not exist.
    */
   @Test
   @Order(2)
-  void drill_pullOnRaid5_isDetectedReplacedAndRebuilt_thenACorruptionIsFoundAndRepaired()
-      throws Exception {
-    Raid5Drill drill = new Raid5Drill(vm);
+  void drill_pullOnRaid5_isDetectedReplacedRebuiltAndReported() throws Exception {
     drill.create(List.of("p1", "p2", "p3"));
-    var fs = vm.stubs.agent(vm.name, FilesystemsGrpc::newBlockingStub)
-        .withDeadlineAfter(5, TimeUnit.MINUTES);
-    vm.await(fs.makeFilesystem(MakeFilesystemRequest.newBuilder().setDevice("md127").build()));
-    fs.mount(MountRequest.newBuilder().setDevice("md127").setMountPoint("/mnt/drill").build());
-    List<FileChecksum> written = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      written.add(vm.stubs.agent(vm.name, FilesGrpc::newBlockingStub)
-          .withDeadlineAfter(5, TimeUnit.MINUTES).writeTestFile(WriteTestFileRequest
-              .newBuilder().setPath("/mnt/drill/file-" + i).setSizeBytes(8L << 20).setSeed(i)
-              .build()));
-    }
-    assertEquals(written, checksums());
+    Checks.assertCode(Status.Code.INVALID_ARGUMENT, () -> drill.drill(DrillRequest.newBuilder()
+        .setDisk("os")));
+    Checks.assertCode(Status.Code.INVALID_ARGUMENT, () -> drill.drill(DrillRequest.newBuilder()
+        .setDisk("x1")));
+    Checks.assertCode(Status.Code.NOT_FOUND, () -> vm.stubs.drills().drill(DrillRequest
+        .newBuilder().setVm(vm.name).setArray("md3").build()).hasNext());
 
-    // Pull p2 from the host: the guest is not asked, md must notice on its own.
-    Raid5Drill.Detection detected = drill.pull("p2");
-    System.out.printf("drill: detection latency %.2f s (first md event %s)%n",
-        detected.seconds(), detected.kind());
-    assertTrue(detected.seen().stream().anyMatch(r -> r.event().hasVm()
-        && r.event().getVm().getKind() == VmEvent.Kind.DISK_PULLED), "DISK_PULLED first");
+    try (EventStream watch = vm.watch("", 0)) {
+      Raid5Drill.Run run = drill.drill(DrillRequest.newBuilder().setDisk("p2").setNewDisk("p4"));
+      DrillReport r = run.report();
+      System.out.printf("drill: detection latency %.2f s (%s); rebuild %.1f s, %.2f MiB/s;"
+          + " mismatches %d; files intact %s%n", seconds(r.getDetectionLatency()),
+          r.getDetectedBy(), seconds(r.getRebuildTime()), r.getRebuildMibPerS(),
+          r.getMismatchCount(), r.getFilesIntact());
+      assertEquals(DrillOutcome.SURVIVED, r.getOutcome(), r.getNextSteps());
+      assertTrue(r.getFilesIntact() && r.getFailedFilesCount() == 0, r.toString());
+      assertEquals(3, r.getFilesWritten());
+      assertTrue(r.getScrubbed(), r.toString());
+      assertEquals(0, r.getMismatchCount(), "scrub clean");
+      assertTrue(NOTICED.contains(r.getDetectedBy()), r.getDetectedBy());
+      assertTrue(r.getRebuildMibPerS() > 0 && r.getMemberSizeBytes() > 0, r.toString());
+      assertTrue(steps(run).containsAll(Set.of("files", "fault", "detect", "replace", "rebuild",
+          "verify", "scrub")), run.steps().toString());
+      assertTrue(run.steps().stream().anyMatch(DrillEvent::hasProgress),
+          "progress streamed while the rebuild and the scrub ran");
+
+      // The watch: the controller's DISK_PULLED, then md's own word about the member (Fail,
+      // DeviceDisappeared, or DeviceRemoved when the agent's poll saw it gone at once), and
+      // DegradedArray — in that order.
+      List<EventStream.Received> seen = watch.until(e -> e.hasMd()
+          && e.getMd().getKind() == MdEvent.Kind.DEGRADED_ARRAY, SOON);
+      List<WatchEvent> events = seen.stream().map(EventStream.Received::event).toList();
+      int pulled = indexOf(events, vmEvent(VmEvent.Kind.DISK_PULLED, "p2"));
+      int lost = indexOf(events, e -> e.hasMd() && LOST.contains(e.getMd().getKind()));
+      assertTrue(pulled >= 0 && lost > pulled && events.size() - 1 > pulled,
+          "DISK_PULLED, then the member lost, then DegradedArray: " + events.stream()
+              .map(e -> e.hasVm() ? e.getVm().getKind().name() : e.hasMd()
+                  ? e.getMd().getKind().name() : e.getBodyCase().name()).toList());
+    }
     assertEquals(List.of("p2"), vm.stubs.vms().getVm(GetVmRequest.newBuilder()
         .setName(vm.name).build()).getSpec().getPulledDisksList());
-    Array degraded = drill.awaitDegraded();
-    System.out.println("after the pull: " + degraded.getSummary());
-    assertEquals(written, checksums(), "the files, read from a degraded array");
-
-    // Replace it by a new disk file (as raidctl raid replace --new-disk p4 --create-size 64M).
-    Raid5Drill.Rebuild rebuild = drill.replace("p2-part1", "p4");
-    Array healthy = rebuild.array();
-    System.out.printf("drill: rebuild %.1f s (attach, partition, add, recovery) of %d MiB per"
-        + " member: %.2f MiB/s; %s%n", rebuild.seconds(), rebuild.memberMib(),
-        rebuild.mibPerSecond(), healthy.getSummary());
+    Array healthy = drill.array();
     assertEquals(0, healthy.getDegraded(), healthy.getSummary());
     assertEquals(3, healthy.getActiveDevices(), healthy.toString());
-    assertEquals(written, checksums(), "files intact after the rebuild");
-    assertEquals(0, scrub(SetSyncActionRequest.Action.CHECK).getArray().getMismatchCount(),
-        "scrub clean");
+  }
 
-    // Silent corruption: the VM stopped, garbage into p1's data area, a check finds it.
-    fs.unmount(UnmountRequest.newBuilder().setTarget("/mnt/drill").build());
-    vm.stubs.vms().withDeadlineAfter(5, TimeUnit.MINUTES).stopVm(StopVmRequest.newBuilder()
-        .setName(vm.name).build());
-    Checks.assertCode(Status.Code.INVALID_ARGUMENT, () -> drill.fault(FaultKind.CORRUPT, "os"));
-    FaultResponse corrupted = drill.fault(FaultKind.CORRUPT, "p1");
-    System.out.println("corrupt: " + corrupted.getDetail());
-    assertEquals(64L << 10, corrupted.getLength());
-    assertTrue(corrupted.getDiskOffset() >= corrupted.getDataAreaOffset()
-        && corrupted.getDiskOffset() + corrupted.getLength()
-            <= corrupted.getDataAreaOffset() + corrupted.getDataAreaLength(), corrupted.toString());
-    assertEquals(VmState.READY, vm.stubs.vms().withDeadlineAfter(15, TimeUnit.MINUTES)
-        .startVm(StartVmRequest.newBuilder().setName(vm.name).build()).getState());
-    Array back = Checks.eventually(Duration.ofMinutes(2), drill::array);
-    // Back auto-read-only after the boot: make it read-write so that md runs a check.
-    vm.await(vm.raid().resumeSync(ResumeSyncRequest.newBuilder().setArray(Raid5Drill.ARRAY).build()));
-    System.out.println("after the restart (p2 left out): " + back.getSummary());
-    long mismatches = scrub(SetSyncActionRequest.Action.CHECK).getArray().getMismatchCount();
-    long repaired = scrub(SetSyncActionRequest.Action.REPAIR).getArray().getMismatchCount();
-    long after = scrub(SetSyncActionRequest.Action.CHECK).getArray().getMismatchCount();
-    System.out.printf("drill: corruption of 64 KiB: check found %d mismatched sectors, repair"
-        + " rewrote %d, a check after it %d%n", mismatches, repaired, after);
-    assertTrue(mismatches > 0, "the check finds the corruption");
-    assertEquals(0, after, "parity agrees after the repair");
+  private static int indexOf(List<WatchEvent> events, Predicate<WatchEvent> which) {
+    for (int i = 0; i < events.size(); i++) {
+      if (which.test(events.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The controller's drill of silent corruption: the VM stopped, garbage written into p1's data
+   * area from the host, the VM started again; a check finds mismatches, a repair makes parity
+   * agree (a check after it finds none), and the report's outcome follows the files — a file
+   * the garbage hit stays bad, since RAID 5 cannot tell which chunk was wrong.
+   */
+  @Test
+  @Order(3)
+  void drill_corruptionOnRaid5_isFoundByACheck_repaired_andReportedForWhatMdCanTell()
+      throws Exception {
+    Checks.assertCode(Status.Code.INVALID_ARGUMENT, () -> fault(FaultKind.CORRUPT, "os"));
+    Checks.assertCode(Status.Code.INVALID_ARGUMENT, () -> drill.drill(DrillRequest.newBuilder()
+        .setFault(FaultKind.CORRUPT).setSecondFault(true)));
+    Raid5Drill.Run run = drill.drill(DrillRequest.newBuilder().setFault(FaultKind.CORRUPT)
+        .setDisk("p1"));
+    DrillReport r = run.report();
+    System.out.printf("drill: corruption of 64 KiB: the check found %d mismatched sectors in"
+        + " %.1f s, the repair took %.1f s, a check after it %d; files intact %s (failed: %s);"
+        + " %s%n", r.getMismatchesFound(), seconds(r.getDetectionLatency()),
+        seconds(r.getRebuildTime()), r.getMismatchCount(), r.getFilesIntact(),
+        r.getFailedFilesList(), r.getOutcome());
+    assertTrue(r.getMismatchesFound() > 0, "the check finds the corruption: " + r);
+    assertTrue(r.getScrubbed(), r.toString());
+    assertEquals(0, r.getMismatchCount(), "parity agrees after the repair");
+    assertEquals(r.getFailedFilesCount() == 0, r.getFilesIntact(), r.toString());
+    assertEquals(r.getFilesIntact() ? DrillOutcome.SURVIVED : DrillOutcome.DATA_LOSS,
+        r.getOutcome(), r.getNextSteps());
+    assertTrue(steps(run).containsAll(Set.of("files", "fault", "detect", "rebuild", "verify",
+        "scrub")), run.steps().toString());
+    assertEquals(VmState.READY, vm.stubs.vms().getVm(GetVmRequest.newBuilder()
+        .setName(vm.name).build()).getState());
+  }
+
+  private FaultResponse fault(FaultKind kind, String disk) {
+    return vm.stubs.vms().withDeadlineAfter(3, TimeUnit.MINUTES).fault(FaultRequest.newBuilder()
+        .setName(vm.name).setDisk(disk).setKind(kind).setSeed(7).build());
+  }
+
+  /**
+   * A second member pulled while the new disk rebuilds (the rebuild capped at md's floor of
+   * 1000 KiB/s, so that the pull lands inside it): a RAID 5 cannot survive that, and the report
+   * says data loss — the array failed, the files no longer verify — never success.
+   */
+  @Test
+  @Order(4)
+  void drill_secondFaultDuringTheRebuildOfARaid5_isReportedAsDataLoss() throws Exception {
+    Raid5Drill.Run run = drill.drill(DrillRequest.newBuilder().setDisk("p4").setNewDisk("p5")
+        .setSecondFault(true).setRebuildSpeedMaxKibPerS(1000));
+    DrillReport r = run.report();
+    System.out.printf("drill: second fault (%s) during the rebuild: %s; array %s (%s); failed"
+        + " files %s%n", r.getSecondDisk(), r.getOutcome(), r.getArrayState(),
+        r.getArraySummary(), r.getFailedFilesList());
+    assertEquals(DrillOutcome.DATA_LOSS, r.getOutcome(), r.toString());
+    assertFalse(r.getFilesIntact(), r.toString());
+    assertEquals(r.getFilesWritten(), r.getFailedFilesCount(), "no file verifies: " + r);
+    assertFalse(r.getSecondDisk().isEmpty(), r.toString());
+    assertFalse(r.getScrubbed(), "no scrub on a failed array");
+    assertTrue(r.getNextSteps().startsWith("DATA LOSS"), r.getNextSteps());
+    assertTrue(steps(run).contains("second-fault"), run.steps().toString());
   }
 }

@@ -6,32 +6,31 @@ import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.Bitmap;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.agent.v1.DisksGrpc;
+import io.raidvm.api.agent.v1.FilesystemsGrpc;
 import io.raidvm.api.agent.v1.GetArrayRequest;
-import io.raidvm.api.agent.v1.MdEvent;
+import io.raidvm.api.agent.v1.MakeFilesystemRequest;
+import io.raidvm.api.agent.v1.MountRequest;
 import io.raidvm.api.agent.v1.PartitionRequest;
-import io.raidvm.api.agent.v1.ReplaceMemberRequest;
 import io.raidvm.api.controller.v1.AttachDiskRequest;
 import io.raidvm.api.controller.v1.AttachDiskResponse;
 import io.raidvm.api.controller.v1.CreateDiskRequest;
-import io.raidvm.api.controller.v1.FaultKind;
-import io.raidvm.api.controller.v1.FaultRequest;
-import io.raidvm.api.controller.v1.FaultResponse;
-import java.time.Duration;
+import io.raidvm.api.controller.v1.DrillEvent;
+import io.raidvm.api.controller.v1.DrillReport;
+import io.raidvm.api.controller.v1.DrillRequest;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The steps of a drill on a RAID 5 of hot-plugged disks in one running VM, for DrillIT and the
- * drill benchmark: make the array, pull a member from the host and time md's first word about
- * it, replace it by a new disk file and time the rebuild.
+ * A RAID 5 of hot-plugged disks in one running VM, with a filesystem, for the controller's Drill
+ * (DrillIT and the drill benchmark); the drill itself — pull, detection, replace, rebuild,
+ * verify, scrub — is the controller's, called as a client would.
  */
 final class Raid5Drill {
 
   static final String ARRAY = "md127";
-  /** md's first events about a member that went away. */
-  static final Set<MdEvent.Kind> NOTICED = Set.of(MdEvent.Kind.FAIL,
-      MdEvent.Kind.DEGRADED_ARRAY, MdEvent.Kind.DEVICE_DISAPPEARED, MdEvent.Kind.DEVICE_REMOVED);
+  static final String MOUNT_POINT = "/mnt/drill";
 
   private final RaidVm vm;
 
@@ -48,7 +47,10 @@ final class Raid5Drill {
     assertTrue(attached.getHotPlugged(), attached.toString());
   }
 
-  /** New disks, partitioned, made a RAID 5 (no bitmap), its initial sync waited for. */
+  /**
+   * New disks, partitioned, made a RAID 5 (no bitmap), its initial sync waited for, ext4 on it
+   * mounted on {@link #MOUNT_POINT}.
+   */
   void create(List<String> disks) {
     for (String disk : disks) {
       attachNew(disk);
@@ -58,61 +60,47 @@ final class Raid5Drill {
     vm.await(vm.raid().createArray(CreateArrayRequest.newBuilder().setArray(ARRAY)
         .setLevel("raid5").setBitmap(Bitmap.BITMAP_NONE)
         .addAllDevices(disks.stream().map(d -> d + "-part1").toList()).build()));
+    vm.await(filesystems().makeFilesystem(MakeFilesystemRequest.newBuilder().setDevice(ARRAY)
+        .build()));
+    mount();
+  }
+
+  void mount() {
+    filesystems().mount(MountRequest.newBuilder().setDevice(ARRAY).setMountPoint(MOUNT_POINT)
+        .build());
+  }
+
+  FilesystemsGrpc.FilesystemsBlockingStub filesystems() {
+    return vm.stubs.agent(vm.name, FilesystemsGrpc::newBlockingStub)
+        .withDeadlineAfter(5, TimeUnit.MINUTES);
   }
 
   Array array() {
     return vm.raid().getArray(GetArrayRequest.newBuilder().setArray(ARRAY).build());
   }
 
-  FaultResponse fault(FaultKind kind, String disk) {
-    return vm.stubs.vms().withDeadlineAfter(3, TimeUnit.MINUTES).fault(FaultRequest.newBuilder()
-        .setName(vm.name).setDisk(disk).setKind(kind).setSeed(7).build());
-  }
+  /** What a drill streamed: its step messages, in order, and the report that ended it. */
+  record Run(List<DrillEvent> steps, DrillReport report) {}
 
-  /** What a pull showed: md's first event about it and how long after the pull it came. */
-  record Detection(MdEvent.Kind kind, double seconds, List<EventStream.Received> seen) {}
-
-  /** Pulls {@code disk} from the host and waits (up to 2 min) for md's first event of it. */
-  Detection pull(String disk) throws InterruptedException {
-    try (EventStream watch = vm.watch("", 0)) {
-      long pulledAt = System.nanoTime();
-      FaultResponse pulled = fault(FaultKind.PULL, disk);
-      System.out.println("pull: " + pulled.getDetail());
-      List<EventStream.Received> seen = watch.until(e -> e.hasMd()
-          && e.getMd().getArray().equals(ARRAY) && NOTICED.contains(e.getMd().getKind()),
-          Duration.ofMinutes(2));
-      EventStream.Received first = seen.get(seen.size() - 1);
-      return new Detection(first.event().getMd().getKind(), (first.nanos() - pulledAt) / 1e9,
-          seen);
-    }
-  }
-
-  /** Waits until md has dropped a member (one slot missing). */
-  Array awaitDegraded() {
-    return Checks.eventually(Duration.ofMinutes(1), () -> {
-      Array a = array();
-      if (a.getDegraded() != 1) {
-        throw new IllegalStateException(ARRAY + " not degraded yet: " + a.getSummary());
+  /** Runs the controller's drill of {@code request} on the array to its report. */
+  Run drill(DrillRequest.Builder request) {
+    Iterator<DrillEvent> events = vm.stubs.drills().drill(request.setVm(vm.name).setArray(ARRAY)
+        .build());
+    List<DrillEvent> steps = new ArrayList<>();
+    DrillReport report = null;
+    while (events.hasNext()) {
+      DrillEvent e = events.next();
+      if (e.hasReport()) {
+        report = e.getReport();
+      } else {
+        steps.add(e);
+        if (!e.hasProgress()) {
+          System.out.println("[drill " + e.getStep() + "] " + e.getMessage());
+        }
       }
-      return a;
-    });
-  }
-
-  /** How long a replace took (attach, partition, add, recovery) and the MiB per member. */
-  record Rebuild(double seconds, long memberMib, Array array) {
-    double mibPerSecond() {
-      return memberMib / seconds;
     }
-  }
-
-  /** Replaces the gone {@code member} by a new disk file {@code disk}, to the rebuild's end. */
-  Rebuild replace(String member, String disk) {
-    long start = System.nanoTime();
-    attachNew(disk);
-    vm.await(vm.raid().replaceMember(ReplaceMemberRequest.newBuilder().setArray(ARRAY)
-        .setDevice(member).setNewDisk(disk).build()));
-    double seconds = Checks.secondsSince(start);
-    Array a = array();
-    return new Rebuild(seconds, a.getSizeBytes() / (a.getRaidDevices() - 1) >> 20, a);
+    assertTrue(report != null, "the drill's stream ends with its report");
+    System.out.println("drill report: " + report);
+    return new Run(steps, report);
   }
 }
