@@ -5,11 +5,13 @@ import io.raidvm.cli.alert.AlertCommand;
 import io.raidvm.cli.audit.AuditCommand;
 import io.raidvm.cli.scrub.ScrubCommand;
 import io.raidvm.cli.blk.BlkCommand;
+import io.raidvm.cli.fault.FaultCommand;
 import io.raidvm.cli.fs.FsCommand;
 import io.raidvm.cli.op.OpCommand;
 import io.raidvm.cli.provision.ProvisionCommand;
 import io.raidvm.cli.raid.RaidCommand;
 import io.raidvm.cli.disk.DiskCommand;
+import io.raidvm.cli.drill.DrillCommand;
 import io.raidvm.cli.image.ImageCommand;
 import io.raidvm.cli.support.ErrorHandler;
 import io.raidvm.cli.vm.VmCommand;
@@ -27,6 +29,7 @@ import picocli.CommandLine.ScopeType;
         BlkCommand.class, BlkCommand.Part.class, RaidCommand.class, FsCommand.class,
         OpCommand.class, AutoComplete.GenerateCompletion.class, WatchCommand.class,
         ProvisionCommand.class, AuditCommand.class, ScrubCommand.class, AlertCommand.class,
+        FaultCommand.class, DrillCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  raidctl provision demo --disk-size 64M", "  raidctl vm list",
         "  raidctl raid create --help", "  source <(raidctl generate-completion)"})

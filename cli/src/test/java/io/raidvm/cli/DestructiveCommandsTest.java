@@ -11,6 +11,7 @@ import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
+import io.raidvm.api.controller.v1.DrillServiceGrpc;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import java.nio.file.Path;
@@ -83,6 +84,14 @@ class DestructiveCommandsTest {
         ask("Replace d2-part1 in /dev/md127 of VM vm1 by a new partition on disk d5? Data on"
             + " that disk is lost, and the array runs degraded until its recovery ends.",
             "raid", "replace", "vm1", "md127", "d2-part1", "--new-disk", "d5"),
+        ask("Pull disk d2 out of running VM vm1 without asking the guest? An md array loses"
+            + " that member at once.", "fault", "vm1", "d2", "--pull"),
+        ask("Write garbage into the md data area of disk d2 of VM vm1? What md stored there is"
+            + " lost unless a repair rewrites it.", "fault", "vm1", "d2", "--corrupt"),
+        ask("Pull a member's disk out of running VM vm1 and replace it in md127?", "drill",
+            "vm1", "md127"),
+        ask("Stop VM vm1, write garbage into a member of md127 and start it again? A repair"
+            + " keeps what landed in data.", "drill", "vm1", "md127", "--fault", "corrupt"),
         ask("Erase the md superblock of d2-part1 in VM vm1? It no longer belongs to any array.",
             "raid", "zero-superblock", "vm1", "d2-part1"),
         ask("Make an ext4 filesystem on md127 in VM vm1? Data on md127 is lost.", "fs", "mkfs",
@@ -113,7 +122,8 @@ class DestructiveCommandsTest {
         new DiskServiceGrpc.DiskServiceImplBase() { }, new VmServiceGrpc.VmServiceImplBase() { },
         new ImageServiceGrpc.ImageServiceImplBase() { },
         new DisksGrpc.DisksImplBase() { }, new FilesystemsGrpc.FilesystemsImplBase() { },
-        new GuestAgentGrpc.GuestAgentImplBase() { });
+        new GuestAgentGrpc.GuestAgentImplBase() { },
+        new DrillServiceGrpc.DrillServiceImplBase() { });
   }
 
   @AfterEach
@@ -192,7 +202,9 @@ class DestructiveCommandsTest {
     Set<String> asking = questions().map(a -> {
       @SuppressWarnings("unchecked")
       List<String> args = (List<String>) a.get()[1];
-      return args.get(0).equals("part") ? "part" : args.get(0) + " " + args.get(1);
+      // part, fault and drill are top-level commands: their second word is an argument.
+      return List.of("part", "fault", "drill").contains(args.get(0)) ? args.get(0)
+          : args.get(0) + " " + args.get(1);
     }).collect(Collectors.toCollection(TreeSet::new));
     Set<String> withYes = new TreeSet<>();
     List<String> forceWithoutYes = new ArrayList<>();

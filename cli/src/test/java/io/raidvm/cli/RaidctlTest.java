@@ -17,6 +17,9 @@ import io.raidvm.api.controller.v1.DeleteDiskRequest;
 import io.raidvm.api.controller.v1.DeleteDiskResponse;
 import io.raidvm.api.controller.v1.DetachDiskRequest;
 import io.raidvm.api.controller.v1.DetachDiskResponse;
+import io.raidvm.api.controller.v1.FaultKind;
+import io.raidvm.api.controller.v1.FaultRequest;
+import io.raidvm.api.controller.v1.FaultResponse;
 import io.raidvm.api.controller.v1.Disk;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.GetDiskRequest;
@@ -58,6 +61,7 @@ class RaidctlTest {
   private final List<CreateDiskRequest> created = new ArrayList<>();
   private final List<AttachDiskRequest> attached = new ArrayList<>();
   private final List<DetachDiskRequest> detached = new ArrayList<>();
+  private final List<FaultRequest> faults = new ArrayList<>();
   private Raidctl raidctl;
   private StringWriter out;
   private StringWriter err;
@@ -137,6 +141,14 @@ class RaidctlTest {
         obs.onNext(DetachDiskResponse.newBuilder().setHotUnplugged(true).build());
         obs.onCompleted();
       }
+
+      @Override
+      public void fault(FaultRequest req, StreamObserver<FaultResponse> obs) {
+        faults.add(req);
+        obs.onNext(FaultResponse.newBuilder().setKind(req.getKind())
+            .setDetail("did " + req.getKind() + " to " + req.getDisk()).build());
+        obs.onCompleted();
+      }
     };
     server = new UnixSocketServer(dir.resolve("c.sock"), List.of(disks.bindService(),
         images.bindService(), vms.bindService()), Duration.ofSeconds(10)).start();
@@ -179,6 +191,25 @@ class RaidctlTest {
     assertEquals("attached disk d5 to running VM vm1 at scsi-id 2: the guest sees it as /dev/sdc\n"
         + "attached disk d5 to VM off (stopped: it has it from its next start)\n"
         + "detached disk d5 from VM vm1 (pulled from the running VM)\n", out.toString());
+  }
+
+  @Test
+  void fault_sendsTheKindAndTheCorruptionsRange_andPrintsWhatWasDone() {
+    assertEquals(0, raidctl.run("fault", "vm1", "d2", "--pull"));
+    assertEquals(0, raidctl.run("fault", "vm1", "d2", "--corrupt", "--offset", "1M",
+        "--length", "64K", "--seed", "7"));
+    assertEquals(0, raidctl.run("fault", "vm1", "d3", "--corrupt"));
+    assertEquals(2, raidctl.run("fault", "vm1", "d2", "--pull", "--corrupt"));
+    assertEquals(2, raidctl.run("fault", "vm1", "d2"));
+
+    assertEquals(List.of(
+        FaultRequest.newBuilder().setName("vm1").setDisk("d2").setKind(FaultKind.PULL)
+            .setSeed(1).build(),
+        FaultRequest.newBuilder().setName("vm1").setDisk("d2").setKind(FaultKind.CORRUPT)
+            .setOffset(1L << 20).setLength(64L << 10).setSeed(7).build(),
+        FaultRequest.newBuilder().setName("vm1").setDisk("d3").setKind(FaultKind.CORRUPT)
+            .setSeed(1).build()), faults);
+    assertEquals("did PULL to d2\ndid CORRUPT to d2\ndid CORRUPT to d3\n", out.toString());
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.raidvm.api.controller.v1.BuildImageEvent;
 import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.AlertServiceGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
+import io.raidvm.api.controller.v1.DrillServiceGrpc;
 import io.raidvm.api.controller.v1.ScrubServiceGrpc;
 import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
@@ -36,6 +37,11 @@ final class Stubs {
 
   VmServiceGrpc.VmServiceBlockingStub vms() {
     return VmServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  /** Drills run for minutes under TCG. */
+  DrillServiceGrpc.DrillServiceBlockingStub drills() {
+    return DrillServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.MINUTES);
   }
 
   ImageServiceGrpc.ImageServiceBlockingStub images() {

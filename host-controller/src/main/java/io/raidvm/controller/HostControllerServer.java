@@ -1,6 +1,7 @@
 package io.raidvm.controller;
 
 import io.grpc.BindableService;
+import io.grpc.Channel;
 import io.grpc.ServerServiceDefinition;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.TlsTcpServer;
@@ -26,7 +27,11 @@ import io.raidvm.controller.disk.DiskGrpcService;
 import io.raidvm.controller.disk.DiskManager;
 import io.raidvm.controller.disk.FreeSpace;
 import io.raidvm.controller.disk.QemuImg;
+import io.raidvm.controller.drill.DrillGrpcService;
+import io.raidvm.controller.drill.Driller;
 import io.raidvm.controller.events.VmEventHubs;
+import io.raidvm.controller.fault.DiskCorruptor;
+import io.raidvm.controller.fault.QemuIo;
 import io.raidvm.controller.image.AgentJar;
 import io.raidvm.controller.image.ImageGrpcService;
 import io.raidvm.controller.image.ImageManager;
@@ -39,6 +44,7 @@ import io.raidvm.controller.scrub.Scrubber;
 import io.raidvm.controller.vm.AccelProbe;
 import io.raidvm.controller.vm.OsDiskBackings;
 import io.raidvm.controller.vm.QemuLauncher;
+import io.raidvm.controller.vm.MemberCorruption;
 import io.raidvm.controller.vm.VmGrpcService;
 import io.raidvm.controller.vm.VmManager;
 import io.raidvm.controller.vm.VmStore;
@@ -58,8 +64,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -127,21 +134,24 @@ public final class HostControllerServer {
         AccelProbe.ofHost(), agentLinks, events);
     DiskManager diskManager = new DiskManager(disks, qemuImg, vms, FreeSpace.ofHost());
     this.disks = diskManager;
+    Function<String, Channel> agentChannel = vm -> agentLinks.get(vm).orElseThrow(() ->
+        RaidvmException.unavailable("VM %s has no agent connection: is it running?", vm))
+        .channel();
     this.alerter = new Alerter(options.stateDir(), new AlertTargets(runner), Clock.systemUTC());
     events.tap(alerter);
-    this.scrubber = new Scrubber(vmStore, new AgentScrubGuest(vm -> agentLinks.get(vm)
-            .orElseThrow(() -> RaidvmException.unavailable("VM %s has no agent connection", vm))
-            .channel()),
+    this.scrubber = new Scrubber(vmStore, new AgentScrubGuest(agentChannel),
         vm -> vms.get(vm).state(), vm -> events.hub(vm).arrayNames(), Clock.systemUTC(),
         ZoneId.systemDefault(), scrubWorkers);
-    Provisioner provisioner = new Provisioner(diskManager, images, vms,
-        vm -> agentLinks.get(vm).orElseThrow(() -> RaidvmException.unavailable("VM %s has no"
-            + " agent connection: is it running?", vm)).channel(), Duration.ZERO);
+    DiskCorruptor corruptor = new DiskCorruptor(new QemuIo(runner));
+    Provisioner provisioner = new Provisioner(diskManager, images, vms, agentChannel,
+        Duration.ZERO);
     List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
             (BindableService) new DiskGrpcService(diskManager),
-            new VmGrpcService(vms, events),
+            new VmGrpcService(vms, events, corruptor),
             new ImageGrpcService(images),
             new ProvisionGrpcService(provisioner),
+            new DrillGrpcService(new Driller(vms, diskManager, events,
+                new MemberCorruption(vms, corruptor), agentChannel)),
             new AuditGrpcService(auditLog),
             new ScrubGrpcService(scrubber),
             new AlertGrpcService(alerter))

@@ -23,6 +23,7 @@ import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import io.raidvm.cli.support.WaitOption;
+import io.raidvm.common.error.RaidvmException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -317,15 +318,22 @@ public final class RaidCommand {
   }
 
   @Command(name = "replace", description = "fail, remove, zero-superblock, re-partition, add;"
-      + " follows the recovery.",
-      footer = {"", "Example:", "  raidctl raid replace vm1 md127 d2-part1"})
+      + " follows the recovery. A new disk is created (--create-size) and attached first when"
+      + " the VM does not have it; run the same command again to continue where it stopped.",
+      footer = {"", "Examples:", "  raidctl raid replace vm1 md127 d2-part1",
+          "  raidctl raid replace vm1 md127 d2-part1 --new-disk d5 --create-size 64M"})
   static final class Replace extends OnMember {
     @Mixin
     WaitOption wait;
 
     @Option(names = "--new-disk", paramLabel = "DISK",
-        description = "Put this disk in (default: the old member's disk, re-partitioned).")
+        description = "Put this disk in (default: the old member's disk, re-partitioned). A"
+            + " controller disk the VM does not have yet is attached first (hot-plug).")
     String newDisk = "";
+
+    @Option(names = "--create-size", paramLabel = "SIZE", description = "Create --new-disk"
+        + " with this size when it does not exist (e.g. 64M).")
+    String createSize = "";
 
     @Option(names = "--force", description = "Partition a new disk that holds data (never one"
         + " in use).")
@@ -340,6 +348,12 @@ public final class RaidCommand {
       confirmation.confirm("Replace " + device + " in " + arrayPath() + " of VM " + vm
           + " by a new partition on " + (newDisk.isEmpty() ? "its own disk" : "disk " + newDisk)
           + "? Data on that disk is lost, and the array runs degraded until its recovery ends.");
+      if (!newDisk.isEmpty()) {
+        NewDisk.bring(client, vm, newDisk, createSize, line -> output.note(printer, line));
+      } else if (!createSize.isEmpty()) {
+        throw RaidvmException.invalidArgument("--create-size needs --new-disk: it says how large"
+            + " to create that disk");
+      }
       Operation op = raid(client, vm).replaceMember(ReplaceMemberRequest.newBuilder()
           .setArray(array).setDevice(device).setNewDisk(newDisk).setForce(force)
           .setAllowDataLoss(allowDataLoss).build());

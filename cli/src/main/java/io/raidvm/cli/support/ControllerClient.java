@@ -8,6 +8,7 @@ import io.raidvm.api.controller.v1.AlertServiceGrpc;
 import io.raidvm.api.controller.v1.AuditServiceGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
+import io.raidvm.api.controller.v1.DrillServiceGrpc;
 import io.raidvm.api.controller.v1.ProvisionServiceGrpc;
 import io.raidvm.api.controller.v1.ScrubServiceGrpc;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
@@ -54,6 +55,10 @@ public final class ControllerClient implements AutoCloseable {
 
   public ProvisionServiceGrpc.ProvisionServiceBlockingStub provisions() {
     return withDeadline(ProvisionServiceGrpc.newBlockingStub(channel));
+  }
+
+  public DrillServiceGrpc.DrillServiceBlockingStub drills() {
+    return withDeadline(DrillServiceGrpc.newBlockingStub(channel));
   }
 
   /** The agent of VM {@code vm}, reached through the controller. */

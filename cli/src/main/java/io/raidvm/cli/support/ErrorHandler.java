@@ -1,6 +1,8 @@
 package io.raidvm.cli.support;
 
 import io.grpc.Status;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.grpc.Statuses;
 import io.grpc.StatusRuntimeException;
 import io.raidvm.common.error.Messages;
 import picocli.CommandLine;
@@ -58,6 +60,10 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
     }
     if (e instanceof NoControllerException) {
       return 5;
+    }
+    if (e instanceof RaidvmException re) {
+      // raidctl's own refusals (checked before a call) exit as the controller's would.
+      return exitCode(Statuses.toStatus(re));
     }
     return e instanceof CommandLine.ParameterException ? 2 : 1;
   }

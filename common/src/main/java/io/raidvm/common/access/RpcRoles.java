@@ -20,9 +20,9 @@ import java.util.Optional;
  *       mdadm.conf/fstab/initramfs edits (backed up), test alerts;
  *   <li>admin — what destroys or overwrites data or takes a member out of an array (create an
  *       array, add, fail, remove, replace, zero a superblock, partition, mkfs, fsck, detach a
- *       disk from a VM), power and restarts (stop, reboot, shut down, restart the agent),
- *       deletes, guest images (build, delete, prune: root's tools on the host) and alert rules
- *       (a rule's program runs on the host).
+ *       disk from a VM, a fault or a drill), power and restarts (stop, reboot, shut down,
+ *       restart the agent), deletes, guest images (build, delete, prune: root's tools on the
+ *       host) and alert rules (a rule's program runs on the host).
  * </ul>
  *
  * A method missing here is refused to everybody by the controller, and {@code RpcRolesTest}
@@ -48,8 +48,12 @@ public final class RpcRoles {
         Map.entry("ReadConsole", VIEWER), Map.entry("WatchVm", VIEWER),
         // Attaching gives the guest a disk and can be undone; detaching can take a member out
         // of an array (the guest is asked first, but --force pulls it regardless).
-        Map.entry("AttachDisk", OPERATOR), Map.entry("DetachDisk", ADMIN)));
+        Map.entry("AttachDisk", OPERATOR), Map.entry("DetachDisk", ADMIN),
+        // A fault pulls a member or overwrites its data on purpose.
+        Map.entry("Fault", ADMIN)));
     controller("ProvisionService", Map.of("Provision", OPERATOR));
+    // A drill pulls a member and puts a new disk in its place.
+    controller("DrillService", Map.of("Drill", ADMIN));
     controller("AuditService", Map.of("ListAudit", VIEWER));
     controller("ScrubService", Map.of(
         "SetScrubSchedule", OPERATOR, "ListScrubSchedules", VIEWER, "RunScrub", OPERATOR,

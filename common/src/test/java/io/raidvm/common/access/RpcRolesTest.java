@@ -17,6 +17,7 @@ import io.raidvm.api.controller.v1.AlertServiceGrpc;
 import io.raidvm.api.controller.v1.AuditServiceGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
+import io.raidvm.api.controller.v1.DrillServiceGrpc;
 import io.raidvm.api.controller.v1.ProvisionServiceGrpc;
 import io.raidvm.api.controller.v1.ScrubServiceGrpc;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
@@ -32,7 +33,7 @@ class RpcRolesTest {
       DiskServiceGrpc.getServiceDescriptor(), ImageServiceGrpc.getServiceDescriptor(),
       VmServiceGrpc.getServiceDescriptor(), ProvisionServiceGrpc.getServiceDescriptor(),
       AuditServiceGrpc.getServiceDescriptor(), ScrubServiceGrpc.getServiceDescriptor(),
-      AlertServiceGrpc.getServiceDescriptor(),
+      AlertServiceGrpc.getServiceDescriptor(), DrillServiceGrpc.getServiceDescriptor(),
       GuestAgentGrpc.getServiceDescriptor(), EventsGrpc.getServiceDescriptor(),
       DisksGrpc.getServiceDescriptor(), RaidGrpc.getServiceDescriptor(),
       FilesystemsGrpc.getServiceDescriptor(), FilesGrpc.getServiceDescriptor(),

@@ -32,8 +32,13 @@ public final class FilesGrpcService extends FilesGrpc.FilesImplBase {
   public void checksumFiles(ChecksumFilesRequest request,
       StreamObserver<ChecksumFilesResponse> response) {
     Instant deadline = deadline();
-    Rpc.unary(response, () -> ChecksumFilesResponse.newBuilder()
-        .addAllFiles(files.checksums(request.getPath(), deadline)).build());
+    Rpc.unary(response, () -> {
+      if (request.getUncached()) {
+        files.dropPageCache();
+      }
+      return ChecksumFilesResponse.newBuilder()
+          .addAllFiles(files.checksums(request.getPath(), deadline)).build();
+    });
   }
 
   /** The call's deadline as an instant; {@link Instant#MAX} when the client set none. */

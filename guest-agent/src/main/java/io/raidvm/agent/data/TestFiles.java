@@ -116,6 +116,21 @@ public final class TestFiles {
     return sums;
   }
 
+  /**
+   * Drops the guest's clean page cache (writes 1 to /proc/sys/vm/drop_caches), so that the next
+   * reads come from the disks: a file read back from memory proves nothing about an array that
+   * was rebuilt, or lost, since it was written. Test files are fsynced, so their pages are clean.
+   */
+  public void dropPageCache() {
+    Path knob = root.resolve("proc/sys/vm/drop_caches");
+    try {
+      Files.writeString(knob, "1\n");
+    } catch (IOException e) {
+      throw RaidvmException.failedPrecondition("cannot drop the page cache (%s): %s", knob,
+          e.getMessage());
+    }
+  }
+
   private static FileChannel create(DataPath path) {
     try {
       return FileChannel.open(path.host(), StandardOpenOption.CREATE_NEW,

@@ -143,7 +143,11 @@ public final class MemberManager {
    */
   public Operation replace(String array, String device, String newDisk, boolean force,
       boolean allowDataLoss) {
-    Target first = member(array, device);
+    Optional<Target> present = presentMember(array, device);
+    if (present.isEmpty()) {
+      return replaceGone(array, device, newDisk, force);
+    }
+    Target first = present.get();
     BlockDeviceRef disk = newDisk.isEmpty()
         ? resolver.resolve(first.device().diskKernelName()) : resolver.resolve(newDisk);
     try (DeviceLocks.Lease lease = lock("ReplaceMember", first, List.of(disk.diskKernelName()))) {
@@ -175,6 +179,87 @@ public final class MemberManager {
           e);
     }
     return operations.follow("replace-member", first.array());
+  }
+
+  /**
+   * The member, or empty when it is gone from the array: its device no longer exists (the disk
+   * was pulled, md dropped it) or is no member any more (a replace that stopped after the
+   * remove). Other refusals (a malformed name, the OS disk, no such array) stand.
+   */
+  private Optional<Target> presentMember(String array, String device) {
+    String name = resolver.resolveArray(array).kernelName();
+    BlockDeviceRef dev;
+    try {
+      dev = resolver.resolve(device);
+    } catch (RaidvmException e) {
+      if (e.kind() == RaidvmException.Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    guard.requireNotOsDisk(dev);
+    MdSysfs md = kernel.sysfs(name);
+    return md.member(dev.kernelName()).map(m -> new Target(name, dev, md, m));
+  }
+
+  /**
+   * A replace whose old member is gone already (pulled, or taken out by an earlier run of the
+   * same replace): fills the array's missing slot with the new disk. Resumable: a new disk whose
+   * partition is already a member is followed; one whose only partition is blank (an earlier
+   * run partitioned it) is added as it is; otherwise it is partitioned first (blank unless
+   * {@code force}). Refused when the array misses no member: then there is nothing to replace.
+   */
+  private Operation replaceGone(String array, String device, String newDisk, boolean force) {
+    String name = resolver.resolveArray(array).kernelName();
+    if (newDisk.isEmpty()) {
+      throw RaidvmException.failedPrecondition("%s is not a member of %s (any more): name the"
+          + " disk to put in its place (raidctl raid replace … --new-disk DISK)", device, name);
+    }
+    BlockDeviceRef disk = resolver.resolve(newDisk);
+    String partName = Partitioner.firstPartitionName(disk.kernelName());
+    try (DeviceLocks.Lease lease = locks.acquire("ReplaceMember " + device + " of /dev/" + name
+        + " by " + disk.path(), List.of(name, disk.diskKernelName()))) {
+      guard.requireNotOsDisk(disk);
+      MdSysfs md = kernel.sysfs(name);
+      if (md.member(partName).isPresent()) {
+        // Added by an earlier run: follow its recovery.
+      } else if (md.degraded() == 0) {
+        throw RaidvmException.failedPrecondition("%s is not a member of %s, and %s misses no"
+            + " member (%s): there is nothing to replace", device, name, name,
+            standing(name));
+      } else {
+        Path arrayPath = Path.of("/dev", name);
+        String action = "put into " + name + " in place of " + device;
+        List<String> partitions = sysfs.partitions(disk.kernelName());
+        Path partition;
+        if (partitions.equals(List.of(partName))) {
+          BlockDeviceRef part = resolver.resolve(partName);
+          guard.requireSafeToOverwrite(part, false, action);
+          partition = part.path();
+        } else {
+          if (!disk.kernelName().equals(disk.diskKernelName())) {
+            throw RaidvmException.failedPrecondition("%s is a partition: give a whole disk",
+                disk.describe());
+          }
+          partitioner.requirePartitionable(disk, force);
+          partition = Path.of(partitioner.write(disk).getPartition());
+        }
+        try {
+          mdadm.add(arrayPath, partition);
+        } catch (RaidvmException e) {
+          throw new RaidvmException(e.kind(), String.format("replace of %s in %s stopped at"
+              + " \"add %s\": %s. %s is partitioned; %s is now %s. To go on: run the same"
+              + " replace again", device, name, partition, e.getMessage(), disk.path(), name,
+              standing(name)), e);
+        }
+      }
+    }
+    try {
+      follower.awaitStart(name);
+    } catch (InterruptedException e) {
+      throw RaidvmException.interrupted("waiting for " + name + " to start its recovery", e);
+    }
+    return operations.follow("replace-member", name);
   }
 
   /** An array, one of its members, and what sysfs says about that member. */

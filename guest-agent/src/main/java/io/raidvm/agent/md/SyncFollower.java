@@ -3,6 +3,7 @@ package io.raidvm.agent.md;
 import io.raidvm.agent.ops.OperationHandle;
 import io.raidvm.api.agent.v1.Progress;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.md.RaidLevel;
 import java.time.Duration;
 import java.util.Set;
 
@@ -57,12 +58,23 @@ final class SyncFollower {
 
   /**
    * Nothing runs and nothing is due: no resync pending, and no spare waiting to rebuild a
-   * missing member.
+   * missing member. A spare of an array that has lost more members than its level survives
+   * (a second disk gone during a RAID 5's recovery) waits for nothing: md never rebuilds onto
+   * it, and a follower that waited would wait forever.
    */
   static boolean settled(MdSysfs md) {
-    boolean spareWaits = md.degraded() > 0 && md.members().stream()
+    boolean spareWaits = md.degraded() > 0 && recoverable(md) && md.members().stream()
         .anyMatch(m -> m.has("spare") && !m.has("faulty"));
     return !md.syncing() && md.resyncStart().equals("none") && !spareWaits;
+  }
+
+  /** Whether md can still rebuild the array; a level raidvm does not know is taken as yes. */
+  private static boolean recoverable(MdSysfs md) {
+    try {
+      return md.degraded() <= RaidLevel.parse(md.level()).survivableFailures(md.raidDisks());
+    } catch (RaidvmException e) {
+      return true;
+    }
   }
 
   /** The sample as operation progress: sectors, percent, speed and time left. */

@@ -245,4 +245,19 @@ class TestFilesTest {
     assertEquals(kind, e.kind(), e.getMessage());
     assertTrue(e.getMessage().contains(words), e.getMessage());
   }
+
+  @Test
+  void dropPageCache_writesOneToTheKernelsKnob_andSaysWhenItCannot() throws Exception {
+    Path knob = dir.resolve("proc/sys/vm/drop_caches");
+    Files.createDirectories(knob.getParent());
+    Files.writeString(knob, "0\n");
+    files.dropPageCache();
+    assertEquals("1\n", Files.readString(knob));
+
+    Files.delete(knob);
+    Files.createDirectory(knob);
+    RaidvmException e = assertThrows(RaidvmException.class, files::dropPageCache);
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertTrue(e.getMessage().startsWith("cannot drop the page cache"), e.getMessage());
+  }
 }

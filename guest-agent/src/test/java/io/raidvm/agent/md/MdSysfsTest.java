@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.api.agent.v1.Progress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -100,5 +101,27 @@ class MdSysfsTest {
     assertEquals("read-auto", md.arrayState());
     assertEquals("pending", SyncFollower.progress(md).getPhase());
     assertFalse(SyncFollower.settled(md));
+  }
+
+  /**
+   * The capture of a RAID 5 recovering onto spare sde1 (03-raid5-create), with what a second
+   * member lost during that recovery changes in it: degraded 2 of a RAID 5, and md's recovery
+   * given up (sync_action idle). A real capture of that moment is not in the fixtures yet; DrillIT
+   * makes it in a VM (the drill with a second fault ended only with this).
+   */
+  @Test
+  void aSpareOfARaid5ThatLostTwoMembers_waitsForNothing_soTheArrayIsSettled() throws Exception {
+    new MdGuest(root).sysfs("03-raid5-create/sysfs-md127");
+    Path md = root.resolve("sys/block/md127/md");
+    Files.writeString(md.resolve("degraded"), "2\n");
+    Files.writeString(md.resolve("sync_action"), "idle\n");
+    MdSysfs lost = new MdKernelFiles(root).sysfs("md127");
+    assertEquals(2, lost.degraded());
+    assertTrue(lost.member("sde1").orElseThrow().has("spare"));
+    assertTrue(SyncFollower.settled(lost), "a RAID 5 missing two members rebuilds nothing");
+
+    Files.writeString(md.resolve("degraded"), "1\n");
+    assertFalse(SyncFollower.settled(new MdKernelFiles(root).sysfs("md127")),
+        "missing one, its spare is about to be rebuilt");
   }
 }

@@ -356,6 +356,50 @@ class MemberManagerTest {
     assertEquals(List.of(), guest.runner.calls());
   }
 
+  @Test
+  void replace_ofAMemberGoneAlready_addsTheNewDisksBlankPartition_andFollowsTheRecovery()
+      throws Exception {
+    // 08-remove: sdc1 is out of md127 (one slot missing), as after a pull of the disk d9 whose
+    // partition was a member (md dropped it, the guest has no d9 any more); sdc, the new disk,
+    // has one partition, blank (as a replace that stopped after partitioning leaves it).
+    guest.mdstat("04-raid5-synced/mdstat").sysfs("08-remove/sysfs-md127")
+        .detail("12-readd", "healthy-").blank("/dev/sdc1")
+        .answer(ADD_SDC1, "10-recovery/mdadm-add")
+        .thenSysfs("10-recovery/sysfs-md127-p2", "12-readd/sysfs-md127-healthy");
+    guest.runner.effect(ADD_SDC1, () -> guest.sysfs("10-recovery/sysfs-md127"));
+
+    Operation started = members.replace("md127", "d9-part1", "sdc", false, false);
+    Operation done = guest.awaitEnd(started);
+
+    assertEquals(List.of(ADD_SDC1), guest.mdadmCalls().stream()
+        .filter(argv -> !argv.contains("--detail")).toList());
+    assertEquals(Operation.State.SUCCEEDED, done.getState(), done.getErrorMessage());
+
+    // Run again once the new partition is a member: nothing more runs, the recovery is followed.
+    guest.runner.clearCalls();
+    guest.sysfs("12-readd/sysfs-md127-healthy");
+    Operation again = guest.awaitEnd(members.replace("md127", "d9-part1", "sdc", false, false));
+    assertEquals(Operation.State.SUCCEEDED, again.getState(), again.getErrorMessage());
+    assertEquals(List.of(), guest.mdadmCalls().stream()
+        .filter(argv -> !argv.contains("--detail")).toList());
+  }
+
+  @Test
+  void replace_ofAGoneMember_inAnArrayThatMissesNone_isRefused_andRunsNothing() {
+    guest.sysfs("04-raid5-synced/sysfs-md127");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> members.replace("md127", "d9-part1", "sdf", false, false));
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertTrue(e.getMessage().startsWith("d9-part1 is not a member of md127, and md127 misses"
+        + " no member (raid5, 4 of 4 member slots working"), e.getMessage());
+    assertEquals(List.of(), guest.runner.calls());
+    assertEquals("d9-part1 is not a member of md127 (any more): name the disk to put in its"
+        + " place (raidctl raid replace … --new-disk DISK)", assertThrows(RaidvmException.class,
+            () -> members.replace("md127", "d9-part1", "", false, false)).getMessage());
+  }
+
   /** A replace's steps before the add: fail, remove, zero sdc1, then a new label on sdc. */
   private MdGuest takesSdc1OutAndRepartitionsSdc(MdGuest md) {
     return md

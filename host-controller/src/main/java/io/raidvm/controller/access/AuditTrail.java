@@ -34,7 +34,8 @@ public final class AuditTrail implements ServerInterceptor {
       "raidvm.controller.v1.VmService/", List.of("name", "spec.name"),
       "raidvm.controller.v1.ProvisionService/", List.of("spec.vm"),
       "raidvm.controller.v1.ScrubService/", List.of("vm"),
-      "raidvm.controller.v1.AlertService/", List.of("rule.vm"));
+      "raidvm.controller.v1.AlertService/", List.of("rule.vm"),
+      "raidvm.controller.v1.DrillService/", List.of("vm"));
 
   private final AuditLog log;
   private final Clock clock;

@@ -4,6 +4,7 @@ import io.grpc.Channel;
 import io.grpc.stub.AbstractBlockingStub;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.api.agent.v1.DisksGrpc;
+import io.raidvm.api.agent.v1.FilesGrpc;
 import io.raidvm.api.agent.v1.FilesystemsGrpc;
 import io.raidvm.api.agent.v1.GetOperationRequest;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * Typed calls to one VM's agent, each with a deadline, on the VM's current agent channel
- * (provision's steps and scheduled scrubs).
+ * (provision's steps, scheduled scrubs and the drill, which drives the same agent calls).
  */
 public final class Guest {
 
@@ -35,15 +36,15 @@ public final class Guest {
     this.channel = channel;
   }
 
-  String vm() {
+  public String vm() {
     return vm;
   }
 
-  GuestAgentGrpc.GuestAgentBlockingStub agent() {
+  public GuestAgentGrpc.GuestAgentBlockingStub agent() {
     return stub(GuestAgentGrpc::newBlockingStub, CALL_TIMEOUT);
   }
 
-  DisksGrpc.DisksBlockingStub disks() {
+  public DisksGrpc.DisksBlockingStub disks() {
     return stub(DisksGrpc::newBlockingStub, CALL_TIMEOUT);
   }
 
@@ -51,19 +52,23 @@ public final class Guest {
     return stub(RaidGrpc::newBlockingStub, CALL_TIMEOUT);
   }
 
-  FilesystemsGrpc.FilesystemsBlockingStub filesystems() {
+  public FilesystemsGrpc.FilesystemsBlockingStub filesystems() {
     return stub(FilesystemsGrpc::newBlockingStub, CALL_TIMEOUT);
   }
 
-  BootGrpc.BootBlockingStub boot() {
+  public BootGrpc.BootBlockingStub boot() {
     return stub(BootGrpc::newBlockingStub, CALL_TIMEOUT);
+  }
+
+  public FilesGrpc.FilesBlockingStub files() {
+    return stub(FilesGrpc::newBlockingStub, CALL_TIMEOUT);
   }
 
   /**
    * Follows a long operation to its end, passing each update to {@code progress}; returns it
    * when it succeeded and throws its error (with its gRPC code) when it failed.
    */
-  Operation await(Operation started, Consumer<Operation> progress) {
+  public Operation await(Operation started, Consumer<Operation> progress) {
     Operation last = follow(started, progress);
     if (last.getState() != Operation.State.SUCCEEDED) {
       throw new RaidvmException(kindOf(last.getErrorCode()), String.format(

@@ -83,10 +83,18 @@ final class HotPlug {
 
   /** {@link #detach(QmpClient, String)}, waiting {@code unplugTimeout} for DEVICE_DELETED. */
   static boolean detach(QmpClient qmp, String serial, Duration unplugTimeout) {
+    return unplug(qmp, serial, unplugTimeout).isPresent();
+  }
+
+  /**
+   * {@link #detach(QmpClient, String)} that says which slot the disk had (its scsi-id; 0 for a
+   * node of another name), or empty when QEMU had no such device.
+   */
+  static Optional<Integer> unplug(QmpClient qmp, String serial, Duration unplugTimeout) {
     String id = DiskDevice.idOf(serial);
     Optional<String> node = nodeOfDevice(qmp.execute("query-block", null, COMMAND_TIMEOUT), id);
     if (node.isEmpty()) {
-      return false;
+      return Optional.empty();
     }
     qmp.executeAndAwait("device_del", JSON.createObjectNode().put("id", id), COMMAND_TIMEOUT,
         event -> event.name().equals("DEVICE_DELETED")
@@ -96,7 +104,7 @@ final class HotPlug {
     if (!left.isEmpty()) {
       LOG.warning(() -> "disk " + serial + " left the VM" + left);
     }
-    return true;
+    return Optional.of(slotOf(node.get()));
   }
 
   /**

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -204,7 +205,9 @@ public final class VmManager implements DiskUsage {
     if (stale != null) {
       forget(name, stale);
     }
-    List<DataDisk> dataDisks = dataDisks(spec);
+    // A pulled disk stays the VM's but is not plugged in: a restart must not bring it back.
+    List<DataDisk> dataDisks = dataDisks(spec).stream()
+        .filter(d -> !spec.getPulledDisksList().contains(d.name())).toList();
     AccelChoice choice = accelProbe.choose(spec.getAccel());
     choice.warnings().forEach(w -> LOG.warning(() -> "VM " + name + ": " + w));
     QemuLauncher.Launched launched = launcher.launch(spec, paths, dataDisks, choice);
@@ -415,17 +418,21 @@ public final class VmManager implements DiskUsage {
     synchronized (lock(name)) {
       VmSpec spec = store.read(name);
       Path path = disks.existing(disk);
-      if (spec.getDataDisksList().contains(disk)) {
+      boolean pulled = spec.getPulledDisksList().contains(disk);
+      if (spec.getDataDisksList().contains(disk) && !pulled) {
         throw RaidvmException.failedPrecondition("disk '%s' is attached to VM '%s' already",
             disk, name);
       }
       RunningVm r = liveFor(name, "attach disk '" + disk + "' to");
-      VmSpec updated = spec.toBuilder().addDataDisks(disk).build();
+      // A pulled disk goes back in (its slot in data_disks kept); another one is added.
+      VmSpec updated = pulled ? withoutPulled(spec, disk)
+          : spec.toBuilder().addDataDisks(disk).build();
       DiskDevice device;
       // Under one lock for all VMs from the check to the spec: two attaches of one disk to two
       // VMs cannot both find it free.
       synchronized (attaching) {
-        List<String> others = vmsListing(disk);
+        List<String> others = vmsListing(disk).stream().filter(vm -> !vm.equals(name))
+            .toList();
         if (!others.isEmpty()) {
           throw RaidvmException.failedPrecondition("disk '%s' is attached to VM '%s': a disk"
               + " serves one VM; detach it there first (raidctl disk detach %s %s)", disk,
@@ -433,8 +440,9 @@ public final class VmManager implements DiskUsage {
         }
         if (r == null) {
           store.writeSpec(updated);
-          events.vmEvent(name, VmEvent.Kind.DISK_ATTACHED, disk,
-              "to the spec (the VM is stopped)");
+          events.vmEvent(name, VmEvent.Kind.DISK_ATTACHED, disk, pulled
+              ? "plugged in again at the next start (it was pulled; the VM is stopped)"
+              : "to the spec (the VM is stopped)");
           return new Attached(status(updated), false, 0, "");
         }
         device = HotPlug.attach(r.qmp, new DataDisk(disk, path));
@@ -450,8 +458,8 @@ public final class VmManager implements DiskUsage {
         }
       }
       LOG.info(() -> "VM " + name + ": disk " + disk + " attached at scsi-id " + device.scsiId());
-      events.vmEvent(name, VmEvent.Kind.DISK_ATTACHED, disk, "hot-plugged at scsi-id "
-          + device.scsiId());
+      events.vmEvent(name, VmEvent.Kind.DISK_ATTACHED, disk, (pulled ? "plugged in again"
+          + " (it was pulled)" : "hot-plugged") + " at scsi-id " + device.scsiId());
       String guestDevice = r.agent.status().connected()
           ? awaitGuestDisk(name, r, disk, device.scsiId()) : "";
       return new Attached(status(updated), true, device.scsiId(), guestDevice);
@@ -468,21 +476,16 @@ public final class VmManager implements DiskUsage {
     Names.require("VM", name);
     requireDataDisk(disk, "detached");
     synchronized (lock(name)) {
-      VmSpec spec = store.read(name);
-      if (!spec.getDataDisksList().contains(disk)) {
-        disks.existing(disk);
-        throw RaidvmException.failedPrecondition("disk '%s' is not attached to VM '%s' (its data"
-            + " disks: %s)", disk, name, spec.getDataDisksCount() == 0 ? "none"
-            : String.join(", ", spec.getDataDisksList()));
-      }
+      VmSpec spec = requireHas(store.read(name), disk);
       RunningVm r = liveFor(name, "detach disk '" + disk + "' from");
-      VmSpec updated = spec.toBuilder().clearDataDisks()
+      boolean pulled = spec.getPulledDisksList().contains(disk);
+      VmSpec updated = withoutPulled(spec, disk).toBuilder().clearDataDisks()
           .addAllDataDisks(spec.getDataDisksList().stream().filter(d -> !d.equals(disk))
               .toList())
           .build();
       boolean unplugged = false;
       if (r != null) {
-        if (!force) {
+        if (!force && !pulled) {
           refuseInUse(name, r, disk);
         }
         try {
@@ -494,15 +497,108 @@ public final class VmManager implements DiskUsage {
         }
       }
       store.writeSpec(updated);
-      boolean pulled = unplugged;
+      boolean tookOut = unplugged;
       LOG.info(() -> "VM " + name + ": disk " + disk + " detached"
-          + (pulled ? " from the running VM" : ""));
+          + (tookOut ? " from the running VM" : ""));
       events.vmEvent(name, VmEvent.Kind.DISK_DETACHED, disk, r == null
           ? "from the spec (the VM is stopped)"
           : unplugged ? "pulled from the running VM" + (force ? " (forced)" : "")
           : "from the spec (the running QEMU did not have it)");
       return new Detached(status(updated), unplugged);
     }
+  }
+
+  /** What {@link #pullDisk} did: the VM now, and QEMU's slot the disk had (0: none). */
+  public record Pulled(VmStatus vm, int scsiId, String detail) {}
+
+  /**
+   * Surprise removal: pulls a data disk out of the running VM over QMP ({@link HotPlug}'s
+   * detach) without asking the guest and without the in-use check that a detach makes — a
+   * dying drive asks nobody, and md must notice on its own. The spec keeps the disk, marked
+   * pulled, so that a restart does not silently bring it back; {@link #attachDisk} plugs it in
+   * again, {@link #detachDisk} takes it out of the spec.
+   */
+  public Pulled pullDisk(String name, String disk) {
+    awaitStartup();
+    Names.require("VM", name);
+    requireDataDisk(disk, "pulled");
+    synchronized (lock(name)) {
+      VmSpec spec = requireHas(store.read(name), disk);
+      if (spec.getPulledDisksList().contains(disk)) {
+        throw RaidvmException.failedPrecondition("disk '%s' of VM '%s' is pulled already;"
+            + " raidctl disk attach %s %s plugs it in again", disk, name, name, disk);
+      }
+      RunningVm r = liveFor(name, "pull disk '" + disk + "' from");
+      if (r == null) {
+        throw RaidvmException.failedPrecondition("VM '%s' is not running: a pull takes a disk"
+            + " from a running VM (raidctl disk detach %s %s takes it out of a stopped VM's"
+            + " spec)", name, name, disk);
+      }
+      Optional<Integer> unplugged;
+      try {
+        unplugged = HotPlug.unplug(r.qmp, disk, HotPlug.UNPLUG_TIMEOUT);
+      } catch (RaidvmException e) {
+        throw new RaidvmException(e.kind(), String.format("disk '%s' may still be in VM '%s'"
+            + " (its spec does not mark it pulled): %s. Run the pull again", disk, name,
+            e.getMessage()), e);
+      }
+      VmSpec updated = spec.toBuilder().addPulledDisks(disk).build();
+      store.writeSpec(updated);
+      int slot = unplugged.orElse(0);
+      String detail = unplugged.isPresent()
+          ? String.format("pulled disk '%s' (scsi-id %d) out of the running VM without asking"
+              + " the guest (device_del, DEVICE_DELETED, blockdev-del); its spec keeps it,"
+              + " marked pulled: a restart leaves it out, raidctl disk attach %s %s plugs it"
+              + " in again", disk, slot, name, disk)
+          : String.format("QEMU did not have disk '%s'; its spec now marks it pulled", disk);
+      LOG.info(() -> "VM " + name + ": " + detail);
+      events.vmEvent(name, VmEvent.Kind.DISK_PULLED, disk, detail);
+      return new Pulled(status(updated), slot, detail);
+    }
+  }
+
+  /**
+   * Runs {@code action} on a data disk of a stopped VM, under the VM's lock (so that no start
+   * takes the disk meanwhile); FAILED_PRECONDITION for a VM whose QEMU runs.
+   */
+  public <T> T onStoppedVmDisk(String name, String disk, String doing,
+      Function<Path, T> action) {
+    awaitStartup();
+    Names.require("VM", name);
+    requireDataDisk(disk, doing);
+    synchronized (lock(name)) {
+      requireHas(store.read(name), disk);
+      Path path = disks.existing(disk);
+      RunningVm r = liveFor(name, doing + " disk '" + disk + "' of");
+      if (r != null) {
+        throw RaidvmException.failedPrecondition("VM '%s' runs: disk '%s' can be %s only while"
+            + " its VM is stopped (the guest's writes and the host's would race); stop it"
+            + " first (raidctl vm stop %s)", name, disk, doing, name);
+      }
+      return action.apply(path);
+    }
+  }
+
+  /** A VM event of a fault that {@link #onStoppedVmDisk} let happen. */
+  public void faultEvent(String name, VmEvent.Kind kind, String disk, String detail) {
+    LOG.info(() -> "VM " + name + ": " + detail);
+    events.vmEvent(name, kind, disk, detail);
+  }
+
+  /** The spec, when it lists {@code disk}; FAILED_PRECONDITION (NOT_FOUND: no such disk). */
+  private VmSpec requireHas(VmSpec spec, String disk) {
+    if (!spec.getDataDisksList().contains(disk)) {
+      disks.existing(disk);
+      throw RaidvmException.failedPrecondition("disk '%s' is not attached to VM '%s' (its data"
+          + " disks: %s)", disk, spec.getName(), spec.getDataDisksCount() == 0 ? "none"
+          : String.join(", ", spec.getDataDisksList()));
+    }
+    return spec;
+  }
+
+  private static VmSpec withoutPulled(VmSpec spec, String disk) {
+    return spec.toBuilder().clearPulledDisks().addAllPulledDisks(spec.getPulledDisksList()
+        .stream().filter(d -> !d.equals(disk)).toList()).build();
   }
 
   private static void requireDataDisk(String disk, String what) {

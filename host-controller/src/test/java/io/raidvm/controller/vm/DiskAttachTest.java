@@ -235,4 +235,94 @@ class DiskAttachTest {
     vms.detachAll();
     assertEquals("", qemu.awaitEnd());
   }
+
+  @Test
+  void pull_ofAnMdMember_asksNoGuest_andMarksTheSpec() throws Exception {
+    vm("vm1", "d1", "d2");
+    BlockDevice member = disk("sdc", "d2").toBuilder().addPartitions(disk("sdc1", "")
+        .toBuilder().addMdMemberOf("md127").addHolders("md127")).build();
+    agent = FakeAgentSession.connected(null).listing(guest(member));
+    QmpTranscript qemu = running("detach-d2.qmp");
+
+    VmManager.Pulled pulled = vms.pullDisk("vm1", "d2");
+
+    assertEquals(2, pulled.scsiId());
+    assertEquals(List.of(), agent.calls());
+    assertEquals(List.of("d1", "d2"), disksOf("vm1"));
+    assertEquals(List.of("d2"), store.read("vm1").getPulledDisksList());
+    assertEquals(List.of("vm1 DISK_PULLED d2: " + pulled.detail()), events);
+    assertEquals("pulled disk 'd2' (scsi-id 2) out of the running VM without asking the guest"
+        + " (device_del, DEVICE_DELETED, blockdev-del); its spec keeps it, marked pulled: a"
+        + " restart leaves it out, raidctl disk attach vm1 d2 plugs it in again",
+        pulled.detail());
+    assertEquals("disk 'd2' of VM 'vm1' is pulled already; raidctl disk attach vm1 d2 plugs it"
+        + " in again", refused(RaidvmException.Kind.FAILED_PRECONDITION,
+            () -> vms.pullDisk("vm1", "d2")).getMessage());
+    vms.detachAll();
+    assertEquals("", qemu.awaitEnd());
+  }
+
+  @Test
+  void aPulledDisk_isLeftOutOfTheNextLaunch() {
+    vm("vm1", "d1", "d2");
+    store.writeSpec(store.read("vm1").toBuilder().addPulledDisks("d2").build());
+
+    assertThrows(RaidvmException.class, () -> vms.start("vm1", true, java.time.Duration.ZERO));
+
+    String argv = String.join(" ", runner.argvOf("qemu-system-x86_64"));
+    assertEquals(true, argv.contains("\"serial\":\"d1\""), argv);
+    assertEquals(false, argv.contains("d2.qcow2"), argv);
+  }
+
+  @Test
+  void aPulledDisk_goesBackInWithAttach_orOutOfTheSpecWithDetach() {
+    vm("vm1", "d1", "d2");
+    store.writeSpec(store.read("vm1").toBuilder().addPulledDisks("d2").build());
+    vm("vm2", "d3");
+    assertEquals("disk 'd2' is attached to VM 'vm1': a disk serves one VM; detach it there"
+        + " first (raidctl disk detach vm1 d2)",
+        refused(RaidvmException.Kind.FAILED_PRECONDITION, () -> vms.attachDisk("vm2", "d2"))
+            .getMessage());
+
+    vms.attachDisk("vm1", "d2");
+    assertEquals(List.of("d1", "d2"), disksOf("vm1"));
+    assertEquals(List.of(), store.read("vm1").getPulledDisksList());
+
+    store.writeSpec(store.read("vm1").toBuilder().addPulledDisks("d2").build());
+    vms.detachDisk("vm1", "d2", false);
+    assertEquals(List.of("d1"), disksOf("vm1"));
+    assertEquals(List.of(), store.read("vm1").getPulledDisksList());
+    assertEquals(List.of(
+        "vm1 DISK_ATTACHED d2: plugged in again at the next start (it was pulled; the VM is"
+            + " stopped)",
+        "vm1 DISK_DETACHED d2: from the spec (the VM is stopped)"), events);
+  }
+
+  @Test
+  void pull_ofAStoppedVm_andWorkOnTheDiskOfARunningOne_areRefused() throws Exception {
+    vm("vm1", "d1", "d2");
+    assertEquals("VM 'vm1' is not running: a pull takes a disk from a running VM (raidctl disk"
+        + " detach vm1 d2 takes it out of a stopped VM's spec)",
+        refused(RaidvmException.Kind.FAILED_PRECONDITION, () -> vms.pullDisk("vm1", "d2"))
+            .getMessage());
+    refused(RaidvmException.Kind.INVALID_ARGUMENT, () -> vms.pullDisk("vm1", "os"));
+    refused(RaidvmException.Kind.FAILED_PRECONDITION, () -> vms.pullDisk("vm1", "d3"));
+    assertEquals("d2.qcow2", vms.onStoppedVmDisk("vm1", "d2", "corrupted",
+        path -> path.getFileName().toString()));
+    refused(RaidvmException.Kind.INVALID_ARGUMENT,
+        () -> vms.onStoppedVmDisk("vm1", "os", "corrupted", path -> path));
+
+    QmpTranscript qemu = running("detach-d2.qmp");
+    assertEquals("VM 'vm1' runs: disk 'd2' can be corrupted only while its VM is stopped (the"
+        + " guest's writes and the host's would race); stop it first (raidctl vm stop vm1)",
+        refused(RaidvmException.Kind.FAILED_PRECONDITION, () -> vms.onStoppedVmDisk("vm1", "d2",
+            "corrupted", path -> {
+              throw new AssertionError("ran on a running VM's disk");
+            })).getMessage());
+    assertEquals(List.of(), store.read("vm1").getPulledDisksList());
+    assertEquals(List.of(), events);
+    vms.detachAll();
+    qemu.awaitEnd();
+    assertEquals(List.of("qmp_capabilities"), qemu.received());
+  }
 }
