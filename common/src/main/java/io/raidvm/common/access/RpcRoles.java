@@ -48,7 +48,9 @@ public final class RpcRoles {
         Map.entry("ReadConsole", VIEWER), Map.entry("WatchVm", VIEWER),
         // Attaching gives the guest a disk and can be undone; detaching can take a member out
         // of an array (the guest is asked first, but --force pulls it regardless).
-        Map.entry("AttachDisk", OPERATOR), Map.entry("DetachDisk", ADMIN)));
+        Map.entry("AttachDisk", OPERATOR), Map.entry("DetachDisk", ADMIN),
+        // Replaces the code that runs as root in the guest, and restarts it: admin, as restarts.
+        Map.entry("UpgradeAgent", ADMIN)));
     controller("ProvisionService", Map.of("Provision", OPERATOR));
     controller("AuditService", Map.of("ListAudit", VIEWER));
     controller("ScrubService", Map.of(
@@ -61,7 +63,7 @@ public final class RpcRoles {
 
     agent("GuestAgent", Map.of(
         "GetInfo", VIEWER, "ListBlockDevices", VIEWER, "Shutdown", ADMIN, "RestartAgent", ADMIN,
-        "ReadAudit", VIEWER));
+        "ReadAudit", VIEWER, "InstallAgent", ADMIN, "RollbackAgent", ADMIN));
     agent("Events", Map.of("Watch", VIEWER));
     agent("Disks", Map.of("Benchmark", OPERATOR, "Partition", ADMIN));
     agent("Raid", Map.ofEntries(
