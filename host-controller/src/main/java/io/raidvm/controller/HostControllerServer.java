@@ -1,6 +1,7 @@
 package io.raidvm.controller;
 
 import io.grpc.BindableService;
+import io.grpc.Channel;
 import io.grpc.ServerServiceDefinition;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.TlsTcpServer;
@@ -17,6 +18,7 @@ import io.raidvm.controller.access.UnixAccounts;
 import io.raidvm.controller.agent.AgentLink;
 import io.raidvm.controller.agent.AgentLinks;
 import io.raidvm.controller.agent.AgentProxy;
+import io.raidvm.controller.agent.AgentUpgrader;
 import io.raidvm.controller.agent.VmAgentRouter;
 import io.raidvm.controller.alert.AlertGrpcService;
 import io.raidvm.controller.alert.AlertTargets;
@@ -58,6 +60,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -117,8 +120,9 @@ public final class HostControllerServer {
     QemuImg qemuImg = new QemuImg(runner);
     DiskFolder disks = new DiskFolder(options.stateDir());
     VmStore vmStore = new VmStore(options.stateDir());
+    AgentJar agentJar = AgentJar.bundled();
     ImageManager images = new ImageManager(options.imageDir(), runner, Path.of("/etc/apt"),
-        AgentJar.bundled(), new OsDiskBackings(vmStore, qemuImg));
+        agentJar, new OsDiskBackings(vmStore, qemuImg));
     this.images = images;
     VmEventHubs events = new VmEventHubs(VmEventHubs.KEPT_EVENTS, eventDelivery);
     AuditLog auditLog = new AuditLog(options.stateDir());
@@ -129,17 +133,19 @@ public final class HostControllerServer {
     this.disks = diskManager;
     this.alerter = new Alerter(options.stateDir(), new AlertTargets(runner), Clock.systemUTC());
     events.tap(alerter);
-    this.scrubber = new Scrubber(vmStore, new AgentScrubGuest(vm -> agentLinks.get(vm)
-            .orElseThrow(() -> RaidvmException.unavailable("VM %s has no agent connection", vm))
-            .channel()),
+    Function<String, Channel> agentChannel = vm -> agentLinks.get(vm).orElseThrow(
+        () -> RaidvmException.unavailable("VM %s has no agent connection: is it running?", vm))
+        .channel();
+    this.scrubber = new Scrubber(vmStore, new AgentScrubGuest(agentChannel),
         vm -> vms.get(vm).state(), vm -> events.hub(vm).arrayNames(), Clock.systemUTC(),
         ZoneId.systemDefault(), scrubWorkers);
-    Provisioner provisioner = new Provisioner(diskManager, images, vms,
-        vm -> agentLinks.get(vm).orElseThrow(() -> RaidvmException.unavailable("VM %s has no"
-            + " agent connection: is it running?", vm)).channel(), Duration.ZERO);
+    AgentUpgrader upgrader = new AgentUpgrader(agentChannel, vm -> vms.get(vm).state(),
+        agentJar, AgentUpgrader.RESTART_TIMEOUT);
+    Provisioner provisioner = new Provisioner(diskManager, images, vms, agentChannel, upgrader,
+        Duration.ZERO);
     List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
             (BindableService) new DiskGrpcService(diskManager),
-            new VmGrpcService(vms, events),
+            new VmGrpcService(vms, events, upgrader),
             new ImageGrpcService(images),
             new ProvisionGrpcService(provisioner),
             new AuditGrpcService(auditLog),

@@ -20,12 +20,15 @@ import io.raidvm.api.controller.v1.ReadConsoleRequest;
 import io.raidvm.api.controller.v1.RebootVmRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
 import io.raidvm.api.controller.v1.StopVmRequest;
+import io.raidvm.api.controller.v1.UpgradeAgentRequest;
+import io.raidvm.api.controller.v1.UpgradeAgentResponse;
 import io.raidvm.api.controller.v1.Vm;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.api.controller.v1.WatchVmRequest;
 import io.raidvm.common.Ranges;
 import io.raidvm.common.grpc.Rpc;
 import io.raidvm.common.grpc.Statuses;
+import io.raidvm.controller.agent.AgentUpgrader;
 import io.raidvm.controller.events.EventSink;
 import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.events.Watch;
@@ -52,10 +55,19 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
 
   private final VmManager vms;
   private final VmEventHubs events;
+  private final AgentUpgrader upgrader;
 
-  public VmGrpcService(VmManager vms, VmEventHubs events) {
+  public VmGrpcService(VmManager vms, VmEventHubs events, AgentUpgrader upgrader) {
     this.vms = vms;
     this.events = events;
+    this.upgrader = upgrader;
+  }
+
+  @Override
+  public void upgradeAgent(UpgradeAgentRequest request,
+      StreamObserver<UpgradeAgentResponse> observer) {
+    Rpc.unary(observer, () -> request.getRollback() ? upgrader.rollback(request.getName())
+        : upgrader.upgrade(request.getName()));
   }
 
   @Override
