@@ -101,8 +101,8 @@ class ProvisionIT {
             ended.add(e.getStep());
           }
         }
-        assertEquals(List.of("disks", "image", "vm", "partition", "array", "sync", "filesystem",
-            "mount", "persist", "initramfs", "reboot"), ended);
+        assertEquals(List.of("disks", "image", "vm", "agent", "partition", "array", "sync",
+            "filesystem", "mount", "persist", "initramfs", "reboot"), ended);
         assertTrue(events.get(events.size() - 1).getSummary().getVerified());
 
         RaidctlProcess conflict = RaidctlProcess.run(socket, "provision", vm, "--disk-size",
@@ -184,8 +184,8 @@ class ProvisionIT {
       assertEquals(0, resumed.exitCode(), resumed.stderr());
       assertTrue(resumed.stderr().contains("running one inside this raidctl"), resumed.stderr());
       List<ProvisionEvent> events = events(resumed.stdout());
-      for (String step : List.of("disks", "image", "vm", "partition", "array", "filesystem",
-          "mount")) {
+      for (String step : List.of("disks", "image", "vm", "agent", "partition", "array",
+          "filesystem", "mount")) {
         assertEquals(ProvisionStepState.STEP_ALREADY_DONE, endOf(events, step).getState(),
             step + ": " + endOf(events, step).getMessage());
       }

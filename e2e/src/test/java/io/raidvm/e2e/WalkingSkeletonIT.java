@@ -16,6 +16,7 @@ import io.raidvm.api.agent.v1.BlockDevice;
 import io.raidvm.api.agent.v1.GetInfoRequest;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.GuestInfo;
+import io.raidvm.api.agent.v1.InstallAgentResponse;
 import io.raidvm.api.agent.v1.ListBlockDevicesRequest;
 import io.raidvm.api.agent.v1.RestartAgentRequest;
 import io.raidvm.api.controller.v1.BuildImageEvent;
@@ -30,10 +31,19 @@ import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ListVmsRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
 import io.raidvm.api.controller.v1.StopVmRequest;
+import io.raidvm.api.controller.v1.UpgradeAgentRequest;
+import io.raidvm.api.controller.v1.UpgradeAgentResponse;
 import io.raidvm.api.controller.v1.Vm;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.VmState;
+import io.raidvm.common.Sha256;
+import io.raidvm.common.grpc.AgentJarUpload;
+import io.raidvm.common.grpc.AgentRouting;
+import io.raidvm.controller.image.AgentJar;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +52,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -224,8 +239,97 @@ class WalkingSkeletonIT {
     assertNotEquals(pidBefore, after.getAgent().getPid(), "a new agent process answered");
   }
 
+  /**
+   * The guest's agent is first made to differ from the controller's: the test sends, through the
+   * agent's own InstallAgent (what UpgradeAgent sends, with the test's jar), the controller's
+   * agent jar with another Implementation-Version in its manifest — the same classes, so it runs
+   * the same, and other bytes, so another SHA-256: an agent "of another build" as this project
+   * has no older release to take. Then UpgradeAgent brings it back to the controller's, a second
+   * one finds it current, and a rollback returns the other.
+   */
   @Test
   @Order(6)
+  void agentUpgrade_bringsAnotherAgentToTheControllers_andRollbackReturnsTheOther()
+      throws Exception {
+    AgentJar bundled = AgentJar.bundled();
+    GuestInfo start = agent(VM).getInfo(GetInfoRequest.getDefaultInstance());
+    assertEquals(bundled.sha256(), start.getAgent().getJarSha256(),
+        "the image runs the controller's agent");
+    byte[] other = withVersion(bundled.bytes(), "0.0.0-e2e-other");
+    String otherSha = Sha256.of(other);
+
+    long t0 = System.nanoTime();
+    InstallAgentResponse installed = AgentJarUpload.send(AgentRouting.toVm(channel, VM), other,
+        Duration.ofMinutes(10));
+    assertEquals(InstallAgentResponse.Result.INSTALLED, installed.getResult());
+    GuestInfo onOther = newAgent(start);
+    figures.add(String.format("InstallAgent of a %.1f MiB jar to the new agent answering: %.1f s",
+        other.length / 1048576.0, secondsSince(t0)));
+    assertEquals(otherSha, onOther.getAgent().getJarSha256());
+    assertEquals("0.0.0-e2e-other", onOther.getAgent().getVersion());
+
+    long t1 = System.nanoTime();
+    UpgradeAgentResponse up = vms().withDeadlineAfter(15, TimeUnit.MINUTES).upgradeAgent(
+        UpgradeAgentRequest.newBuilder().setName(VM).build());
+    figures.add(String.format("raidctl agent upgrade (send, swap, restart, new agent checked):"
+        + " %.1f s", secondsSince(t1)));
+    assertEquals(UpgradeAgentResponse.Result.UPGRADED, up.getResult(), up.getMessage());
+    assertEquals(otherSha, up.getFromSha256());
+    assertEquals(bundled.sha256(), up.getToSha256());
+    GuestInfo upgraded = agent(VM).getInfo(GetInfoRequest.getDefaultInstance());
+    assertEquals(bundled.sha256(), upgraded.getAgent().getJarSha256());
+    assertEquals(up.getAgentPid(), upgraded.getAgent().getPid(), "the new agent answers");
+    assertFalse(agent(VM).listBlockDevices(ListBlockDevicesRequest.getDefaultInstance())
+        .getDevicesList().isEmpty());
+
+    UpgradeAgentResponse again = vms().withDeadlineAfter(15, TimeUnit.MINUTES).upgradeAgent(
+        UpgradeAgentRequest.newBuilder().setName(VM).build());
+    assertEquals(UpgradeAgentResponse.Result.ALREADY_CURRENT, again.getResult());
+    assertEquals(up.getAgentPid(), again.getAgentPid(), "nothing restarted");
+
+    UpgradeAgentResponse back = vms().withDeadlineAfter(15, TimeUnit.MINUTES).upgradeAgent(
+        UpgradeAgentRequest.newBuilder().setName(VM).setRollback(true).build());
+    assertEquals(UpgradeAgentResponse.Result.ROLLED_BACK, back.getResult(), back.getMessage());
+    assertEquals(otherSha, back.getToSha256());
+    assertEquals(otherSha, agent(VM).getInfo(GetInfoRequest.getDefaultInstance()).getAgent()
+        .getJarSha256());
+
+    // The VM is left with the controller's agent for the steps after this one.
+    assertEquals(UpgradeAgentResponse.Result.UPGRADED, vms().withDeadlineAfter(15,
+        TimeUnit.MINUTES).upgradeAgent(UpgradeAgentRequest.newBuilder().setName(VM).build())
+        .getResult());
+  }
+
+  /** The first answer of an agent process other than {@code before}'s. */
+  private GuestInfo newAgent(GuestInfo before) {
+    return eventually(Duration.ofMinutes(3), () -> {
+      GuestInfo info = agent(VM).getInfo(GetInfoRequest.getDefaultInstance());
+      if (info.getAgent().getPid() == before.getAgent().getPid()) {
+        throw new IllegalStateException("the agent that installed still answers");
+      }
+      return info;
+    });
+  }
+
+  /** {@code jar} with another Implementation-Version in its manifest, every entry the same. */
+  private static byte[] withVersion(byte[] jar, String version) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(jar.length);
+    try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
+      Manifest manifest = new Manifest(in.getManifest());
+      manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
+      try (JarOutputStream copy = new JarOutputStream(out, manifest)) {
+        for (JarEntry entry; (entry = in.getNextJarEntry()) != null; ) {
+          copy.putNextEntry(new JarEntry(entry.getName()));
+          in.transferTo(copy);
+          copy.closeEntry();
+        }
+      }
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  @Order(7)
   void restartedController_reattachesToTheRunningVm() throws Exception {
     long qemuPid = vms().getVm(GetVmRequest.newBuilder().setName(VM).build()).getPid();
     channel.shutdownNow();
@@ -251,7 +355,7 @@ class WalkingSkeletonIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void stopVm_powersTheGuestOff_andQemuIsGone() {
     long qemuPid = vms().getVm(GetVmRequest.newBuilder().setName(VM).build()).getPid();
     long t0 = System.nanoTime();

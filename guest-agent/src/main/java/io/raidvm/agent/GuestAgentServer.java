@@ -41,6 +41,8 @@ import io.raidvm.agent.power.AgentRestarter;
 import io.raidvm.agent.power.SystemPower;
 import io.raidvm.agent.transport.VirtioPort;
 import io.raidvm.agent.transport.VirtioPortBridge;
+import io.raidvm.agent.upgrade.AgentJarInstaller;
+import io.raidvm.agent.upgrade.RunningJar;
 import io.raidvm.common.grpc.IdempotentCalls;
 import io.raidvm.common.grpc.UnixSocketServer;
 import io.raidvm.common.process.CommandRunner;
@@ -96,13 +98,15 @@ public final class GuestAgentServer {
     AgentAuditLog audit = AgentAuditLog.in(root);
     ArrayChanges.follow(journal, md.identities()::forget);
     this.poller = new MdPoller(root, journal);
+    RunningJar jar = new RunningJar(root);
     this.info = new GuestInfoCollector(runner, new OshiHardware(), root,
-        GuestInfoCollector::thisProcess);
+        () -> GuestInfoCollector.thisProcess().toBuilder().setJarSha256(jar.sha256()).build());
     List<BindableService> services = List.of(
         new GuestAgentGrpcService(info,
             new BlockDevices(runner, root),
             new SystemPower(runner),
-            new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY), audit),
+            new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY), audit,
+            new AgentJarInstaller(jar, operations::list)),
         new OperationsGrpcService(operations),
         new RaidGrpcService(new ArrayManager(md), new MemberManager(md)),
         new DisksGrpcService(new DiskBenchmark(runner, resolver, guard), partitioner),

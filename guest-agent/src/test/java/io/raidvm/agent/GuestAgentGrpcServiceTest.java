@@ -1,10 +1,13 @@
 package io.raidvm.agent;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import io.raidvm.agent.audit.AgentAuditLog;
 import io.raidvm.agent.block.BlockDevices;
 import io.raidvm.agent.info.GuestInfoCollector;
@@ -13,23 +16,32 @@ import io.raidvm.agent.power.AgentRestarter;
 import io.raidvm.agent.power.SystemPower;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.RecordingExit;
+import io.raidvm.agent.upgrade.AgentJarInstaller;
+import io.raidvm.agent.upgrade.AgentJarInstallerTest;
+import io.raidvm.agent.upgrade.RunningJar;
 import io.raidvm.api.agent.v1.AgentProcess;
 import io.raidvm.api.agent.v1.BlockDevice;
 import io.raidvm.api.agent.v1.GetInfoRequest;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.GuestInfo;
+import io.raidvm.api.agent.v1.InstallAgentChunk;
+import io.raidvm.api.agent.v1.InstallAgentResponse;
 import io.raidvm.api.agent.v1.ListBlockDevicesRequest;
 import io.raidvm.api.agent.v1.RestartAgentRequest;
 import io.raidvm.api.agent.v1.RestartAgentResponse;
 import io.raidvm.api.agent.v1.ShutdownRequest;
 import io.raidvm.api.agent.v1.ShutdownResponse;
+import io.raidvm.common.grpc.AgentJarUpload;
 import io.raidvm.common.grpc.InProcessGrpc;
 import io.raidvm.common.process.FakeCommandRunner;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -59,7 +71,7 @@ class GuestAgentGrpcServiceTest {
         new BlockDevices(runner, root),
         new SystemPower(runner),
         new AgentRestarter(() -> exit.record("stop server"), exit, Duration.ofMillis(50)),
-        AgentAuditLog.in(root));
+        AgentAuditLog.in(root), new AgentJarInstaller(new RunningJar(root), List::of));
     grpc = InProcessGrpc.serveDirect(service);
     return GuestAgentGrpc.newBlockingStub(grpc.channel());
   }
@@ -152,9 +164,11 @@ class GuestAgentGrpcServiceTest {
     assertEquals(List.of("halt 1"), exit.awaitEndersDone());
   }
 
-  @Test
-  void restartAgent_withoutMode_isInvalidArgument_andDoesNotRestart() {
-    // AgentRestarter logs each restart it schedules before it returns, so before the answer.
+  /**
+   * Runs {@code body} and returns the restarts it scheduled: AgentRestarter logs each before it
+   * returns, so before the answer of the call that asked for it.
+   */
+  private List<String> scheduledRestarts(Runnable body) {
     Logger log = Logger.getLogger(AgentRestarter.class.getName());
     List<String> scheduled = new CopyOnWriteArrayList<>();
     Handler handler = new Handler() {
@@ -171,21 +185,87 @@ class GuestAgentGrpcServiceTest {
     };
     log.addHandler(handler);
     try {
-      GuestAgentGrpc.GuestAgentBlockingStub agent = agent();
+      body.run();
+      return scheduled;
+    } finally {
+      log.removeHandler(handler);
+      exit.release();
+    }
+  }
+
+  @Test
+  void restartAgent_withoutMode_isInvalidArgument_andDoesNotRestart() {
+    GuestAgentGrpc.GuestAgentBlockingStub agent = agent();
+    List<String> scheduled = scheduledRestarts(() -> {
       StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
           () -> agent.restartAgent(RestartAgentRequest.getDefaultInstance()));
 
       assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
       assertEquals("restart mode must be GRACEFUL or HARD, got MODE_UNSPECIFIED",
           e.getStatus().getDescription());
-      assertEquals(List.of(), scheduled);
 
       agent.restartAgent(
           RestartAgentRequest.newBuilder().setMode(RestartAgentRequest.Mode.HARD).build());
-      assertEquals(List.of("agent restart requested (HARD)"), scheduled);
-    } finally {
-      log.removeHandler(handler);
-      exit.release();
+    });
+    assertEquals(List.of("agent restart requested (HARD)"), scheduled,
+        "only the second call restarts");
+  }
+
+  @Test
+  void installAgent_takesTheJarInPieces_answers_thenRestartsGracefully() throws Exception {
+    Path jar = root.resolve(RunningJar.PATH);
+    Files.createDirectories(jar.getParent());
+    Files.write(jar, AgentJarInstallerTest.runnableJar("1.0"));
+    byte[] next = AgentJarInstallerTest.runnableJar("2.0");
+    GuestAgentGrpc.GuestAgentBlockingStub agent = agent();
+
+    InstallAgentResponse done = AgentJarUpload.send(grpc.channel(), next, Duration.ofMinutes(1));
+
+    assertEquals(InstallAgentResponse.Result.INSTALLED, done.getResult());
+    assertArrayEquals(next, Files.readAllBytes(jar));
+    assertEquals(List.of(), exit.events(), "the answer comes before the restart");
+    exit.release();
+    assertEquals(List.of("stop server", "exit 0"), exit.awaitEvents(2));
+  }
+
+  @Test
+  void installAgent_withoutAHeaderFirst_isInvalidArgument_andDoesNotRestart() {
+    GuestAgentGrpc.GuestAgentBlockingStub agent = agent();
+    List<String> scheduled = scheduledRestarts(() -> {
+      Status status = installWithoutHeader();
+      assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
+      assertEquals("the first message of InstallAgent must be the header (sha256, size_bytes)",
+          status.getDescription());
+      agent.restartAgent(
+          RestartAgentRequest.newBuilder().setMode(RestartAgentRequest.Mode.HARD).build());
+    });
+    assertEquals(List.of("agent restart requested (HARD)"), scheduled,
+        "the refused install restarts nothing");
+  }
+
+  private Status installWithoutHeader() {
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    StreamObserver<InstallAgentChunk> requests = GuestAgentGrpc.newStub(grpc.channel())
+        .installAgent(new StreamObserver<>() {
+          @Override
+          public void onNext(InstallAgentResponse value) {
+            failed.complete(null);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            failed.complete(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    requests.onNext(InstallAgentChunk.newBuilder().setData(ByteString.copyFromUtf8("PK")).build());
+    requests.onCompleted();
+    try {
+      return Status.fromThrowable(failed.get(1, TimeUnit.MINUTES));
+    } catch (Exception e) {
+      throw new AssertionError("InstallAgent did not end", e);
     }
   }
 }

@@ -18,6 +18,7 @@ import io.raidvm.controller.access.UnixAccounts;
 import io.raidvm.controller.agent.AgentLink;
 import io.raidvm.controller.agent.AgentLinks;
 import io.raidvm.controller.agent.AgentProxy;
+import io.raidvm.controller.agent.AgentUpgrader;
 import io.raidvm.controller.agent.VmAgentRouter;
 import io.raidvm.controller.alert.AlertGrpcService;
 import io.raidvm.controller.alert.AlertTargets;
@@ -65,6 +66,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.logging.Level;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -124,8 +126,9 @@ public final class HostControllerServer {
     QemuImg qemuImg = new QemuImg(runner);
     DiskFolder disks = new DiskFolder(options.stateDir());
     VmStore vmStore = new VmStore(options.stateDir());
+    AgentJar agentJar = AgentJar.bundled();
     ImageManager images = new ImageManager(options.imageDir(), runner, Path.of("/etc/apt"),
-        AgentJar.bundled(), new OsDiskBackings(vmStore, qemuImg));
+        agentJar, new OsDiskBackings(vmStore, qemuImg));
     this.images = images;
     VmEventHubs events = new VmEventHubs(VmEventHubs.KEPT_EVENTS, eventDelivery);
     AuditLog auditLog = new AuditLog(options.stateDir());
@@ -143,11 +146,13 @@ public final class HostControllerServer {
         vm -> vms.get(vm).state(), vm -> events.hub(vm).arrayNames(), Clock.systemUTC(),
         ZoneId.systemDefault(), scrubWorkers);
     DiskCorruptor corruptor = new DiskCorruptor(new QemuIo(runner));
-    Provisioner provisioner = new Provisioner(diskManager, images, vms, agentChannel,
+    AgentUpgrader upgrader = new AgentUpgrader(agentChannel, vm -> vms.get(vm).state(),
+        agentJar, AgentUpgrader.RESTART_TIMEOUT);
+    Provisioner provisioner = new Provisioner(diskManager, images, vms, agentChannel, upgrader,
         Duration.ZERO);
     List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
             (BindableService) new DiskGrpcService(diskManager),
-            new VmGrpcService(vms, events, corruptor),
+            new VmGrpcService(vms, events, corruptor, upgrader),
             new ImageGrpcService(images),
             new ProvisionGrpcService(provisioner),
             new DrillGrpcService(new Driller(vms, diskManager, events,

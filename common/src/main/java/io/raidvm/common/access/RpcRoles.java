@@ -50,7 +50,9 @@ public final class RpcRoles {
         // of an array (the guest is asked first, but --force pulls it regardless).
         Map.entry("AttachDisk", OPERATOR), Map.entry("DetachDisk", ADMIN),
         // A fault pulls a member or overwrites its data on purpose.
-        Map.entry("Fault", ADMIN)));
+        Map.entry("Fault", ADMIN),
+        // Replaces the code that runs as root in the guest, and restarts it: admin, as restarts.
+        Map.entry("UpgradeAgent", ADMIN)));
     controller("ProvisionService", Map.of("Provision", OPERATOR));
     // A drill pulls a member and puts a new disk in its place.
     controller("DrillService", Map.of("Drill", ADMIN));
@@ -65,7 +67,7 @@ public final class RpcRoles {
 
     agent("GuestAgent", Map.of(
         "GetInfo", VIEWER, "ListBlockDevices", VIEWER, "Shutdown", ADMIN, "RestartAgent", ADMIN,
-        "ReadAudit", VIEWER));
+        "ReadAudit", VIEWER, "InstallAgent", ADMIN, "RollbackAgent", ADMIN));
     agent("Events", Map.of("Watch", VIEWER));
     agent("Disks", Map.of("Benchmark", OPERATOR, "Partition", ADMIN));
     agent("Raid", Map.ofEntries(

@@ -44,7 +44,8 @@ public final class AgentJar {
     });
   }
 
-  static AgentJar from(URL url) {
+  /** A jar at another place (tests). */
+  public static AgentJar from(URL url) {
     return new AgentJar(() -> url);
   }
 
@@ -68,12 +69,23 @@ public final class AgentJar {
     }
   }
 
-  String sha256() {
+  public String sha256() {
     return facts().sha256();
   }
 
-  String version() {
+  public String version() {
     return facts().version();
+  }
+
+  /** The whole jar (about 24 MiB), as an upgrade sends it. */
+  public byte[] bytes() {
+    URL source = url.get();
+    try (InputStream in = source.openStream()) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw RaidvmException.failedPrecondition("cannot read the guest agent jar %s: %s", source,
+          e.getMessage());
+    }
   }
 
   void copyTo(Path target) {

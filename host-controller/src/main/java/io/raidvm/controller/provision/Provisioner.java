@@ -10,6 +10,7 @@ import io.raidvm.api.controller.v1.ProvisionStepState;
 import io.raidvm.api.controller.v1.ProvisionSummary;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.Statuses;
+import io.raidvm.controller.agent.AgentUpgrader;
 import io.raidvm.controller.disk.DiskManager;
 import io.raidvm.controller.image.ImageManager;
 import io.raidvm.controller.vm.VmManager;
@@ -28,14 +29,16 @@ public final class Provisioner {
   private final HostSteps host;
   private final VmManager vms;
   private final Function<String, Channel> agentChannel;
+  private final AgentUpgrader upgrader;
   private final Duration readyTimeout;
 
   /** {@code agentChannel} gives the channel to a VM's agent once the VM runs. */
   public Provisioner(DiskManager disks, ImageManager images, VmManager vms,
-      Function<String, Channel> agentChannel, Duration readyTimeout) {
+      Function<String, Channel> agentChannel, AgentUpgrader upgrader, Duration readyTimeout) {
     this.host = new HostSteps(disks, images, vms);
     this.vms = vms;
     this.agentChannel = agentChannel;
+    this.upgrader = upgrader;
     this.readyTimeout = readyTimeout;
   }
 
@@ -55,6 +58,7 @@ public final class Provisioner {
         new Step("disks", r -> host.disks(spec)),
         new Step("image", r -> host.image(spec, r)),
         new Step("vm", r -> host.vm(spec, readyTimeout)),
+        new Step("agent", r -> agent(spec.getVm())),
         new Step("partition", inGuest::partition),
         new Step("array", r -> inGuest.array()),
         new Step("sync", inGuest::sync),
@@ -72,6 +76,27 @@ public final class Provisioner {
         .setMessage(summary.getVerified() ? "verified" : "NOT verified")
         .setSummary(summary).build());
     return summary;
+  }
+
+  /**
+   * The guest's agent becomes this controller's before any guest step, so that every call the
+   * steps make is one it knows (a VM made from an older image keeps its older agent otherwise).
+   * An agent that cannot be upgraded now — an operation of an interrupted run still runs, or it
+   * predates upgrades — is kept, and the step says why: the steps go on with it.
+   */
+  private Outcome agent(String vm) {
+    if (upgrader.isCurrent(vm)) {
+      return Outcome.alreadyDone("the agent runs this controller's agent jar");
+    }
+    try {
+      return Outcome.done("%s", upgrader.upgrade(vm).getMessage());
+    } catch (RaidvmException e) {
+      if (e.kind() != RaidvmException.Kind.FAILED_PRECONDITION) {
+        throw e;
+      }
+      return Outcome.skipped("the agent differs from this controller's and stays as it is: %s",
+          e.getMessage());
+    }
   }
 
   private Outcome reboot(ProvisionSpec spec, GuestSteps inGuest) {

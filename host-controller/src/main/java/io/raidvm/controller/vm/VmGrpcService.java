@@ -23,6 +23,8 @@ import io.raidvm.api.controller.v1.ReadConsoleRequest;
 import io.raidvm.api.controller.v1.RebootVmRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
 import io.raidvm.api.controller.v1.StopVmRequest;
+import io.raidvm.api.controller.v1.UpgradeAgentRequest;
+import io.raidvm.api.controller.v1.UpgradeAgentResponse;
 import io.raidvm.api.controller.v1.Vm;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.api.controller.v1.WatchVmRequest;
@@ -30,12 +32,11 @@ import io.raidvm.common.Ranges;
 import io.raidvm.common.grpc.Rpc;
 import io.raidvm.common.grpc.Statuses;
 import io.raidvm.common.error.RaidvmException;
-import io.raidvm.common.process.ProcessRunner;
+import io.raidvm.controller.agent.AgentUpgrader;
 import io.raidvm.controller.events.EventSink;
 import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.events.Watch;
 import io.raidvm.controller.fault.DiskCorruptor;
-import io.raidvm.controller.fault.QemuIo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,15 +61,21 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
   private final VmManager vms;
   private final VmEventHubs events;
   private final MemberCorruption corruption;
+  private final AgentUpgrader upgrader;
 
-  public VmGrpcService(VmManager vms, VmEventHubs events) {
-    this(vms, events, new DiskCorruptor(new QemuIo(new ProcessRunner())));
-  }
-
-  public VmGrpcService(VmManager vms, VmEventHubs events, DiskCorruptor corruptor) {
+  public VmGrpcService(VmManager vms, VmEventHubs events, DiskCorruptor corruptor,
+      AgentUpgrader upgrader) {
     this.vms = vms;
     this.events = events;
     this.corruption = new MemberCorruption(vms, corruptor);
+    this.upgrader = upgrader;
+  }
+
+  @Override
+  public void upgradeAgent(UpgradeAgentRequest request,
+      StreamObserver<UpgradeAgentResponse> observer) {
+    Rpc.unary(observer, () -> request.getRollback() ? upgrader.rollback(request.getName())
+        : upgrader.upgrade(request.getName()));
   }
 
   @Override

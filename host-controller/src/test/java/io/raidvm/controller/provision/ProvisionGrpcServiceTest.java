@@ -9,10 +9,12 @@ import io.grpc.StatusRuntimeException;
 import io.raidvm.api.controller.v1.ProvisionRequest;
 import io.raidvm.api.controller.v1.ProvisionServiceGrpc;
 import io.raidvm.api.controller.v1.ProvisionSpec;
+import io.raidvm.api.controller.v1.VmState;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.common.grpc.InProcessGrpc;
 import io.raidvm.common.process.FakeCommandRunner;
 import io.raidvm.controller.Fixtures;
+import io.raidvm.controller.agent.AgentUpgrader;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.DiskManager;
 import io.raidvm.controller.disk.QemuImg;
@@ -74,7 +76,9 @@ class ProvisionGrpcServiceTest {
         new ImageManager(host.resolve("images"), runner, host, AgentJar.bundled(), Map::of),
         vms, vm -> {
           throw new AssertionError("nothing may reach an agent here");
-        }, Duration.ZERO);
+        }, new AgentUpgrader(vm -> {
+          throw new AssertionError("nothing may reach an agent here");
+        }, vm -> VmState.STOPPED, AgentJar.bundled(), Duration.ZERO), Duration.ZERO);
     grpc = InProcessGrpc.serveDirect(new ProvisionGrpcService(provisioner));
     stub = ProvisionServiceGrpc.newBlockingStub(grpc.channel());
   }

@@ -12,17 +12,23 @@ import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.controller.v1.ConsoleChunk;
 import io.raidvm.api.controller.v1.ReadConsoleRequest;
+import io.raidvm.api.controller.v1.UpgradeAgentRequest;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.WatchVmRequest;
 import io.raidvm.common.grpc.InProcessGrpc;
 import io.raidvm.common.process.FakeCommandRunner;
+import io.raidvm.controller.agent.AgentUpgrader;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.QemuImg;
 import io.raidvm.controller.events.VmEventHubs;
+import io.raidvm.controller.fault.DiskCorruptor;
+import io.raidvm.controller.fault.QemuIo;
+import io.raidvm.controller.image.AgentJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,7 +56,10 @@ class VmGrpcServiceStreamsTest {
         new QemuImg(new FakeCommandRunner()), null, null, (vm, paths) -> {
           throw new AssertionError("no agent link without QEMU");
         }, events);
-    grpc = InProcessGrpc.serve(new VmGrpcService(vms, events));
+    grpc = InProcessGrpc.serve(new VmGrpcService(vms, events,
+        new DiskCorruptor(new QemuIo(new FakeCommandRunner())), new AgentUpgrader(vm -> {
+      throw new AssertionError("no agent channel without QEMU");
+    }, vm -> vms.get(vm).state(), AgentJar.bundled(), Duration.ZERO)));
     stub = VmServiceGrpc.newBlockingStub(grpc.channel());
   }
 
@@ -143,5 +152,19 @@ class VmGrpcServiceStreamsTest {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.readConsole(
         ReadConsoleRequest.newBuilder().setName("nope").build()).hasNext());
     assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+  }
+
+  @Test
+  void upgradeAgent_ofAStoppedVm_isFailedPrecondition_andOfAnUnknownOne_notFound() {
+    StatusRuntimeException stopped = assertThrows(StatusRuntimeException.class,
+        () -> stub.upgradeAgent(UpgradeAgentRequest.newBuilder().setName("vm1").build()));
+    assertEquals(Status.Code.FAILED_PRECONDITION, stopped.getStatus().getCode());
+    assertEquals("VM vm1 is STOPPED: its agent must answer to be upgraded (raidctl vm start vm1)",
+        stopped.getStatus().getDescription());
+
+    StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
+        () -> stub.upgradeAgent(UpgradeAgentRequest.newBuilder().setName("nope")
+            .setRollback(true).build()));
+    assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
   }
 }
