@@ -1,7 +1,9 @@
 package io.raidvm.cli;
 
 import io.raidvm.cli.agent.AgentCommand;
+import io.raidvm.cli.alert.AlertCommand;
 import io.raidvm.cli.audit.AuditCommand;
+import io.raidvm.cli.scrub.ScrubCommand;
 import io.raidvm.cli.blk.BlkCommand;
 import io.raidvm.cli.fs.FsCommand;
 import io.raidvm.cli.op.OpCommand;
@@ -24,7 +26,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {DiskCommand.class, ImageCommand.class, VmCommand.class, AgentCommand.class,
         BlkCommand.class, BlkCommand.Part.class, RaidCommand.class, FsCommand.class,
         OpCommand.class, AutoComplete.GenerateCompletion.class, WatchCommand.class,
-        ProvisionCommand.class, AuditCommand.class,
+        ProvisionCommand.class, AuditCommand.class, ScrubCommand.class, AlertCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  raidctl provision demo --disk-size 64M", "  raidctl vm list",
         "  raidctl raid create --help", "  source <(raidctl generate-completion)"})

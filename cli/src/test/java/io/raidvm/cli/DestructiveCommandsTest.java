@@ -44,6 +44,10 @@ class DestructiveCommandsTest {
   static Stream<Arguments> questions() {
     return Stream.of(
         ask("Delete disk d1? Everything on it is lost.", "disk", "delete", "d1"),
+        ask("Detach disk d2 from VM vm1? A running guest loses it at once.", "disk", "detach",
+            "vm1", "d2"),
+        ask("Detach disk d2 from VM vm1? A running guest loses it at once, even while it uses"
+            + " it.", "disk", "detach", "vm1", "d2", "--force"),
         ask("Delete image 0123456789abcdef? Building it again takes minutes.", "image",
             "delete", "0123456789abcdef"),
         ask("Delete the images that neither the current build nor a VM of this controller uses,"

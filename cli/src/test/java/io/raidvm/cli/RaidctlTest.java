@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.raidvm.api.controller.v1.AttachDiskRequest;
+import io.raidvm.api.controller.v1.AttachDiskResponse;
 import io.raidvm.api.controller.v1.BuildImageEvent;
 import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.BuildProgress;
 import io.raidvm.api.controller.v1.CreateDiskRequest;
 import io.raidvm.api.controller.v1.DeleteDiskRequest;
 import io.raidvm.api.controller.v1.DeleteDiskResponse;
+import io.raidvm.api.controller.v1.DetachDiskRequest;
+import io.raidvm.api.controller.v1.DetachDiskResponse;
 import io.raidvm.api.controller.v1.Disk;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.GetDiskRequest;
@@ -52,6 +56,8 @@ class RaidctlTest {
 
   private UnixSocketServer server;
   private final List<CreateDiskRequest> created = new ArrayList<>();
+  private final List<AttachDiskRequest> attached = new ArrayList<>();
+  private final List<DetachDiskRequest> detached = new ArrayList<>();
   private Raidctl raidctl;
   private StringWriter out;
   private StringWriter err;
@@ -115,6 +121,22 @@ class RaidctlTest {
         obs.onNext(UNREACHABLE);
         obs.onCompleted();
       }
+
+      @Override
+      public void attachDisk(AttachDiskRequest req, StreamObserver<AttachDiskResponse> obs) {
+        attached.add(req);
+        obs.onNext(req.getName().equals("off") ? AttachDiskResponse.getDefaultInstance()
+            : AttachDiskResponse.newBuilder().setHotPlugged(true).setScsiId(2)
+                .setGuestDevice("/dev/sdc").build());
+        obs.onCompleted();
+      }
+
+      @Override
+      public void detachDisk(DetachDiskRequest req, StreamObserver<DetachDiskResponse> obs) {
+        detached.add(req);
+        obs.onNext(DetachDiskResponse.newBuilder().setHotUnplugged(true).build());
+        obs.onCompleted();
+      }
     };
     server = new UnixSocketServer(dir.resolve("c.sock"), List.of(disks.bindService(),
         images.bindService(), vms.bindService()), Duration.ofSeconds(10)).start();
@@ -143,6 +165,20 @@ class RaidctlTest {
     String[] lines = out.toString().split("\n");
     assertTrue(lines[0].startsWith("NAME  SIZE    ALLOCATED  FORMAT"), lines[0]);
     assertTrue(lines[1].startsWith("d1    64 MiB  192 KiB    qcow2"), lines[1]);
+  }
+
+  @Test
+  void diskAttachAndDetach_sendVmDiskAndForce_andSayWhatHappened() {
+    assertEquals(0, raidctl.run("disk", "attach", "vm1", "d5"));
+    assertEquals(0, raidctl.run("disk", "attach", "off", "d5"));
+    assertEquals(0, raidctl.run("disk", "detach", "vm1", "d5", "--force"));
+    assertEquals(List.of(AttachDiskRequest.newBuilder().setName("vm1").setDisk("d5").build(),
+        AttachDiskRequest.newBuilder().setName("off").setDisk("d5").build()), attached);
+    assertEquals(List.of(DetachDiskRequest.newBuilder().setName("vm1").setDisk("d5")
+        .setForce(true).build()), detached);
+    assertEquals("attached disk d5 to running VM vm1 at scsi-id 2: the guest sees it as /dev/sdc\n"
+        + "attached disk d5 to VM off (stopped: it has it from its next start)\n"
+        + "detached disk d5 from VM vm1 (pulled from the running VM)\n", out.toString());
   }
 
   @Test

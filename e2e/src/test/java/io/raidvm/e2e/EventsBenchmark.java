@@ -75,13 +75,7 @@ class EventsBenchmark {
   private static void report(String what, List<Double> millis) {
     List<Double> sorted = millis.stream().sorted().toList();
     System.out.printf(Locale.ROOT, "%s over %d rounds: median %.1f ms, p95 %.1f ms, max %.1f ms%n",
-        what, sorted.size(), percentile(sorted, 50), percentile(sorted, 95),
-        sorted.get(sorted.size() - 1));
-  }
-
-  /** Nearest-rank percentile of sorted values. */
-  private static double percentile(List<Double> sorted, int p) {
-    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-    return sorted.get(Math.max(0, rank - 1));
+        what, sorted.size(), Latencies.percentile(sorted, 50),
+        Latencies.percentile(sorted, 95), sorted.get(sorted.size() - 1));
   }
 }

@@ -39,10 +39,17 @@ final class RaidVm implements AutoCloseable {
 
   /** Builds (or finds) the image, makes the disks, starts the VM, partitions every disk. */
   static RaidVm boot(String name, List<String> disks, String diskSize) throws Exception {
+    return boot(name, disks, diskSize, List.of());
+  }
+
+  /** {@link #boot}, with {@code controllerOptions} on the controller's command line. */
+  static RaidVm boot(String name, List<String> disks, String diskSize,
+      List<String> controllerOptions) throws Exception {
     assertEquals("root", System.getProperty("user.name"), "run the VM tests as root");
     Path stateDir = Files.createTempDirectory("raidvm-" + name + "-");
     Path imageDir = Path.of(System.getProperty("raidvm.image.dir", "/var/cache/raidvm/images"));
-    RaidVm vm = new RaidVm(name, new ControllerProcess(stateDir, imageDir).start());
+    RaidVm vm = new RaidVm(name,
+        new ControllerProcess(stateDir, imageDir).start(controllerOptions));
     vm.stubs.buildImage();
     for (String d : disks) {
       vm.stubs.disks().createDisk(CreateDiskRequest.newBuilder().setName(d).setSize(diskSize)

@@ -4,6 +4,7 @@ import static io.raidvm.e2e.Checks.assertCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
@@ -30,6 +31,10 @@ import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.ReplaceMemberRequest;
 import io.raidvm.api.agent.v1.AddMemberRequest;
 import io.raidvm.api.agent.v1.WriteTestFileRequest;
+import io.raidvm.api.controller.v1.AuditEntry;
+import io.raidvm.api.controller.v1.AuditServiceGrpc;
+import io.raidvm.api.controller.v1.GetVmRequest;
+import io.raidvm.api.controller.v1.ListAuditRequest;
 import io.raidvm.api.controller.v1.ProvisionEvent;
 import io.raidvm.api.controller.v1.ProvisionStepState;
 import io.raidvm.api.controller.v1.StopVmRequest;
@@ -58,16 +63,42 @@ class SafetyIT {
   @Test
   void refusals_onARaid5_leaveItAsItWas() throws Exception {
     try (RaidVm vm = RaidVm.boot("safe", List.of("d1", "d2", "d3", "d4", "d5", "d6"), "64M")) {
+      // A hello line inside a call (issue 10) is that call's data: the ordinary answer, and the
+      // controller's session with the agent goes on, with no new handshake.
+      long sessions = agentSessions(vm);
+      StatusRuntimeException hello = assertThrows(StatusRuntimeException.class,
+          () -> vm.stubs.agent(vm.name, FilesGrpc::newBlockingStub).checksumFiles(
+              ChecksumFilesRequest.newBuilder().setPath(
+                  "/mnt/md127/x\nRAIDVM-HELLO/1 0123456789abcdef0123456789abcdef\nx").build()));
+      System.out.println("a path with a hello line: " + hello.getStatus());
+      assertTrue(Set.of(Status.Code.NOT_FOUND, Status.Code.INVALID_ARGUMENT)
+          .contains(hello.getStatus().getCode()), hello.getStatus().toString());
       RaidGrpc.RaidBlockingStub raid = vm.raid();
       vm.await(raid.createArray(CreateArrayRequest.newBuilder().setArray("md127")
           .setLevel("raid5").setMetadata("1.0").setChunkKib(512).setBitmap(Bitmap.BITMAP_NONE)
           .addAllDevices(MEMBERS).build()));
+      assertEquals(sessions, agentSessions(vm), "the agent session after the hello line");
 
       // The second fail of a RAID 5 is refused: it stays degraded, not FAILED.
       raid.failMember(member("d2-part1"));
       StatusRuntimeException second = assertCode(Status.Code.FAILED_PRECONDITION,
           () -> raid.failMember(member("d3-part1")));
       System.out.println("second fail: " + second.getStatus().getDescription());
+      // The agent's own line of that refusal reaches the controller's trail: who asked (as the
+      // controller authenticated them), the request the agent decoded, the agent's answer.
+      AuditEntry agentLine = Checks.eventually(Duration.ofSeconds(60), () -> AuditServiceGrpc
+          .newBlockingStub(vm.channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .listAudit(ListAuditRequest.newBuilder().setVm(vm.name).build()).getEntriesList()
+          .stream().filter(e -> e.getOrigin().equals("agent")
+              && e.getRpc().equals("raidvm.agent.v1.Raid/FailMember")
+              && e.getCode().equals("FAILED_PRECONDITION"))
+          .findFirst().orElseThrow());
+      System.out.println("agent audit line: " + JsonFormat.printer()
+          .omittingInsignificantWhitespace().print(agentLine));
+      assertEquals("uid=0(root)", agentLine.getCaller());
+      assertTrue(agentLine.getRequest().contains("\"device\":\"d3-part1\""),
+          agentLine.getRequest());
+      assertTrue(agentLine.getAgentSequence() > 0);
       Array degraded = get(raid);
       assertEquals(3, working(degraded), degraded.toString());
       assertTrue(degraded.getSummary().startsWith("degraded: 3 of 4 member slots working"),
@@ -132,7 +163,7 @@ class SafetyIT {
       Stubs stubs = new Stubs(channel);
       try {
         RaidctlProcess run = RaidctlProcess.start(controller.socket(), "provision", vm,
-            "--disk-size", "64M", "--no-persist", "--no-verify-by-reboot", "--sync-speed-max",
+            "--disk-size", "256M", "--no-persist", "--no-verify-by-reboot", "--sync-speed-max",
             "1000", "-o", "json");
         ProvisionEvent e;
         do {
@@ -166,13 +197,18 @@ class SafetyIT {
         });
         System.out.printf("power cut at %.1f %% of the %s%n", recovering.getSync().getPercent(),
             recovering.getSync().getAction());
+        // The cap (1000 KiB/s, md's floor: over 4 minutes for a 256 MiB member) keeps the
+        // recovery running through mkfs, the writes and the unmount even on a loaded host; had
+        // it ended, this test would only cut the power of an idle array.
+        assertEquals("recover", recovering.getSync().getAction(),
+            "the power is cut during the recovery");
         long pid = Long.parseLong(Files.readString(state.resolve("vms/" + vm + "/qemu.pid"))
             .strip());
         new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start().waitFor();
         assertNotEquals(0, run.exitCode(), "the cut provision does not claim success");
 
         RaidctlProcess again = RaidctlProcess.run(controller.socket(), "provision", vm,
-            "--disk-size", "64M", "--no-persist", "--no-verify-by-reboot", "-o", "json");
+            "--disk-size", "256M", "--no-persist", "--no-verify-by-reboot", "-o", "json");
         assertEquals(0, again.exitCode(), again.stderr());
         List<ProvisionEvent> events = new ArrayList<>();
         for (String line : again.stdout()) {
@@ -198,6 +234,12 @@ class SafetyIT {
         channel.shutdownNow();
       }
     }
+  }
+
+  /** How many sessions the controller's connection to the VM's agent has had. */
+  private static long agentSessions(RaidVm vm) {
+    return vm.stubs.vms().getVm(GetVmRequest.newBuilder().setName(vm.name).build()).getAgent()
+        .getSessions();
   }
 
   private static MemberRequest member(String device) {

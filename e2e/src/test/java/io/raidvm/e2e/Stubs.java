@@ -9,7 +9,9 @@ import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.controller.v1.BuildImageEvent;
 import io.raidvm.api.controller.v1.BuildImageRequest;
+import io.raidvm.api.controller.v1.AlertServiceGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
+import io.raidvm.api.controller.v1.ScrubServiceGrpc;
 import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
@@ -38,6 +40,14 @@ final class Stubs {
 
   ImageServiceGrpc.ImageServiceBlockingStub images() {
     return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.MINUTES);
+  }
+
+  ScrubServiceGrpc.ScrubServiceBlockingStub scrubs() {
+    return ScrubServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  AlertServiceGrpc.AlertServiceBlockingStub alerts() {
+    return AlertServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
   /** A stub of an agent service of {@code vm}, reached through the controller. */

@@ -209,8 +209,15 @@ class WalkingSkeletonIT {
 
     long t0 = System.nanoTime();
     long t0Wall = System.currentTimeMillis();
-    GuestInfo after = eventually(Duration.ofMinutes(3),
-        () -> agent(VM).getInfo(GetInfoRequest.getDefaultInstance()));
+    // RestartAgent answers first and ends the process a moment later (the answer must get out):
+    // until then the old agent may still answer, so wait for a call that a new one answers.
+    GuestInfo after = eventually(Duration.ofMinutes(3), () -> {
+      GuestInfo info = agent(VM).getInfo(GetInfoRequest.getDefaultInstance());
+      if (info.getAgent().getPid() == pidBefore) {
+        throw new IllegalStateException("the agent that was asked to restart still answers");
+      }
+      return info;
+    });
     figures.add(String.format("agent killed to next successful call: %.1f s (the new agent"
         + " process started %.1f s after the kill)", secondsSince(t0),
         after.getAgent().getStartedAt().getSeconds() - t0Wall / 1e3));

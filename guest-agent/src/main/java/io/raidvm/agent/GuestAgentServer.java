@@ -3,6 +3,8 @@ package io.raidvm.agent;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.raidvm.agent.audit.AgentAuditLog;
+import io.raidvm.agent.audit.AgentAuditTrail;
 import io.raidvm.agent.block.BlockDevices;
 import io.raidvm.agent.boot.BootConfig;
 import io.raidvm.agent.boot.BootGrpcService;
@@ -16,6 +18,7 @@ import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.disk.DiskBenchmark;
 import io.raidvm.agent.disk.DisksGrpcService;
 import io.raidvm.agent.disk.Partitioner;
+import io.raidvm.agent.events.ArrayChanges;
 import io.raidvm.agent.events.EventsGrpcService;
 import io.raidvm.agent.events.MdJournal;
 import io.raidvm.agent.events.MdPoller;
@@ -44,6 +47,7 @@ import io.raidvm.common.process.CommandRunner;
 import io.raidvm.common.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,6 +69,7 @@ public final class GuestAgentServer {
   private final UnixSocketServer server;
   private final VirtioPortBridge bridge;
   private final MdPoller poller;
+  private final GuestInfoCollector info;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   GuestAgentServer(AgentOptions options) {
@@ -88,14 +93,16 @@ public final class GuestAgentServer {
     MountTable table = new MountTable(root);
     Usage usage = new Usage(resolver, table, root);
     MdJournal journal = new MdJournal();
+    AgentAuditLog audit = AgentAuditLog.in(root);
+    ArrayChanges.follow(journal, md.identities()::forget);
     this.poller = new MdPoller(root, journal);
+    this.info = new GuestInfoCollector(runner, new OshiHardware(), root,
+        GuestInfoCollector::thisProcess);
     List<BindableService> services = List.of(
-        new GuestAgentGrpcService(
-            new GuestInfoCollector(runner, new OshiHardware(), root,
-                GuestInfoCollector::thisProcess),
+        new GuestAgentGrpcService(info,
             new BlockDevices(runner, root),
             new SystemPower(runner),
-            new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY)),
+            new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY), audit),
         new OperationsGrpcService(operations),
         new RaidGrpcService(new ArrayManager(md), new MemberManager(md)),
         new DisksGrpcService(new DiskBenchmark(runner, resolver, guard), partitioner),
@@ -106,17 +113,23 @@ public final class GuestAgentServer {
             new Initramfs(runner, operations, root), new BootTimes(root)),
         new FilesGrpcService(new TestFiles(root, resolver)),
         new EventsGrpcService(journal));
-    // The last runs first: the guest's policy refuses before a retry's answer is looked up.
-    ServerInterceptor[] chain = {new IdempotentCalls(), RpcPolicyGate.of(root)};
+    // The last runs first: the audit trail sees every call that may change something, refused
+    // ones too; the guest's policy refuses before a retry's answer is looked up.
+    ServerInterceptor[] chain = {new IdempotentCalls(), RpcPolicyGate.of(root),
+        new AgentAuditTrail(audit, Clock.systemUTC())};
     this.server = new UnixSocketServer(socket, services.stream()
         .map(service -> ServerInterceptors.intercept(service, chain)).toList(),
         PERMIT_KEEP_ALIVE);
     this.bridge = new VirtioPortBridge(() -> VirtioPort.open(port), socket);
   }
 
-  /** Starts following md, the gRPC server, then the bridge that brings host sessions to it. */
+  /**
+   * Starts following md, asking the tools' versions (on a thread of their own), the gRPC server,
+   * then the bridge that brings host sessions to it.
+   */
   public GuestAgentServer start() throws IOException {
     poller.start();
+    info.warmUp();
     server.start();
     bridge.start();
     LOG.info("raidvm agent serving on " + server.socket());

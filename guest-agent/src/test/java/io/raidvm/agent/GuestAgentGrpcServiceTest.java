@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.raidvm.agent.audit.AgentAuditLog;
 import io.raidvm.agent.block.BlockDevices;
 import io.raidvm.agent.info.GuestInfoCollector;
 import io.raidvm.agent.info.HardwareFacts;
@@ -57,7 +58,8 @@ class GuestAgentGrpcServiceTest {
             () -> AgentProcess.newBuilder().setVersion("test").build()),
         new BlockDevices(runner, root),
         new SystemPower(runner),
-        new AgentRestarter(() -> exit.record("stop server"), exit, Duration.ofMillis(50)));
+        new AgentRestarter(() -> exit.record("stop server"), exit, Duration.ofMillis(50)),
+        AgentAuditLog.in(root));
     grpc = InProcessGrpc.serveDirect(service);
     return GuestAgentGrpc.newBlockingStub(grpc.channel());
   }

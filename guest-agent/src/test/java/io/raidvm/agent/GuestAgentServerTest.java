@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.raidvm.agent.audit.AgentAuditLog;
 import io.raidvm.agent.testing.RecordingExit;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.api.agent.v1.BootState;
@@ -52,6 +53,10 @@ class GuestAgentServerTest {
 
       server.blockUntilShutdown();
       assertEquals(List.of("exit 0"), exit.awaitEvents(1));
+      assertEquals(List.of("raidvm.agent.v1.GuestAgent/RestartAgent OK"),
+          AgentAuditLog.in(dir).read(0, 0).getEntriesList().stream()
+              .map(e -> e.getRpc() + " " + e.getCode()).toList(),
+          "the restart is in the agent's audit trail, GetInfo (a read) is not");
       assertFalse(Files.exists(socket));
       assertFalse(Files.exists(dir.resolve("no-port")), "the bridge must not create the device");
     } finally {
@@ -67,7 +72,8 @@ class GuestAgentServerTest {
     Files.writeString(dir.resolve("proc/stat"), "ctxt 1990473\nbtime 1795611600\n");
     Files.writeString(dir.resolve("proc/sys/kernel/osrelease"), "6.1.0-50-amd64\n");
     GuestAgentServer server = new GuestAgentServer(dir.resolve("no-port"), socket,
-        new FakeCommandRunner(), dir, new RecordingExit()).start();
+        new FakeCommandRunner().missing("mdadm").missing("parted").missing("mke2fs"), dir,
+        new RecordingExit()).start();
     ManagedChannel channel = UnixSocketChannels.open(socket, Duration.ZERO);
     try {
       BootState state = BootGrpc.newBlockingStub(channel)

@@ -7,11 +7,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The controller's command line: {@code --state-dir}, {@code --image-dir}, {@code --socket}, and
- * a TCP listener with mutual TLS when {@code --listen} asks for one.
+ * The controller's command line: {@code --state-dir}, {@code --image-dir}, {@code --socket}, a
+ * TCP listener with mutual TLS when {@code --listen} asks for one, and the Prometheus metrics'
+ * HTTP listener when {@code --metrics-listen} does.
  */
 public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
-    Optional<TcpListener> tcp, Access access) {
+    Optional<TcpListener> tcp, Access access, Optional<HostPort> metrics) {
 
   /**
    * Who gets which role: TLS clients by the roles file ({@code --roles}), socket clients by
@@ -33,6 +34,7 @@ public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
   static final String USAGE = "usage: raidvm-controller [--state-dir DIR] [--image-dir DIR]"
       + " [--socket PATH]\n"
       + "         [--listen HOST:PORT --tls-cert FILE --tls-key FILE --tls-client-ca FILE]\n"
+      + "         [--metrics-listen HOST:PORT]\n"
       + "  --state-dir DIR       disks, VMs and the socket live here (default "
       + DEFAULT_STATE_DIR + ")\n"
       + "  --image-dir DIR       guest images (default <state-dir>/images)\n"
@@ -46,11 +48,13 @@ public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
       + "                        (roles: viewer, operator, admin; without it every TLS client"
       + " is refused)\n"
       + "  --operator-group G    socket clients in group G are operators (socket mode 0660)\n"
-      + "  --viewer-group G      socket clients in group G are viewers (root is always admin)";
+      + "  --viewer-group G      socket clients in group G are viewers (root is always admin)\n"
+      + "  --metrics-listen HOST:PORT  serve Prometheus metrics on plain HTTP at /metrics"
+      + " (default: off)";
 
   /** Only the Unix socket, as raidctl's embedded controller runs. */
   public ControllerOptions(Path stateDir, Path imageDir, Path socket) {
-    this(stateDir, imageDir, socket, Optional.empty(), Access.rootOnly());
+    this(stateDir, imageDir, socket, Optional.empty(), Access.rootOnly(), Optional.empty());
   }
 
   /** A wrong command line; its message says what is wrong. */
@@ -72,6 +76,7 @@ public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
     Path roles = null;
     String operatorGroup = null;
     String viewerGroup = null;
+    String metrics = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -100,6 +105,7 @@ public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
         case "--roles" -> roles = Path.of(value);
         case "--operator-group" -> operatorGroup = value;
         case "--viewer-group" -> viewerGroup = value;
+        case "--metrics-listen" -> metrics = value;
         default -> throw new UsageException("unknown option " + flag);
       }
     }
@@ -108,7 +114,16 @@ public record ControllerOptions(Path stateDir, Path imageDir, Path socket,
         imageDir == null ? stateDir.resolve("images") : imageDir.toAbsolutePath().normalize(),
         socket == null ? stateDir.resolve("controller.sock") : socket.toAbsolutePath().normalize(),
         tcp(listen, cert, key, clientCa), new Access(Optional.ofNullable(roles),
-            Optional.ofNullable(operatorGroup), Optional.ofNullable(viewerGroup)));
+            Optional.ofNullable(operatorGroup), Optional.ofNullable(viewerGroup)),
+        metrics == null ? Optional.empty() : Optional.of(address("--metrics-listen", metrics)));
+  }
+
+  private static HostPort address(String flag, String value) throws UsageException {
+    try {
+      return HostPort.parse(value);
+    } catch (RaidvmException e) {
+      throw new UsageException(flag + ": " + e.getMessage());
+    }
   }
 
   private static Optional<TcpListener> tcp(String listen, Path cert, Path key, Path clientCa)

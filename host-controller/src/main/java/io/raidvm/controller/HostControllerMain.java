@@ -1,17 +1,21 @@
 package io.raidvm.controller;
 
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.logging.JournalLogging;
 import java.io.IOException;
 
 /**
  * {@code java -jar raidvm-controller.jar [--state-dir DIR] [--image-dir DIR] [--socket PATH]
- * [--listen HOST:PORT --tls-cert FILE --tls-key FILE --tls-client-ca FILE]}.
+ * [--listen HOST:PORT --tls-cert FILE --tls-key FILE --tls-client-ca FILE]
+ * [--metrics-listen HOST:PORT]}.
  */
 public final class HostControllerMain {
 
   private HostControllerMain() {}
 
   public static void main(String[] args) throws Exception {
+    // Under systemd: one journal line per log line, with its level (JournalLogging).
+    JournalLogging.installIfJournal();
     ControllerOptions options;
     try {
       options = ControllerOptions.parse(args);

@@ -14,9 +14,13 @@ import io.raidvm.controller.access.ControllerChain;
 import io.raidvm.controller.access.RolesFile;
 import io.raidvm.controller.access.SocketRoles;
 import io.raidvm.controller.access.UnixAccounts;
+import io.raidvm.controller.agent.AgentLink;
 import io.raidvm.controller.agent.AgentLinks;
 import io.raidvm.controller.agent.AgentProxy;
 import io.raidvm.controller.agent.VmAgentRouter;
+import io.raidvm.controller.alert.AlertGrpcService;
+import io.raidvm.controller.alert.AlertTargets;
+import io.raidvm.controller.alert.Alerter;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.DiskGrpcService;
 import io.raidvm.controller.disk.DiskManager;
@@ -26,8 +30,12 @@ import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.image.AgentJar;
 import io.raidvm.controller.image.ImageGrpcService;
 import io.raidvm.controller.image.ImageManager;
+import io.raidvm.controller.metrics.ControllerMetrics;
 import io.raidvm.controller.provision.ProvisionGrpcService;
 import io.raidvm.controller.provision.Provisioner;
+import io.raidvm.controller.scrub.AgentScrubGuest;
+import io.raidvm.controller.scrub.ScrubGrpcService;
+import io.raidvm.controller.scrub.Scrubber;
 import io.raidvm.controller.vm.AccelProbe;
 import io.raidvm.controller.vm.OsDiskBackings;
 import io.raidvm.controller.vm.QemuLauncher;
@@ -40,6 +48,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -69,13 +79,19 @@ public final class HostControllerServer {
   private final ControllerOptions options;
   private final VmManager vms;
   private final DiskManager disks;
+  private final ImageManager images;
+  private final Scrubber scrubber;
+  private final Alerter alerter;
   private final UnixSocketServer server;
   private final Optional<TlsTcpServer> tcpServer;
+  private final ControllerMetrics metrics;
   /**
    * How often console logs are checked for rotation: a serial console at 115200 baud writes
    * about 11 KiB/s, so a log exceeds its limit by at most a few hundred KiB.
    */
   private static final Duration ROTATE_EVERY = Duration.ofSeconds(30);
+  /** How often scrub schedules are looked at: a scrub starts at most this late. */
+  private static final Duration SCRUB_TICK = Duration.ofSeconds(5);
 
   private final ScheduledExecutorService housekeeping =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -83,6 +99,12 @@ public final class HostControllerServer {
         t.setDaemon(true);
         return t;
       });
+  private final ExecutorService scrubWorkers = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "scrub");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Thread alertDelivery = new Thread(this::deliverAlerts, "alert-delivery");
   private final ExecutorService eventDelivery = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "event-delivery");
     t.setDaemon(true);
@@ -97,27 +119,39 @@ public final class HostControllerServer {
     VmStore vmStore = new VmStore(options.stateDir());
     ImageManager images = new ImageManager(options.imageDir(), runner, Path.of("/etc/apt"),
         AgentJar.bundled(), new OsDiskBackings(vmStore, qemuImg));
+    this.images = images;
     VmEventHubs events = new VmEventHubs(VmEventHubs.KEPT_EVENTS, eventDelivery);
-    AgentLinks agentLinks = new AgentLinks(events);
+    AuditLog auditLog = new AuditLog(options.stateDir());
+    AgentLinks agentLinks = new AgentLinks(events, auditLog);
     this.vms = new VmManager(vmStore, disks, images::resolve, qemuImg, new QemuLauncher(runner),
         AccelProbe.ofHost(), agentLinks, events);
     DiskManager diskManager = new DiskManager(disks, qemuImg, vms, FreeSpace.ofHost());
     this.disks = diskManager;
+    this.alerter = new Alerter(options.stateDir(), new AlertTargets(runner), Clock.systemUTC());
+    events.tap(alerter);
+    this.scrubber = new Scrubber(vmStore, new AgentScrubGuest(vm -> agentLinks.get(vm)
+            .orElseThrow(() -> RaidvmException.unavailable("VM %s has no agent connection", vm))
+            .channel()),
+        vm -> vms.get(vm).state(), vm -> events.hub(vm).arrayNames(), Clock.systemUTC(),
+        ZoneId.systemDefault(), scrubWorkers);
     Provisioner provisioner = new Provisioner(diskManager, images, vms,
         vm -> agentLinks.get(vm).orElseThrow(() -> RaidvmException.unavailable("VM %s has no"
             + " agent connection: is it running?", vm)).channel(), Duration.ZERO);
-    AuditLog auditLog = new AuditLog(options.stateDir());
     List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
             (BindableService) new DiskGrpcService(diskManager),
             new VmGrpcService(vms, events),
             new ImageGrpcService(images),
             new ProvisionGrpcService(provisioner),
-            new AuditGrpcService(auditLog))
+            new AuditGrpcService(auditLog),
+            new ScrubGrpcService(scrubber),
+            new AlertGrpcService(alerter))
         .map(BindableService::bindService)
         .toList());
     services.addAll(AgentProxy.forAgent(new VmAgentRouter(vms, agentLinks)));
-    ControllerChain chain =
-        new ControllerChain(callers(options.access()), auditLog, Clock.systemUTC());
+    this.metrics = new ControllerMetrics(() -> vms.list().vms(),
+        vm -> agentLinks.get(vm).map(AgentLink::channel), Instant::now, scrubber::lastRuns);
+    ControllerChain chain = new ControllerChain(callers(options.access()), auditLog,
+        Clock.systemUTC(), metrics.rpcs());
     services.replaceAll(chain::around);
     this.server = new UnixSocketServer(options.socket(), services, PERMIT_KEEPALIVE);
     this.tcpServer = options.tcp().map(tcp -> new TlsTcpServer(tcp.address(), tcp.tls(),
@@ -151,8 +185,10 @@ public final class HostControllerServer {
   /**
    * Creates the state directory (0700), takes the socket (and the TCP port), re-attaches to
    * running VMs (skipping, with a warning, what under vms/ is not one), removes the partial
-   * files of disk creations a crash cut short, then takes calls. When it fails, {@link #stop}
-   * releases what it took.
+   * files of disk creations a crash cut short, cleans up after image builds whose process died
+   * (their mounts, loop devices and build folders, logging each), then takes calls, and serves
+   * the metrics when asked to (after the re-attach: a scrape does not wait for it). When it
+   * fails, {@link #stop} releases what it took.
    *
    * @throws io.raidvm.common.error.RaidvmException ALREADY_EXISTS when another controller
    *     answers on the socket; this one then touches neither that socket nor any VM
@@ -174,8 +210,17 @@ public final class HostControllerServer {
     }
     vms.reattachAll();
     disks.removeLeftovers();
+    images.cleanDeadBuilds();
+    if (options.metrics().isPresent()) {
+      metrics.serve(options.metrics().get());
+    }
     housekeeping.scheduleWithFixedDelay(this::rotateConsoleLogs, 0, ROTATE_EVERY.toSeconds(),
         TimeUnit.SECONDS);
+    scrubber.resumeRunning();
+    housekeeping.scheduleWithFixedDelay(this::scrubTick, SCRUB_TICK.toSeconds(),
+        SCRUB_TICK.toSeconds(), TimeUnit.SECONDS);
+    alertDelivery.setDaemon(true);
+    alertDelivery.start();
     LOG.info(() -> "raidvm controller listening on " + options.socket()
         + tcpServer.map(tcp -> " and on TCP " + tcp.address() + " (mutual TLS)").orElse("")
         + " (state " + state + ", images " + options.imageDir() + ")");
@@ -192,6 +237,9 @@ public final class HostControllerServer {
       Thread.currentThread().interrupt();
     }
     housekeeping.shutdownNow();
+    metrics.stop();
+    alertDelivery.interrupt();
+    scrubWorkers.shutdownNow();
     vms.detachAll();
     eventDelivery.shutdownNow();
   }
@@ -202,6 +250,30 @@ public final class HostControllerServer {
       vms.rotateConsoleLogs();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "cannot rotate console logs", e);
+    }
+  }
+
+  private void scrubTick() {
+    try {
+      scrubber.tick();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot look at scrub schedules", e);
+    }
+  }
+
+  /** Delivers alerts as they come and retries as they fall due, until the controller stops. */
+  private void deliverAlerts() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        alerter.deliverDue();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "alert delivery", e);
+      }
+      try {
+        alerter.awaitWork(Duration.ofMinutes(1));
+      } catch (InterruptedException e) {
+        return;
+      }
     }
   }
 

@@ -40,6 +40,20 @@ class ControllerOptionsTest {
   }
 
   @Test
+  void parse_metricsListen_asksForTheMetricsListener_offWithoutIt() throws Exception {
+    assertEquals(Optional.of(new HostPort("127.0.0.1", 9633)),
+        ControllerOptions.parse("--metrics-listen", "127.0.0.1:9633").metrics());
+    assertEquals(Optional.empty(), ControllerOptions.parse().metrics());
+  }
+
+  @Test
+  void parse_metricsListenWithoutAPort_failsNamingTheFlag() {
+    var e = assertThrows(ControllerOptions.UsageException.class,
+        () -> ControllerOptions.parse("--metrics-listen", "localhost"));
+    assertEquals("--metrics-listen: 'localhost' is not HOST:PORT", e.getMessage());
+  }
+
+  @Test
   void parse_withUnknownFlag_failsNamingIt() {
     var e = assertThrows(ControllerOptions.UsageException.class,
         () -> ControllerOptions.parse("--accel", "kvm"));

@@ -18,7 +18,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /** raidctl audit: who changed what, from the controller's audit trail. */
 @Command(name = "audit", description = "Who changed what: the controller's audit trail (every"
-    + " call above viewer, refused ones too), oldest first.",
+    + " call above viewer, refused ones too) and the lines it copied from the VMs' agents (FROM"
+    + " agent: the call as the guest answered it, kept after the VM is deleted), oldest first.",
     footer = {"", "Examples:", "  raidctl audit --vm vm1 --since 1h",
         "  raidctl audit --since 2026-12-01T08:00:00Z -o json"})
 public final class AuditCommand extends ClientCommand {
@@ -51,13 +52,14 @@ public final class AuditCommand extends ClientCommand {
       response.getEntriesList().forEach(printer::jsonLine);
       return;
     }
-    printer.table(List.of("TIME", "CALLER", "ROLE", "VM", "RPC", "RESULT", "MS"),
+    printer.table(List.of("TIME", "FROM", "CALLER", "ROLE", "VM", "RPC", "RESULT", "MS"),
         response.getEntriesList().stream().map(AuditCommand::row).toList());
   }
 
   private static List<String> row(AuditEntry e) {
     String rpc = e.getRpc().substring(e.getRpc().lastIndexOf('.') + 1);
-    return List.of(Instant.ofEpochSecond(e.getTime().getSeconds()).toString(), e.getCaller(),
+    return List.of(Instant.ofEpochSecond(e.getTime().getSeconds()).toString(),
+        e.getOrigin().isEmpty() ? "controller" : e.getOrigin(), e.getCaller(),
         e.getRole().isEmpty() ? "-" : e.getRole(), e.getVm().isEmpty() ? "-" : e.getVm(), rpc,
         e.getCode(), Long.toString(e.getDurationMs()));
   }

@@ -4,10 +4,12 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.AbstractBlockingStub;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
+import io.raidvm.api.controller.v1.AlertServiceGrpc;
 import io.raidvm.api.controller.v1.AuditServiceGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ProvisionServiceGrpc;
+import io.raidvm.api.controller.v1.ScrubServiceGrpc;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import io.raidvm.common.grpc.AgentRouting;
 import java.time.Duration;
@@ -40,6 +42,14 @@ public final class ControllerClient implements AutoCloseable {
 
   public AuditServiceGrpc.AuditServiceBlockingStub audit() {
     return withDeadline(AuditServiceGrpc.newBlockingStub(channel));
+  }
+
+  public ScrubServiceGrpc.ScrubServiceBlockingStub scrubs() {
+    return withDeadline(ScrubServiceGrpc.newBlockingStub(channel));
+  }
+
+  public AlertServiceGrpc.AlertServiceBlockingStub alerts() {
+    return withDeadline(AlertServiceGrpc.newBlockingStub(channel));
   }
 
   public ProvisionServiceGrpc.ProvisionServiceBlockingStub provisions() {

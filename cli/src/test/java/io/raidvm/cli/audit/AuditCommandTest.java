@@ -36,7 +36,11 @@ class AuditCommandTest {
               .setTime(Timestamp.newBuilder().setSeconds(1796112000))
               .setCaller("CN=ops-bot").setRole("operator").setVm("vm1")
               .setRpc("raidvm.agent.v1.Raid/FailMember").setCode("PERMISSION_DENIED")
-              .setDurationMs(3)).build());
+              .setDurationMs(3)).addEntries(AuditEntry.newBuilder()
+              .setTime(Timestamp.newBuilder().setSeconds(1796112001))
+              .setCaller("CN=admin-bot").setVm("vm1").setOrigin("agent").setAgentSequence(7)
+              .setRpc("raidvm.agent.v1.Raid/FailMember").setCode("OK")
+              .setDurationMs(40)).build());
           responses.onCompleted();
         }
       };
@@ -54,10 +58,12 @@ class AuditCommandTest {
       long ago = Instant.now().getEpochSecond() - request.getSince().getSeconds();
       assertTrue(Math.abs(ago - Duration.ofHours(2).toSeconds()) < 600, "since " + ago + " s");
       List<String> lines = raidctl.out.toString().lines().toList();
-      assertEquals(List.of("TIME", "CALLER", "ROLE", "VM", "RPC", "RESULT", "MS"),
+      assertEquals(List.of("TIME", "FROM", "CALLER", "ROLE", "VM", "RPC", "RESULT", "MS"),
           List.of(lines.get(0).trim().split("\\s+")));
-      assertEquals(List.of("2026-12-01T08:00:00Z", "CN=ops-bot", "operator", "vm1",
+      assertEquals(List.of("2026-12-01T08:00:00Z", "controller", "CN=ops-bot", "operator", "vm1",
           "Raid/FailMember", "PERMISSION_DENIED", "3"), List.of(lines.get(1).trim().split("\\s+")));
+      assertEquals(List.of("2026-12-01T08:00:01Z", "agent", "CN=admin-bot", "-", "vm1",
+          "Raid/FailMember", "OK", "40"), List.of(lines.get(2).trim().split("\\s+")));
     }
   }
 

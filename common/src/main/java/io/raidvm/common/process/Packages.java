@@ -20,6 +20,7 @@ public final class Packages {
       Map.entry("mount", "mount"),
       Map.entry("umount", "mount"),
       Map.entry("lsblk", "util-linux"),
+      Map.entry("findmnt", "util-linux"),
       Map.entry("blkid", "util-linux"),
       Map.entry("wipefs", "util-linux"),
       Map.entry("udevadm", "udev"),

@@ -27,7 +27,9 @@ public final class ProcessRunner implements CommandRunner {
     long started = System.nanoTime();
     Process process;
     try {
-      process = new ProcessBuilder(command.argv()).start();
+      ProcessBuilder builder = new ProcessBuilder(command.argv());
+      builder.environment().putAll(command.env());
+      process = builder.start();
     } catch (IOException e) {
       throw RaidvmException.failedPrecondition("cannot run %s: %s", command.program(),
           e.getMessage());

@@ -17,11 +17,30 @@ import java.util.Optional;
  * {@code RAIDVM-HELLO/1 <nonce>\n}; the guest discards everything until it sees such a line and
  * answers {@code RAIDVM-READY/1 <nonce>\n}; the host discards everything until it sees the answer
  * with its own nonce. Only then does HTTP/2 start, on both ends, from a clean state.
+ *
+ * <p>The hello comes after a filler of {@link #FILLER} {@code '\n'} bytes, and the guest takes a
+ * hello only after at least {@link #HELLO_RUN} of them ({@link SyncScanner}): a run no HTTP/2
+ * stream of the host holds, so no request can carry a hello the guest would take. While a session
+ * runs, the guest follows its frames ({@link Http2FrameCursor}) and does not look for a hello at
+ * all; the filler brings a guest that is still inside a frame of a dead session to a frame
+ * boundary, where the next {@code '\n'} cannot start a header: out of step, the guest looks for the
+ * hello again and still finds a long enough run before it.
  */
 public final class Handshake {
 
   static final String HELLO = "RAIDVM-HELLO/1 ";
   static final String READY = "RAIDVM-READY/1 ";
+  /**
+   * The run of {@code '\n'} a hello must follow: one more than the longest stretch between two
+   * frame headers' first bytes (always 0) in a valid stream, 8 header bytes and a full payload.
+   */
+  public static final int HELLO_RUN = Http2FrameCursor.MAX_FRAME_SIZE
+      + Http2FrameCursor.HEADER_LENGTH;
+  /**
+   * The filler the host sends: a guest inside a frame takes at most {@code HELLO_RUN - 1} bytes
+   * of it as that frame's, and still sees a run of {@code HELLO_RUN} before the hello.
+   */
+  public static final int FILLER = 2 * HELLO_RUN;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Handshake() {}
@@ -33,8 +52,9 @@ public final class Handshake {
     return HexFormat.of().formatHex(bytes);
   }
 
+  /** What the host sends: the filler, then the hello line. */
   public static byte[] hello(String nonce) {
-    return ("\n" + HELLO + nonce + "\n").getBytes(StandardCharsets.US_ASCII);
+    return ("\n".repeat(FILLER) + HELLO + nonce + "\n").getBytes(StandardCharsets.US_ASCII);
   }
 
   public static byte[] ready(String nonce) {

@@ -2,8 +2,14 @@ package io.raidvm.common.transport;
 
 /**
  * Finds a handshake line ({@code PREFIX <32 hex digits>\n}) in a byte stream fed in pieces,
- * ignoring everything around it. Pure: no I/O. Public so that the guest's bridge can keep scanning
- * for a new hello while it forwards a session's bytes.
+ * ignoring everything around it. Pure: no I/O. Public so that the guest's bridge can look for a
+ * hello wherever it does not know the host's HTTP/2 framing.
+ *
+ * <p>A hello counts only right after a run of at least {@link Handshake#HELLO_RUN} {@code '\n'}
+ * bytes (the host's filler). No valid HTTP/2 stream from the host holds such a run: every
+ * {@code MAX_FRAME_SIZE + 8} bytes at most comes a frame header's first byte, 0. So a request
+ * that carries a hello line, even with newlines before it, is never taken for one, also where
+ * the guest reads the stream without knowing its framing (at start, after a desync).
  */
 public final class SyncScanner {
 
@@ -11,24 +17,31 @@ public final class SyncScanner {
 
   private final String prefix;
   private final String expectedNonce;
+  private final int requiredRun;
   private final int lineLength;
   private final StringBuilder window = new StringBuilder();
+  /** Consecutive '\n' bytes up to the last byte fed (0 when it was something else). */
+  private int run;
+  /** Bytes since the last '\n', and the run of '\n' that came right before them. */
+  private int stretch;
+  private int runBeforeStretch;
   private String nonce;
 
-  private SyncScanner(String prefix, String expectedNonce) {
+  private SyncScanner(String prefix, String expectedNonce, int requiredRun) {
     this.prefix = prefix;
     this.expectedNonce = expectedNonce;
+    this.requiredRun = requiredRun;
     this.lineLength = prefix.length() + NONCE_LENGTH + 1;
   }
 
-  /** Matches a hello with any nonce. */
+  /** Matches a hello with any nonce, after the host's filler. */
   public static SyncScanner forHello() {
-    return new SyncScanner(Handshake.HELLO, null);
+    return new SyncScanner(Handshake.HELLO, null, Handshake.HELLO_RUN);
   }
 
-  /** Matches only the answer that carries {@code nonce}. */
+  /** Matches only the answer that carries {@code nonce}, wherever it is. */
   static SyncScanner forReady(String nonce) {
-    return new SyncScanner(Handshake.READY, nonce);
+    return new SyncScanner(Handshake.READY, nonce, 0);
   }
 
   /**
@@ -42,9 +55,20 @@ public final class SyncScanner {
       if (window.length() > lineLength) {
         window.deleteCharAt(0);
       }
-      if (c == '\n' && window.length() == lineLength && matches()) {
+      if (c != '\n') {
+        if (run > 0) {
+          runBeforeStretch = run;
+          run = 0;
+          stretch = 0;
+        }
+        stretch++;
+        continue;
+      }
+      if (window.length() == lineLength && afterFiller() && matches()) {
         return i + 1;
       }
+      run = Math.min(run + 1, Integer.MAX_VALUE - 1);
+      stretch = 0;
     }
     return -1;
   }
@@ -52,6 +76,11 @@ public final class SyncScanner {
   /** The nonce of the matched line. */
   public String nonce() {
     return nonce;
+  }
+
+  /** Whether the line that ends here came right after a long enough run of '\n'. */
+  private boolean afterFiller() {
+    return requiredRun == 0 || (stretch == lineLength - 1 && runBeforeStretch >= requiredRun);
   }
 
   private boolean matches() {

@@ -22,13 +22,18 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.transport.ChannelStreams;
+import io.raidvm.common.transport.Http2FrameCursor;
 import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +61,40 @@ class UnixSocketServerTest {
           .getStatus();
     } finally {
       channel.shutdownNow();
+    }
+  }
+
+  /**
+   * The agent's bridge follows the host's HTTP/2 by its frames and takes a frame longer than
+   * {@link Http2FrameCursor#MAX_FRAME_SIZE} for the end of the session. That holds only while the
+   * server never lets a client send larger frames: its SETTINGS must not raise
+   * SETTINGS_MAX_FRAME_SIZE (0x5) above the initial value.
+   */
+  @Test
+  void settings_neverRaiseTheMaxFrameSize_theAgentsBridgeReliesOnIt() throws Exception {
+    Path socket = dir.resolve("s.sock");
+    UnixSocketServer server = server(socket).start();
+    try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      OutputStream out = ChannelStreams.out(raw);
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+      DataInputStream in = new DataInputStream(ChannelStreams.in(raw));
+      byte[] header = new byte[9];
+      in.readFully(header);
+      int length = (header[0] & 0xff) << 16 | (header[1] & 0xff) << 8 | (header[2] & 0xff);
+      assertEquals(4, header[3], "the server's first frame is its SETTINGS");
+      assertEquals(0, length % 6);
+      int maxFrameSize = 16384; // the initial value when SETTINGS do not name it (RFC 9113)
+      for (int i = 0; i < length / 6; i++) {
+        int id = in.readUnsignedShort();
+        int value = in.readInt();
+        if (id == 0x5) {
+          maxFrameSize = value;
+        }
+      }
+      assertEquals(Http2FrameCursor.MAX_FRAME_SIZE, maxFrameSize);
+    } finally {
+      server.stop(GRACE);
     }
   }
 

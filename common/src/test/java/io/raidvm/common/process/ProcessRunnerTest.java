@@ -38,6 +38,13 @@ class ProcessRunnerTest {
   }
 
   @Test
+  void run_addsTheCommandsVariablesToTheInheritedEnvironment() {
+    CommandResult r = runner.run(Command.of("sh", "-c", "printf '%s|%s' \"$RAIDVM_X\" \"$PATH\"")
+        .withEnv(java.util.Map.of("RAIDVM_X", "a b; $(id)")));
+    assertEquals("a b; $(id)|" + System.getenv("PATH"), r.stdout());
+  }
+
+  @Test
   void run_feedsStdinWhenGiven() {
     CommandResult r = runner.run(Command.of("cat").withStdin("yes\n".getBytes(StandardCharsets.UTF_8)));
     assertEquals("yes\n", r.stdout());

@@ -33,20 +33,60 @@ class HandshakeTest {
   }
 
   @Test
-  void wireFormat_isAHelloLineFromTheHost_andAReadyLineFromTheGuest() throws IOException {
+  void wireFormat_isAFillerAndAHelloLineFromTheHost_andAReadyLineFromTheGuest()
+      throws IOException {
     ByteArrayOutputStream toGuest = new ByteArrayOutputStream();
     byte[] rest = Handshake.initiate(new ByteArrayInputStream(
         ("RAIDVM-READY/1 " + NONCE + "\nafter").getBytes(StandardCharsets.US_ASCII)), toGuest,
         NONCE);
 
-    assertEquals("\nRAIDVM-HELLO/1 0123456789abcdef0123456789abcdef\n",
+    assertEquals("\n".repeat(32786) + "RAIDVM-HELLO/1 0123456789abcdef0123456789abcdef\n",
         toGuest.toString(StandardCharsets.US_ASCII));
     assertEquals("after", new String(rest, StandardCharsets.US_ASCII));
     assertEquals("RAIDVM-READY/1 0123456789abcdef0123456789abcdef\n",
         new String(Handshake.ready(NONCE), StandardCharsets.US_ASCII));
-    assertEquals(NONCE, Handshake.awaitHello(new ByteArrayInputStream(
-        "RAIDVM-HELLO/1 0123456789abcdef0123456789abcdef\n".getBytes(StandardCharsets.US_ASCII)))
+    assertEquals(NONCE, Handshake.awaitHello(new ByteArrayInputStream(("\n".repeat(16393)
+        + "RAIDVM-HELLO/1 0123456789abcdef0123456789abcdef\n").getBytes(StandardCharsets.US_ASCII)))
         .orElseThrow().nonce());
+  }
+
+  @Test
+  void awaitHello_takesAHelloOnlyAfterTheFullFillerRun() throws IOException {
+    String line = "RAIDVM-HELLO/1 " + NONCE + "\n";
+    assertTrue(awaitHello(line).isEmpty(), "a bare hello line");
+    assertTrue(awaitHello("\n".repeat(Handshake.HELLO_RUN - 1) + line).isEmpty(),
+        "one newline short");
+    assertTrue(awaitHello("\n".repeat(Handshake.HELLO_RUN) + "x" + line).isEmpty(),
+        "a byte between the run and the line");
+    assertEquals(NONCE, awaitHello("stale" + "\n".repeat(Handshake.HELLO_RUN) + line + "more")
+        .orElseThrow().nonce());
+  }
+
+  /**
+   * The reason for the run: HTTP/2 frames of the largest size whose payloads are nothing but
+   * newlines, then the hello line (a request string that tries to pass for a hello), are never
+   * taken for one, since each frame header starts with 0.
+   */
+  @Test
+  void awaitHello_neverTakesAHelloCarriedInValidFrames() throws IOException {
+    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    stream.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    for (int frame = 0; frame < 4; frame++) {
+      // DATA frame, length 16384 (0x004000), END_STREAM clear, stream 1.
+      stream.write(new byte[] {0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01});
+      stream.write("\n".repeat(16384).getBytes(StandardCharsets.US_ASCII));
+    }
+    // The last one ends with the 48-byte line after 16336 newlines.
+    stream.write(new byte[] {0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01});
+    stream.write(("\n".repeat(16384 - 48) + "RAIDVM-HELLO/1 " + NONCE + "\n")
+        .getBytes(StandardCharsets.US_ASCII));
+
+    assertTrue(Handshake.awaitHello(new ByteArrayInputStream(stream.toByteArray())).isEmpty());
+  }
+
+  private static Optional<Handshake.Hello> awaitHello(String stream) throws IOException {
+    return Handshake.awaitHello(new ByteArrayInputStream(
+        stream.getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test

@@ -1,13 +1,10 @@
 package io.raidvm.agent.boot;
 
+import io.raidvm.common.fs.FileTrees;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +46,7 @@ final class InitramfsLeftovers {
     for (Path leftover : leftovers()) {
       String shown = "/" + root.relativize(leftover);
       try {
-        deleteTree(leftover);
+        FileTrees.delete(leftover);
         removed.add(shown);
       } catch (IOException e) {
         failed.add(shown + " (" + e.getMessage() + ")");
@@ -101,29 +98,5 @@ final class InitramfsLeftovers {
     } catch (IOException e) {
       return "";
     }
-  }
-
-  /** Deletes a file, a link (not what it points to) or a folder with everything in it. */
-  private static void deleteTree(Path path) throws IOException {
-    if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      Files.deleteIfExists(path);
-      return;
-    }
-    Files.walkFileTree(path, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }

@@ -72,11 +72,19 @@ public final class DeviceResolver {
 
   /** An array that exists now; NOT_FOUND otherwise. */
   public BlockDeviceRef resolveArray(String ref) {
+    return ref(ref, existingArrayName(ref));
+  }
+
+  /**
+   * The kernel name of an array that exists now; NOT_FOUND otherwise. Lighter than {@link
+   * #resolveArray}, which also finds the OS disk (from mountinfo): what a status read needs.
+   */
+  public String existingArrayName(String ref) {
     String name = arrayName(ref);
     if (!sysfs.exists(name)) {
       throw RaidvmException.notFound("no array %s: /dev/%s does not exist", name, name);
     }
-    return ref(ref, name);
+    return name;
   }
 
   /**

@@ -22,6 +22,9 @@ public record MdState(String mdstat, List<ArrayState> arrays) {
   /** md not loaded, or before the first read. */
   public static final MdState EMPTY = new MdState("", List.of());
 
+  private static final List<String> SYNC_KINDS =
+      List.of("resync", "recover", "check", "repair", "reshape");
+
   public MdState {
     arrays = List.copyOf(arrays);
   }
@@ -42,9 +45,14 @@ public record MdState(String mdstat, List<ArrayState> arrays) {
     return arrays.stream().filter(a -> a.name().equals(name)).findFirst();
   }
 
-  /** True while some array runs a sync whose progress must be sampled. */
+  /**
+   * True while some array's sync_action names a sync that is not waiting for another array: its
+   * progress must be sampled, and so must the moments around its thread's start and end, which
+   * md does not always signal.
+   */
   public boolean syncing() {
-    return arrays.stream().anyMatch(a -> !a.syncKind().isEmpty());
+    return arrays.stream().anyMatch(a -> SYNC_KINDS.contains(a.syncAction())
+        && !a.syncCompleted().equals("delayed"));
   }
 
   /**
@@ -58,8 +66,6 @@ public record MdState(String mdstat, List<ArrayState> arrays) {
       long syncSpeedKibPerS, boolean delayed, boolean pending, long mismatchCount,
       List<MemberState> members) {
 
-    private static final List<String> SYNC_KINDS =
-        List.of("resync", "recover", "check", "repair", "reshape");
 
     public ArrayState {
       members = List.copyOf(members);
@@ -81,11 +87,13 @@ public record MdState(String mdstat, List<ArrayState> arrays) {
 
     /**
      * The sync that runs: "resync", "recover", "check", "repair" or "reshape"; "" when idle,
-     * frozen, or waiting for another array on the same disks (resync=DELAYED).
+     * frozen, waiting for another array on the same disks (resync=DELAYED), or when no sync
+     * thread runs although sync_action still names one: sync_completed says "none" in the moment
+     * between a sync's end and md reaping it (and before a requested one starts).
      */
     public String syncKind() {
-      boolean waits = syncCompleted.equals("delayed");
-      return SYNC_KINDS.contains(syncAction) && !waits ? syncAction : "";
+      boolean runs = !syncCompleted.equals("delayed") && !syncCompleted.equals("none");
+      return SYNC_KINDS.contains(syncAction) && runs ? syncAction : "";
     }
 
     public Optional<MemberState> member(String name) {

@@ -13,15 +13,22 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** Gathers the facts GetInfo answers with: OS, kernel, hardware, tool versions, the agent. */
 public final class GuestInfoCollector {
+
+  private static final Logger LOG = Logger.getLogger(GuestInfoCollector.class.getName());
 
   private final CommandRunner runner;
   private final Supplier<HardwareFacts> hardware;
   private final Path root;
   private final Supplier<AgentProcess> agent;
+  private List<ToolVersion> tools;
 
   /**
    * @param root "/" in the guest; tests pass a directory holding {@code etc/os-release} and
@@ -50,11 +57,35 @@ public final class GuestInfoCollector {
         .setMemoryTotalBytes(facts.memoryTotalBytes())
         .setMemoryAvailableBytes(facts.memoryAvailableBytes())
         .setUptimeSeconds(facts.uptimeSeconds())
-        .setAgent(agent.get());
-    for (Tool tool : Tool.values()) {
-      info.addTools(version(tool));
-    }
+        .setAgent(agent.get())
+        .addAllTools(tools());
     return info.build();
+  }
+
+  /**
+   * The tools' versions, asked once per agent process: they change only when a package is
+   * upgraded, and asking starts a process per tool (100–150 ms each in a TCG guest). The agent
+   * asks at start ({@link #warmUp}); a call that comes first waits for that answer. A failure is
+   * not kept: the next call asks again.
+   */
+  public synchronized List<ToolVersion> tools() {
+    if (tools == null) {
+      tools = Arrays.stream(Tool.values()).map(this::version).toList();
+    }
+    return tools;
+  }
+
+  /** Asks the tools' versions on a thread of its own, so that the first GetInfo finds them. */
+  public void warmUp() {
+    Thread thread = new Thread(() -> {
+      try {
+        tools();
+      } catch (RaidvmException e) {
+        LOG.log(Level.WARNING, "cannot read the tools' versions; GetInfo asks again", e);
+      }
+    }, "tool-versions");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /**

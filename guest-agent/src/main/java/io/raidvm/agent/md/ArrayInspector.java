@@ -1,5 +1,6 @@
 package io.raidvm.agent.md;
 
+import io.raidvm.agent.block.SysfsBlock;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.Member;
 import io.raidvm.api.agent.v1.Progress;
@@ -9,9 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Puts an {@link Array} together from what the kernel and mdadm say: /proc/mdstat (level,
- * delayed/pending, bitmap), {@code mdadm --detail} and its export (identity, state words, counts,
- * devices), sysfs (array_state, degraded, sync position, mismatch count, member flags).
+ * Puts an {@link Array} together from the kernel's files: /proc/mdstat (level, size, delayed/
+ * pending, bitmap) and sysfs (array_state, degraded, sync position, mismatch count, members),
+ * with mdadm's words for them worked out as mdadm would ({@link KernelDetail}) and only the
+ * superblock's UUID and name from mdadm, once per array ({@link ArrayIdentities}). So a status
+ * call starts no process. {@link #getFromMdadm} builds the same answer from {@code mdadm
+ * --detail} and its export, as the agent did before; tests and the e2e check compare the two.
  */
 final class ArrayInspector {
 
@@ -19,10 +23,15 @@ final class ArrayInspector {
 
   private final Mdadm mdadm;
   private final MdKernelFiles kernel;
+  private final ArrayIdentities identities;
+  private final SysfsBlock block;
 
-  ArrayInspector(Mdadm mdadm, MdKernelFiles kernel) {
+  ArrayInspector(Mdadm mdadm, MdKernelFiles kernel, ArrayIdentities identities,
+      SysfsBlock block) {
     this.mdadm = mdadm;
     this.kernel = kernel;
+    this.identities = identities;
+    this.block = block;
   }
 
   Mdstat mdstat() {
@@ -43,10 +52,24 @@ final class ArrayInspector {
     return inspect(entry(name));
   }
 
-  private Array inspect(MdstatArray entry) {
-    Path device = Path.of("/dev", entry.name());
+  /** As {@link #get}, from {@code mdadm --detail} and its export (two process starts). */
+  Array getFromMdadm(String name) {
+    MdstatArray entry = entry(name);
+    Path device = Path.of("/dev", name);
     MdadmDetail detail = MdadmDetail.parse(mdadm.detailExport(device), mdadm.detail(device));
+    return array(entry, detail, kernel.sysfs(name));
+  }
+
+  private Array inspect(MdstatArray entry) {
     MdSysfs sysfs = kernel.sysfs(entry.name());
+    MdadmDetail detail = KernelDetail.of(entry, sysfs, identities.of(entry, sysfs),
+        block::exists);
+    return array(entry, detail, sysfs);
+  }
+
+  /** The answer from mdstat's entry, mdadm's view (its own or worked out) and sysfs. */
+  static Array array(MdstatArray entry, MdadmDetail detail, MdSysfs sysfs) {
+    Path device = Path.of("/dev", entry.name());
     Array.Builder array = Array.newBuilder()
         .setName(entry.name())
         .setDevice(device.toString())

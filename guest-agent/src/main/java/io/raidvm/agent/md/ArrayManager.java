@@ -81,7 +81,12 @@ public final class ArrayManager {
   }
 
   public Array get(String array) {
-    return inspector.get(resolver.resolveArray(array).kernelName());
+    return inspector.get(resolver.existingArrayName(array));
+  }
+
+  /** As {@link #get}, built from {@code mdadm --detail} (slow; for comparing the two). */
+  public Array getFromMdadm(String array) {
+    return inspector.getFromMdadm(resolver.existingArrayName(array));
   }
 
   /** The md superblock on a device; NOT_FOUND when it has none. */

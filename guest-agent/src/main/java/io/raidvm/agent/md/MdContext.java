@@ -16,7 +16,8 @@ import java.nio.file.Path;
  */
 public record MdContext(Mdadm mdadm, MdKernelFiles kernel, SyncActionWriter syncActions,
     DeviceResolver resolver, DeviceGuard guard, DeviceLocks locks, Partitioner partitioner,
-    SysfsBlock sysfs, ArrayInspector inspector, SyncFollower follower,
+    SysfsBlock sysfs, ArrayIdentities identities, ArrayInspector inspector,
+    SyncFollower follower,
     SyncOperations operations) {
 
   /** The guest's: {@code root} is "/", sync_action is written in sysfs, samples a second apart. */
@@ -42,10 +43,12 @@ public record MdContext(Mdadm mdadm, MdKernelFiles kernel, SyncActionWriter sync
       DeviceResolver resolver, DeviceGuard guard, DeviceLocks locks, Partitioner partitioner,
       MdKernelFiles kernel, SyncActionWriter syncActions, SyncFollower.Sleeper sleeper) {
     Mdadm mdadm = new Mdadm(runner);
-    ArrayInspector inspector = new ArrayInspector(mdadm, kernel);
+    SysfsBlock block = new SysfsBlock(root);
+    ArrayIdentities identities = new ArrayIdentities(mdadm);
+    ArrayInspector inspector = new ArrayInspector(mdadm, kernel, identities, block);
     SyncFollower follower = new SyncFollower(kernel, sleeper);
     return new MdContext(mdadm, kernel, syncActions, resolver, guard, locks, partitioner,
-        new SysfsBlock(root), inspector, follower,
+        block, identities, inspector, follower,
         new SyncOperations(operations, follower, inspector));
   }
 }

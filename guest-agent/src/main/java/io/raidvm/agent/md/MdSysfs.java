@@ -17,11 +17,16 @@ import java.util.TreeSet;
  * @param syncCompleted "done / total" in sectors, "none" or "delayed"
  * @param syncSpeedKibPerS 0 when none runs
  * @param resyncStart the sector a pending resync starts from; "none" when the array is in sync
+ * @param layout md's layout number (raid5's algorithm, raid10's copies, raid0's zone layout); 0
+ *     when the file is absent
+ * @param uuid the array's UUID as the kernel prints it ("ec44b2e5-884e-b3e1-…"); all zeros for an
+ *     inactive array, "" when the file is absent
  * @param members the {@code dev-*} folders, sorted by name
  */
 public record MdSysfs(String arrayState, String syncAction, String syncCompleted,
     long syncSpeedKibPerS, int degraded, long mismatchCount, String level, int raidDisks,
-    long chunkBytes, String metadataVersion, String resyncStart, List<Member> members) {
+    long chunkBytes, String metadataVersion, String resyncStart, int layout, String uuid,
+    List<Member> members) {
 
   /**
    * One {@code dev-NAME} folder.
@@ -56,7 +61,7 @@ public record MdSysfs(String arrayState, String syncAction, String syncCompleted
   /** Sectors done and in total from sync_completed; 0 and 0 when it says "none" or "delayed". */
   public Sectors syncSectors() {
     String[] parts = syncCompleted.split("\\s*/\\s*");
-    if (parts.length != 2 || !parts[0].matches("\\d+") || !parts[1].matches("\\d+")) {
+    if (parts.length != 2 || !digits(parts[0]) || !digits(parts[1])) {
       return new Sectors(0, 0);
     }
     return new Sectors(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
@@ -75,18 +80,25 @@ public record MdSysfs(String arrayState, String syncAction, String syncCompleted
         String slot = value(files, dir + "/slot", "none");
         members.add(new Member(dir.substring(DEV.length()),
             Arrays.stream(value(files, dev, "").split(",")).filter(f -> !f.isEmpty()).toList(),
-            slot.matches("\\d+") ? Integer.parseInt(slot) : -1,
+            digits(slot) ? Integer.parseInt(slot) : -1,
             number(files, dir + "/errors")));
       }
     }
     String speed = value(files, "sync_speed", "none");
     return new MdSysfs(value(files, "array_state", ""), value(files, "sync_action", ""),
         value(files, "sync_completed", "none"),
-        speed.matches("\\d+") ? Long.parseLong(speed) : 0,
+        digits(speed) ? Long.parseLong(speed) : 0,
         (int) number(files, "degraded"), number(files, "mismatch_cnt"),
         value(files, "level", ""), (int) number(files, "raid_disks"),
         number(files, "chunk_size"), value(files, "metadata_version", ""),
-        value(files, "resync_start", "none"), members);
+        value(files, "resync_start", "none"), layout(value(files, "layout", "0")),
+        value(files, "uuid", ""), members);
+  }
+
+  /** raid0's single-zone layout reads as -1 (mdadm: "-unknown-"). */
+  private static int layout(String text) {
+    return digits(text.startsWith("-") ? text.substring(1) : text) ? (int) Long.parseLong(text)
+        : 0;
   }
 
   private static String value(Map<String, String> files, String name, String absent) {
@@ -96,6 +108,23 @@ public record MdSysfs(String arrayState, String syncAction, String syncCompleted
 
   private static long number(Map<String, String> files, String name) {
     String text = value(files, name, "0");
-    return text.matches("\\d+") ? Long.parseLong(text) : 0;
+    return digits(text) ? Long.parseLong(text) : 0;
+  }
+
+  /**
+   * One or more ASCII digits (at most 18, so that it fits a long). Not a regex: a status call
+   * parses some forty values, and each {@code String.matches} compiles its pattern anew, which
+   * an interpreting JVM under TCG pays for in milliseconds.
+   */
+  private static boolean digits(String text) {
+    if (text.isEmpty() || text.length() > 18) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 }

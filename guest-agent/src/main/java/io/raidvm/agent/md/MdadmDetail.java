@@ -55,8 +55,7 @@ public record MdadmDetail(String level, int raidDevices, String metadata, String
         keys.getOrDefault("MD_METADATA", fields.getOrDefault("Version", "")),
         keys.getOrDefault("MD_UUID", fields.getOrDefault("UUID", "")),
         keys.getOrDefault("MD_NAME", MdadmText.firstWord(fields.get("Name"))),
-        Arrays.stream(fields.getOrDefault("State", "").split(",")).map(String::strip)
-            .filter(w -> !w.isEmpty()).toList(),
+        stateWords(fields.getOrDefault("State", "")),
         MdadmText.leadingNumber(fields.get("Array Size")),
         (int) MdadmText.leadingNumber(fields.get("Chunk Size")),
         fields.getOrDefault("Layout", ""),
@@ -65,6 +64,11 @@ public record MdadmDetail(String level, int raidDevices, String metadata, String
         (int) MdadmText.leadingNumber(fields.get("Failed Devices")),
         (int) MdadmText.leadingNumber(fields.get("Spare Devices")),
         devices(keys, table(human)));
+  }
+
+  /** The State line as words: "clean, degraded, recovering " is [clean, degraded, recovering]. */
+  static List<String> stateWords(String line) {
+    return Arrays.stream(line.split(",")).map(String::strip).filter(w -> !w.isEmpty()).toList();
   }
 
   /**

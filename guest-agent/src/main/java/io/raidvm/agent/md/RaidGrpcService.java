@@ -47,7 +47,8 @@ public final class RaidGrpcService extends RaidGrpc.RaidImplBase {
 
   @Override
   public void getArray(GetArrayRequest request, StreamObserver<Array> responses) {
-    Rpc.unary(responses, () -> arrays.get(request.getArray()));
+    Rpc.unary(responses, () -> request.getFromMdadm()
+        ? arrays.getFromMdadm(request.getArray()) : arrays.get(request.getArray()));
   }
 
   @Override

@@ -22,7 +22,7 @@ final class BridgeSession {
     this.toPort = new Thread(() -> {
       BytePump.copy(local.input(), port);
       // The server hung up (or the port failed): make the reader's next forward fail, so that
-      // it falls back to waiting for a hello.
+      // it ends the session and drops the host's frames until the host starts over.
       local.close();
     }, "agent-port-writer-" + shortNonce(nonce));
     this.toPort.setDaemon(true);

@@ -1,6 +1,7 @@
 package io.raidvm.agent.transport;
 
 import io.raidvm.common.transport.Handshake;
+import io.raidvm.common.transport.Http2FrameCursor;
 import io.raidvm.common.transport.SyncScanner;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,21 +12,23 @@ import java.util.logging.Logger;
 
 /**
  * Connects host sessions arriving on the agent port to the agent's own gRPC server
- * (docs/design.md §4, "The agent transport over virtio-serial").
+ * (docs/design.md, "Agent transport (virtio-serial)").
  *
  * <p>The bridge opens the port once and keeps it. One reader thread owns the port's input for the
- * bridge's whole life and always scans it for the handshake line {@code RAIDVM-HELLO/1 <nonce>}:
+ * bridge's whole life, in one of two modes:
  * <ul>
- *   <li>With no session, it discards bytes until a hello (stale bytes of an old session).
- *   <li>On a hello it ends the current session, if any, opens a fresh connection to the local gRPC
- *       server, answers {@code RAIDVM-READY/1 <nonce>}, and forwards the bytes after the hello.
- *   <li>During a session it forwards what it reads to the server. A hello in the middle of a
- *       session means the host started over without the guest seeing it hang up: the old session
- *       ends and the new one starts at that point.
+ *   <li><b>Looking for a hello</b> (at start, after end-of-stream, after the host's stream went
+ *       out of step): it discards bytes until a hello line after the host's filler
+ *       ({@link SyncScanner}), opens a fresh connection to the local gRPC server, answers
+ *       {@code RAIDVM-READY/1 <nonce>}, and follows the bytes after the hello.
+ *   <li><b>Following a session</b>: it reads the host's HTTP/2 stream by its framing
+ *       ({@link Http2FrameCursor}) and forwards it; payload bytes are never looked at, so nothing
+ *       a call carries can end the session or start another. When the server has closed the
+ *       connection, the frames are dropped, still followed. Where a byte cannot be part of the
+ *       stream (the next host's filler, or garbage after a host died mid-frame) the session ends
+ *       and the bridge looks for a hello from that byte on.
  *   <li>End-of-stream means no host is connected: the session ends, and the reader polls every
  *       {@code idlePoll} until a host is back.
- *   <li>When the server closes first, the next forward fails and the reader is back to discarding
- *       until a hello; as it scans every byte before forwarding it, it never swallows a hello.
  * </ul>
  * A second thread per session copies the server's bytes to the port (see {@link BridgeSession}).
  */
@@ -121,11 +124,13 @@ public final class VirtioPortBridge {
     InputStream in = opened.input();
     OutputStream out = opened.output();
     SyncScanner scanner = SyncScanner.forHello();
+    Http2FrameCursor cursor = null;
     byte[] buf = new byte[16384];
     while (running) {
       int n = in.read(buf);
       if (n < 0) {
         endSession("host hung up");
+        cursor = null;
         scanner = SyncScanner.forHello();
         if (!sleep(idlePoll)) {
           return;
@@ -134,28 +139,41 @@ public final class VirtioPortBridge {
       }
       int off = 0;
       while (off < n) {
+        if (cursor != null) {
+          int inStep = cursor.feed(buf, off, n - off);
+          forward(buf, off, inStep);
+          off += inStep;
+          if (off < n) {
+            // Bytes that are no HTTP/2 of this session: the next host's filler, or garbage.
+            endSession("the host's stream is out of step (" + cursor.problem()
+                + "); looking for a hello");
+            cursor = null;
+            scanner = SyncScanner.forHello();
+          }
+          continue;
+        }
         int end = scanner.feed(buf, off, n - off);
         if (end < 0) {
-          forward(buf, off, n - off);
           break;
         }
-        // Bytes before the hello belong to a session the host has given up: they are dropped.
-        endSession("host started a new session");
-        startSession(scanner.nonce(), out);
+        if (startSession(scanner.nonce(), out)) {
+          cursor = new Http2FrameCursor();
+        }
         scanner = SyncScanner.forHello();
         off = end;
       }
     }
   }
 
-  private void startSession(String nonce, OutputStream out) throws IOException {
+  /** Answers a hello with a fresh server connection; false when the server cannot be reached. */
+  private boolean startSession(String nonce, OutputStream out) throws IOException {
     LocalConnection local;
     try {
       local = LocalConnection.open(localSocket);
     } catch (IOException e) {
       LOG.warning("not answering hello " + nonce.substring(0, 8) + ": cannot reach the agent's"
           + " gRPC server at " + localSocket + ": " + e);
-      return;
+      return false;
     }
     try {
       out.write(Handshake.ready(nonce));
@@ -166,12 +184,15 @@ public final class VirtioPortBridge {
     }
     session = BridgeSession.start(nonce, local, out);
     LOG.info("host session " + session.id() + " started");
+    return true;
   }
 
+  /** Forwards to the session's server; once that has closed, the host's frames are dropped. */
   private void forward(byte[] buf, int off, int len) {
     BridgeSession current = session;
-    if (current != null && !current.forward(buf, off, len)) {
-      endSession("the gRPC server closed the connection; waiting for the next hello");
+    if (len > 0 && current != null && !current.forward(buf, off, len)) {
+      endSession("the gRPC server closed the connection; dropping the host's frames until it"
+          + " starts over");
     }
   }
 

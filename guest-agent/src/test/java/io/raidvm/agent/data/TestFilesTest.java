@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.raidvm.agent.testing.SteppingClock;
+import io.raidvm.common.testing.SteppingClock;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.api.agent.v1.FileChecksum;
 import io.raidvm.common.error.RaidvmException;

@@ -1,17 +1,11 @@
 package io.raidvm.agent.events;
 
 import io.raidvm.agent.md.MdSysfs;
+import io.raidvm.agent.testing.CapturedSysfs;
 import io.raidvm.agent.testing.Fixtures;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * {@link MdState}s built from the captures in {@code fixtures/guest/}: a /proc/mdstat and the
@@ -39,19 +33,6 @@ final class CapturedMd {
   }
 
   private static MdSysfs sysfs(String capture) {
-    Map<String, String> files = new HashMap<>();
-    try {
-      Path dir = Path.of(CapturedMd.class.getResource("/fixtures/guest/" + capture).toURI());
-      try (Stream<Path> all = Files.walk(dir)) {
-        for (Path f : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
-          files.put(dir.relativize(f).toString(), Files.readString(f));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-    return MdSysfs.parse(files);
+    return MdSysfs.parse(CapturedSysfs.files(capture));
   }
 }

@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.raidvm.api.agent.v1.MdEvent;
 import io.raidvm.api.agent.v1.MdEvent.Kind;
+import io.raidvm.agent.md.MdSysfs;
+import io.raidvm.agent.testing.CapturedSysfs;
+import io.raidvm.agent.testing.Fixtures;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +65,20 @@ class EventDeriverTest {
     assertEquals(List.of("REBUILD_FINISHED md127 recover", "SPARE_ACTIVE md127 /dev/sde1"),
         describe(events));
     assertEquals(0, events.get(0).getMismatchCount());
+  }
+
+  @Test
+  void syncThreadEnded_whileSyncActionStillNamesIt_isRebuildFinished_notProgressBackToZero() {
+    // Seen in CI: between a sync's end and md reaping it, sync_action still says "recover" while
+    // sync_completed already says "none". The capture of p1 with that one file as md had it.
+    Map<String, String> files =
+        new HashMap<>(CapturedSysfs.files("03-raid5-create/sysfs-md127-p1"));
+    files.put("sync_completed", "none\n");
+    MdState ended = MdState.of(Fixtures.read("guest/03-raid5-create/mdstat-p1.stdout"),
+        array -> Optional.of(MdSysfs.parse(files)), name -> true);
+
+    assertEquals(List.of("REBUILD_FINISHED md127 recover"),
+        describe(EventDeriver.derive(RECOVERING_P1, ended)));
   }
 
   @Test

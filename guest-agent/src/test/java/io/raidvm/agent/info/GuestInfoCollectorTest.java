@@ -65,6 +65,35 @@ class GuestInfoCollectorTest {
   }
 
   @Test
+  void toolVersions_areAskedOnce_notOnEveryCall() {
+    FakeCommandRunner runner = allTools();
+    GuestInfoCollector collector =
+        new GuestInfoCollector(runner, () -> HARDWARE, root, () -> AGENT);
+
+    GuestInfo first = collector.collect();
+    GuestInfo second = collector.collect();
+
+    assertEquals(List.of("mdadm", "parted", "mke2fs"), runner.programs());
+    assertEquals(first.getToolsList(), second.getToolsList());
+  }
+
+  @Test
+  void toolVersionsThatFailed_areAskedAgain_byTheNextCall() {
+    FakeCommandRunner runner = new FakeCommandRunner().otherwise((command, lines) -> {
+      throw RaidvmException.deadlineExceeded("mdadm did not finish");
+    });
+    GuestInfoCollector collector =
+        new GuestInfoCollector(runner, () -> HARDWARE, root, () -> AGENT);
+    assertThrows(RaidvmException.class, collector::collect);
+
+    runner.answer(Tool.MDADM.command().argv(), 0, "", Fixtures.read("mdadm/version.stderr"))
+        .answer(Tool.PARTED.command().argv(), 0, Fixtures.read("parted/version.stdout"), "")
+        .answer(Tool.E2FSPROGS.command().argv(), 0, "", Fixtures.read("mke2fs/version.stderr"));
+
+    assertEquals("4.2", collector.collect().getTools(0).getVersion());
+  }
+
+  @Test
   void missingTool_isReportedWithAnEmptyVersion_notAsAFailure() {
     FakeCommandRunner runner = allTools().missing("mdadm");
 

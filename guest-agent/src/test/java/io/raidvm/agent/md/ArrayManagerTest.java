@@ -188,6 +188,53 @@ class ArrayManagerTest {
     assertEquals(List.of("spare"), rebuilding.getFlagsList());
   }
 
+  private static final List<String> DETAIL_EXPORT =
+      List.of("mdadm", "--detail", "--export", "/dev/md127");
+
+  @Test
+  void get_asksMdadmOnlyForTheIdentity_once_thenReadsOnlyTheKernelsFiles() {
+    guest.mdstat("10-recovery/mdstat").sysfs("10-recovery/sysfs-md127")
+        .detail("10-recovery", "");
+
+    Array first = arrays.get("md127");
+    guest.mdstat("10-recovery/mdstat-p2").sysfs("10-recovery/sysfs-md127-p2");
+    Array second = arrays.get("md127");
+
+    assertEquals(List.of(DETAIL_EXPORT), guest.mdadmCalls());
+    assertEquals("ec44b2e5:884eb3e1:44fa02b1:fed4abc8", second.getUuid());
+    assertEquals("raidvm:127", second.getMdName());
+    assertTrue(second.getSync().getDoneSectors() > first.getSync().getDoneSectors(),
+        "the second answer follows the kernel's files");
+  }
+
+  @Test
+  void get_asksMdadmAgain_whenTheKernelsUuidChanged_orTheArrayWasForgotten() {
+    guest.mdstat("04-raid5-synced/mdstat").sysfs("04-raid5-synced/sysfs-md127")
+        .detail("04-raid5-synced", "");
+    MdContext md = guest.context();
+    ArrayManager arrays = new ArrayManager(md);
+
+    arrays.get("md127");
+    guest.tree.write("sys/block/md127/md/uuid", "11111111-2222-3333-4444-555555555555\n");
+    arrays.get("md127");
+    md.identities().forget("md127");
+    arrays.get("md127");
+    arrays.get("md127");
+
+    assertEquals(List.of(DETAIL_EXPORT, DETAIL_EXPORT, DETAIL_EXPORT), guest.mdadmCalls());
+  }
+
+  @Test
+  void getFromMdadm_isTheSameAnswer_builtFromMdadmsDetail() {
+    guest.mdstat("07-fail/mdstat").sysfs("07-fail/sysfs-md127").detail("07-fail", "");
+
+    Array fromMdadm = arrays.getFromMdadm("md127");
+
+    assertEquals(List.of(DETAIL_EXPORT, List.of("mdadm", "--detail", "/dev/md127")),
+        guest.mdadmCalls());
+    assertEquals(fromMdadm, arrays.get("md127"));
+  }
+
   @Test
   void get_unknownArray_isNotFound() {
     guest.mdstat("04-raid5-synced/mdstat");

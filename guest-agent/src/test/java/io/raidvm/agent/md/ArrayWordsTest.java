@@ -57,7 +57,8 @@ class ArrayWordsTest {
             ? new MdSysfs.Member(m.name(), List.of("faulty"), -1, 0) : m).toList();
     MdSysfs failed = new MdSysfs(degraded.arrayState(), degraded.syncAction(),
         degraded.syncCompleted(), 0, 2, 0, degraded.level(), degraded.raidDisks(),
-        degraded.chunkBytes(), degraded.metadataVersion(), degraded.resyncStart(), members);
+        degraded.chunkBytes(), degraded.metadataVersion(), degraded.resyncStart(),
+        degraded.layout(), degraded.uuid(), members);
 
     assertEquals("FAILED: 2 of 4 member slots working; raid5 survives the loss of 1: its data"
         + " cannot be read whole", ArrayWords.describe(failed));

@@ -196,6 +196,11 @@ class MemberManagerTest {
     guest.runner.effect(REMOVE_SDC1, () -> {
       guest.events.add(String.join(" ", REMOVE_SDC1));
       guest.answer(REMOVE_SDC1, "11-remove-busy/mdadm-remove-frozen");
+      // The array without sdc1: this step's mdstat; its sysfs as 08-remove captured it.
+      guest.runner.effect(REMOVE_SDC1, () -> {
+        guest.events.add(String.join(" ", REMOVE_SDC1));
+        guest.mdstat("11-remove-busy/mdstat-removed").sysfs("08-remove/sysfs-md127");
+      });
     });
 
     Array array = members.remove("md127", "d2-part1");
@@ -243,6 +248,7 @@ class MemberManagerTest {
   void fail_marksTheMemberFaulty() {
     guest.sysfs("04-raid5-synced/sysfs-md127").mdstat("07-fail/mdstat").detail("07-fail", "")
         .answer(FAIL_SDC1, 0, "", "mdadm: set /dev/sdc1 faulty in /dev/md127\n");
+    guest.runner.effect(FAIL_SDC1, () -> guest.sysfs("07-fail/sysfs-md127"));
 
     Array array = members.fail("md127", "sdc1", false);
 

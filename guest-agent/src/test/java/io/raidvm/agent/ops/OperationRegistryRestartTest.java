@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.raidvm.agent.testing.SteppingClock;
+import io.raidvm.common.testing.SteppingClock;
 import io.raidvm.api.agent.v1.Filesystem;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.Progress;

@@ -1,11 +1,16 @@
 package io.raidvm.agent.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.MetadataUtils;
 import io.raidvm.common.grpc.UnixSocketChannels;
 import io.raidvm.common.grpc.UnixSocketServer;
 import io.raidvm.common.transport.BytePump;
@@ -21,6 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,36 +38,83 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BridgeGrpcTest {
 
+  private static final String HELLO_LINE =
+      "\nRAIDVM-HELLO/1 0123456789abcdef0123456789abcdef\n";
+  private static final Metadata.Key<String> NOTE =
+      Metadata.Key.of("x-note", Metadata.ASCII_STRING_MARSHALLER);
+
   @TempDir
   Path dir;
 
-  @Test
-  void grpcCall_crossesTheBridge_afterTheHandshake() throws Exception {
+  private UnixSocketServer agent;
+  private VirtioPortBridge bridge;
+  private ServerSocketChannel portHostEnd;
+  private ServerSocketChannel hostFacing;
+  private ManagedChannel channel;
+  private final AtomicInteger sessions = new AtomicInteger();
+
+  @BeforeEach
+  void start() throws Exception {
     Path agentSocket = dir.resolve("agent.sock");
-    UnixSocketServer agent =
-        new UnixSocketServer(agentSocket, List.of(), Duration.ofSeconds(10)).start();
-    ServerSocketChannel portHostEnd = listen(dir.resolve("port.sock"));
-    VirtioPortBridge bridge = new VirtioPortBridge(
+    agent = new UnixSocketServer(agentSocket, List.of(), Duration.ofSeconds(10)).start();
+    portHostEnd = listen(dir.resolve("port.sock"));
+    bridge = new VirtioPortBridge(
         () -> new SocketPort(LocalConnection.open(dir.resolve("port.sock"))), agentSocket);
     bridge.start();
-    ServerSocketChannel hostFacing = listen(dir.resolve("host.sock"));
-    Thread host = new Thread(() -> relay(portHostEnd, hostFacing), "host-relay");
+    hostFacing = listen(dir.resolve("host.sock"));
+    Thread host = new Thread(this::relay, "host-relay");
     host.setDaemon(true);
     host.start();
-
-    ManagedChannel channel = UnixSocketChannels.open(dir.resolve("host.sock"), Duration.ZERO);
-    try {
-      assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(10, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.getDefaultInstance()).getStatus());
-    } finally {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      agent.stop(Duration.ofSeconds(1));
-      bridge.stop();
-      portHostEnd.close();
-      hostFacing.close();
-    }
+    channel = UnixSocketChannels.open(dir.resolve("host.sock"), Duration.ZERO);
   }
+
+  @AfterEach
+  void stop() throws Exception {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    agent.stop(Duration.ofSeconds(1));
+    bridge.stop();
+    portHostEnd.close();
+    hostFacing.close();
+  }
+
+  private HealthGrpc.HealthBlockingStub health() {
+    return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void grpcCall_crossesTheBridge_afterTheHandshake() {
+    assertEquals(HealthCheckResponse.ServingStatus.SERVING,
+        health().check(HealthCheckRequest.getDefaultInstance()).getStatus());
+    assertEquals(1, sessions.get());
+  }
+
+  /**
+   * Issue 10: a hello line in a request's string field (also after a run of newlines and before
+   * an HTTP/2 preface) and in a header value is that call's data: the call gets its ordinary
+   * answer, and the same session answers the next call. (The answer's status message repeats the
+   * string, and must fit the client's header limit; {@link VirtioPortBridgeTest} sends whole
+   * frames of newlines.)
+   */
+  @Test
+  void aHelloLineInsideACall_getsItsOrdinaryAnswer_andTheSameSessionAnswersTheNext() {
+    Metadata headers = new Metadata();
+    headers.put(NOTE, "RAIDVM-HELLO/1 0123456789abcdef0123456789abcdef");
+    HealthGrpc.HealthBlockingStub smuggling =
+        health().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+
+    for (String service : List.of("/mnt/md127/x" + HELLO_LINE + "x",
+        "\n".repeat(2000) + HELLO_LINE + PREFACE_TEXT)) {
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+          () -> smuggling.check(HealthCheckRequest.newBuilder().setService(service).build()));
+      assertEquals(Status.Code.NOT_FOUND, refused.getStatus().getCode(), refused.toString());
+    }
+
+    assertEquals(HealthCheckResponse.ServingStatus.SERVING,
+        health().check(HealthCheckRequest.getDefaultInstance()).getStatus());
+    assertEquals(1, sessions.get(), "one handshake: the session was never broken");
+  }
+
+  private static final String PREFACE_TEXT = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
   private static ServerSocketChannel listen(Path path) throws java.io.IOException {
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -67,18 +122,26 @@ class BridgeGrpcTest {
     return server;
   }
 
-  /** What the host controller does: hello on the port, wait for READY, then copy both ways. */
-  private static void relay(ServerSocketChannel portHostEnd, ServerSocketChannel hostFacing) {
-    try (SocketChannel port = portHostEnd.accept(); SocketChannel client = hostFacing.accept()) {
+  /**
+   * What the host controller does: for each connection of the client, hello on the port, wait for
+   * READY, then copy both ways; counts the sessions.
+   */
+  private void relay() {
+    try (SocketChannel port = portHostEnd.accept()) {
       InputStream portIn = in(port);
       OutputStream portOut = out(port);
-      OutputStream clientOut = out(client);
-      byte[] rest = Handshake.initiate(portIn, portOut, Handshake.newNonce());
-      clientOut.write(rest);
-      Thread up = new Thread(() -> BytePump.copy(in(client), portOut));
-      up.setDaemon(true);
-      up.start();
-      BytePump.copy(portIn, clientOut);
+      while (true) {
+        try (SocketChannel client = hostFacing.accept()) {
+          OutputStream clientOut = out(client);
+          byte[] rest = Handshake.initiate(portIn, portOut, Handshake.newNonce());
+          sessions.incrementAndGet();
+          clientOut.write(rest);
+          Thread up = new Thread(() -> BytePump.copy(in(client), portOut));
+          up.setDaemon(true);
+          up.start();
+          BytePump.copy(portIn, clientOut);
+        }
+      }
     } catch (java.io.IOException e) {
       // The test is over.
     }

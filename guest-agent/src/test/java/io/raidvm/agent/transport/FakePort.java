@@ -21,6 +21,7 @@ final class FakePort implements AgentPort {
   private volatile boolean broken;
   private volatile boolean closed;
   private volatile int eofReads;
+  private volatile int idleWaits;
 
   void connectHost() {
     hostConnected = true;
@@ -41,19 +42,27 @@ final class FakePort implements AgentPort {
   }
 
   void send(String text) {
-    send(text.getBytes(StandardCharsets.US_ASCII));
+    send(text.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   /** Everything the guest wrote to the port so far. */
   String fromGuest() {
     synchronized (fromGuest) {
-      return fromGuest.toString(StandardCharsets.US_ASCII);
+      return fromGuest.toString(StandardCharsets.ISO_8859_1);
     }
   }
 
   /** True once the guest has read everything the host sent. */
   boolean allRead() {
     return toGuest.isEmpty();
+  }
+
+  /**
+   * How often a read found nothing to read and waited. Once everything sent was read, a rise
+   * means the guest came back for more: it has dealt with what it read before.
+   */
+  int idleWaits() {
+    return idleWaits;
   }
 
   int eofReads() {
@@ -99,6 +108,7 @@ final class FakePort implements AgentPort {
             eofReads++;
             return -1;
           }
+          idleWaits++;
         }
       }
     };

@@ -88,7 +88,7 @@ final class LocalServerStub implements AutoCloseable {
 
     String received() {
       synchronized (received) {
-        return received.toString(StandardCharsets.US_ASCII);
+        return received.toString(StandardCharsets.ISO_8859_1);
       }
     }
 
@@ -102,7 +102,7 @@ final class LocalServerStub implements AutoCloseable {
     }
 
     void send(String text) throws IOException {
-      ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+      ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }

@@ -5,6 +5,7 @@ import io.grpc.stub.StreamObserver;
 import io.raidvm.api.controller.v1.AuditServiceGrpc;
 import io.raidvm.api.controller.v1.ListAuditRequest;
 import io.raidvm.api.controller.v1.ListAuditResponse;
+import io.raidvm.common.Ranges;
 import io.raidvm.common.grpc.Rpc;
 import java.time.Instant;
 import java.util.Optional;
@@ -26,7 +27,7 @@ public final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBas
             request.hasSince()
                 ? Optional.of(Instant.ofEpochMilli(Timestamps.toMillis(request.getSince())))
                 : Optional.empty(),
-            request.getLimit()))
+            Ranges.unsigned(request.getLimit())))
         .build());
   }
 }

@@ -1,120 +1,68 @@
 package io.raidvm.controller.access;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
 import io.raidvm.api.controller.v1.AuditEntry;
+import io.raidvm.common.Ranges;
+import io.raidvm.common.audit.JsonLines;
 import io.raidvm.common.error.RaidvmException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * The audit trail, {@code <state-dir>/audit.jsonl}: one {@link AuditEntry} per line in
- * protobuf's JSON mapping, appended and forced to disk before the call's result leaves. A file
- * that has reached {@link #ROTATE_AT} is renamed to {@code audit.jsonl.1} (replacing the one
- * before) and a new one begun, so at most twice that is kept. Lines that do not parse are
- * skipped when read.
+ * The audit trail, {@code <state-dir>/audit.jsonl}: one {@link AuditEntry} per line
+ * ({@link JsonLines}: forced to disk before the call's result leaves; at {@link #ROTATE_AT} it
+ * becomes {@code audit.jsonl.1}). The controller's own lines and the agents' lines it copies
+ * ({@link AgentAuditPull}) are in the same file, so a VM's history stays after the VM is gone.
  */
 public final class AuditLog {
 
-  private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
   public static final long ROTATE_AT = 16L << 20;
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 10_000;
 
-  private final Path file;
-  private final Path previous;
-  private final long rotateAt;
+  private final JsonLines<AuditEntry> lines;
 
   public AuditLog(Path stateDir) {
     this(stateDir.resolve("audit.jsonl"), ROTATE_AT);
   }
 
   AuditLog(Path file, long rotateAt) {
-    this.file = file;
-    this.previous = file.resolveSibling(file.getFileName() + ".1");
-    this.rotateAt = rotateAt;
+    this.lines = new JsonLines<>(file, rotateAt, AuditEntry::newBuilder);
   }
 
   /** Appends one line; a failure is logged (the call it records has happened regardless). */
-  public synchronized void append(AuditEntry entry) {
-    String line;
-    try {
-      line = JsonFormat.printer().omittingInsignificantWhitespace().print(entry) + "\n";
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException(e);
-    }
-    try {
-      rotateIfFull();
-      try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-        ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-        while (bytes.hasRemaining()) {
-          out.write(bytes);
-        }
-        out.force(false);
-      }
-    } catch (IOException e) {
-      LOG.log(Level.SEVERE, "cannot append to the audit trail " + file + ": " + line, e);
-    }
-  }
-
-  private void rotateIfFull() throws IOException {
-    if (Files.exists(file) && Files.size(file) >= rotateAt) {
-      Files.move(file, previous, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    }
-    if (!Files.exists(file)) {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rw-------")));
-    }
+  public void append(AuditEntry entry) {
+    lines.append(entry);
   }
 
   /**
    * The newest {@code limit} entries (0: {@value #DEFAULT_LIMIT}) about {@code vm} (empty: all)
    * that started at or after {@code since}, oldest first.
+   *
+   * @param limit a proto uint32 as the number it is (see {@link Ranges#unsigned})
+   * @throws RaidvmException INVALID_ARGUMENT for a limit above {@value #MAX_LIMIT}
    */
-  public synchronized List<AuditEntry> list(String vm, Optional<Instant> since, int limit) {
-    if (limit < 0 || limit > MAX_LIMIT) {
-      throw RaidvmException.invalidArgument("limit %d: at most %d", limit, MAX_LIMIT);
-    }
-    int kept = limit == 0 ? DEFAULT_LIMIT : limit;
+  public List<AuditEntry> list(String vm, Optional<Instant> since, long limit) {
+    int kept = (int) Ranges.orDefault("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT, "entries");
     Deque<AuditEntry> newest = new ArrayDeque<>();
-    for (Path part : List.of(previous, file)) {
-      try (BufferedReader in = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          Optional<AuditEntry> entry = parse(line);
-          if (entry.isEmpty() || !matches(entry.get(), vm, since)) {
-            continue;
-          }
-          newest.addLast(entry.get());
+    try {
+      lines.scan(entry -> {
+        if (matches(entry, vm, since)) {
+          newest.addLast(entry);
           if (newest.size() > kept) {
             newest.removeFirst();
           }
         }
-      } catch (NoSuchFileException e) {
-        // Nothing recorded there yet.
-      } catch (IOException e) {
-        throw RaidvmException.unavailable("cannot read the audit trail %s: %s", part, e);
-      }
+        return true;
+      });
+    } catch (IOException e) {
+      throw RaidvmException.unavailable("cannot read the audit trail %s: %s", lines.file(), e);
     }
     return new ArrayList<>(newest);
   }
@@ -125,18 +73,5 @@ public final class AuditLog {
     }
     return since.isEmpty() || !Instant.ofEpochMilli(Timestamps.toMillis(entry.getTime()))
         .isBefore(since.get());
-  }
-
-  private static Optional<AuditEntry> parse(String line) {
-    if (line.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      AuditEntry.Builder entry = AuditEntry.newBuilder();
-      JsonFormat.parser().ignoringUnknownFields().merge(line, entry);
-      return Optional.of(entry.build());
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      return Optional.empty();
-    }
   }
 }

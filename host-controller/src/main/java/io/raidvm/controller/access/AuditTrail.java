@@ -1,44 +1,40 @@
 package io.raidvm.controller.access;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Context;
-import io.grpc.Contexts;
-import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
-import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import io.raidvm.api.controller.v1.AuditEntry;
-import io.raidvm.common.error.Messages;
+import io.raidvm.common.access.Role;
+import io.raidvm.common.access.RpcRoles;
+import io.raidvm.common.audit.AuditedCalls;
 import io.raidvm.common.grpc.AgentRouting;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Writes one {@link AuditEntry} for every call that needs more than the viewer role — refused
- * ones too — when it ends, before its result leaves. It sits outside {@link RoleGate}, which
- * tells it the caller, so that it sees the gate's refusals.
+ * Writes one {@link AuditEntry} for every call that may change something
+ * ({@link RpcRoles#changes}) — refused ones too — when it ends, before its result leaves
+ * ({@link AuditedCalls}, as the agent's trail does). It sits outside {@link RoleGate}, which tells
+ * it the caller, so that it sees the gate's refusals.
  */
 public final class AuditTrail implements ServerInterceptor {
 
-  /** About 1 KiB of a request's JSON or a status description. */
-  static final int MAX_TEXT = 1024;
+  static final String ORIGIN = "controller";
   private static final Context.Key<AtomicReference<Caller>> CALLER =
       Context.key("raidvm-audit-caller");
   /** Where a controller request names its VM; agent calls name it in the raidvm-vm header. */
   private static final Map<String, List<String>> VM_FIELDS = Map.of(
       "raidvm.controller.v1.VmService/", List.of("name", "spec.name"),
-      "raidvm.controller.v1.ProvisionService/", List.of("spec.vm"));
+      "raidvm.controller.v1.ProvisionService/", List.of("spec.vm"),
+      "raidvm.controller.v1.ScrubService/", List.of("vm"),
+      "raidvm.controller.v1.AlertService/", List.of("rule.vm"));
 
   private final AuditLog log;
   private final Clock clock;
@@ -59,83 +55,32 @@ public final class AuditTrail implements ServerInterceptor {
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call,
       Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-    String method = call.getMethodDescriptor().getFullMethodName();
-    if (RpcRoles.needed(method).filter(Role.VIEWER::equals).isPresent()) {
+    if (!RpcRoles.changes(call.getMethodDescriptor().getFullMethodName())) {
       return next.startCall(call, headers);
     }
-    Audited<ReqT, RespT> audited = new Audited<>(call, method, headers.get(AgentRouting.VM_HEADER));
-    Context context = Context.current().withValue(CALLER, audited.caller);
-    ServerCall.Listener<ReqT> listener = Contexts.interceptCall(context, audited, headers, next);
-    return new SimpleForwardingServerCallListener<>(listener) {
-      @Override
-      public void onMessage(ReqT message) {
-        audited.noteRequest(message);
-        super.onMessage(message);
-      }
-
-      @Override
-      public void onCancel() {
-        audited.record(Status.CANCELLED.withDescription("the client cancelled the call"));
-        super.onCancel();
-      }
-    };
+    String vmHeader = headers.get(AgentRouting.VM_HEADER);
+    AtomicReference<Caller> caller = new AtomicReference<>();
+    return AuditedCalls.watch(call, headers, next, Context.current().withValue(CALLER, caller),
+        clock, ended -> log.append(entry(ended, caller.get(), vmHeader)));
   }
 
-  /** A call that writes its audit line when it ends. */
-  private final class Audited<ReqT, RespT> extends SimpleForwardingServerCall<ReqT, RespT> {
-
-    final AtomicReference<Caller> caller = new AtomicReference<>();
-    private final AtomicBoolean recorded = new AtomicBoolean();
-    private final String method;
-    private final Instant start = clock.instant();
-    private final long startNanos = System.nanoTime();
-    private volatile String vm;
-    private volatile String request = "";
-
-    Audited(ServerCall<ReqT, RespT> call, String method, String vmHeader) {
-      super(call);
-      this.method = method;
-      this.vm = vmHeader == null ? "" : vmHeader;
-    }
-
-    void noteRequest(Object message) {
-      if (!request.isEmpty() || !(message instanceof Message proto)) {
-        return;
-      }
-      try {
-        request = cut(JsonFormat.printer().omittingInsignificantWhitespace().print(proto));
-      } catch (InvalidProtocolBufferException e) {
-        request = "(not printable: " + e.getMessage() + ")";
-      }
-      if (vm.isEmpty()) {
-        vm = vmOf(method, proto);
-      }
-    }
-
-    @Override
-    public void close(Status status, Metadata trailers) {
-      record(status);
-      super.close(status, trailers);
-    }
-
-    void record(Status status) {
-      if (!recorded.compareAndSet(false, true)) {
-        return;
-      }
-      Caller who = caller.get() != null ? caller.get() : Caller.withoutRole("unknown");
-      log.append(AuditEntry.newBuilder()
-          .setTime(Timestamps.fromMillis(start.toEpochMilli()))
-          .setCaller(who.name())
-          .setRole(who.role().map(Role::label).orElse(""))
-          .setVm(vm)
-          .setRpc(method)
-          .setRequest(request)
-          .setCode(status.getCode().name())
-          .setMessage(status.getDescription() == null ? ""
-              : cut(Messages.readable(status.getDescription())))
-          .setDurationMs((System.nanoTime() - startNanos) / 1_000_000)
-          .build());
-    }
+  private static AuditEntry entry(AuditedCalls.Ended ended, Caller caller, String vmHeader) {
+    Caller who = caller != null ? caller : Caller.withoutRole("unknown");
+    String vm = vmHeader != null && !vmHeader.isEmpty() ? vmHeader
+        : ended.request().map(request -> vmOf(ended.method(), request)).orElse("");
+    return AuditEntry.newBuilder()
+        .setTime(Timestamps.fromMillis(ended.start().toEpochMilli()))
+        .setCaller(who.name())
+        .setRole(who.role().map(Role::label).orElse(""))
+        .setVm(vm)
+        .setRpc(ended.method())
+        .setRequest(ended.requestJson())
+        .setCode(ended.status().getCode().name())
+        .setMessage(ended.message())
+        .setDurationMs(ended.durationMs())
+        .setOrigin(ORIGIN)
+        .setRequestId(ended.requestId())
+        .build();
   }
 
   private static String vmOf(String method, Message request) {
@@ -162,9 +107,5 @@ public final class AuditTrail implements ServerInterceptor {
       return value instanceof String text ? text : "";
     }
     return value instanceof Message inner ? field(inner, path, at + 1) : "";
-  }
-
-  private static String cut(String text) {
-    return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
   }
 }

@@ -1,5 +1,6 @@
 package io.raidvm.controller.access;
 
+import io.raidvm.common.access.Role;
 import io.raidvm.common.error.RaidvmException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.raidvm.controller.access;
 
+import io.raidvm.common.access.Role;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
 

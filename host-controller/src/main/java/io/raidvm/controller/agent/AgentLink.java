@@ -1,5 +1,7 @@
 package io.raidvm.controller.agent;
 
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -7,11 +9,15 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
+import io.raidvm.api.agent.v1.ListBlockDevicesRequest;
+import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
 import io.raidvm.api.agent.v1.ShutdownRequest;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.MessageLimits;
 import io.raidvm.common.grpc.UnixSocketChannels;
+import io.raidvm.controller.access.AgentAuditPull;
+import io.raidvm.controller.access.AuditLog;
 import io.raidvm.controller.events.VmEventHub;
 import io.raidvm.controller.vm.AgentSession;
 import io.raidvm.controller.vm.AgentStatus;
@@ -19,9 +25,12 @@ import io.raidvm.controller.vm.VmPaths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -29,6 +38,13 @@ import java.util.logging.Logger;
  * probe that keeps asking the agent's health service whether it answers: every second while it
  * does not (resetting the channel's reconnect backoff), every 30 s while it does. It tells
  * the VM's event hub when the agent comes and goes, and feeds it the agent's md events.
+ *
+ * <p>It also copies the agent's audit trail into the controller's ({@link AgentAuditPull}): when
+ * the agent answers a probe — so on connecting, which catches up on what the agent did while the
+ * controller was away, and every 30 s after, which brings calls made in the guest itself — and
+ * soon after each call through the link that may change something ({@link AgentCallStamp}), so
+ * that a client's call is in {@code raidctl audit} a moment after its answer. A probe that finds
+ * nothing new costs the agent no file read.
  */
 public final class AgentLink implements AgentSession {
 
@@ -46,6 +62,10 @@ public final class AgentLink implements AgentSession {
   private final String vm;
   private final AgentRelay relay;
   private final ManagedChannel channel;
+  /** {@link #channel} with every call stamped with its caller ({@link AgentCallStamp}). */
+  private final Channel calls;
+  private final AgentAuditPull audit;
+  private final AtomicBoolean pullPending = new AtomicBoolean();
   private final ScheduledExecutorService prober;
   private final Consumer<AgentLink> onClose;
   private final VmEventHub events;
@@ -55,7 +75,8 @@ public final class AgentLink implements AgentSession {
   private volatile String lastError = "";
   private volatile String relayError = "";
 
-  private AgentLink(String vm, VmPaths paths, VmEventHub events, Consumer<AgentLink> onClose) {
+  private AgentLink(String vm, VmPaths paths, VmEventHub events, AuditLog auditLog,
+      Consumer<AgentLink> onClose) {
     this.vm = vm;
     this.onClose = onClose;
     this.events = events;
@@ -63,34 +84,37 @@ public final class AgentLink implements AgentSession {
         HANDSHAKE_TIMEOUT, error -> relayError = error);
     this.channel = UnixSocketChannels.open(paths.agentGrpcSocket(), KEEPALIVE,
         MessageLimits.DEFAULT);
+    this.calls = ClientInterceptors.intercept(channel, new AgentCallStamp(this::pullSoon));
+    this.audit = new AgentAuditPull(vm, paths.agentAuditCursor(), auditLog);
     this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "agent-probe-" + vm);
       t.setDaemon(true);
       return t;
     });
-    this.feed = AgentEventFeed.start(vm, channel, events, prober);
+    this.feed = AgentEventFeed.start(vm, calls, events, prober);
   }
 
   /**
-   * Starts the relay, the channel, the probe and the event feed into {@code events};
-   * {@code onClose} runs when the link closes.
+   * Starts the relay, the channel, the probe and the event feed into {@code events}, and the
+   * copy of the agent's audit trail into {@code auditLog}; {@code onClose} runs when the link
+   * closes.
    */
-  static AgentLink open(String vm, VmPaths paths, VmEventHub events,
+  static AgentLink open(String vm, VmPaths paths, VmEventHub events, AuditLog auditLog,
       Consumer<AgentLink> onClose) {
-    AgentLink link = new AgentLink(vm, paths, events, onClose);
+    AgentLink link = new AgentLink(vm, paths, events, auditLog, onClose);
     link.prober.execute(link::probe);
     return link;
   }
 
-  /** The channel on which calls reach the agent. */
-  public ManagedChannel channel() {
-    return channel;
+  /** The channel on which calls reach the agent, each telling it its caller. */
+  public Channel channel() {
+    return calls;
   }
 
   @Override
   public AgentStatus status() {
     Instant since = connectedSince;
-    return new AgentStatus(since != null, since, lastError, everConnected);
+    return new AgentStatus(since != null, since, lastError, everConnected, relay.sessions());
   }
 
   @Override
@@ -118,9 +142,21 @@ public final class AgentLink implements AgentSession {
     shutdown(ShutdownRequest.Mode.REBOOT, "reboot", timeout);
   }
 
+  @Override
+  public ListBlockDevicesResponse listBlockDevices(Duration timeout) {
+    try {
+      return GuestAgentGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .listBlockDevices(ListBlockDevicesRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      throw RaidvmException.unavailable("the agent of VM '%s' did not list its block devices:"
+          + " %s", vm, e.getStatus());
+    }
+  }
+
   private void shutdown(ShutdownRequest.Mode mode, String what, Duration timeout) {
     try {
-      GuestAgentGrpc.newBlockingStub(channel)
+      GuestAgentGrpc.newBlockingStub(calls)
           .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
           .shutdown(ShutdownRequest.newBuilder().setMode(mode).build());
     } catch (StatusRuntimeException e) {
@@ -140,6 +176,9 @@ public final class AgentLink implements AgentSession {
 
   private void probe() {
     boolean up = check();
+    if (up) {
+      pullAudit();
+    }
     if (!prober.isShutdown()) {
       prober.schedule(this::probe, (up ? PROBE_WHILE_UP : PROBE_WHILE_DOWN).toMillis(),
           TimeUnit.MILLISECONDS);
@@ -170,6 +209,31 @@ public final class AgentLink implements AgentSession {
       channel.resetConnectBackoff();
     }
     return false;
+  }
+
+  /** Copies the agent's new audit lines soon, on the probe's thread (one pending at a time). */
+  private void pullSoon() {
+    if (prober.isShutdown() || !pullPending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      prober.execute(() -> {
+        pullPending.set(false);
+        pullAudit();
+      });
+    } catch (RejectedExecutionException e) {
+      // The link closed meanwhile: the next link catches up when it connects.
+    }
+  }
+
+  private void pullAudit() {
+    try {
+      audit.pull(channel, PROBE_DEADLINE);
+    } catch (StatusRuntimeException e) {
+      LOG.fine(() -> "VM " + vm + ": agent audit trail not read: " + e.getStatus());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "VM " + vm + ": cannot copy the agent's audit trail", e);
+    }
   }
 
   private void lost(String why) {

@@ -1,5 +1,6 @@
 package io.raidvm.controller.agent;
 
+import io.raidvm.controller.access.AuditLog;
 import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.vm.AgentConnector;
 import io.raidvm.controller.vm.VmPaths;
@@ -12,14 +13,17 @@ public final class AgentLinks implements AgentConnector {
 
   private final Map<String, AgentLink> links = new ConcurrentHashMap<>();
   private final VmEventHubs events;
+  private final AuditLog audit;
 
-  public AgentLinks(VmEventHubs events) {
+  /** {@code audit} receives the agents' audit lines. */
+  public AgentLinks(VmEventHubs events, AuditLog audit) {
     this.events = events;
+    this.audit = audit;
   }
 
   @Override
   public AgentLink open(String vm, VmPaths paths) {
-    AgentLink link = AgentLink.open(vm, paths, events.hub(vm),
+    AgentLink link = AgentLink.open(vm, paths, events.hub(vm), audit,
         closed -> links.remove(vm, closed));
     AgentLink previous = links.put(vm, link);
     if (previous != null) {

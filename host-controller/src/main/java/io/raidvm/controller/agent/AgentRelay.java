@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +42,7 @@ public final class AgentRelay implements AutoCloseable {
   private final Duration handshakeTimeout;
   private final Consumer<String> failures;
   private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong sessions = new AtomicLong();
   private final ServerSocketChannel server;
 
   private AgentRelay(Path listenSocket, Path agentSocket, Duration handshakeTimeout,
@@ -73,6 +75,11 @@ public final class AgentRelay implements AutoCloseable {
     daemon("agent-relay-accept " + listenSocket.getParent().getFileName(), relay::acceptLoop)
         .start();
     return relay;
+  }
+
+  /** How many sessions got through the handshake since the relay started. */
+  public long sessions() {
+    return sessions.get();
   }
 
   /** Ends every session now; the gRPC channel reconnects, with a fresh handshake. */
@@ -111,6 +118,7 @@ public final class AgentRelay implements AutoCloseable {
       open.add(agent);
       agent.connect(UnixDomainSocketAddress.of(agentSocket));
       byte[] rest = handshake(agent);
+      sessions.incrementAndGet();
       ChannelStreams.out(client).write(rest);
       SocketChannel agentEnd = agent;
       Thread up = daemon("agent-relay-up", () -> {

@@ -6,10 +6,13 @@ import io.raidvm.api.agent.v1.Snapshot;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.common.events.EventJournal;
+import io.raidvm.api.agent.v1.Array;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 
 /**
  * The events of one VM, as the controller tells them: the agent's md events and the controller's
@@ -28,10 +31,14 @@ public final class VmEventHub {
   private final ArrayTable arrays = new ArrayTable();
   private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
 
-  VmEventHub(String vm, EventJournal<WatchEvent> journal, Executor executor) {
+  private final BiConsumer<String, WatchEvent> tap;
+
+  VmEventHub(String vm, EventJournal<WatchEvent> journal, Executor executor,
+      BiConsumer<String, WatchEvent> tap) {
     this.vm = vm;
     this.journal = journal;
     this.executor = executor;
+    this.tap = tap;
   }
 
   /** Starts a watch after ({@code epoch}, {@code afterSequence}); empty epoch: a fresh one. */
@@ -53,11 +60,17 @@ public final class VmEventHub {
     return watches.size();
   }
 
+  /** The names of the VM's arrays as last known (from the agent's snapshot and events since). */
+  public synchronized List<String> arrayNames() {
+    return arrays.list().stream().map(Array::getName).toList();
+  }
+
   /** Records a VM event. */
   public synchronized void vmEvent(VmEvent.Kind kind, String disk, String detail) {
     VmEvent event = VmEvent.newBuilder().setKind(kind).setVm(vm).setDisk(disk).setDetail(detail)
         .build();
-    journal.append(sequence -> stamp(sequence, now()).setVm(event).build());
+    tap.accept(vm, journal.append(sequence -> stamp(sequence, now()).setVm(event).build())
+        .event());
   }
 
   /**
@@ -75,8 +88,8 @@ public final class VmEventHub {
       case MD -> {
         MdEvent md = event.getMd();
         arrays.apply(md);
-        journal.append(sequence -> stamp(sequence, event.getTime()).setMd(md)
-            .setMdstat(event.getMdstat()).build());
+        tap.accept(vm, journal.append(sequence -> stamp(sequence, event.getTime()).setMd(md)
+            .setMdstat(event.getMdstat()).build()).event());
       }
       default -> { }
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 
 /**
  * The event hubs of this controller's VMs, by name. One epoch for the whole process, chosen at
@@ -22,6 +23,7 @@ public final class VmEventHubs implements VmEventListener {
   private final int capacity;
   private final Executor executor;
   private final Map<String, VmEventHub> hubs = new ConcurrentHashMap<>();
+  private volatile BiConsumer<String, WatchEvent> tap = (vm, event) -> { };
 
   /** @param executor where watches drain their events into their clients */
   public VmEventHubs(int capacity, Executor executor) {
@@ -30,8 +32,16 @@ public final class VmEventHubs implements VmEventListener {
   }
 
   public VmEventHub hub(String vm) {
-    return hubs.computeIfAbsent(vm,
-        name -> new VmEventHub(name, new EventJournal<WatchEvent>(epoch, capacity), executor));
+    return hubs.computeIfAbsent(vm, name -> new VmEventHub(name,
+        new EventJournal<WatchEvent>(epoch, capacity), executor, (v, e) -> tap.accept(v, e)));
+  }
+
+  /**
+   * Where every VM's events also go, as they are recorded (the alerts): it runs inside the hub's
+   * lock, so it must be quick.
+   */
+  public void tap(BiConsumer<String, WatchEvent> tap) {
+    this.tap = tap;
   }
 
   @Override

@@ -39,8 +39,12 @@ final class DiskAssembler {
     this.classData = new AgentClassData(runner);
   }
 
-  /** Builds {@code qcow2} from {@code rootfs}, using {@code workDir} for the raw disk and mount. */
-  void assemble(Path rootfs, Path workDir, Path qcow2, Consumer<BuildProgress> progress) {
+  /**
+   * Builds {@code qcow2} from {@code rootfs}, using the build's folder for the raw disk and mount
+   * and noting in its record each loop device and mount before taking it.
+   */
+  void assemble(Path rootfs, BuildRecord record, Path qcow2, Consumer<BuildProgress> progress) {
+    Path workDir = record.workDir();
     byte[] mbr = readMbr();
     Path raw = workDir.resolve("disk.raw");
     try {
@@ -49,7 +53,7 @@ final class DiskAssembler {
       createSparse(raw, Recipe.DISK_SIZE_BYTES);
       run(Command.of("parted", "-s", raw.toString(), "mklabel", "msdos", "mkpart", "primary",
           "ext4", "1MiB", "100%", "set", "1", "boot", "on"));
-      fillPartition(rootfs, raw, workDir.resolve("mnt"), progress);
+      fillPartition(rootfs, raw, workDir.resolve("mnt"), record, progress);
       progress.accept(Progress.of("bootloader", "writing syslinux's MBR"));
       writeMbr(raw, mbr);
       progress.accept(Progress.of("convert", "qemu-img convert -O qcow2"));
@@ -60,15 +64,16 @@ final class DiskAssembler {
     }
   }
 
-  private void fillPartition(Path rootfs, Path raw, Path mnt, Consumer<BuildProgress> progress) {
+  private void fillPartition(Path rootfs, Path raw, Path mnt, BuildRecord record,
+      Consumer<BuildProgress> progress) {
     String uuid = UUID.randomUUID().toString();
     try (LoopDevice loop = LoopDevice.attach(runner, raw, Recipe.PARTITION_OFFSET_BYTES,
-        Recipe.DISK_SIZE_BYTES - Recipe.PARTITION_OFFSET_BYTES)) {
+        Recipe.DISK_SIZE_BYTES - Recipe.PARTITION_OFFSET_BYTES, record)) {
       progress.accept(Progress.of("disk", "mkfs.ext4 on " + loop.device() + ", UUID " + uuid));
       run(Command.of("mkfs.ext4", "-q", "-F", "-L", "raidvm-root", "-U", uuid, loop.device())
           .withTimeout(LONG));
       createDirectory(mnt);
-      try (Mount mount = Mount.mount(runner, loop.device(), mnt)) {
+      try (Mount mount = Mount.mount(runner, loop.device(), mnt, record)) {
         progress.accept(Progress.of("disk", "unpacking the rootfs"));
         run(Command.of("tar", "--extract", "--file", rootfs.toString(), "--directory",
             mnt.toString(), "--preserve-permissions", "--xattrs", "--xattrs-include=*",

@@ -17,15 +17,20 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
  * Builds, caches, lists, finds and deletes guest images. Two cache levels, both content-addressed:
  * the rootfs tarball (suite, packages, recipe) and the bootable image (rootfs, agent jar, guest
  * files, recipe). One build runs at a time, and nothing is deleted meanwhile; a cancelled or
- * failed build leaves nothing half made.
+ * failed build leaves nothing half made. A build whose process died (a killed controller) leaves
+ * its folder, loop device and mount behind with a {@link BuildRecord}: they are cleaned up at the
+ * controller's start and before each build ({@link #cleanDeadBuilds}).
  */
 public final class ImageManager {
+
+  private static final Logger LOG = Logger.getLogger(ImageManager.class.getName());
 
   private static final Pattern SUITE = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
@@ -36,6 +41,8 @@ public final class ImageManager {
   private final RootfsBuilder rootfsBuilder;
   private final DiskAssembler diskAssembler;
   private final ImageRemover remover;
+  private final DeadBuilds deadBuilds;
+  private final BuildOwner self;
   private final Clock clock;
   private final ReentrantLock building = new ReentrantLock();
 
@@ -47,11 +54,12 @@ public final class ImageManager {
    */
   public ImageManager(Path imageDir, CommandRunner runner, Path aptDir, AgentJar agent,
       ImageUsage usage) {
-    this(imageDir, runner, aptDir, agent, usage, DiskAssembler.MBR_BIN, Clock.systemUTC());
+    this(imageDir, runner, aptDir, agent, usage, DiskAssembler.MBR_BIN, Clock.systemUTC(),
+        BuildOwner.self());
   }
 
   ImageManager(Path imageDir, CommandRunner runner, Path aptDir, AgentJar agent,
-      ImageUsage usage, Path mbrBin, Clock clock) {
+      ImageUsage usage, Path mbrBin, Clock clock, BuildOwner self) {
     this.store = new ImageStore(imageDir);
     this.aptDir = aptDir;
     this.agent = agent;
@@ -59,6 +67,8 @@ public final class ImageManager {
     this.rootfsBuilder = new RootfsBuilder(runner);
     this.diskAssembler = new DiskAssembler(runner, guestFiles, agent, mbrBin);
     this.remover = new ImageRemover(store, usage);
+    this.deadBuilds = new DeadBuilds(store, runner);
+    this.self = self;
     this.clock = clock;
   }
 
@@ -75,6 +85,7 @@ public final class ImageManager {
       throw RaidvmException.interrupted("waiting for another image build", e);
     }
     try {
+      cleanDeadBuildsLocked().forEach(line -> report.accept(Progress.of("cleanup", line)));
       String rootfsKey = rootfsKey(suite);
       String id = imageId(rootfsKey);
       Optional<Image> cached = store.find(id);
@@ -89,6 +100,38 @@ public final class ImageManager {
       return image;
     } finally {
       building.unlock();
+    }
+  }
+
+  /**
+   * Cleans up after the builds in the image directory whose process died, and logs what it did
+   * (for the controller's start; each build does it too). Another process's live build is left
+   * alone; so is everything while a build of this controller runs (that build cleaned up before
+   * it began).
+   */
+  public void cleanDeadBuilds() {
+    if (!building.tryLock()) {
+      return;
+    }
+    try {
+      for (String line : cleanDeadBuildsLocked()) {
+        LOG.info(line);
+      }
+    } finally {
+      building.unlock();
+    }
+  }
+
+  /**
+   * With the build lock held no build of this process runs, so a folder of this process is a
+   * leftover of one that failed to clean up (say, a mount that was busy).
+   */
+  private List<String> cleanDeadBuildsLocked() {
+    try {
+      return deadBuilds.clean(owner -> !owner.equals(self) && owner.alive());
+    } catch (RuntimeException e) {
+      return List.of("could not clean up after dead image builds in " + store.dir() + ": "
+          + e.getMessage());
     }
   }
 
@@ -151,7 +194,7 @@ public final class ImageManager {
     }
     String mirror = AptSources.mirrorFor(suite, AptSources.read(aptDir));
     report.accept(Progress.of("rootfs", "mmdebstrap " + suite + " from " + mirror));
-    Path work = store.newWorkDir(key);
+    Path work = store.newWorkDir(key, self).workDir();
     try {
       Path partial = work.resolve("rootfs.tar");
       rootfsBuilder.build(suite, Recipe.PACKAGES, mirror, partial,
@@ -164,10 +207,11 @@ public final class ImageManager {
   }
 
   private Image assemble(String id, String suite, Path rootfs, Consumer<BuildProgress> report) {
-    Path work = store.newWorkDir(id);
+    BuildRecord record = store.newWorkDir(id, self);
+    Path work = record.workDir();
     try {
       Path partial = work.resolve("image.qcow2");
-      diskAssembler.assemble(rootfs, work, partial, report);
+      diskAssembler.assemble(rootfs, record, partial, report);
       store.commit(partial, store.image(id));
       Instant now = clock.instant();
       store.saveMetadata(Image.newBuilder()

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  *   &lt;id&gt;.qcow2            a bootable image, named by the hash of its inputs
  *   &lt;id&gt;.textproto        its metadata (an Image message), written after the image
  *   rootfs/&lt;key&gt;.tar      mmdebstrap's tarball, named by the hash of its inputs
- *   .build-&lt;id&gt;-&lt;n&gt;/       a build in progress: raw disk, mount point, qcow2 before its rename
+ *   .build-&lt;id&gt;-&lt;n&gt;/       a build in progress: its {@link BuildRecord}, raw disk, mount point,
+ *                          qcow2 before its rename
  * </pre>
  * An image exists once both of its files do; everything is renamed into place, never written there.
  * Deleting an image removes its image file first, then its metadata.
@@ -35,6 +36,7 @@ final class ImageStore {
   private static final String METADATA = ".textproto";
   private static final String ROOTFS = "rootfs";
   private static final String TAR = ".tar";
+  private static final String WORK_DIR = ".build-";
   private static final Pattern TARBALL = Pattern.compile(CacheKeys.KEY.pattern() + "\\" + TAR);
 
   private final Path dir;
@@ -115,14 +117,34 @@ final class ImageStore {
     }
   }
 
-  /** A fresh folder in the image directory for one build's intermediate files. */
-  Path newWorkDir(String id) {
+  /**
+   * A fresh folder in the image directory for one build's intermediate files, with the record of
+   * its build by {@code owner} in it before anything else.
+   */
+  BuildRecord newWorkDir(String id, BuildOwner owner) {
+    Path work;
     try {
       Files.createDirectories(dir);
-      return Files.createTempDirectory(dir, ".build-" + id + "-");
+      work = Files.createTempDirectory(dir, WORK_DIR + id + "-");
     } catch (IOException e) {
       throw RaidvmException.internal("cannot create a build folder in " + dir + ": "
           + e.getMessage(), e);
+    }
+    return BuildRecord.create(work, owner);
+  }
+
+  /** Every build folder in the image directory, live or left by a dead build, sorted. */
+  List<Path> workDirs() {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().startsWith(WORK_DIR))
+          .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot list " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -150,14 +172,19 @@ final class ImageStore {
   }
 
   /**
-   * Removes a build folder and the files left in it; a folder inside that is not empty (still
-   * mounted on) is left alone. Says whether everything went.
+   * Removes a build folder and the files left in it, its build record last; a folder inside that
+   * is not empty (still mounted on) is left alone, and the record with it, so that a later
+   * clean-up ({@link DeadBuilds}) finds what stayed. Says whether everything went.
    */
   boolean deleteWorkDir(Path work) {
+    Path record = work.resolve(BuildRecord.FILE);
     try (Stream<Path> files = Files.list(work)) {
       for (Path p : files.toList()) {
-        Files.deleteIfExists(p);
+        if (!p.equals(record)) {
+          Files.deleteIfExists(p);
+        }
       }
+      Files.deleteIfExists(record);
       return Files.deleteIfExists(work);
     } catch (IOException e) {
       return false;

@@ -15,10 +15,16 @@ final class LoopDevice implements AutoCloseable {
     this.device = device;
   }
 
-  /** Attaches the first free loop device to {@code size} bytes of {@code file} from {@code offset}. */
-  static LoopDevice attach(CommandRunner runner, Path file, long offset, long size) {
+  /**
+   * Attaches the first free loop device to {@code size} bytes of {@code file} from {@code offset},
+   * noting it in the build's record before and after.
+   */
+  static LoopDevice attach(CommandRunner runner, Path file, long offset, long size,
+      BuildRecord record) {
+    record.attaching(file);
     String device = runner.run(Command.of("losetup", "-f", "--show", "-o", Long.toString(offset),
         "--sizelimit", Long.toString(size), file.toString())).orThrow().stdout().strip();
+    record.attached(device, file);
     return new LoopDevice(runner, device);
   }
 

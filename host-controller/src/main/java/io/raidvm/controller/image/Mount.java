@@ -15,7 +15,9 @@ final class Mount implements AutoCloseable {
     this.dir = dir;
   }
 
-  static Mount mount(CommandRunner runner, String device, Path dir) {
+  /** Mounts {@code device} on {@code dir}, noting it in the build's record first. */
+  static Mount mount(CommandRunner runner, String device, Path dir, BuildRecord record) {
+    record.mounting(dir);
     runner.run(Command.of("mount", device, dir.toString())).orThrow();
     return new Mount(runner, dir);
   }

@@ -18,8 +18,11 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** Typed calls to one VM's agent, each with a deadline, on the VM's current agent channel. */
-final class Guest {
+/**
+ * Typed calls to one VM's agent, each with a deadline, on the VM's current agent channel
+ * (provision's steps and scheduled scrubs).
+ */
+public final class Guest {
 
   static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
   static final Duration OPERATION_TIMEOUT = Duration.ofHours(2);
@@ -27,7 +30,7 @@ final class Guest {
   private final String vm;
   private final Supplier<Channel> channel;
 
-  Guest(String vm, Supplier<Channel> channel) {
+  public Guest(String vm, Supplier<Channel> channel) {
     this.vm = vm;
     this.channel = channel;
   }
@@ -44,7 +47,7 @@ final class Guest {
     return stub(DisksGrpc::newBlockingStub, CALL_TIMEOUT);
   }
 
-  RaidGrpc.RaidBlockingStub raid() {
+  public RaidGrpc.RaidBlockingStub raid() {
     return stub(RaidGrpc::newBlockingStub, CALL_TIMEOUT);
   }
 
@@ -61,21 +64,39 @@ final class Guest {
    * when it succeeded and throws its error (with its gRPC code) when it failed.
    */
   Operation await(Operation started, Consumer<Operation> progress) {
-    Operation last = started;
-    if (started.getState() == Operation.State.RUNNING) {
-      Iterator<Operation> updates = stub(OperationsGrpc::newBlockingStub, OPERATION_TIMEOUT)
-          .waitOperation(GetOperationRequest.newBuilder().setId(started.getId()).build());
-      while (updates.hasNext()) {
-        last = updates.next();
-        progress.accept(last);
-      }
-    }
+    Operation last = follow(started, progress);
     if (last.getState() != Operation.State.SUCCEEDED) {
       throw new RaidvmException(kindOf(last.getErrorCode()), String.format(
           "%s of %s in VM %s failed: %s", last.getKind(), last.getTarget(), vm,
           last.getErrorMessage()));
     }
     return last;
+  }
+
+  /** Follows a long operation to its end; returns it as it ended, whatever its state. */
+  public Operation follow(Operation started) {
+    return follow(started, op -> { });
+  }
+
+  private Operation follow(Operation started, Consumer<Operation> progress) {
+    Operation last = started;
+    if (started.getState() == Operation.State.RUNNING) {
+      Iterator<Operation> updates = operations(OPERATION_TIMEOUT)
+          .waitOperation(GetOperationRequest.newBuilder().setId(started.getId()).build());
+      while (updates.hasNext()) {
+        last = updates.next();
+        progress.accept(last);
+      }
+    }
+    return last;
+  }
+
+  public OperationsGrpc.OperationsBlockingStub operations() {
+    return operations(CALL_TIMEOUT);
+  }
+
+  private OperationsGrpc.OperationsBlockingStub operations(Duration timeout) {
+    return stub(OperationsGrpc::newBlockingStub, timeout);
   }
 
   private static RaidvmException.Kind kindOf(String code) {

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A QMP session on QEMU's monitor socket: one reader thread matches replies to commands by id and
@@ -90,6 +91,39 @@ public final class QmpClient implements AutoCloseable {
 
   public void addEventListener(Consumer<QmpMessage.Event> listener) {
     eventListeners.add(listener);
+  }
+
+  /**
+   * Runs a command, then waits until QEMU sends an event that {@code expected} accepts (one that
+   * came before the reply counts too), e.g. {@code device_del} and its DEVICE_DELETED.
+   *
+   * @throws RaidvmException DEADLINE_EXCEEDED naming {@code what} when the event does not come
+   *     within {@code eventTimeout}; UNAVAILABLE when the connection ends meanwhile
+   */
+  public JsonNode executeAndAwait(String command, JsonNode arguments, Duration timeout,
+      Predicate<QmpMessage.Event> expected, String what,
+      Duration eventTimeout) {
+    CompletableFuture<Void> seen = new CompletableFuture<>();
+    Consumer<QmpMessage.Event> listener = event -> {
+      if (expected.test(event)) {
+        seen.complete(null);
+      }
+    };
+    Runnable gone = () -> seen.completeExceptionally(
+        RaidvmException.unavailable("QMP connection closed (QEMU exited?)"));
+    eventListeners.add(listener);
+    closeListeners.add(gone);
+    try {
+      if (closed.isDone()) {
+        gone.run();
+      }
+      JsonNode reply = execute(command, arguments, timeout);
+      await(seen, eventTimeout, what);
+      return reply;
+    } finally {
+      eventListeners.remove(listener);
+      closeListeners.remove(gone);
+    }
   }
 
   /** Runs {@code listener} once when the connection ends (QEMU exited, or {@link #close}). */

@@ -1,5 +1,6 @@
 package io.raidvm.controller.vm;
 
+import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
 import java.time.Duration;
 
 /** The controller's link to one VM's guest agent, kept while QEMU runs. */
@@ -19,6 +20,13 @@ public interface AgentSession extends AutoCloseable {
 
   /** Asks the guest to reboot; returns once the agent accepted. */
   void reboot(Duration timeout);
+
+  /**
+   * The guest's block devices, as the agent lists them.
+   *
+   * @throws io.raidvm.common.error.RaidvmException UNAVAILABLE when the agent does not answer
+   */
+  ListBlockDevicesResponse listBlockDevices(Duration timeout);
 
   @Override
   void close();

@@ -43,11 +43,10 @@ public final class QemuCommandLine {
         "-smp", Integer.toString(vcpus),
         "-nic", "none",
         "-display", "none",
-        "-device", "virtio-scsi-pci,id=scsi0"));
-    addDisk(argv, "os", paths.osDisk().toString(), 0, "os", true);
+        "-device", "virtio-scsi-pci,id=" + DiskDevice.CONTROLLER_ID));
+    argv.addAll(DiskDevice.os(paths.osDisk()).argv());
     for (int i = 0; i < dataDisks.size(); i++) {
-      DataDisk disk = dataDisks.get(i);
-      addDisk(argv, "d" + (i + 1), disk.path().toString(), i + 1, disk.name(), false);
+      argv.addAll(DiskDevice.data(i + 1, dataDisks.get(i)).argv());
     }
     argv.addAll(List.of(
         "-device", "virtio-serial-pci,id=vser0",
@@ -63,27 +62,8 @@ public final class QemuCommandLine {
     return argv;
   }
 
-  /** One qcow2 file as a scsi-hd; node names are short ids because QEMU limits them to 31. */
-  private static void addDisk(List<String> argv, String node, String file, int scsiId,
-      String serial, boolean boot) {
-    argv.add("-blockdev");
-    argv.add("{\"driver\":\"file\",\"filename\":" + json(file) + ",\"node-name\":\"" + node
-        + "-file\"}");
-    argv.add("-blockdev");
-    argv.add("{\"driver\":\"qcow2\",\"file\":\"" + node + "-file\",\"node-name\":\"" + node
-        + "\"}");
-    argv.add("-device");
-    argv.add("{\"driver\":\"scsi-hd\",\"bus\":\"scsi0.0\",\"channel\":0,\"scsi-id\":" + scsiId
-        + ",\"lun\":0,\"drive\":\"" + node + "\",\"id\":\"disk-" + serial + "\",\"serial\":\""
-        + serial + "\"" + (boot ? ",\"bootindex\":0" : "") + "}");
-  }
-
   /** A value inside a QEMU option string: commas are doubled. */
   private static String option(String value) {
     return value.replace(",", ",,");
-  }
-
-  private static String json(String value) {
-    return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }

@@ -5,10 +5,14 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.controller.v1.AgentLink;
+import io.raidvm.api.controller.v1.AttachDiskRequest;
+import io.raidvm.api.controller.v1.AttachDiskResponse;
 import io.raidvm.api.controller.v1.ConsoleChunk;
 import io.raidvm.api.controller.v1.CreateVmRequest;
 import io.raidvm.api.controller.v1.DeleteVmRequest;
 import io.raidvm.api.controller.v1.DeleteVmResponse;
+import io.raidvm.api.controller.v1.DetachDiskRequest;
+import io.raidvm.api.controller.v1.DetachDiskResponse;
 import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.ListVmsRequest;
 import io.raidvm.api.controller.v1.ListVmsResponse;
@@ -135,6 +139,28 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
   }
 
   @Override
+  public void attachDisk(AttachDiskRequest request,
+      StreamObserver<AttachDiskResponse> observer) {
+    Rpc.unary(observer, () -> {
+      VmManager.Attached attached = vms.attachDisk(request.getName(), request.getDisk());
+      return AttachDiskResponse.newBuilder().setVm(toProto(attached.vm()))
+          .setHotPlugged(attached.hotPlugged()).setScsiId(attached.scsiId())
+          .setGuestDevice(attached.guestDevice()).build();
+    });
+  }
+
+  @Override
+  public void detachDisk(DetachDiskRequest request,
+      StreamObserver<DetachDiskResponse> observer) {
+    Rpc.unary(observer, () -> {
+      VmManager.Detached detached = vms.detachDisk(request.getName(), request.getDisk(),
+          request.getForce());
+      return DetachDiskResponse.newBuilder().setVm(toProto(detached.vm()))
+          .setHotUnplugged(detached.hotUnplugged()).build();
+    });
+  }
+
+  @Override
   public void watchVm(WatchVmRequest request, StreamObserver<WatchEvent> observer) {
     ServerCallStreamObserver<WatchEvent> call = (ServerCallStreamObserver<WatchEvent>) observer;
     try {
@@ -163,7 +189,8 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
   static Vm toProto(VmStatus vm) {
     AgentLink.Builder agent = AgentLink.newBuilder()
         .setConnected(vm.agent().connected())
-        .setLastError(vm.agent().lastError());
+        .setLastError(vm.agent().lastError())
+        .setSessions(vm.agent().sessions());
     if (vm.agent().connectedSince() != null) {
       agent.setConnectedSince(timestamp(vm.agent().connectedSince()));
     }

@@ -1,5 +1,7 @@
 package io.raidvm.controller.vm;
 
+import io.raidvm.api.agent.v1.BlockDevice;
+import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.api.controller.v1.Accel;
 import io.raidvm.api.controller.v1.VmSpec;
@@ -41,6 +43,8 @@ public final class VmManager implements DiskUsage {
   private static final Duration END_GRACE = Duration.ofSeconds(2);
   private static final Duration READY_POLL = Duration.ofMillis(250);
   private static final Duration AGENT_CALL_TIMEOUT = Duration.ofSeconds(30);
+  /** How long an attach waits for the guest to list the new disk (udev names it first). */
+  static final Duration GUEST_DISK_WAIT = Duration.ofSeconds(60);
 
   private final VmStore store;
   private final DiskFolder disks;
@@ -52,6 +56,8 @@ public final class VmManager implements DiskUsage {
   private final VmEventListener events;
   private final Map<String, RunningVm> running = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  /** Taken (inside a VM's lock) while an attach checks that no other VM has the disk. */
+  private final Object attaching = new Object();
   /** Why the QEMU of a VM runs without this controller attached: what the last try said. */
   private final Map<String, String> unreachable = new ConcurrentHashMap<>();
   /** How the last QEMU of a VM ended, as a sentence naming the VM, until it starts again. */
@@ -388,6 +394,198 @@ public final class VmManager implements DiskUsage {
       } catch (RaidvmException e) {
         // Logged once already: a failed re-attach by tryReattach, an unreadable spec by list().
       }
+    }
+  }
+
+  /** What {@link #attachDisk} did: the VM now, and for a running VM its scsi-id and device. */
+  public record Attached(VmStatus vm, boolean hotPlugged, int scsiId, String guestDevice) {}
+
+  /** What {@link #detachDisk} did: the VM now, and whether the disk left a running QEMU. */
+  public record Detached(VmStatus vm, boolean hotUnplugged) {}
+
+  /**
+   * Adds a data disk to the VM's spec (written atomically) and, when the VM runs, plugs it in
+   * over QMP ({@link HotPlug}) and waits until the guest lists it by serial (when its agent
+   * answers). One disk change, start or stop per VM at a time (the VM's lock).
+   */
+  public Attached attachDisk(String name, String disk) {
+    awaitStartup();
+    Names.require("VM", name);
+    requireDataDisk(disk, "attached");
+    synchronized (lock(name)) {
+      VmSpec spec = store.read(name);
+      Path path = disks.existing(disk);
+      if (spec.getDataDisksList().contains(disk)) {
+        throw RaidvmException.failedPrecondition("disk '%s' is attached to VM '%s' already",
+            disk, name);
+      }
+      RunningVm r = liveFor(name, "attach disk '" + disk + "' to");
+      VmSpec updated = spec.toBuilder().addDataDisks(disk).build();
+      DiskDevice device;
+      // Under one lock for all VMs from the check to the spec: two attaches of one disk to two
+      // VMs cannot both find it free.
+      synchronized (attaching) {
+        List<String> others = vmsListing(disk);
+        if (!others.isEmpty()) {
+          throw RaidvmException.failedPrecondition("disk '%s' is attached to VM '%s': a disk"
+              + " serves one VM; detach it there first (raidctl disk detach %s %s)", disk,
+              others.get(0), others.get(0), disk);
+        }
+        if (r == null) {
+          store.writeSpec(updated);
+          events.vmEvent(name, VmEvent.Kind.DISK_ATTACHED, disk,
+              "to the spec (the VM is stopped)");
+          return new Attached(status(updated), false, 0, "");
+        }
+        device = HotPlug.attach(r.qmp, new DataDisk(disk, path));
+        try {
+          store.writeSpec(updated);
+        } catch (RuntimeException e) {
+          try {
+            HotPlug.detach(r.qmp, disk);
+          } catch (RuntimeException undo) {
+            e.addSuppressed(undo);
+          }
+          throw e;
+        }
+      }
+      LOG.info(() -> "VM " + name + ": disk " + disk + " attached at scsi-id " + device.scsiId());
+      events.vmEvent(name, VmEvent.Kind.DISK_ATTACHED, disk, "hot-plugged at scsi-id "
+          + device.scsiId());
+      String guestDevice = r.agent.status().connected()
+          ? awaitGuestDisk(name, r, disk, device.scsiId()) : "";
+      return new Attached(status(updated), true, device.scsiId(), guestDevice);
+    }
+  }
+
+  /**
+   * Takes a data disk out of the VM's spec (written atomically) and, when the VM runs, pulls it
+   * out over QMP ({@link HotPlug}). Unless {@code force}, a running guest is asked first and a
+   * disk it uses is refused: md would see a missing member, a filesystem its device gone.
+   */
+  public Detached detachDisk(String name, String disk, boolean force) {
+    awaitStartup();
+    Names.require("VM", name);
+    requireDataDisk(disk, "detached");
+    synchronized (lock(name)) {
+      VmSpec spec = store.read(name);
+      if (!spec.getDataDisksList().contains(disk)) {
+        disks.existing(disk);
+        throw RaidvmException.failedPrecondition("disk '%s' is not attached to VM '%s' (its data"
+            + " disks: %s)", disk, name, spec.getDataDisksCount() == 0 ? "none"
+            : String.join(", ", spec.getDataDisksList()));
+      }
+      RunningVm r = liveFor(name, "detach disk '" + disk + "' from");
+      VmSpec updated = spec.toBuilder().clearDataDisks()
+          .addAllDataDisks(spec.getDataDisksList().stream().filter(d -> !d.equals(disk))
+              .toList())
+          .build();
+      boolean unplugged = false;
+      if (r != null) {
+        if (!force) {
+          refuseInUse(name, r, disk);
+        }
+        try {
+          unplugged = HotPlug.detach(r.qmp, disk);
+        } catch (RaidvmException e) {
+          throw new RaidvmException(e.kind(), String.format("disk '%s' may still be in VM '%s',"
+              + " and its spec still lists it: %s. Run the detach again", disk, name,
+              e.getMessage()), e);
+        }
+      }
+      store.writeSpec(updated);
+      boolean pulled = unplugged;
+      LOG.info(() -> "VM " + name + ": disk " + disk + " detached"
+          + (pulled ? " from the running VM" : ""));
+      events.vmEvent(name, VmEvent.Kind.DISK_DETACHED, disk, r == null
+          ? "from the spec (the VM is stopped)"
+          : unplugged ? "pulled from the running VM" + (force ? " (forced)" : "")
+          : "from the spec (the running QEMU did not have it)");
+      return new Detached(status(updated), unplugged);
+    }
+  }
+
+  private static void requireDataDisk(String disk, String what) {
+    if (DiskDevice.OS.equals(disk)) {
+      throw RaidvmException.invalidArgument("'os' is the VM's OS disk: it cannot be %s; name a"
+          + " data disk", what);
+    }
+    Names.require("disk", disk);
+  }
+
+  /**
+   * The attached QEMU of a VM that runs, or null for one that does not; FAILED_PRECONDITION for
+   * a QEMU that runs without this controller attached, or one being stopped.
+   */
+  private RunningVm liveFor(String name, String doing) {
+    RunningVm r = running.get(name);
+    if (r != null && r.process.isAlive()) {
+      if (r.state() == VmState.STOPPING) {
+        throw RaidvmException.failedPrecondition("cannot %s VM '%s': it is being stopped; try"
+            + " again once it has stopped", doing, name);
+      }
+      return r;
+    }
+    QemuProcess orphan = QemuProcess.find(store.paths(name)).orElse(null);
+    if (orphan != null) {
+      throw RaidvmException.failedPrecondition("cannot %s VM '%s': its QEMU runs (pid %d) but"
+          + " this controller is not attached to it; nothing was changed. Start the VM again"
+          + " (raidctl vm start %s) to re-attach, then retry", doing, name, orphan.pid(), name);
+    }
+    return null;
+  }
+
+  /** Refuses to pull a disk the guest uses, or when the guest cannot be asked. */
+  private void refuseInUse(String name, RunningVm r, String disk) {
+    String why = "detaching a disk the guest uses pulls it from under it: md sees a missing"
+        + " member (the array runs degraded, or fails when it cannot spare it) and a mounted"
+        + " filesystem loses its device";
+    if (!r.agent.status().connected()) {
+      throw RaidvmException.failedPrecondition("cannot ask the guest of VM '%s' whether disk"
+          + " '%s' is in use: its agent does not answer (state %s). Nothing was changed; %s."
+          + " --force detaches without asking", name, disk, r.state(), why);
+    }
+    ListBlockDevicesResponse devices;
+    try {
+      devices = r.agent.listBlockDevices(AGENT_CALL_TIMEOUT);
+    } catch (RaidvmException e) {
+      throw RaidvmException.failedPrecondition("cannot ask the guest of VM '%s' whether disk"
+          + " '%s' is in use: %s. Nothing was changed; %s. --force detaches without asking",
+          name, disk, e.getMessage(), why);
+    }
+    List<String> uses = GuestDisks.bySerial(devices, disk).map(GuestDisks::uses)
+        .orElse(List.of());
+    if (!uses.isEmpty()) {
+      throw RaidvmException.failedPrecondition("disk '%s' is in use in VM '%s': %s. Nothing was"
+          + " changed; %s. Stop using it first (raidctl raid fail/remove, raidctl fs umount),"
+          + " or detach with --force", disk, name, String.join("; ", uses), why);
+    }
+  }
+
+  /**
+   * Waits until the guest lists a just attached disk by serial (udev has named it) and returns
+   * its device; DEADLINE_EXCEEDED after {@link #GUEST_DISK_WAIT}, saying the disk is attached.
+   */
+  private String awaitGuestDisk(String name, RunningVm r, String disk, int scsiId) {
+    long deadline = System.nanoTime() + GUEST_DISK_WAIT.toNanos();
+    String lastError = "";
+    while (true) {
+      try {
+        Optional<BlockDevice> seen = GuestDisks.bySerial(
+            r.agent.listBlockDevices(AGENT_CALL_TIMEOUT), disk);
+        if (seen.isPresent()) {
+          return seen.get().getPath();
+        }
+      } catch (RaidvmException e) {
+        lastError = " (last error: " + e.getMessage() + ")";
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw RaidvmException.deadlineExceeded("disk '%s' is attached to VM '%s' (scsi-id %d,"
+            + " and in its spec), but the guest has not listed it within %d s%s; raidctl blk"
+            + " list %s shows it once it does", disk, name, scsiId, GUEST_DISK_WAIT.toSeconds(),
+            lastError, name);
+      }
+      sleep(name);
     }
   }
 

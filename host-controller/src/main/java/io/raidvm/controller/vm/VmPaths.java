@@ -49,6 +49,19 @@ public record VmPaths(Path dir) {
     return dir.resolve("qemu.pid");
   }
 
+  /**
+   * The number of the last line of the agent's audit trail the controller copied into its own
+   * (deleted with the VM; the copied lines stay).
+   */
+  public Path agentAuditCursor() {
+    return dir.resolve("agent-audit.cursor");
+  }
+
+  /** The VM's scrub schedules and the history of its scrubs ({@code ScrubBook}). */
+  public Path scrubBook() {
+    return dir.resolve("scrubs.textproto");
+  }
+
   /** Present while the VM should run: QEMU ending without it gone is a crash. */
   public Path desiredRunning() {
     return dir.resolve("desired-running");

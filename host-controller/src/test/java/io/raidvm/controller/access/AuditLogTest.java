@@ -46,4 +46,15 @@ class AuditLogTest {
     assertEquals(List.of(entry("a", 2), entry("a", 3)), log.list("a", Optional.empty(), 2));
     assertEquals(1, Files.readAllLines(dir.resolve("audit.jsonl.1")).size() > 0 ? 1 : 0);
   }
+
+  @Test
+  void aLimitAboveTheRange_isRefusedNamingTheRange_evenAbove2To31() {
+    AuditLog log = new AuditLog(dir);
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.raidvm.common.error.RaidvmException.class,
+        () -> log.list("", Optional.empty(), io.raidvm.common.Ranges.unsigned(-1)));
+    assertEquals(io.raidvm.common.error.RaidvmException.Kind.INVALID_ARGUMENT, e.kind());
+    assertEquals("limit 4294967295 entries is out of range: give 1 to 10000 entries, or 0 for"
+        + " 100 entries", e.getMessage());
+  }
 }

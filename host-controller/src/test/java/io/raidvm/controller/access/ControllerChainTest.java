@@ -14,6 +14,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.raidvm.api.controller.v1.AuditEntry;
 import io.raidvm.api.controller.v1.DeleteDiskRequest;
 import io.raidvm.api.controller.v1.DeleteDiskResponse;
@@ -23,6 +24,9 @@ import io.raidvm.api.controller.v1.ListDisksResponse;
 import io.raidvm.api.controller.v1.StopVmRequest;
 import io.raidvm.api.controller.v1.Vm;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
+import io.raidvm.common.access.Role;
+import io.raidvm.controller.metrics.Exposition;
+import io.raidvm.controller.metrics.RpcMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,6 +51,7 @@ class ControllerChainTest {
 
   private final List<String> reached = new CopyOnWriteArrayList<>();
   private AuditLog audit;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
   private Server server;
   private ManagedChannel channel;
 
@@ -57,7 +62,7 @@ class ControllerChainTest {
         .map(r -> Caller.of("CN=" + r + "-bot", Role.parse(r)))
         .orElse(Caller.withoutRole("CN=stranger"));
     ControllerChain chain = new ControllerChain(byHeader, audit,
-        Clock.fixed(NOW, ZoneOffset.UTC));
+        Clock.fixed(NOW, ZoneOffset.UTC), new RpcMetrics(registry));
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name)
         .addService(chain.around(new Disks().bindService()))
@@ -98,7 +103,7 @@ class ControllerChainTest {
         .setCaller("CN=operator-bot").setRole("operator")
         .setRpc("raidvm.controller.v1.DiskService/DeleteDisk").setCode("PERMISSION_DENIED")
         .setMessage("DeleteDisk needs role admin; you (CN=operator-bot) have operator")
-        .build()), withoutDurations(audit.list("", Optional.empty(), 0)));
+        .setOrigin("controller").build()), withoutDurations(audit.list("", Optional.empty(), 0)));
   }
 
   @Test
@@ -112,7 +117,8 @@ class ControllerChainTest {
     admin.deleteDisk(DeleteDiskRequest.newBuilder().setName("d1").build());
 
     assertEquals(List.of("DeleteDisk d1"), reached);
-    assertEquals(2, audit.list("", Optional.empty(), 0).size());
+    assertEquals(List.of("delete-d1-1", "delete-d1-1"), audit.list("", Optional.empty(), 0)
+        .stream().map(AuditEntry::getRequestId).toList());
   }
 
   @Test
@@ -155,6 +161,26 @@ class ControllerChainTest {
     assertEquals(Status.Code.INTERNAL, boom.getStatus().getCode());
     assertTrue(boom.getStatus().getDescription().startsWith("unexpected error "));
     assertEquals("INTERNAL", audit.list("", Optional.empty(), 0).get(0).getCode());
+  }
+
+  @Test
+  void everyCall_isCountedByMethodAndCode_refusedAndFailedOnesToo() {
+    disks("viewer").listDisks(ListDisksRequest.getDefaultInstance());
+    disks("viewer").listDisks(ListDisksRequest.getDefaultInstance());
+    assertThrows(StatusRuntimeException.class, () -> disks("viewer")
+        .deleteDisk(DeleteDiskRequest.newBuilder().setName("d1").build()));
+    assertThrows(StatusRuntimeException.class, () -> disks("admin")
+        .deleteDisk(DeleteDiskRequest.newBuilder().setName("boom").build()));
+
+    List<String> counts = Exposition.samples(registry).stream()
+        .filter(l -> l.startsWith("raidvm_rpc_duration_seconds_count")).sorted().toList();
+    assertEquals(List.of(
+        "raidvm_rpc_duration_seconds_count{code=\"INTERNAL\","
+            + "method=\"raidvm.controller.v1.DiskService/DeleteDisk\"} 1",
+        "raidvm_rpc_duration_seconds_count{code=\"OK\","
+            + "method=\"raidvm.controller.v1.DiskService/ListDisks\"} 2",
+        "raidvm_rpc_duration_seconds_count{code=\"PERMISSION_DENIED\","
+            + "method=\"raidvm.controller.v1.DiskService/DeleteDisk\"} 1"), counts);
   }
 
   private static List<AuditEntry> withoutDurations(List<AuditEntry> entries) {

@@ -3,6 +3,7 @@ package io.raidvm.controller.access;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.raidvm.common.access.Role;
 import io.raidvm.common.error.RaidvmException;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;

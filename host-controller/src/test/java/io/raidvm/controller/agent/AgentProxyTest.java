@@ -275,7 +275,7 @@ class AgentProxyTest {
     assertEquals(GuestAgentGrpc.getServiceDescriptor().getSchemaDescriptor(),
         definition.getServiceDescriptor().getSchemaDescriptor());
     assertEquals(List.of("raidvm.agent.v1.GuestAgent/GetInfo",
-            "raidvm.agent.v1.GuestAgent/ListBlockDevices",
+            "raidvm.agent.v1.GuestAgent/ListBlockDevices", "raidvm.agent.v1.GuestAgent/ReadAudit",
             "raidvm.agent.v1.GuestAgent/RestartAgent", "raidvm.agent.v1.GuestAgent/Shutdown"),
         definition.getMethods().stream().map(m -> m.getMethodDescriptor().getFullMethodName())
             .sorted().toList());

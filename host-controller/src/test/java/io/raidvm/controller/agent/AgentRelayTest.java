@@ -99,6 +99,7 @@ class AgentRelayTest {
       assertEquals(-1, in.read());
     }
     assertEquals(List.of(), List.copyOf(failures));
+    assertEquals(1, relay.sessions());
   }
 
   @Test
@@ -119,6 +120,7 @@ class AgentRelayTest {
     String failure = failures.poll(5, TimeUnit.SECONDS);
     assertEquals("agent port " + dir.resolve("agent.sock") + ": the agent did not answer the"
         + " handshake within 300 ms", failure);
+    assertEquals(0, relay.sessions(), "a handshake that timed out is no session");
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.process.FakeCommandRunner;
 import io.raidvm.controller.Fixtures;
+import io.raidvm.controller.access.AuditLog;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.QemuImg;
 import io.raidvm.controller.events.VmEventHubs;
@@ -42,7 +43,7 @@ class VmAgentRouterTest {
           Files.writeString(overlay, "");
           return FakeCommandRunner.ok(c, "");
         });
-    AgentLinks links = new AgentLinks(new VmEventHubs(10, Runnable::run));
+    AgentLinks links = new AgentLinks(new VmEventHubs(10, Runnable::run), new AuditLog(state));
     vms = new VmManager(new VmStore(state), new DiskFolder(state), ref -> Path.of("/images/a"),
         new QemuImg(runner), new QemuLauncher(runner),
         new AccelProbe(host.resolve("kvm"), host.resolve("cpuinfo")), links,

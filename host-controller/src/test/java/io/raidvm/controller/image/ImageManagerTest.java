@@ -83,7 +83,7 @@ class ImageManagerTest {
     Files.write(mbr, new byte[440]);
     return new ImageManager(imageDir, runner, Path.of("src/test/resources/fixtures/apt/host"),
         agent, () -> backings, mbr,
-        Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+        Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC), BuildOwner.self());
   }
 
   @Test
@@ -326,6 +326,65 @@ class ImageManagerTest {
           e.getMessage());
     }
     assertEquals(old, manager.list().get(1));
+  }
+
+  @Test
+  void build_notesItsOwnerLoopAndMountInItsRecord_beforeTakingThem() throws IOException {
+    List<BuildRecord> atMount = new ArrayList<>();
+    runner.on("mount", (c, lines) -> {
+      atMount.add(BuildRecord.read(Path.of(c.argv().get(2)).getParent()).orElseThrow());
+      return FakeCommandRunner.ok(c, "");
+    });
+
+    manager().build(DEFAULT, progress::add);
+
+    BuildRecord record = atMount.get(0);
+    Path raw = Path.of(runner.argvOf("parted").get(2));
+    assertEquals(BuildOwner.self(), record.owner());
+    assertEquals(List.of("loop-file " + raw, "loop /dev/loop7 " + raw,
+        "mount " + runner.argvOf("mount").get(2)), record.holds());
+  }
+
+  @Test
+  void build_firstCleansUpAfterDeadBuilds_andItsOwnFailedOne_butNotAnotherProcesssLiveOne()
+      throws Exception {
+    Path dead = leftover(".build-dead-1", finishedProcess());
+    Path deadReal = dead.toRealPath();
+    Path ownFailed = leftover(".build-own-2", BuildOwner.self());
+    ProcessHandle parent = ProcessHandle.current().parent().orElseThrow();
+    Path live = leftover(".build-live-3",
+        new BuildOwner(parent.pid(), parent.info().startInstant().orElseThrow()));
+
+    manager().build(DEFAULT, progress::add);
+
+    assertEquals(List.of(List.of("findmnt", "-J"), List.of("losetup", "-J"),
+        List.of("findmnt", "-J"), List.of("losetup", "-J")), runner.calls().subList(0, 4));
+    assertEquals("mmdebstrap", runner.programs().get(4));
+    assertFalse(Files.exists(dead));
+    assertFalse(Files.exists(ownFailed));
+    assertTrue(Files.exists(live.resolve("disk.raw")));
+    List<String> cleanups = progress.stream().filter(p -> p.getStep().equals("cleanup"))
+        .map(BuildProgress::getMessage).toList();
+    assertEquals(2, cleanups.size(), cleanups.toString());
+    assertTrue(cleanups.get(0).startsWith("cleaned up after the image build in "
+        + deadReal), cleanups.get(0));
+  }
+
+  private Path leftover(String name, BuildOwner owner) throws IOException {
+    Path work = imageDir.resolve(name);
+    Files.createDirectories(work);
+    Files.writeString(work.resolve("disk.raw"), "raw");
+    BuildRecord.create(work, owner);
+    return work;
+  }
+
+  /** The owner of a process that ended: a cat that ran until its input closed. */
+  private static BuildOwner finishedProcess() throws Exception {
+    Process cat = new ProcessBuilder("cat").start();
+    BuildOwner owner = new BuildOwner(cat.pid(), cat.info().startInstant().orElseThrow());
+    cat.getOutputStream().close();
+    cat.waitFor();
+    return owner;
   }
 
   private static String rootfsKey() {

@@ -1,5 +1,6 @@
 package io.raidvm.controller.vm;
 
+import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
 import io.raidvm.common.error.RaidvmException;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,13 +9,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An agent link as a test wants it: connected or not; a power-off either runs
- * {@code poweredOff} (the guest goes down) or is refused as an agent whose systemctl failed.
+ * {@code poweredOff} (the guest goes down) or is refused as an agent whose systemctl failed;
+ * block device listings as scripted.
  */
 final class FakeAgentSession implements AgentSession {
 
   private final boolean connected;
   private final Runnable poweredOff;
   private final List<String> calls = new CopyOnWriteArrayList<>();
+  private final List<ListBlockDevicesResponse> listings = new CopyOnWriteArrayList<>();
 
   private FakeAgentSession(boolean connected, Runnable poweredOff) {
     this.connected = connected;
@@ -30,6 +33,15 @@ final class FakeAgentSession implements AgentSession {
     return new FakeAgentSession(true, poweredOff);
   }
 
+  /**
+   * What its block device listings answer, in turn; the last one again and again. None: the
+   * agent refuses the call.
+   */
+  FakeAgentSession listing(ListBlockDevicesResponse... answers) {
+    listings.addAll(List.of(answers));
+    return this;
+  }
+
   /** The calls it took, in order. */
   List<String> calls() {
     return List.copyOf(calls);
@@ -37,7 +49,7 @@ final class FakeAgentSession implements AgentSession {
 
   @Override
   public AgentStatus status() {
-    return connected ? new AgentStatus(true, Instant.now(), "", true) : AgentStatus.NONE;
+    return connected ? new AgentStatus(true, Instant.now(), "", true, 1) : AgentStatus.NONE;
   }
 
   @Override
@@ -57,6 +69,15 @@ final class FakeAgentSession implements AgentSession {
   @Override
   public void reboot(Duration timeout) {
     calls.add("reboot");
+  }
+
+  @Override
+  public ListBlockDevicesResponse listBlockDevices(Duration timeout) {
+    calls.add("listBlockDevices");
+    if (listings.isEmpty()) {
+      throw RaidvmException.unavailable("the agent does not answer");
+    }
+    return listings.size() > 1 ? listings.remove(0) : listings.get(0);
   }
 
   @Override

@@ -82,4 +82,12 @@ class QemuCommandLineTest {
     assertEquals("unix:/s,,x/vms/vm1/qmp.sock,server=on,wait=off",
         argv.get(argv.indexOf("-qmp") + 1));
   }
+
+  @Test
+  void build_diskPathWithQuoteAndBackslash_isJsonEscapedAsBefore() {
+    List<String> argv = QemuCommandLine.build(VmSpec.newBuilder().setName("vm1").build(), paths,
+        List.of(new DataDisk("d1", Path.of("/s/a\"b\\c.qcow2"))), "tcg", "max");
+    assertEquals("{\"driver\":\"file\",\"filename\":\"/s/a\\\"b\\\\c.qcow2\","
+        + "\"node-name\":\"d1-file\"}", argv.get(argv.indexOf("-blockdev") + 7));
+  }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
 import io.raidvm.api.controller.v1.Accel;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.VmState;
@@ -64,6 +65,11 @@ class VmManagerTest {
 
     @Override
     public void reboot(Duration timeout) { }
+
+    @Override
+    public ListBlockDevicesResponse listBlockDevices(Duration timeout) {
+      throw RaidvmException.unavailable("the agent does not answer");
+    }
 
     @Override
     public void close() { }

@@ -1,4 +1,4 @@
-package io.raidvm.controller.access;
+package io.raidvm.common.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,10 +13,12 @@ import io.raidvm.api.agent.v1.FilesystemsGrpc;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.agent.v1.RaidGrpc;
+import io.raidvm.api.controller.v1.AlertServiceGrpc;
 import io.raidvm.api.controller.v1.AuditServiceGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.ProvisionServiceGrpc;
+import io.raidvm.api.controller.v1.ScrubServiceGrpc;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +31,8 @@ class RpcRolesTest {
   private static final List<ServiceDescriptor> ALL_SERVICES = List.of(
       DiskServiceGrpc.getServiceDescriptor(), ImageServiceGrpc.getServiceDescriptor(),
       VmServiceGrpc.getServiceDescriptor(), ProvisionServiceGrpc.getServiceDescriptor(),
-      AuditServiceGrpc.getServiceDescriptor(),
+      AuditServiceGrpc.getServiceDescriptor(), ScrubServiceGrpc.getServiceDescriptor(),
+      AlertServiceGrpc.getServiceDescriptor(),
       GuestAgentGrpc.getServiceDescriptor(), EventsGrpc.getServiceDescriptor(),
       DisksGrpc.getServiceDescriptor(), RaidGrpc.getServiceDescriptor(),
       FilesystemsGrpc.getServiceDescriptor(), FilesGrpc.getServiceDescriptor(),
@@ -75,6 +78,10 @@ class RpcRolesTest {
         RpcRoles.needed("raidvm.agent.v1.Raid/SetSyncAction").orElseThrow());
     assertEquals(Role.OPERATOR,
         RpcRoles.needed("raidvm.controller.v1.ProvisionService/Provision").orElseThrow());
+    assertEquals(Role.OPERATOR,
+        RpcRoles.needed("raidvm.controller.v1.ScrubService/RunScrub").orElseThrow());
+    assertEquals(Role.ADMIN,
+        RpcRoles.needed("raidvm.controller.v1.AlertService/AddAlertRule").orElseThrow());
   }
 
   @Test

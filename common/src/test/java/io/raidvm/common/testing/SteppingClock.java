@@ -1,4 +1,4 @@
-package io.raidvm.agent.testing;
+package io.raidvm.common.testing;
 
 import java.time.Clock;
 import java.time.Duration;

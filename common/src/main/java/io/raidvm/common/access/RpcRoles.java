@@ -1,10 +1,9 @@
-package io.raidvm.controller.access;
+package io.raidvm.common.access;
 
-import static io.raidvm.controller.access.Role.ADMIN;
-import static io.raidvm.controller.access.Role.OPERATOR;
-import static io.raidvm.controller.access.Role.VIEWER;
+import static io.raidvm.common.access.Role.ADMIN;
+import static io.raidvm.common.access.Role.OPERATOR;
+import static io.raidvm.common.access.Role.VIEWER;
 
-import io.raidvm.common.error.RaidvmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,17 +13,21 @@ import java.util.Optional;
  * forwards, by full method name, with the lowest role allowed. The rule:
  *
  * <ul>
- *   <li>viewer — reads only: get, list, watch, console, examine, checksums, operations;
+ *   <li>viewer — reads only: get, list, watch, console, examine, checksums, operations, audit;
  *   <li>operator — changes that keep every byte of data and can be repeated or undone: create a
- *       disk or VM, start a VM, provision, benchmark, sync actions (check, resume) and their
- *       speed, mount and unmount, test files, mdadm.conf/fstab/initramfs edits (backed up);
+ *       disk or VM, attach a disk to a VM, start a VM, provision, benchmark, sync actions
+ *       (check, resume) and their speed, scheduled scrubs, mount and unmount, test files,
+ *       mdadm.conf/fstab/initramfs edits (backed up), test alerts;
  *   <li>admin — what destroys or overwrites data or takes a member out of an array (create an
- *       array, add, fail, remove, replace, zero a superblock, partition, mkfs, fsck), power and
- *       restarts (stop, reboot, shut down, restart the agent), deletes, and guest images (build,
- *       delete, prune: root's tools on the host).
+ *       array, add, fail, remove, replace, zero a superblock, partition, mkfs, fsck, detach a
+ *       disk from a VM), power and restarts (stop, reboot, shut down, restart the agent),
+ *       deletes, guest images (build, delete, prune: root's tools on the host) and alert rules
+ *       (a rule's program runs on the host).
  * </ul>
  *
- * A method missing here is refused to everybody, and {@code RpcRolesTest} fails.
+ * A method missing here is refused to everybody by the controller, and {@code RpcRolesTest}
+ * fails. It lives in common because the agent reads it too: which of its calls change something,
+ * and so go into its audit trail ({@link #changes}).
  */
 public final class RpcRoles {
 
@@ -38,15 +41,27 @@ public final class RpcRoles {
         "CreateDisk", OPERATOR, "GetDisk", VIEWER, "ListDisks", VIEWER, "DeleteDisk", ADMIN));
     controller("ImageService", Map.of(
         "BuildImage", ADMIN, "ListImages", VIEWER, "DeleteImage", ADMIN, "PruneImages", ADMIN));
-    controller("VmService", Map.of(
-        "CreateVm", OPERATOR, "GetVm", VIEWER, "ListVms", VIEWER, "StartVm", OPERATOR,
-        "StopVm", ADMIN, "RebootVm", ADMIN, "DeleteVm", ADMIN, "ReadConsole", VIEWER,
-        "WatchVm", VIEWER));
+    controller("VmService", Map.ofEntries(
+        Map.entry("CreateVm", OPERATOR), Map.entry("GetVm", VIEWER),
+        Map.entry("ListVms", VIEWER), Map.entry("StartVm", OPERATOR),
+        Map.entry("StopVm", ADMIN), Map.entry("RebootVm", ADMIN), Map.entry("DeleteVm", ADMIN),
+        Map.entry("ReadConsole", VIEWER), Map.entry("WatchVm", VIEWER),
+        // Attaching gives the guest a disk and can be undone; detaching can take a member out
+        // of an array (the guest is asked first, but --force pulls it regardless).
+        Map.entry("AttachDisk", OPERATOR), Map.entry("DetachDisk", ADMIN)));
     controller("ProvisionService", Map.of("Provision", OPERATOR));
     controller("AuditService", Map.of("ListAudit", VIEWER));
+    controller("ScrubService", Map.of(
+        "SetScrubSchedule", OPERATOR, "ListScrubSchedules", VIEWER, "RunScrub", OPERATOR,
+        "ListScrubHistory", VIEWER));
+    // A rule's program runs on the host as the controller's user (root): admin, as image builds.
+    controller("AlertService", Map.of(
+        "AddAlertRule", ADMIN, "ListAlertRules", VIEWER, "RemoveAlertRule", ADMIN,
+        "TestAlertRule", OPERATOR));
 
     agent("GuestAgent", Map.of(
-        "GetInfo", VIEWER, "ListBlockDevices", VIEWER, "Shutdown", ADMIN, "RestartAgent", ADMIN));
+        "GetInfo", VIEWER, "ListBlockDevices", VIEWER, "Shutdown", ADMIN, "RestartAgent", ADMIN,
+        "ReadAudit", VIEWER));
     agent("Events", Map.of("Watch", VIEWER));
     agent("Disks", Map.of("Benchmark", OPERATOR, "Partition", ADMIN));
     agent("Raid", Map.ofEntries(
@@ -79,22 +94,12 @@ public final class RpcRoles {
   }
 
   /**
-   * Refuses {@code caller} a call of {@code fullMethodName} that its role does not allow.
-   *
-   * @throws RaidvmException PERMISSION_DENIED: "FailMember needs role admin; you (CN=ops-bot)
-   *     have operator"
+   * Whether a call of {@code fullMethodName} may change something: it needs more than the viewer
+   * role, or the table does not know it. Both audit trails — the controller's and the agent's —
+   * record exactly these calls.
    */
-  public static void authorize(String fullMethodName, Caller caller) {
-    String method = fullMethodName.substring(fullMethodName.indexOf('/') + 1);
-    Optional<Role> needed = needed(fullMethodName);
-    if (needed.isEmpty()) {
-      throw RaidvmException.permissionDenied("%s is in no role of the controller's table;"
-          + " refused to everybody", fullMethodName);
-    }
-    if (caller.role().isEmpty() || !caller.role().get().allows(needed.get())) {
-      throw RaidvmException.permissionDenied("%s needs role %s; you (%s) have %s", method,
-          needed.get().label(), caller.name(), caller.roleLabel());
-    }
+  public static boolean changes(String fullMethodName) {
+    return needed(fullMethodName).filter(VIEWER::equals).isEmpty();
   }
 
   /** The whole table, for tests and documentation. */

@@ -1,4 +1,4 @@
-package io.raidvm.controller.access;
+package io.raidvm.common.access;
 
 import io.raidvm.common.error.RaidvmException;
 import java.util.Arrays;

@@ -1,0 +1,90 @@
+package io.raidvm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.raidvm.api.agent.v1.Bitmap;
+import io.raidvm.api.agent.v1.CreateArrayRequest;
+import io.raidvm.api.agent.v1.GetArrayRequest;
+import io.raidvm.api.agent.v1.GetInfoRequest;
+import io.raidvm.api.agent.v1.GetMdstatRequest;
+import io.raidvm.api.agent.v1.GuestAgentGrpc;
+import io.raidvm.api.agent.v1.ListArraysRequest;
+import io.raidvm.api.agent.v1.RaidGrpc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not a test: measures, in a real VM with a synced RAID 5 of four 64 MiB disks, how long the
+ * status calls take through the controller's socket (a plain gRPC client, as any would be):
+ * GetArray as the agent answers it now (the kernel's files) and as it answered before (mdadm
+ * --detail, {@code from_mdadm}), ListArrays, GetMdstat and GetInfo; 50 rounds of one call each
+ * after 5 rounds to warm up, p50 and p95. Named so that CI's *IT run skips it; run it with
+ * scripts/bench-status.
+ */
+class StatusBenchmark {
+
+  private static final int CALLS = 50;
+  private static final int WARM_UP = 5;
+  private static final List<String> DISKS = List.of("s1", "s2", "s3", "s4");
+
+  @Test
+  void statusCallLatency() throws Exception {
+    try (RaidVm vm = RaidVm.boot("status", DISKS, "64M")) {
+      vm.await(vm.raid().createArray(CreateArrayRequest.newBuilder().setArray("md127")
+          .setLevel("raid5").setChunkKib(512).setMetadata("1.0").setBitmap(Bitmap.BITMAP_NONE)
+          .addAllDevices(DISKS.stream().map(d -> d + "-part1").toList()).build()));
+      GetArrayRequest kernel = GetArrayRequest.newBuilder().setArray("md127").build();
+      GetArrayRequest mdadm = kernel.toBuilder().setFromMdadm(true).build();
+      assertEquals(raid(vm).getArray(mdadm), raid(vm).getArray(kernel),
+          "the two answers of an idle array are one");
+
+      Map<String, Runnable> calls = new LinkedHashMap<>();
+      calls.put("Raid.GetArray md127 (kernel files)", () -> raid(vm).getArray(kernel));
+      calls.put("Raid.GetArray md127 from_mdadm (as before)", () -> raid(vm).getArray(mdadm));
+      calls.put("Raid.ListArrays",
+          () -> raid(vm).listArrays(ListArraysRequest.getDefaultInstance()));
+      calls.put("Raid.GetMdstat",
+          () -> raid(vm).getMdstat(GetMdstatRequest.getDefaultInstance()));
+      calls.put("GuestAgent.GetInfo", () -> vm.stubs.agent(vm.name,
+          GuestAgentGrpc::newBlockingStub).getInfo(GetInfoRequest.getDefaultInstance()));
+      List<String> lines = measure(calls);
+      System.out.println("---- status calls through the controller, " + CALLS + " each ----");
+      lines.forEach(System.out::println);
+    }
+  }
+
+  private static RaidGrpc.RaidBlockingStub raid(RaidVm vm) {
+    return vm.stubs.agent(vm.name, RaidGrpc::newBlockingStub);
+  }
+
+  /**
+   * Round by round, each call once a round (in order), so that the JIT warming up and the
+   * machine's load drifting weigh on every call alike; the first rounds only warm up.
+   */
+  private static List<String> measure(Map<String, Runnable> calls) {
+    Map<String, List<Double>> millis = new LinkedHashMap<>();
+    calls.keySet().forEach(what -> millis.put(what, new ArrayList<>()));
+    for (int round = 0; round < WARM_UP + CALLS; round++) {
+      for (Map.Entry<String, Runnable> call : calls.entrySet()) {
+        long start = System.nanoTime();
+        call.getValue().run();
+        if (round >= WARM_UP) {
+          millis.get(call.getKey()).add((System.nanoTime() - start) / 1e6);
+        }
+      }
+    }
+    List<String> lines = new ArrayList<>();
+    millis.forEach((what, measured) -> {
+      List<Double> sorted = measured.stream().sorted().toList();
+      lines.add(String.format(Locale.ROOT, "%-45s p50 %7.1f ms  p95 %7.1f ms  max %7.1f ms",
+          what, Latencies.percentile(sorted, 50), Latencies.percentile(sorted, 95),
+          sorted.get(sorted.size() - 1)));
+    });
+    return lines;
+  }
+
+}

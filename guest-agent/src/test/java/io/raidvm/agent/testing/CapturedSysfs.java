@@ -1,0 +1,37 @@
+package io.raidvm.agent.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A captured copy of {@code /sys/block/<md>/md/} under {@code fixtures/guest/}, e.g.
+ * "04-raid5-synced/sysfs-md127": every file's content by its path relative to that folder
+ * ("array_state", "dev-sda1/state"), as {@code MdSysfs.parse} takes them.
+ */
+public final class CapturedSysfs {
+
+  private CapturedSysfs() {}
+
+  public static Map<String, String> files(String capture) {
+    Map<String, String> files = new HashMap<>();
+    try {
+      Path dir = Path.of(CapturedSysfs.class.getResource("/fixtures/guest/" + capture).toURI());
+      try (Stream<Path> all = Files.walk(dir)) {
+        for (Path f : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
+          files.put(dir.relativize(f).toString(), Files.readString(f));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    return files;
+  }
+}
