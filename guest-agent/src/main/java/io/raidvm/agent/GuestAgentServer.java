@@ -9,6 +9,7 @@ import io.raidvm.agent.block.BlockDevices;
 import io.raidvm.agent.boot.BootConfig;
 import io.raidvm.agent.boot.BootGrpcService;
 import io.raidvm.agent.boot.BootTimes;
+import io.raidvm.agent.boot.SystemdBoot;
 import io.raidvm.agent.boot.Initramfs;
 import io.raidvm.agent.data.FilesGrpcService;
 import io.raidvm.agent.data.TestFiles;
@@ -114,7 +115,8 @@ public final class GuestAgentServer {
             new Mounter(runner, resolver, guard, locks, table, usage, root), usage,
             new E2fsck(runner, resolver, guard, locks, table, operations)),
         new BootGrpcService(new BootConfig(runner, resolver, guard, root),
-            new Initramfs(runner, operations, root), new BootTimes(root)),
+            new Initramfs(runner, operations, root), new BootTimes(root),
+            new SystemdBoot(runner)),
         new FilesGrpcService(new TestFiles(root, resolver)),
         new EventsGrpcService(journal));
     // The last runs first: the audit trail sees every call that may change something, refused

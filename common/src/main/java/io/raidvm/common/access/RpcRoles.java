@@ -84,7 +84,7 @@ public final class RpcRoles {
     agent("Files", Map.of("WriteTestFile", OPERATOR, "ChecksumFiles", VIEWER));
     agent("Boot", Map.of(
         "PersistArray", OPERATOR, "AddFstabEntry", OPERATOR, "UpdateInitramfs", OPERATOR,
-        "GetBootState", VIEWER));
+        "GetBootState", VIEWER, "AwaitBoot", VIEWER));
     agent("Operations", Map.of(
         "GetOperation", VIEWER, "ListOperations", VIEWER, "WaitOperation", VIEWER));
   }

@@ -1,7 +1,5 @@
 package io.raidvm.agent.data;
 
-import io.grpc.Context;
-import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import io.raidvm.api.agent.v1.ChecksumFilesRequest;
 import io.raidvm.api.agent.v1.ChecksumFilesResponse;
@@ -10,7 +8,6 @@ import io.raidvm.api.agent.v1.FilesGrpc;
 import io.raidvm.api.agent.v1.WriteTestFileRequest;
 import io.raidvm.common.grpc.Rpc;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 /** Test files and checksums on data filesystems, within the call's deadline. */
 public final class FilesGrpcService extends FilesGrpc.FilesImplBase {
@@ -23,7 +20,7 @@ public final class FilesGrpcService extends FilesGrpc.FilesImplBase {
 
   @Override
   public void writeTestFile(WriteTestFileRequest request, StreamObserver<FileChecksum> response) {
-    Instant deadline = deadline();
+    Instant deadline = Rpc.deadline();
     Rpc.unary(response, () -> files.write(request.getPath(), request.getSizeBytes(),
         request.getSeed(), deadline));
   }
@@ -31,7 +28,7 @@ public final class FilesGrpcService extends FilesGrpc.FilesImplBase {
   @Override
   public void checksumFiles(ChecksumFilesRequest request,
       StreamObserver<ChecksumFilesResponse> response) {
-    Instant deadline = deadline();
+    Instant deadline = Rpc.deadline();
     Rpc.unary(response, () -> {
       if (request.getUncached()) {
         files.dropPageCache();
@@ -39,12 +36,5 @@ public final class FilesGrpcService extends FilesGrpc.FilesImplBase {
       return ChecksumFilesResponse.newBuilder()
           .addAllFiles(files.checksums(request.getPath(), deadline)).build();
     });
-  }
-
-  /** The call's deadline as an instant; {@link Instant#MAX} when the client set none. */
-  private static Instant deadline() {
-    Deadline deadline = Context.current().getDeadline();
-    return deadline == null ? Instant.MAX
-        : Instant.now().plusNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS));
   }
 }

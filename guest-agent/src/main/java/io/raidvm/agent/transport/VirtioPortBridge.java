@@ -38,8 +38,12 @@ public final class VirtioPortBridge {
 
   /** How often to read again while no host is connected (qemu-ga uses the same). */
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
-  /** How long to wait before trying again to open a missing or failed port. */
-  private static final Duration REOPEN_DELAY = Duration.ofSeconds(1);
+  /**
+   * How long to wait before trying again to open a missing or failed port. The agent starts
+   * before udev has made the port's link (its unit runs early in the boot), so this wait is paid
+   * once per boot: short, and a failed open costs one stat.
+   */
+  private static final Duration REOPEN_DELAY = Duration.ofMillis(250);
   /** On stop, how long the server's last bytes (the answer to RestartAgent) may take to go out. */
   private static final Duration STOP_DRAIN = Duration.ofSeconds(1);
 

@@ -4,14 +4,18 @@ import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.raidvm.api.agent.v1.AwaitBootRequest;
+import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.ListBlockDevicesRequest;
 import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
 import io.raidvm.api.agent.v1.ShutdownRequest;
+import io.raidvm.api.agent.v1.SystemState;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.MessageLimits;
@@ -24,6 +28,7 @@ import io.raidvm.controller.vm.AgentStatus;
 import io.raidvm.controller.vm.VmPaths;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -151,6 +156,29 @@ public final class AgentLink implements AgentSession {
     } catch (StatusRuntimeException e) {
       throw RaidvmException.unavailable("the agent of VM '%s' did not list its block devices:"
           + " %s", vm, e.getStatus());
+    }
+  }
+
+  @Override
+  public Optional<SystemState> awaitBoot(Duration timeout) {
+    try {
+      return Optional.of(BootGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .awaitBoot(AwaitBootRequest.getDefaultInstance()));
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.UNIMPLEMENTED || code == Status.Code.PERMISSION_DENIED) {
+        LOG.info(() -> "VM " + vm + ": the agent cannot say whether the boot has finished ("
+            + e.getStatus() + "; an agent older than this controller, or its rpcs.conf):"
+            + " ready as soon as it answers");
+        return Optional.empty();
+      }
+      if (code == Status.Code.DEADLINE_EXCEEDED) {
+        throw RaidvmException.deadlineExceeded("the boot of VM '%s' did not finish within %d s:"
+            + " %s", vm, timeout.toSeconds(), e.getStatus());
+      }
+      throw RaidvmException.unavailable("the agent of VM '%s' did not say whether the boot has"
+          + " finished: %s", vm, e.getStatus());
     }
   }
 

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * Turns a rootfs tarball into a bootable qcow2 (DESIGN §5): a sparse raw disk with one msdos
- * partition, ext4 on a loop device, the rootfs and guest files, extlinux and syslinux's MBR, then
+ * partition, ext4 on a loop device, the rootfs and guest files, the agent's class-data archive, an
+ * initrd made again with the guest's initramfs settings, extlinux and syslinux's MBR, then
  * {@code qemu-img convert}. Loop device and mount are released on every path out.
  */
 final class DiskAssembler {
@@ -28,12 +29,14 @@ final class DiskAssembler {
   private final GuestFiles guestFiles;
   private final AgentJar agent;
   private final Path mbrBin;
+  private final AgentClassData classData;
 
   DiskAssembler(CommandRunner runner, GuestFiles guestFiles, AgentJar agent, Path mbrBin) {
     this.runner = runner;
     this.guestFiles = guestFiles;
     this.agent = agent;
     this.mbrBin = mbrBin;
+    this.classData = new AgentClassData(runner);
   }
 
   /**
@@ -77,6 +80,11 @@ final class DiskAssembler {
             "--numeric-owner").withTimeout(LONG));
         progress.accept(Progress.of("disk", "installing the agent and guest files"));
         guestFiles.install(mnt, agent);
+        progress.accept(Progress.of("disk", "the agent's class-data sharing archive (a training"
+            + " run of the guest's JVM)"));
+        classData.make(mnt, guestFiles.files().get(AgentClassData.UNIT));
+        progress.accept(Progress.of("disk", "update-initramfs with the guest's settings"));
+        run(GuestRoot.command(mnt, GuestFiles.UPDATE_INITRAMFS, LONG));
         installBootloader(mnt, uuid, progress);
       }
     } finally {

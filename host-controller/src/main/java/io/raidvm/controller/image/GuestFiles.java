@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
 /**
  * What the builder adds to or changes in the rootfs: the agent and its systemd unit and udev rule
  * (kept as resources under {@code guest/}), host name and hosts, no resolv.conf, a locked root
- * account, and an initramfs configuration that keeps the guest's own rebuilds fast.
+ * account, an initramfs configuration that keeps the guest's own rebuilds fast, the agent enabled
+ * early in the boot and the units this guest has no use for masked (docs/design.md, "Guest
+ * boot").
  */
 final class GuestFiles {
 
@@ -28,8 +30,35 @@ final class GuestFiles {
       "etc/systemd/system/raidvm-agent.service",
       "etc/udev/rules.d/99-raidvm-agent.rules",
       "etc/raidvm-agent/rpcs.conf",
+      "etc/initramfs-tools/modules",
+      "etc/initramfs-tools/conf.d/raidvm",
       "etc/hostname",
       "etc/hosts");
+
+  /** The guest's own rebuild of its initrd, also run at image build with these settings. */
+  static final List<String> UPDATE_INITRAMFS =
+      List.of("/usr/sbin/update-initramfs", "-u", "-k", "all");
+
+  /**
+   * Units masked in the guest, each measured on the boot path or running later for nothing: a VM
+   * that lives for a test or a demo has no use for apt's and dpkg's daily timers, e2scrub (the
+   * reap service alone took a minute of a loaded TCG boot; no LVM here), fstrim's weekly timer,
+   * getty on a virtual terminal nobody sees (no display; the serial console keeps its getty) and
+   * Debian's getty-static fallback. Masked as systemctl does: a link to /dev/null.
+   */
+  static final List<String> MASKED = List.of("apt-daily.timer", "apt-daily-upgrade.timer",
+      "dpkg-db-backup.timer", "e2scrub_all.timer", "e2scrub_reap.service", "fstrim.timer",
+      "getty@tty1.service", "getty-static.service");
+
+  /**
+   * initramfs hooks turned off (not executable: mkinitramfs skips them): device-mapper (nothing in
+   * this guest uses it) and fsck (systemd's systemd-fsck-root checks the root when the initramfs
+   * did not). Each cost tens of seconds of a TCG update-initramfs, in process starts.
+   */
+  static final List<String> HOOKS_OFF = List.of("usr/share/initramfs-tools/hooks/dmsetup",
+      "usr/share/initramfs-tools/hooks/fsck");
+
+  private static final String AGENT_UNIT = "raidvm-agent.service";
 
   private final Map<String, byte[]> files;
 
@@ -52,9 +81,23 @@ final class GuestFiles {
     return new GuestFiles(files);
   }
 
-  /** The files copied as they are, by path in the guest: part of the image's cache key. */
+  /** The files copied as they are, by path in the guest. */
   Map<String, byte[]> files() {
     return files;
+  }
+
+  /**
+   * What the image's cache key takes from here: the files, and under names no file can have, the
+   * masked units, the hooks turned off and the initramfs command, so a change to any of them makes
+   * a new image.
+   */
+  Map<String, byte[]> cacheKeyInputs() {
+    Map<String, byte[]> inputs = new TreeMap<>(files);
+    inputs.put(":masked", String.join(" ", MASKED).getBytes(StandardCharsets.UTF_8));
+    inputs.put(":hooks-off", String.join(" ", HOOKS_OFF).getBytes(StandardCharsets.UTF_8));
+    inputs.put(":update-initramfs",
+        String.join(" ", UPDATE_INITRAMFS).getBytes(StandardCharsets.UTF_8));
+    return inputs;
   }
 
   /** Installs everything into the mounted rootfs at {@code root}. */
@@ -71,20 +114,42 @@ final class GuestFiles {
       Files.deleteIfExists(root.resolve("etc/resolv.conf"));
       edit(root.resolve("etc/initramfs-tools/initramfs.conf"), GuestFiles::tuneInitramfs);
       edit(root.resolve("etc/shadow"), GuestFiles::lockRoot);
+      for (String hook : HOOKS_OFF) {
+        Path file = root.resolve(hook);
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+      }
+      Path units = root.resolve("etc/systemd/system");
+      for (String unit : MASKED) {
+        try (var wants = Files.newDirectoryStream(units, "*.wants")) {
+          for (Path dir : wants) {
+            Files.deleteIfExists(dir.resolve(unit));
+          }
+        }
+        Files.createSymbolicLink(replaceable(root, "etc/systemd/system/" + unit),
+            Path.of("/dev/null"));
+      }
+      Files.createSymbolicLink(
+          replaceable(root, "etc/systemd/system/sysinit.target.wants/" + AGENT_UNIT),
+          Path.of("/etc/systemd/system/" + AGENT_UNIT));
     } catch (IOException e) {
       throw RaidvmException.internal("cannot install the guest files: " + e.getMessage(), e);
     }
   }
 
   /**
-   * {@code MODULES=dep}, {@code COMPRESS=gzip} and {@code COMPRESSLEVEL=1}: the first initrd
-   * (made with the defaults on the host, where dep does not work) stays; the guest's own
-   * update-initramfs gets fast, and uses gzip (the guest has no zstd; without this it warns once
-   * per file and falls back to gzip anyway).
+   * {@code MODULES=list}, {@code COMPRESS=gzip} and {@code COMPRESSLEVEL=1}: the initrd holds the
+   * modules that {@code etc/initramfs-tools/modules} names (this VM's root disk: virtio-pci,
+   * virtio-scsi, sd, ext4) and those the mdadm hook adds (md and every RAID level), nothing found
+   * by probing (dep) or guessed (most); gzip because the guest has no zstd (without it, it warns
+   * once per file and falls back to gzip anyway), level 1 because size hardly matters here.
+   * Measured in a TCG guest: the defaults took 515 s, dep 73–344 s depending on the host's load;
+   * see docs/design.md for this setting's figures.
    */
   static String tuneInitramfs(String conf) {
-    return setting(setting(setting(conf, "MODULES", "dep"), "COMPRESS", "gzip"), "COMPRESSLEVEL",
-        "1");
+    return setting(setting(setting(conf, "MODULES", "list"), "COMPRESS", "gzip"),
+        "COMPRESSLEVEL", "1");
   }
 
   /** Locks root's password ({@code !} in front), so the console offers no way in. */

@@ -241,7 +241,8 @@ public final class ImageManager {
   }
 
   private String imageId(String rootfsKey) {
-    return CacheKeys.image(Recipe.VERSION, rootfsKey, agent.sha256(), guestFiles.files());
+    return CacheKeys.image(Recipe.VERSION, rootfsKey, agent.sha256(),
+        guestFiles.cacheKeyInputs());
   }
 
   private static String suite(String requested) {

@@ -1,7 +1,9 @@
 package io.raidvm.controller.vm;
 
 import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
+import io.raidvm.api.agent.v1.SystemState;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The controller's link to one VM's guest agent, kept while QEMU runs. */
 public interface AgentSession extends AutoCloseable {
@@ -27,6 +29,16 @@ public interface AgentSession extends AutoCloseable {
    * @throws io.raidvm.common.error.RaidvmException UNAVAILABLE when the agent does not answer
    */
   ListBlockDevicesResponse listBlockDevices(Duration timeout);
+
+  /**
+   * Waits until the guest's boot has finished, at most {@code timeout}, and returns systemd's
+   * state after it; empty when the agent cannot tell (one older than the call, or one whose
+   * rpcs.conf refuses it), which the link logs.
+   *
+   * @throws io.raidvm.common.error.RaidvmException DEADLINE_EXCEEDED when the boot still runs at
+   *     the timeout, UNAVAILABLE when the agent does not answer
+   */
+  Optional<SystemState> awaitBoot(Duration timeout);
 
   @Override
   void close();

@@ -21,6 +21,8 @@ final class RunningVm {
   private volatile String shutdownReason = "";
   private volatile boolean readyDeadlinePassed;
   private volatile boolean detached;
+  /** What the last finished boot left to know ({@link GuestBoot}); none until one finished. */
+  private volatile List<String> bootWarnings = List.of();
   /** Re-attached after a controller restart: the boot may be long over. */
   private final boolean reattached;
   /** QEMU as this controller's child, when this controller launched it; else null. */
@@ -93,6 +95,25 @@ final class RunningVm {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** The launch's warnings, then the last finished boot's. */
+  List<String> warnings() {
+    List<String> boot = bootWarnings;
+    if (boot.isEmpty()) {
+      return warnings;
+    }
+    return java.util.stream.Stream.concat(warnings.stream(), boot.stream()).toList();
+  }
+
+  /** A boot finished (start, reboot) and left these warnings; the previous boot's go. */
+  void bootFinished(List<String> warnings) {
+    bootWarnings = List.copyOf(warnings);
+  }
+
+  /** The guest was asked to reboot: the last boot's warnings no longer hold. */
+  void rebooting() {
+    bootWarnings = List.of();
   }
 
   void markStopping() {

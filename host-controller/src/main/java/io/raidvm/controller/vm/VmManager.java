@@ -168,9 +168,10 @@ public final class VmManager implements DiskUsage {
   }
 
   /**
-   * Launches QEMU and connects to it; unless {@code noWait}, waits until the agent answers. A VM
-   * whose QEMU runs without this controller attached (it started before this controller) is
-   * re-attached instead; when that fails, FAILED_PRECONDITION naming the pid, and nothing changes.
+   * Launches QEMU and connects to it; unless {@code noWait}, waits until the agent answers and
+   * the guest's boot has finished. A VM whose QEMU runs without this controller attached (it
+   * started before this controller) is re-attached instead; when that fails, FAILED_PRECONDITION
+   * naming the pid, and nothing changes.
    *
    * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
    */
@@ -269,7 +270,7 @@ public final class VmManager implements DiskUsage {
 
   /**
    * Reboots the guest through its agent, then waits until the agent has gone away and answers
-   * again, as a person watching the console would.
+   * again and the new boot has finished, as a person watching the console would.
    *
    * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
    */
@@ -287,6 +288,7 @@ public final class VmManager implements DiskUsage {
             + " can be rebooted (start it, or wait until it is ready)", name, current.state());
       }
       r.agent.reboot(AGENT_CALL_TIMEOUT);
+      r.rebooting();
     }
     awaitAgentGone(name, r, timeout);
     awaitReady(name, r, timeout);
@@ -314,7 +316,7 @@ public final class VmManager implements DiskUsage {
   }
 
   /**
-   * Waits until the agent of a running VM answers, e.g. while a controller that has just
+   * Waits until the agent of a running VM answers and its boot has finished, e.g. while a controller that has just
    * re-attached reconnects to it. FAILED_PRECONDITION when the VM does not run.
    *
    * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
@@ -760,7 +762,7 @@ public final class VmManager implements DiskUsage {
     RunningVm r = running.get(name);
     if (r != null && r.process.isAlive()) {
       return new VmStatus(spec, r.state(), r.agent.status(), paths.consoleLog(), r.process.pid(),
-          r.accel, r.cpu, paths.osDisk(), r.warnings, r.startedAt, "");
+          r.accel, r.cpu, paths.osDisk(), r.warnings(), r.startedAt, "");
     }
     QemuProcess orphan = QemuProcess.find(paths).orElse(null);
     if (orphan != null) {
@@ -915,8 +917,42 @@ public final class VmManager implements DiskUsage {
     r.detach();
   }
 
+  /**
+   * Waits until the agent answers and the guest's boot has finished (docs/design.md, "Ready
+   * means booted"), both within {@code timeout}. The agent answers early in the boot; a call that
+   * loses it (the agent restarted meanwhile) waits for it again and asks again.
+   */
   private void awaitReady(String name, RunningVm r, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      awaitAgent(name, r, deadline, timeout);
+      Duration left = Duration.ofNanos(deadline - System.nanoTime());
+      if (left.isNegative() || left.isZero()) {
+        throw bootNotFinished(name, timeout, "no time was left to ask");
+      }
+      try {
+        r.bootFinished(GuestBoot.warnings(r.agent.awaitBoot(left)));
+        return;
+      } catch (RaidvmException e) {
+        if (e.kind() == RaidvmException.Kind.DEADLINE_EXCEEDED
+            || System.nanoTime() - deadline >= 0) {
+          throw bootNotFinished(name, timeout, e.getMessage());
+        }
+        LOG.fine(() -> "VM " + name + ": asking again whether the boot has finished: "
+            + e.getMessage());
+        sleep(name);
+      }
+    }
+  }
+
+  private RaidvmException bootNotFinished(String name, Duration timeout, String why) {
+    VmPaths paths = store.paths(name);
+    return RaidvmException.unavailable("VM '%s' runs and its agent answers, but its boot did"
+        + " not finish within %d s (%s). Last lines of %s:%n%s", name, timeout.toSeconds(), why,
+        paths.consoleLog(), ConsoleLog.tail(paths.consoleLog(), CONSOLE_TAIL_LINES));
+  }
+
+  private void awaitAgent(String name, RunningVm r, long deadline, Duration timeout) {
     VmPaths paths = store.paths(name);
     while (!r.agent.status().connected()) {
       if (!r.process.isAlive()) {

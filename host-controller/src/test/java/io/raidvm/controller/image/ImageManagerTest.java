@@ -17,7 +17,9 @@ import io.raidvm.common.process.FakeCommandRunner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,7 +91,7 @@ class ImageManagerTest {
     manager().build(DEFAULT, progress::add);
 
     assertEquals(List.of("mmdebstrap", "parted", "losetup", "mkfs.ext4", "mount", "tar",
-        "extlinux", "umount", "losetup", "qemu-img"), runner.programs());
+        "unshare", "unshare", "extlinux", "umount", "losetup", "qemu-img"), runner.programs());
     List<String> mmdebstrap = runner.argvOf("mmdebstrap");
     assertEquals(List.of("mmdebstrap", "--variant=minbase", "--format=tar",
         "--include=" + String.join(",", Recipe.PACKAGES), "bookworm"), mmdebstrap.subList(0, 5));
@@ -98,7 +101,7 @@ class ImageManagerTest {
         "ext4", "1MiB", "100%", "set", "1", "boot", "on"), runner.argvOf("parted"));
     assertEquals(List.of("losetup", "-f", "--show", "-o", "1048576", "--sizelimit",
         Long.toString((2L << 30) - (1L << 20)), raw.toString()), runner.calls().get(2));
-    assertEquals(List.of("losetup", "-d", "/dev/loop7"), runner.calls().get(8));
+    assertEquals(List.of("losetup", "-d", "/dev/loop7"), runner.calls().get(10));
     List<String> mkfs = runner.argvOf("mkfs.ext4");
     assertEquals("/dev/loop7", mkfs.get(mkfs.size() - 1));
     Path mnt = Path.of(runner.argvOf("mount").get(2));
@@ -106,6 +109,13 @@ class ImageManagerTest {
         imageDir.resolve("rootfs").toString() + "/" + rootfsKey() + ".tar", "--directory",
         mnt.toString(), "--preserve-permissions", "--xattrs", "--xattrs-include=*",
         "--numeric-owner"), runner.argvOf("tar"));
+    assertEquals(List.of("unshare", "--mount", "--pid", "--fork",
+        "--mount-proc=" + mnt.resolve("proc"), "chroot", mnt.toString(), "/usr/bin/java"),
+        runner.calls().get(6).subList(0, 8));
+    assertTrue(runner.calls().get(6).contains(AgentClassData.TRAINING_CLASS));
+    assertEquals(List.of("unshare", "--mount", "--pid", "--fork",
+        "--mount-proc=" + mnt.resolve("proc"), "chroot", mnt.toString(),
+        "/usr/sbin/update-initramfs", "-u", "-k", "all"), runner.calls().get(7));
     assertEquals(List.of("extlinux", "--install", mnt.resolve("boot/extlinux").toString()),
         runner.argvOf("extlinux"));
     assertEquals(List.of("qemu-img", "convert", "-O", "qcow2", raw.toString()),
@@ -130,8 +140,25 @@ class ImageManagerTest {
     assertEquals("raidvm\n", Files.readString(guest.resolve("etc/hostname")));
     assertFalse(Files.exists(guest.resolve("etc/resolv.conf")));
     assertTrue(Files.readString(guest.resolve("etc/shadow")).startsWith("root:!*:"));
-    assertEquals("MODULES=dep\nCOMPRESS=gzip\nCOMPRESSLEVEL=1\n",
+    assertEquals("MODULES=list\nCOMPRESS=gzip\nCOMPRESSLEVEL=1\n",
         Files.readString(guest.resolve("etc/initramfs-tools/initramfs.conf")));
+    assertTrue(Files.readString(guest.resolve("etc/initramfs-tools/modules"))
+        .contains("\nvirtio_scsi\n"));
+    assertEquals("RESUME=none\n",
+        Files.readString(guest.resolve("etc/initramfs-tools/conf.d/raidvm")).lines()
+            .filter(l -> !l.startsWith("#")).collect(Collectors.joining("\n", "", "\n")));
+    for (String unit : GuestFiles.MASKED) {
+      assertEquals(Path.of("/dev/null"),
+          Files.readSymbolicLink(guest.resolve("etc/systemd/system/" + unit)), unit);
+    }
+    assertFalse(Files.exists(guest.resolve("etc/systemd/system/timers.target.wants/fstrim.timer"),
+        LinkOption.NOFOLLOW_LINKS), "a masked unit's wants link goes");
+    assertEquals(Path.of("/etc/systemd/system/raidvm-agent.service"), Files.readSymbolicLink(
+        guest.resolve("etc/systemd/system/sysinit.target.wants/raidvm-agent.service")));
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        guest.resolve("usr/share/initramfs-tools/hooks/dmsetup"))));
+    assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        guest.resolve("usr/share/initramfs-tools/hooks/mdadm"))));
   }
 
   @Test
@@ -378,6 +405,15 @@ class ImageManagerTest {
     Files.writeString(root.resolve("etc/shadow"), "root:*:20782:0:99999:7:::\n");
     Files.writeString(root.resolve("etc/initramfs-tools/initramfs.conf"), "MODULES=most\n");
     Files.writeString(root.resolve("etc/resolv.conf"), "nameserver 192.0.2.1\n");
+    Path wants = Files.createDirectories(root.resolve("etc/systemd/system/timers.target.wants"));
+    Files.createSymbolicLink(wants.resolve("fstrim.timer"),
+        Path.of("/lib/systemd/system/fstrim.timer"));
+    Path hooks = Files.createDirectories(root.resolve("usr/share/initramfs-tools/hooks"));
+    for (String hook : List.of("dmsetup", "fsck", "mdadm")) {
+      Files.writeString(hooks.resolve(hook), "#!/bin/sh\n");
+      Files.setPosixFilePermissions(hooks.resolve(hook),
+          PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
   }
 
   private static Path agentJar(Path path) throws IOException {

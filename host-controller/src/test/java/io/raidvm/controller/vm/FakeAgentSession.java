@@ -1,16 +1,20 @@
 package io.raidvm.controller.vm;
 
 import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
+import io.raidvm.api.agent.v1.SystemState;
 import io.raidvm.common.error.RaidvmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An agent link as a test wants it: connected or not; a power-off either runs
  * {@code poweredOff} (the guest goes down) or is refused as an agent whose systemctl failed;
- * block device listings as scripted.
+ * a reboot makes it absent for one look at its status, then there again (a new boot); block
+ * device listings and boot waits as scripted.
  */
 final class FakeAgentSession implements AgentSession {
 
@@ -18,6 +22,9 @@ final class FakeAgentSession implements AgentSession {
   private final Runnable poweredOff;
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private final List<ListBlockDevicesResponse> listings = new CopyOnWriteArrayList<>();
+  private final List<Object> boots = new CopyOnWriteArrayList<>();
+  /** How many looks at its status still find it absent (a reboot makes one). */
+  private final AtomicInteger absentLooks = new AtomicInteger();
 
   private FakeAgentSession(boolean connected, Runnable poweredOff) {
     this.connected = connected;
@@ -42,6 +49,15 @@ final class FakeAgentSession implements AgentSession {
     return this;
   }
 
+  /**
+   * What its boot waits answer, in turn: a {@link SystemState}, or a {@link RaidvmException} it
+   * throws; the last one again and again. None: it cannot tell, as an agent older than the call.
+   */
+  FakeAgentSession boots(Object... answers) {
+    boots.addAll(List.of(answers));
+    return this;
+  }
+
   /** The calls it took, in order. */
   List<String> calls() {
     return List.copyOf(calls);
@@ -49,6 +65,9 @@ final class FakeAgentSession implements AgentSession {
 
   @Override
   public AgentStatus status() {
+    if (absentLooks.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return new AgentStatus(false, null, "rebooting", true, 1);
+    }
     return connected ? new AgentStatus(true, Instant.now(), "", true, 1) : AgentStatus.NONE;
   }
 
@@ -69,6 +88,20 @@ final class FakeAgentSession implements AgentSession {
   @Override
   public void reboot(Duration timeout) {
     calls.add("reboot");
+    absentLooks.set(1);
+  }
+
+  @Override
+  public Optional<SystemState> awaitBoot(Duration timeout) {
+    calls.add("awaitBoot");
+    if (boots.isEmpty()) {
+      return Optional.empty();
+    }
+    Object answer = boots.size() > 1 ? boots.remove(0) : boots.get(0);
+    if (answer instanceof RaidvmException e) {
+      throw e;
+    }
+    return Optional.of((SystemState) answer);
   }
 
   @Override

@@ -72,6 +72,11 @@ class VmManagerTest {
     }
 
     @Override
+    public java.util.Optional<io.raidvm.api.agent.v1.SystemState> awaitBoot(Duration timeout) {
+      throw RaidvmException.unavailable("the agent does not answer");
+    }
+
+    @Override
     public void close() { }
   }
 
