@@ -190,7 +190,7 @@ public final class FsCommand {
   @Command(name = "testfile", description = "Write a new file of known pseudo-random content on a"
       + " data filesystem (fsynced) and print its SHA-256: proof to check after a rebuild. A data"
       + " filesystem is on a block device and is not /, /boot or on the OS disk (not tmpfs,"
-      + " /proc, …); the write leaves 5% of it free.",
+      + " /proc, …); the write leaves 5%% of it free.",
       footer = {"", "Example:", "  raidctl fs testfile vm1 /mnt/md127/proof-1 --size 16M --seed 1"})
   static final class TestFile extends AgentCall {
     @Parameters(index = "1", paramLabel = "PATH", description = "A new file below a data"
