@@ -14,6 +14,7 @@ import io.raidvm.api.controller.v1.AlertKind;
 import io.raidvm.api.controller.v1.AlertRule;
 import io.raidvm.api.controller.v1.ProgramTarget;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.testing.FolderContents;
 import io.raidvm.common.testing.SteppingClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,9 +190,10 @@ class AlerterTest {
   }
 
   @Test
-  void badRules_areRefused() {
+  void badRules_areRefused_andChangeNothingOnDisk() {
     Alerter alerter = alerter();
     alerter.add(webhook("ops"));
+    Map<String, String> before = FolderContents.of(state);
     assertKind(RaidvmException.Kind.ALREADY_EXISTS, () -> alerter.add(webhook("ops")));
     assertKind(RaidvmException.Kind.INVALID_ARGUMENT, () -> alerter.add(webhook("Bad Name")));
     assertKind(RaidvmException.Kind.INVALID_ARGUMENT, () -> alerter.add(
@@ -201,6 +204,7 @@ class AlerterTest {
         .setName("x").setProgram(ProgramTarget.newBuilder().addArgv("notify-send")).build()));
     assertKind(RaidvmException.Kind.NOT_FOUND, () -> alerter.remove("nope"));
     assertKind(RaidvmException.Kind.NOT_FOUND, () -> alerter.test("nope"));
+    assertEquals(before, FolderContents.of(state));
   }
 
   private static void assertKind(RaidvmException.Kind kind, Runnable call) {

@@ -13,6 +13,7 @@ import io.raidvm.api.controller.v1.ScrubSchedule;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.VmState;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.testing.FolderContents;
 import io.raidvm.common.testing.SteppingClock;
 import io.raidvm.controller.vm.VmStore;
 import java.nio.file.Files;
@@ -189,8 +190,10 @@ class ScrubberTest {
   }
 
   @Test
-  void badInput_isRefused() {
+  void badInput_isRefused_andChangesNothingOnDisk() {
     Scrubber scrubber = scrubber();
+    scrubber.list("vm1"); // the default schedule of the array seen is written first
+    Map<String, String> before = FolderContents.of(state);
     assertKind(RaidvmException.Kind.INVALID_ARGUMENT, () -> scrubber.set("vm1", "md127",
         "6 1 * *", "", 0));
     assertKind(RaidvmException.Kind.INVALID_ARGUMENT, () -> scrubber.set("vm1", "md127", "",
@@ -200,6 +203,7 @@ class ScrubberTest {
     assertKind(RaidvmException.Kind.INVALID_ARGUMENT, () -> scrubber.set("vm1", "sda", "", "",
         0));
     assertKind(RaidvmException.Kind.NOT_FOUND, () -> scrubber.runNow("nope", "md127", 0));
+    assertEquals(before, FolderContents.of(state));
   }
 
   @Test
