@@ -385,7 +385,7 @@ public final class VmManager implements DiskUsage {
     Duration timeout = VmTimeouts.ready(readyTimeout);
     VmStatus current = get(name);
     RunningVm r = running.get(name);
-    if (r == null || !isUp(current.state())) {
+    if (r == null || !VmStatus.qemuRuns(current.state())) {
       throw RaidvmException.failedPrecondition("VM '%s' is %s: start it first", name,
           current.state() + (current.stateReason().isEmpty() ? ""
               : " (" + current.stateReason() + ")"));
@@ -416,7 +416,7 @@ public final class VmManager implements DiskUsage {
     Names.require("VM", name);
     synchronized (lock(name)) {
       VmStatus current = status(store.read(name));
-      if (isUp(current.state())) {
+      if (VmStatus.qemuRuns(current.state())) {
         throw RaidvmException.failedPrecondition("VM '%s' is running (state %s, pid %d): stop it"
             + " first", name, current.state(), current.pid());
       }
@@ -799,7 +799,7 @@ public final class VmManager implements DiskUsage {
 
   @Override
   public List<String> runningVmsListing(String disk) {
-    return vmsListing(disk).stream().filter(vm -> isUp(get(vm).state())).toList();
+    return vmsListing(disk).stream().filter(vm -> VmStatus.qemuRuns(get(vm).state())).toList();
   }
 
   private boolean listsDisk(String vm, String disk) {
@@ -808,10 +808,6 @@ public final class VmManager implements DiskUsage {
     } catch (RaidvmException e) {
       return false;
     }
-  }
-
-  private static boolean isUp(VmState state) {
-    return state != VmState.STOPPED && state != VmState.CRASHED;
   }
 
   /** What is: the attached QEMU, else the pidfile's live QEMU (unreachable), else none. */
