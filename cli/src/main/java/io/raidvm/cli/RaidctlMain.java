@@ -3,6 +3,7 @@ package io.raidvm.cli;
 import io.raidvm.cli.agent.AgentCommand;
 import io.raidvm.cli.alert.AlertCommand;
 import io.raidvm.cli.audit.AuditCommand;
+import io.raidvm.cli.controller.ControllerCommand;
 import io.raidvm.cli.scrub.ScrubCommand;
 import io.raidvm.cli.blk.BlkCommand;
 import io.raidvm.cli.fault.FaultCommand;
@@ -29,7 +30,7 @@ import picocli.CommandLine.ScopeType;
         BlkCommand.class, BlkCommand.Part.class, RaidCommand.class, FsCommand.class,
         OpCommand.class, AutoComplete.GenerateCompletion.class, WatchCommand.class,
         ProvisionCommand.class, AuditCommand.class, ScrubCommand.class, AlertCommand.class,
-        FaultCommand.class, DrillCommand.class,
+        FaultCommand.class, DrillCommand.class, ControllerCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  raidctl provision demo --disk-size 64M", "  raidctl vm list",
         "  raidctl raid create --help", "  source <(raidctl generate-completion)"})

@@ -158,6 +158,7 @@ public final class HostControllerServer {
             new DrillGrpcService(new Driller(vms, diskManager, events,
                 new MemberCorruption(vms, corruptor), agentChannel)),
             new AuditGrpcService(auditLog),
+            new ControllerGrpcService(() -> vms.list().vms()),
             new ScrubGrpcService(scrubber),
             new AlertGrpcService(alerter))
         .map(BindableService::bindService)

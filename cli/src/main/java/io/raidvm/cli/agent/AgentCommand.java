@@ -10,6 +10,7 @@ import io.raidvm.api.controller.v1.UpgradeAgentRequest;
 import io.raidvm.api.controller.v1.UpgradeAgentResponse;
 import io.raidvm.api.controller.v1.Vm;
 import io.raidvm.api.controller.v1.VmState;
+import io.raidvm.cli.controller.ControllerCommand;
 import io.raidvm.cli.support.ClientCommand;
 import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
@@ -60,6 +61,9 @@ public final class AgentCommand {
           + ", java " + info.getAgent().getJavaVersion() + ")"));
       f.add(List.of("agent jar", info.getAgent().getJarSha256().isEmpty() ? "not reported"
           : "sha256 " + info.getAgent().getJarSha256()));
+      f.add(List.of("agent cost", info.getAgent().getThreads() == 0 ? "not reported"
+          : ControllerCommand.cost(info.getAgent().getCpuMillis(), info.getAgent().getRssBytes(),
+              info.getAgent().getThreads())));
       printer.fields(f);
     }
   }

@@ -6,6 +6,7 @@ import io.grpc.stub.AbstractBlockingStub;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.controller.v1.AlertServiceGrpc;
 import io.raidvm.api.controller.v1.AuditServiceGrpc;
+import io.raidvm.api.controller.v1.ControllerServiceGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.DrillServiceGrpc;
@@ -43,6 +44,10 @@ public final class ControllerClient implements AutoCloseable {
 
   public AuditServiceGrpc.AuditServiceBlockingStub audit() {
     return withDeadline(AuditServiceGrpc.newBlockingStub(channel));
+  }
+
+  public ControllerServiceGrpc.ControllerServiceBlockingStub controller() {
+    return withDeadline(ControllerServiceGrpc.newBlockingStub(channel));
   }
 
   public ScrubServiceGrpc.ScrubServiceBlockingStub scrubs() {

@@ -57,6 +57,7 @@ public final class RpcRoles {
     // A drill pulls a member and puts a new disk in its place.
     controller("DrillService", Map.of("Drill", ADMIN));
     controller("AuditService", Map.of("ListAudit", VIEWER));
+    controller("ControllerService", Map.of("GetControllerInfo", VIEWER));
     controller("ScrubService", Map.of(
         "SetScrubSchedule", OPERATOR, "ListScrubSchedules", VIEWER, "RunScrub", OPERATOR,
         "ListScrubHistory", VIEWER));

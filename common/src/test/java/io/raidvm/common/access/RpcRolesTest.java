@@ -15,6 +15,7 @@ import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.controller.v1.AlertServiceGrpc;
 import io.raidvm.api.controller.v1.AuditServiceGrpc;
+import io.raidvm.api.controller.v1.ControllerServiceGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
 import io.raidvm.api.controller.v1.DrillServiceGrpc;
@@ -34,6 +35,7 @@ class RpcRolesTest {
       VmServiceGrpc.getServiceDescriptor(), ProvisionServiceGrpc.getServiceDescriptor(),
       AuditServiceGrpc.getServiceDescriptor(), ScrubServiceGrpc.getServiceDescriptor(),
       AlertServiceGrpc.getServiceDescriptor(), DrillServiceGrpc.getServiceDescriptor(),
+      ControllerServiceGrpc.getServiceDescriptor(),
       GuestAgentGrpc.getServiceDescriptor(), EventsGrpc.getServiceDescriptor(),
       DisksGrpc.getServiceDescriptor(), RaidGrpc.getServiceDescriptor(),
       FilesystemsGrpc.getServiceDescriptor(), FilesGrpc.getServiceDescriptor(),

@@ -1,18 +1,17 @@
 package io.raidvm.agent.info;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import io.raidvm.api.agent.v1.AgentProcess;
 import io.raidvm.api.agent.v1.GuestInfo;
 import io.raidvm.api.agent.v1.ToolVersion;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.process.CommandResult;
 import io.raidvm.common.process.CommandRunner;
+import io.raidvm.common.process.ProcessFigures;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -89,21 +88,19 @@ public final class GuestInfoCollector {
   }
 
   /**
-   * The running agent: version from the jar's manifest, pid, start time, Java version, and the
-   * CPU time it has used so far (user + system).
+   * The running agent: version from the jar's manifest, pid, start time, Java version, and what
+   * it costs: CPU time used so far (user + system), resident memory and threads.
    */
   public static AgentProcess thisProcess() {
-    String version = GuestInfoCollector.class.getPackage().getImplementationVersion();
-    long startedMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
+    ProcessFigures figures = ProcessFigures.current();
     return AgentProcess.newBuilder()
-        .setVersion(version == null ? "unpackaged" : version)
-        .setPid(ProcessHandle.current().pid())
-        .setStartedAt(Timestamp.newBuilder()
-            .setSeconds(Math.floorDiv(startedMillis, 1000))
-            .setNanos(Math.floorMod(startedMillis, 1000) * 1_000_000))
-        .setJavaVersion(Runtime.version().toString())
-        .setCpuMillis(ProcessHandle.current().info().totalCpuDuration()
-            .map(Duration::toMillis).orElse(0L))
+        .setVersion(ProcessFigures.version(GuestInfoCollector.class))
+        .setPid(figures.pid())
+        .setStartedAt(Timestamps.fromMillis(figures.startedAt().toEpochMilli()))
+        .setJavaVersion(figures.javaVersion())
+        .setCpuMillis(figures.cpuMillis())
+        .setRssBytes(figures.rssBytes())
+        .setThreads(figures.threads())
         .build();
   }
 

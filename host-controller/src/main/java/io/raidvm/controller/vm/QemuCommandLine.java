@@ -20,6 +20,14 @@ public final class QemuCommandLine {
    */
   static final String SANDBOX =
       "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
+  /**
+   * Under TCG a guest's reboot ends QEMU instead of resetting it, and the controller starts a new
+   * QEMU ({@code VmManager}): after a reset in the same process the translation cache still
+   * holds the last boot's code, and every byte the next kernel's decompressor writes into a page
+   * of it goes through QEMU's self-modifying-code path — seen: 13 minutes in the decompressor's
+   * copy loop, with 1.35 million stale translation blocks (docs/design.md, "Reboot").
+   */
+  static final String COLD_REBOOT = "-no-reboot";
 
   private QemuCommandLine() {}
 
@@ -59,7 +67,15 @@ public final class QemuCommandLine {
             + ",append=on",
         "-serial", "chardev:console0",
         "-pidfile", paths.pidFile().toString()));
+    if (accel.startsWith("tcg")) {
+      argv.add(COLD_REBOOT);
+    }
     return argv;
+  }
+
+  /** Whether a QEMU run with {@code argv} ends when its guest reboots ({@link #COLD_REBOOT}). */
+  public static boolean rebootsCold(List<String> argv) {
+    return argv.contains(COLD_REBOOT);
   }
 
   /** A value inside a QEMU option string: commas are doubled. */

@@ -17,6 +17,8 @@ final class RunningVm {
   final Instant startedAt;
   /** QEMU's start time in clock ticks after boot ({@link ProcStat}), -1 when unknown. */
   final long startTicks;
+  /** QEMU ends when the guest reboots, and the controller starts it again (TCG). */
+  final boolean coldReboot;
   private volatile boolean stopping;
   private volatile String shutdownReason = "";
   private volatile boolean readyDeadlinePassed;
@@ -45,6 +47,7 @@ final class RunningVm {
     this.startedAt = startedAt;
     this.reattached = reattached;
     this.startTicks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(-1L);
+    this.coldReboot = QemuCommandLine.rebootsCold(process.cmdline());
   }
 
   VmState state() {
@@ -65,6 +68,11 @@ final class RunningVm {
 
   String shutdownReason() {
     return shutdownReason;
+  }
+
+  /** QEMU ended because its guest rebooted, and a new one is to take its place. */
+  boolean endedForReboot() {
+    return coldReboot && !stopping && shutdownReason.equals("guest-reset");
   }
 
   /**

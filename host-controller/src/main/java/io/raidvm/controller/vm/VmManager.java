@@ -42,6 +42,8 @@ public final class VmManager implements DiskUsage {
   static final int END_CONSOLE_LINES = 10;
   /** How long {@link #endOf} waits for the end of a QEMU found gone to be recorded. */
   private static final Duration END_GRACE = Duration.ofSeconds(2);
+  /** How long a QEMU that ended for a reboot may take to let go of its disks. */
+  private static final Duration END_WAIT = Duration.ofSeconds(30);
   private static final Duration READY_POLL = Duration.ofMillis(250);
   private static final Duration AGENT_CALL_TIMEOUT = Duration.ofSeconds(30);
   /** How long an attach waits for the guest to list the new disk (udev names it first). */
@@ -290,10 +292,67 @@ public final class VmManager implements DiskUsage {
       r.agent.reboot(AGENT_CALL_TIMEOUT);
       r.rebooting();
     }
+    long deadline = System.nanoTime() + timeout.toNanos();
     awaitAgentGone(name, r, timeout);
-    awaitReady(name, r, timeout);
+    RunningVm booted = r.coldReboot ? awaitRestart(name, r, deadline, timeout) : r;
+    awaitReady(name, booted, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     LOG.info(() -> "VM " + name + " rebooted");
     return get(name);
+  }
+
+  /**
+   * The QEMU that took the place of {@code old}, which ends when its guest reboots
+   * ({@link QemuCommandLine#COLD_REBOOT}); UNAVAILABLE when it was not started again.
+   */
+  private RunningVm awaitRestart(String name, RunningVm old, long deadline, Duration timeout) {
+    while (true) {
+      RunningVm now = running.get(name);
+      if (now != null && now != old) {
+        return now;
+      }
+      if (now == null && !store.desiredRunning(name)) {
+        throw RaidvmException.unavailable("VM '%s' rebooted and was not started again: %s", name,
+            endOf(name).orElse("it was stopped meanwhile"));
+      }
+      if (now == null && endOf(name).isPresent()) {
+        throw RaidvmException.unavailable("%s", endOf(name).get());
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw RaidvmException.deadlineExceeded("VM '%s' accepted the reboot but its QEMU did not"
+            + " end and start again within %d s (it ends when the guest resets)", name,
+            timeout.toSeconds());
+      }
+      sleep(name);
+    }
+  }
+
+  /**
+   * Starts QEMU again for a guest that rebooted under a QEMU that ends on reboot
+   * ({@link QemuCommandLine#COLD_REBOOT}), unless the VM was started or stopped meanwhile. A
+   * failure becomes the VM's end, as a crash would.
+   */
+  private void startAfterReboot(String name, RunningVm old) {
+    synchronized (lock(name)) {
+      if (running.containsKey(name) || !store.desiredRunning(name)) {
+        return;
+      }
+      try {
+        if (!old.process.awaitExit(END_WAIT)) {
+          throw RaidvmException.unavailable("the QEMU that ran the last boot (pid %d) was still"
+              + " there after %d s", old.process.pid(), END_WAIT.toSeconds());
+        }
+        RunningVm r = launch(name, store.read(name), store.paths(name), null);
+        LOG.info(() -> "VM " + name + ": the guest rebooted; QEMU started again, pid "
+            + r.process.pid());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        String how = "its guest rebooted and QEMU could not be started again: " + e.getMessage();
+        LOG.warning(() -> "VM " + name + ": " + how);
+        ends.put(name, String.format("VM '%s' stopped unexpectedly: %s", name, how));
+        events.vmEvent(name, VmEvent.Kind.CRASHED, "", how);
+      }
+    }
   }
 
   private void awaitAgentGone(String name, RunningVm r, Duration timeout) {
@@ -326,7 +385,7 @@ public final class VmManager implements DiskUsage {
     Duration timeout = VmTimeouts.ready(readyTimeout);
     VmStatus current = get(name);
     RunningVm r = running.get(name);
-    if (r == null || !isUp(current.state())) {
+    if (r == null || !VmStatus.qemuRuns(current.state())) {
       throw RaidvmException.failedPrecondition("VM '%s' is %s: start it first", name,
           current.state() + (current.stateReason().isEmpty() ? ""
               : " (" + current.stateReason() + ")"));
@@ -357,7 +416,7 @@ public final class VmManager implements DiskUsage {
     Names.require("VM", name);
     synchronized (lock(name)) {
       VmStatus current = status(store.read(name));
-      if (isUp(current.state())) {
+      if (VmStatus.qemuRuns(current.state())) {
         throw RaidvmException.failedPrecondition("VM '%s' is running (state %s, pid %d): stop it"
             + " first", name, current.state(), current.pid());
       }
@@ -740,7 +799,7 @@ public final class VmManager implements DiskUsage {
 
   @Override
   public List<String> runningVmsListing(String disk) {
-    return vmsListing(disk).stream().filter(vm -> isUp(get(vm).state())).toList();
+    return vmsListing(disk).stream().filter(vm -> VmStatus.qemuRuns(get(vm).state())).toList();
   }
 
   private boolean listsDisk(String vm, String disk) {
@@ -749,10 +808,6 @@ public final class VmManager implements DiskUsage {
     } catch (RaidvmException e) {
       return false;
     }
-  }
-
-  private static boolean isUp(VmState state) {
-    return state != VmState.STOPPED && state != VmState.CRASHED;
   }
 
   /** What is: the attached QEMU, else the pidfile's live QEMU (unreachable), else none. */
@@ -834,6 +889,14 @@ public final class VmManager implements DiskUsage {
     running.put(name, r);
     qmp.addEventListener(event -> onEvent(name, event));
     qmp.onClose(() -> {
+      if (!r.detached() && running.get(name) == r && r.endedForReboot()
+          && store.desiredRunning(name)) {
+        forget(name, r);
+        Thread restart = new Thread(() -> startAfterReboot(name, r), "vm-" + name + "-reboot");
+        restart.setDaemon(true);
+        restart.start();
+        return;
+      }
       if (!r.detached() && running.get(name) == r) {
         String how = recordEnd(name, r);
         forget(name, r);

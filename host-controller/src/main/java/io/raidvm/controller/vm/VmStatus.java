@@ -18,4 +18,9 @@ public record VmStatus(VmSpec spec, VmState state, AgentStatus agent, Path conso
   public VmStatus {
     warnings = List.copyOf(warnings);
   }
+
+  /** Whether QEMU runs in {@code state}: any state but STOPPED and CRASHED. */
+  public static boolean qemuRuns(VmState state) {
+    return state != VmState.STOPPED && state != VmState.CRASHED;
+  }
 }

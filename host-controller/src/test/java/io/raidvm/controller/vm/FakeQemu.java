@@ -3,6 +3,7 @@ package io.raidvm.controller.vm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A process that passes for a VM's QEMU: {@link QemuProcess} knows QEMU by its pidfile and by
@@ -19,11 +20,21 @@ final class FakeQemu implements AutoCloseable {
 
   /** Starts it for the VM in {@code paths} and writes its pid to the VM's pidfile. */
   static FakeQemu start(VmPaths paths) throws IOException {
+    return start(paths, List.of("tail", "-f", paths.consoleLog().toString()));
+  }
+
+  /** One whose argv has QEMU's {@code -no-reboot}, as the controller runs QEMU under TCG. */
+  static FakeQemu startRebootingCold(VmPaths paths) throws IOException {
+    return start(paths, List.of("sh", "-c", "while :; do sleep 0.2; done", "fake-qemu",
+        paths.consoleLog().toString(), QemuCommandLine.COLD_REBOOT));
+  }
+
+  private static FakeQemu start(VmPaths paths, List<String> argv) throws IOException {
     Files.createDirectories(paths.dir());
     if (!Files.exists(paths.consoleLog())) {
       Files.writeString(paths.consoleLog(), "");
     }
-    Process p = new ProcessBuilder("tail", "-f", paths.consoleLog().toString())
+    Process p = new ProcessBuilder(argv)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();

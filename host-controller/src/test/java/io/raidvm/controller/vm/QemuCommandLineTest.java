@@ -52,7 +52,9 @@ class QemuCommandLineTest {
         "-qmp", "unix:/s/vms/vm1/qmp.sock,server=on,wait=off",
         "-chardev", "file,id=console0,path=/s/vms/vm1/console.log,append=on",
         "-serial", "chardev:console0",
-        "-pidfile", "/s/vms/vm1/qemu.pid"), argv);
+        "-pidfile", "/s/vms/vm1/qemu.pid",
+        "-no-reboot"), argv);
+    assertEquals(true, QemuCommandLine.rebootsCold(argv));
   }
 
   @Test
@@ -62,6 +64,7 @@ class QemuCommandLineTest {
         "host,-arch-capabilities");
     assertEquals(List.of("-accel", "kvm", "-cpu", "host,-arch-capabilities", "-m", "2048",
         "-smp", "4"), argv.subList(argv.indexOf("-accel"), argv.indexOf("-accel") + 8));
+    assertEquals(false, QemuCommandLine.rebootsCold(argv), "under KVM a reboot stays in QEMU");
   }
 
   @Test

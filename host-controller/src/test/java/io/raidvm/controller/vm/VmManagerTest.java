@@ -90,9 +90,9 @@ class VmManagerTest {
     return qemu;
   }
 
-  private FakeQmp fake(FakeQmp qmp) {
-    fakes.add(qmp);
-    return qmp;
+  private <T extends AutoCloseable> T fake(T fake) {
+    fakes.add(fake);
+    return fake;
   }
 
   private List<List<String>> qemuLaunches() {
@@ -518,6 +518,32 @@ class VmManagerTest {
     assertTrue(awaitEnd("vm1").startsWith("VM 'vm1' stopped unexpectedly: QEMU shut down (QMP"
         + " SHUTDOWN event, reason host-signal (QEMU received SIGTERM, SIGINT or SIGHUP)) (pid "
         + qemu.pid() + "). Last lines of "), vms.endOf("vm1").orElse(""));
+    assertEquals(List.of(), qemuLaunches(), "a QEMU ended by a signal is not started again");
+  }
+
+  @Test
+  void aGuestRebootUnderAQemuThatEndsOnReboot_startsQemuAgain_andAFailureToStartIsTheVmsEnd()
+      throws Exception {
+    vms.create(spec("vm1"));
+    new VmStore(state).setDesiredRunning("vm1", true);
+    FakeQemu qemu = fake(FakeQemu.startRebootingCold(paths("vm1")));
+    FakeQmp qmp = fake(FakeQmp.answering(paths("vm1").qmpSocket()));
+    agents = (vm, paths) -> new SilentAgent();
+    vms.reattachAll();
+    assertEquals(List.of(), qemuLaunches());
+
+    qmp.event("SHUTDOWN", "{\"guest\": true, \"reason\": \"guest-reset\"}");
+    qemu.kill();
+    qmp.hangUp();
+
+    String end = awaitEnd("vm1");
+    assertTrue(end.startsWith("VM 'vm1' stopped unexpectedly: its guest rebooted and QEMU could"
+        + " not be started again: "), end);
+    assertTrue(end.contains("failed to set MSR 0x10a"), "QEMU's own words: " + end);
+    List<List<String>> launches = qemuLaunches();
+    assertFalse(launches.isEmpty(), "QEMU was started again");
+    launches.forEach(argv -> assertEquals("vm1", argv.get(argv.indexOf("-name") + 1)));
+    assertEquals(VmState.CRASHED, vms.get("vm1").state());
   }
 
   private String awaitEnd(String vm) throws InterruptedException {
