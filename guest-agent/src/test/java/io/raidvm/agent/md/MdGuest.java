@@ -69,7 +69,8 @@ final class MdGuest {
   }
 
   /**
-   * Replaces md127's sysfs with a captured copy, e.g. "03-raid5-create/sysfs-md127". The copy is
+   * Replaces md127's sysfs with a captured copy, e.g. "03-raid5-create/sysfs-md127" (or one of
+   * another capture's folder, "guest-reshape/r2-grow-4/sysfs-md127-reshape"). The copy is
    * made beside it and swapped in by renaming a symlink, so that an operation following the
    * array in the background never sees a half-made or missing folder.
    */
@@ -78,7 +79,7 @@ final class MdGuest {
     try {
       Files.createDirectories(link.getParent());
       Path version = Files.createTempDirectory(link.getParent(), "md-");
-      Path from = Path.of(MdGuest.class.getResource("/fixtures/guest/" + capture).toURI());
+      Path from = Path.of(MdGuest.class.getResource(Fixtures.guestCapture(capture)).toURI());
       try (Stream<Path> files = Files.walk(from)) {
         for (Path f : (Iterable<Path>) files::iterator) {
           Path to = version.resolve(from.relativize(f).toString());
