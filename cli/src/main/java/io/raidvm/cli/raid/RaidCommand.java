@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
         RaidCommand.Repair.class, RaidCommand.Idle.class, RaidCommand.Frozen.class,
         RaidCommand.Fail.class, RaidCommand.Remove.class, RaidCommand.Add.class,
         RaidCommand.Replace.class, RaidCommand.ZeroSuperblock.class, RaidCommand.Persist.class,
-        RaidWait.class},
+        RaidWait.class, RaidGrow.class},
     footer = {"", "Examples:",
         "  raidctl raid create vm1 md0 --level 1 --bitmap internal d1-part1 d2-part1",
         "  raidctl raid show vm1 md0", "  raidctl raid replace vm1 md0 d2-part1"})
