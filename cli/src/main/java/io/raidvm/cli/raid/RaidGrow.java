@@ -32,14 +32,8 @@ final class RaidGrow extends RaidCommand.OnArray {
   @Mixin
   Confirmation confirmation;
 
-  @Option(names = "--new-disk", paramLabel = "DISK", description = "Add this disk, partitioned"
-      + " like the other members. A controller disk the VM does not have yet is attached first"
-      + " (hot-plug).")
-  String newDisk = "";
-
-  @Option(names = "--create-size", paramLabel = "SIZE", description = "Create --new-disk with"
-      + " this size when it does not exist (e.g. 64M).")
-  String createSize = "";
+  @Mixin
+  NewDiskOption newDisk;
 
   @Option(names = "--add-partition", paramLabel = "DEVICE", description = "Add this partition,"
       + " already in the guest, as it is.")
@@ -68,24 +62,19 @@ final class RaidGrow extends RaidCommand.OnArray {
 
   @Override
   protected void run(ControllerClient client, Printer printer) {
-    if (!newDisk.isEmpty() && !partition.isEmpty()) {
+    newDisk.check();
+    if (!newDisk.disk.isEmpty() && !partition.isEmpty()) {
       throw RaidvmException.invalidArgument("give --new-disk or --add-partition, not both");
     }
-    if (!createSize.isEmpty() && newDisk.isEmpty()) {
-      throw RaidvmException.invalidArgument("--create-size needs --new-disk: it says how large"
-          + " to create that disk");
-    }
-    String adding = !newDisk.isEmpty() ? "disk " + newDisk
+    String adding = !newDisk.disk.isEmpty() ? "disk " + newDisk.disk
         : !partition.isEmpty() ? partition : "";
     confirmation.confirm("Reshape " + arrayPath() + " of VM " + vm
         + (adding.isEmpty() ? "" : " onto " + adding) + (level.isEmpty() ? "" : " to raid"
         + level.replaceFirst("(?i)^raid", "")) + "? md rewrites every stripe"
         + (adding.isEmpty() ? "" : "; data on " + adding + " is lost") + ".");
-    if (!newDisk.isEmpty()) {
-      NewDisk.bring(client, vm, newDisk, createSize, line -> output.note(printer, line));
-    }
+    newDisk.bring(client, vm, line -> output.note(printer, line));
     Operation op = RaidCommand.raid(client, vm).growArray(GrowArrayRequest.newBuilder()
-        .setArray(array).setNewDisk(newDisk).setPartition(partition).setRaidDevices(raidDevices)
+        .setArray(array).setNewDisk(newDisk.disk).setPartition(partition).setRaidDevices(raidDevices)
         .setLevel(level).setChunkKib(chunk).setGrowFilesystem(growFilesystem).setForce(force)
         .build());
     showResult(printer, finish(client, printer, wait, op));

@@ -135,15 +135,17 @@ public final class ArrayGrower {
       Optional<BlockDeviceRef> device, boolean force) {
     Optional<String> memberName = device.map(this::memberName);
     Optional<MdSysfs.Member> member = memberName.flatMap(md::member);
-    int adding = device.isPresent() && member.isEmpty() ? 1 : 0;
-    int spares = (int) md.members().stream()
-        .filter(m -> m.slot() < 0 && !m.has("faulty")).count();
+    // The device is the member more unless it serves a slot already; a spare of this array
+    // (added by a run that stopped before --grow) is not added again.
+    int adding = device.isPresent() && member.filter(m -> m.slot() >= 0).isEmpty() ? 1 : 0;
+    int spares = (int) md.members().stream().filter(m -> m.slot() < 0 && !m.has("faulty")
+        && !memberName.map(m.name()::equals).orElse(false)).count();
     ReshapePlan plan = ReshapePlan.of(name, md, wanted, adding, spares);
     if (plan.reached()) {
       return hint(name, false);
     }
-    Optional<NewMemberDisks.Checked> newMember = adding == 0 ? Optional.empty()
-        : Optional.of(checkNewMember(name, md, device.get(), force));
+    Optional<NewMemberDisks.Checked> newMember = adding == 0 || member.isPresent()
+        ? Optional.empty() : Optional.of(checkNewMember(name, md, device.get(), force));
     Path arrayPath = Path.of("/dev", name);
     Path backup = backupFile(name);
     removeStale(backup);

@@ -64,7 +64,7 @@ final class MdGuest {
 
   /** /proc/mdstat from a captured step, e.g. "04-raid5-synced/mdstat". */
   MdGuest mdstat(String capture) {
-    tree.write("proc/mdstat", Fixtures.read("guest/" + capture + ".stdout"));
+    tree.write("proc/mdstat", Fixtures.read(Fixtures.folder(capture) + ".stdout"));
     return this;
   }
 
@@ -110,7 +110,7 @@ final class MdGuest {
 
   /** mdadm --detail and --detail --export of md127 answer with a step's capture. */
   MdGuest detail(String step, String prefix) {
-    String base = "guest/" + step + "/" + prefix;
+    String base = Fixtures.folder(step) + "/" + prefix;
     runner.answer(List.of("mdadm", "--detail", "--export", "/dev/md127"), 0,
         Fixtures.read(base + "detail-export.stdout"), "");
     runner.answer(List.of("mdadm", "--detail", "/dev/md127"), 0,

@@ -48,7 +48,8 @@ public final class Fixtures {
     return "/fixtures/" + folder(capture);
   }
 
-  private static String folder(String capture) {
+  /** {@link #guestCapture} below {@code fixtures/}: "guest/04-raid5-synced/mdstat". */
+  public static String folder(String capture) {
     return capture.startsWith("guest-") ? capture : "guest/" + capture;
   }
 
