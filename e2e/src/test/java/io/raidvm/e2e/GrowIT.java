@@ -11,13 +11,20 @@ import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.agent.v1.FileChecksum;
 import io.raidvm.api.agent.v1.FilesGrpc;
 import io.raidvm.api.agent.v1.GetArrayRequest;
+import io.raidvm.api.agent.v1.GetInfoRequest;
+import io.raidvm.api.agent.v1.GetOperationRequest;
 import io.raidvm.api.agent.v1.GetUsageRequest;
 import io.raidvm.api.agent.v1.GrowArrayRequest;
+import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.MakeFilesystemRequest;
 import io.raidvm.api.agent.v1.MountRequest;
 import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.api.agent.v1.OperationsGrpc;
+import io.raidvm.api.agent.v1.RestartAgentRequest;
+import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
 import io.raidvm.api.agent.v1.WriteTestFileRequest;
 import io.raidvm.common.md.RaidLevel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +40,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The life of a growing array in one boot: a RAID 5 of three 64 MiB members as provision makes
  * it (metadata 1.2, chunk 512 KiB, internal bitmap, ext4 mounted) with checksummed files; a disk
  * hot-plugged and the array grown onto it, the filesystem with it; another disk hot-plugged and
- * the array reshaped to RAID 6. After each: the same files, the new shape, a larger filesystem.
- * Prints each step's wall time. No sync speed cap: nothing here needs to see a reshape running.
+ * the array reshaped to RAID 6; its chunk changed with the agent killed during the reshape and
+ * the same grow asked again. After each: the same files, the new shape, a larger filesystem.
+ * Prints each step's wall time. Only the chunk change caps md's speed: it must still run when the
+ * agent is killed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -81,6 +90,11 @@ class GrowIT {
   private FilesGrpc.FilesBlockingStub files() {
     return vm.stubs.agent(vm.name, FilesGrpc::newBlockingStub)
         .withDeadlineAfter(5, TimeUnit.MINUTES);
+  }
+
+  private GuestAgentGrpc.GuestAgentBlockingStub agent() {
+    return vm.stubs.agent(vm.name, GuestAgentGrpc::newBlockingStub)
+        .withDeadlineAfter(1, TimeUnit.MINUTES);
   }
 
   private Array array() {
@@ -153,8 +167,51 @@ class GrowIT {
     assertFilesIntact();
   }
 
+  /**
+   * The reshape is capped at md's floor (1000 KiB/s, some 60 s for 64 MiB members) so that it
+   * still runs when the agent is killed; the same grow, asked again, follows it to its end.
+   */
   @Test
   @Order(3)
+  void chunkChange_cutByAnAgentCrash_isFinishedByTheSameGrowAgain() {
+    vm.raid().setSyncSpeedLimit(SetSyncSpeedLimitRequest.newBuilder().setArray(ARRAY)
+        .setMaxKibPerS(1000).build());
+    GrowArrayRequest request = GrowArrayRequest.newBuilder().setArray(ARRAY).setChunkKib(256)
+        .setGrowFilesystem(true).build();
+    long start = System.nanoTime();
+    Operation first = vm.raid().growArray(request);
+    assertEquals("reshape", array().getSync().getAction());
+
+    long pid = agent().getInfo(GetInfoRequest.getDefaultInstance()).getAgent().getPid();
+    agent().restartAgent(RestartAgentRequest.newBuilder()
+        .setMode(RestartAgentRequest.Mode.HARD).build());
+    Checks.eventually(Duration.ofMinutes(3), () -> {
+      if (agent().getInfo(GetInfoRequest.getDefaultInstance()).getAgent().getPid() == pid) {
+        throw new IllegalStateException("the agent that was killed still answers");
+      }
+      return true;
+    });
+    Operation cut = vm.stubs.agent(vm.name, OperationsGrpc::newBlockingStub)
+        .getOperation(GetOperationRequest.newBuilder().setId(first.getId()).build());
+    assertEquals(Operation.State.INTERRUPTED, cut.getState());
+    assertEquals("reshape", array().getSync().getAction(), "md went on without the agent");
+    System.out.printf("[grow] chunk 512 → 256 KiB, agent killed at %.1f s: %s%n",
+        Checks.secondsSince(start), cut.getErrorMessage());
+
+    Operation again = vm.raid().growArray(request);
+    vm.raid().setSyncSpeedLimit(SetSyncSpeedLimitRequest.newBuilder().setArray(ARRAY)
+        .setMaxKibPerS(0).build());
+    vm.await(again);
+    System.out.printf("[grow] chunk change with the agent killed: %.1f s%n",
+        Checks.secondsSince(start));
+
+    assertEquals(256, array().getChunkKib());
+    assertEquals(List.of("clean"), array().getStatesList());
+    assertFilesIntact();
+  }
+
+  @Test
+  @Order(4)
   void raid6ToRaid10_isRefused_andChangesNothing() {
     Array before = array();
 
