@@ -103,6 +103,7 @@ public final class ArrayGrower {
       }
       device.ifPresent(guard::requireNotOsDisk);
       if (md.reshaping()) {
+        requireNoNewMember(name, md, device);
         resumeHint = resume(name, md);
       } else {
         resumeHint = start(name, md, wanted, device, request.getForce());
@@ -187,6 +188,20 @@ public final class ArrayGrower {
       mdadm.growContinue(arrayPath, backup);
     }
     return hint(name, withBackup);
+  }
+
+  /**
+   * A grow that finds a reshape under way follows it; a device it names must be a member
+   * already (the one an earlier run added): md adds nothing while it reshapes.
+   */
+  private void requireNoNewMember(String name, MdSysfs md, Optional<BlockDeviceRef> device) {
+    Optional<String> member = device.map(this::memberName);
+    if (member.isPresent() && md.member(member.get()).isEmpty()) {
+      throw RaidvmException.failedPrecondition("%s is reshaping (%s sectors) and %s is not one"
+          + " of its members: md takes no new member while it reshapes; wait for the reshape"
+          + " (raidctl raid wait VM %s), then grow again", name, md.syncCompleted(),
+          device.get().describe(), name);
+    }
   }
 
   /** Should the agent die while it follows: what goes on and what finishes the job. */

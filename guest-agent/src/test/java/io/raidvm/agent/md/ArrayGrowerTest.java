@@ -84,6 +84,19 @@ class ArrayGrowerTest {
   }
 
   @Test
+  void aNewDisk_whileAReshapeRuns_isRefused_andRunsNothing() {
+    guest.sysfs(R2 + "/sysfs-md127-reshape");
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> grower.grow(md127().setNewDisk("sdf").build()));
+
+    assertEquals("md127 is reshaping (30720 / 123904 sectors) and /dev/sdf (sdf) is not one"
+        + " of its members: md takes no new member while it reshapes; wait for the reshape"
+        + " (raidctl raid wait VM md127), then grow again", e.getMessage());
+    assertEquals(List.of(), guest.runner.calls());
+  }
+
+  @Test
   void aLevelMdCannotReach_isRefused_andRunsNothing() {
     guest.sysfs("guest-reshape/r1-raid5/sysfs-md127");
 
