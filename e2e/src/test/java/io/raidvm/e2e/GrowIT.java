@@ -194,9 +194,12 @@ class GrowIT {
     Operation cut = vm.stubs.agent(vm.name, OperationsGrpc::newBlockingStub)
         .getOperation(GetOperationRequest.newBuilder().setId(first.getId()).build());
     assertEquals(Operation.State.INTERRUPTED, cut.getState());
-    assertEquals("reshape", array().getSync().getAction(), "md went on without the agent");
-    System.out.printf("[grow] chunk 512 → 256 KiB, agent killed at %.1f s: %s%n",
-        Checks.secondsSince(start), cut.getErrorMessage());
+    // md went on without the agent: still reshaping, or done already (on a loaded host the new
+    // agent may answer only after md's 60 s); either way the array reads the new chunk.
+    Array meanwhile = array();
+    assertEquals(256, meanwhile.getChunkKib());
+    System.out.printf("[grow] chunk 512 → 256 KiB, agent killed, back at %.1f s, md: %s%n",
+        Checks.secondsSince(start), meanwhile.getSync().getAction());
 
     Operation again = vm.raid().growArray(request);
     vm.raid().setSyncSpeedLimit(SetSyncSpeedLimitRequest.newBuilder().setArray(ARRAY)
