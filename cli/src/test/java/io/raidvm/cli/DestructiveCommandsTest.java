@@ -84,6 +84,9 @@ class DestructiveCommandsTest {
         ask("Replace d2-part1 in /dev/md127 of VM vm1 by a new partition on disk d5? Data on"
             + " that disk is lost, and the array runs degraded until its recovery ends.",
             "raid", "replace", "vm1", "md127", "d2-part1", "--new-disk", "d5"),
+        ask("Reshape /dev/md127 of VM vm1 onto disk d6 to raid6? md rewrites every stripe; data"
+            + " on disk d6 is lost.", "raid", "grow", "vm1", "md127", "--new-disk", "d6",
+            "--level", "6"),
         ask("Pull disk d2 out of running VM vm1 without asking the guest? An md array loses"
             + " that member at once.", "fault", "vm1", "d2", "--pull"),
         ask("Write garbage into the md data area of disk d2 of VM vm1? What md stored there is"

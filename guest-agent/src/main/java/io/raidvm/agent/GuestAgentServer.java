@@ -24,6 +24,7 @@ import io.raidvm.agent.events.EventsGrpcService;
 import io.raidvm.agent.events.MdJournal;
 import io.raidvm.agent.events.MdPoller;
 import io.raidvm.agent.fs.E2fsck;
+import io.raidvm.agent.fs.FilesystemGrower;
 import io.raidvm.agent.fs.FilesystemsGrpcService;
 import io.raidvm.agent.fs.Mkfs;
 import io.raidvm.agent.fs.MountTable;
@@ -31,6 +32,7 @@ import io.raidvm.agent.fs.Mounter;
 import io.raidvm.agent.fs.Usage;
 import io.raidvm.agent.info.GuestInfoCollector;
 import io.raidvm.agent.info.OshiHardware;
+import io.raidvm.agent.md.ArrayGrower;
 import io.raidvm.agent.md.ArrayManager;
 import io.raidvm.agent.md.MdContext;
 import io.raidvm.agent.md.MemberManager;
@@ -109,7 +111,8 @@ public final class GuestAgentServer {
             new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY), audit,
             new AgentJarInstaller(jar, operations::list)),
         new OperationsGrpcService(operations),
-        new RaidGrpcService(new ArrayManager(md), new MemberManager(md)),
+        new RaidGrpcService(new ArrayManager(md), new MemberManager(md),
+            new ArrayGrower(md, operations, new FilesystemGrower(runner, table), root)),
         new DisksGrpcService(new DiskBenchmark(runner, resolver, guard), partitioner),
         new FilesystemsGrpcService(new Mkfs(runner, resolver, guard, locks, operations),
             new Mounter(runner, resolver, guard, locks, table, usage, root), usage,

@@ -13,9 +13,9 @@ import io.raidvm.common.error.RaidvmException;
 import java.util.function.Consumer;
 
 /**
- * The new disk of a replace, brought to the VM: created when it does not exist and a size is
- * given, attached when the VM does not have it (or has it pulled). Each step looks first and
- * does only what is missing, so a replace run again after it stopped goes on where it was.
+ * The new disk of a replace or a grow, brought to the VM: created when it does not exist and a
+ * size is given, attached when the VM does not have it (or has it pulled). Each step looks first
+ * and does only what is missing, so a command run again after it stopped goes on where it was.
  */
 final class NewDisk {
 
@@ -42,7 +42,7 @@ final class NewDisk {
     if (!attached.getHotPlugged() || attached.getGuestDevice().isEmpty()) {
       throw RaidvmException.failedPrecondition("disk '%s' is in VM %s's spec now, but the"
           + " guest does not have it (is the VM running and its agent answering?); run the"
-          + " replace again once it runs", disk, vm);
+          + " same command again once it runs", disk, vm);
     }
     note.accept("attached disk " + disk + " to VM " + vm + ": the guest sees it as "
         + attached.getGuestDevice());

@@ -23,7 +23,6 @@ import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import io.raidvm.cli.support.WaitOption;
-import io.raidvm.common.error.RaidvmException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -39,7 +38,7 @@ import picocli.CommandLine.Parameters;
         RaidCommand.Repair.class, RaidCommand.Idle.class, RaidCommand.Frozen.class,
         RaidCommand.Fail.class, RaidCommand.Remove.class, RaidCommand.Add.class,
         RaidCommand.Replace.class, RaidCommand.ZeroSuperblock.class, RaidCommand.Persist.class,
-        RaidWait.class},
+        RaidWait.class, RaidGrow.class},
     footer = {"", "Examples:",
         "  raidctl raid create vm1 md0 --level 1 --bitmap internal d1-part1 d2-part1",
         "  raidctl raid show vm1 md0", "  raidctl raid replace vm1 md0 d2-part1"})
@@ -326,14 +325,8 @@ public final class RaidCommand {
     @Mixin
     WaitOption wait;
 
-    @Option(names = "--new-disk", paramLabel = "DISK",
-        description = "Put this disk in (default: the old member's disk, re-partitioned). A"
-            + " controller disk the VM does not have yet is attached first (hot-plug).")
-    String newDisk = "";
-
-    @Option(names = "--create-size", paramLabel = "SIZE", description = "Create --new-disk"
-        + " with this size when it does not exist (e.g. 64M).")
-    String createSize = "";
+    @Mixin
+    NewDiskOption newDisk;
 
     @Option(names = "--force", description = "Partition a new disk that holds data (never one"
         + " in use).")
@@ -346,16 +339,13 @@ public final class RaidCommand {
     @Override
     protected void run(ControllerClient client, Printer printer) {
       confirmation.confirm("Replace " + device + " in " + arrayPath() + " of VM " + vm
-          + " by a new partition on " + (newDisk.isEmpty() ? "its own disk" : "disk " + newDisk)
+          + " by a new partition on " + (newDisk.disk.isEmpty() ? "its own disk"
+          : "disk " + newDisk.disk)
           + "? Data on that disk is lost, and the array runs degraded until its recovery ends.");
-      if (!newDisk.isEmpty()) {
-        NewDisk.bring(client, vm, newDisk, createSize, line -> output.note(printer, line));
-      } else if (!createSize.isEmpty()) {
-        throw RaidvmException.invalidArgument("--create-size needs --new-disk: it says how large"
-            + " to create that disk");
-      }
+      newDisk.check();
+      newDisk.bring(client, vm, line -> output.note(printer, line));
       Operation op = raid(client, vm).replaceMember(ReplaceMemberRequest.newBuilder()
-          .setArray(array).setDevice(device).setNewDisk(newDisk).setForce(force)
+          .setArray(array).setDevice(device).setNewDisk(newDisk.disk).setForce(force)
           .setAllowDataLoss(allowDataLoss).build());
       showResult(printer, finish(client, printer, wait, op));
     }

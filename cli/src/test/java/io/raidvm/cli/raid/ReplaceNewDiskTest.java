@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.raidvm.api.agent.v1.GrowArrayRequest;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.ReplaceMemberRequest;
@@ -29,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * raid replace --new-disk: the new disk created when asked and missing, attached when the VM
- * does not have it, then the agent's replace; run again, only the replace (it goes on).
+ * raid replace --new-disk and raid grow --new-disk: the new disk created when asked and missing,
+ * attached when the VM does not have it, then the agent's replace or grow; run again, only the
+ * agent's call (it goes on).
  */
 class ReplaceNewDiskTest {
 
@@ -41,6 +43,7 @@ class ReplaceNewDiskTest {
   private volatile VmSpec spec = VmSpec.newBuilder().setName("vm1").addDataDisks("d1")
       .addDataDisks("d2").addPulledDisks("d2").build();
   private final List<ReplaceMemberRequest> replaces = new CopyOnWriteArrayList<>();
+  private final List<GrowArrayRequest> grows = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
@@ -84,6 +87,14 @@ class ReplaceNewDiskTest {
             .setState(Operation.State.SUCCEEDED).build());
         obs.onCompleted();
       }
+
+      @Override
+      public void growArray(GrowArrayRequest req, StreamObserver<Operation> obs) {
+        grows.add(req);
+        obs.onNext(Operation.newBuilder().setId("op-2").setKind("grow-array")
+            .setState(Operation.State.SUCCEEDED).build());
+        obs.onCompleted();
+      }
     });
   }
 
@@ -119,5 +130,40 @@ class ReplaceNewDiskTest {
     assertTrue(raidctl.err.toString().contains("disk 'd5' does not exist: create it (raidctl"
         + " disk create d5 --size SIZE), or give --create-size SIZE"), raidctl.err.toString());
     assertEquals(List.of("GetDisk"), controller.calls);
+  }
+
+  @Test
+  void grow_bringsTheNewDiskAsReplaceDoes_thenAsksTheAgent_andASecondRunOnlyGrows() {
+    String[] args = {"raid", "grow", "vm1", "md127", "--new-disk", "d6", "--create-size", "64M",
+        "--level", "6", "--no-wait", "--yes"};
+
+    assertEquals(0, new Raidctl(dir.resolve("c.sock")).run(args));
+    assertEquals(List.of("GetDisk", "CreateDisk", "GetVm", "AttachDisk", "GrowArray"),
+        controller.calls);
+    assertEquals(GrowArrayRequest.newBuilder().setArray("md127").setNewDisk("d6").setLevel("6")
+        .setGrowFilesystem(true).build(), grows.get(0));
+
+    controller.calls.clear();
+    assertEquals(0, new Raidctl(dir.resolve("c.sock")).run(args));
+    assertEquals(List.of("GetDisk", "GetVm", "GrowArray"), controller.calls);
+  }
+
+  @Test
+  void grow_withAPartitionInTheGuest_attachesNothing_andCanLeaveTheFilesystem() {
+    assertEquals(0, new Raidctl(dir.resolve("c.sock")).run("raid", "grow", "vm1", "md127",
+        "--add-partition", "d5-part1", "--no-grow-filesystem", "--no-wait", "--yes"));
+    assertEquals(List.of("GrowArray"), controller.calls);
+    assertEquals(GrowArrayRequest.newBuilder().setArray("md127").setPartition("d5-part1")
+        .build(), grows.get(0));
+  }
+
+  @Test
+  void grow_withANewDiskAndAPartition_isRefusedBeforeAnyCall() {
+    Raidctl raidctl = new Raidctl(dir.resolve("c.sock"));
+    assertEquals(2, raidctl.run("raid", "grow", "vm1", "md127", "--new-disk", "d6",
+        "--add-partition", "d5-part1", "--yes"));
+    assertTrue(raidctl.err.toString().contains("give --new-disk or --add-partition, not both"),
+        raidctl.err.toString());
+    assertEquals(List.of(), controller.calls);
   }
 }

@@ -19,7 +19,8 @@ import java.util.Optional;
  *       (check, resume) and their speed, scheduled scrubs, mount and unmount, test files,
  *       mdadm.conf/fstab/initramfs edits (backed up), test alerts;
  *   <li>admin — what destroys or overwrites data or takes a member out of an array (create an
- *       array, add, fail, remove, replace, zero a superblock, partition, mkfs, fsck, detach a
+ *       array, add, fail, remove, replace, grow or reshape, zero a superblock, partition,
+ *       mkfs, fsck, detach a
  *       disk from a VM, a fault or a drill), power and restarts (stop, reboot, shut down,
  *       restart the agent), deletes, guest images (build, delete, prune: root's tools on the
  *       host) and alert rules (a rule's program runs on the host).
@@ -78,7 +79,9 @@ public final class RpcRoles {
         Map.entry("RemoveMember", ADMIN), Map.entry("AddMember", ADMIN),
         Map.entry("ZeroSuperblock", ADMIN), Map.entry("ReplaceMember", ADMIN),
         Map.entry("GetMdstat", VIEWER), Map.entry("SetSyncSpeedLimit", OPERATOR),
-        Map.entry("ResumeSync", OPERATOR)));
+        Map.entry("ResumeSync", OPERATOR),
+        // Puts a new disk in and rewrites every stripe of the array.
+        Map.entry("GrowArray", ADMIN)));
     agent("Filesystems", Map.of(
         "MakeFilesystem", ADMIN, "Mount", OPERATOR, "Unmount", OPERATOR, "GetUsage", VIEWER,
         "CheckFilesystem", ADMIN));

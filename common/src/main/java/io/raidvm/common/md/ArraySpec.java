@@ -26,12 +26,8 @@ public record ArraySpec(RaidLevel level, int chunkKib, String metadata, String l
     RaidLevel level = RaidLevel.parse(request.getLevel());
     requireDevices(level, request.getDevicesList(), request.getSparesList());
     int chunk = request.getChunkKib();
-    if (chunk != 0 && !level.hasChunk()) {
-      throw RaidvmException.invalidArgument("%s has no chunk size: leave chunk_kib at 0", level);
-    }
-    if (chunk != 0 && (chunk < MIN_CHUNK_KIB || Integer.bitCount(chunk) != 1)) {
-      throw RaidvmException.invalidArgument("chunk size %d KiB is not valid: give a power of two"
-          + " of at least %d KiB, e.g. 512", chunk, MIN_CHUNK_KIB);
+    if (chunk != 0) {
+      requireChunk(level, chunk);
     }
     String metadata = request.getMetadata().isEmpty() ? DEFAULT_METADATA : request.getMetadata();
     if (!METADATA.contains(metadata)) {
@@ -43,6 +39,20 @@ public record ArraySpec(RaidLevel level, int chunkKib, String metadata, String l
       throw RaidvmException.invalidArgument("layout '%s' is not valid for %s", layout, level);
     }
     return new ArraySpec(level, chunk, metadata, layout, bitmap(level, request.getBitmap()));
+  }
+
+  /**
+   * A chunk size (KiB) the level can have: a power of two of at least 4 KiB, and none for
+   * raid1. INVALID_ARGUMENT otherwise.
+   */
+  public static void requireChunk(RaidLevel level, int chunkKib) {
+    if (!level.hasChunk()) {
+      throw RaidvmException.invalidArgument("%s has no chunk size: leave chunk_kib at 0", level);
+    }
+    if (chunkKib < MIN_CHUNK_KIB || Integer.bitCount(chunkKib) != 1) {
+      throw RaidvmException.invalidArgument("chunk size %d KiB is not valid: give a power of two"
+          + " of at least %d KiB, e.g. 512", chunkKib, MIN_CHUNK_KIB);
+    }
   }
 
   private static void requireDevices(RaidLevel level, List<String> devices, List<String> spares) {

@@ -16,6 +16,8 @@ public final class Packages {
       Map.entry("mkfs.ext4", "e2fsprogs"),
       Map.entry("mke2fs", "e2fsprogs"),
       Map.entry("e2fsck", "e2fsprogs"),
+      Map.entry("resize2fs", "e2fsprogs"),
+      Map.entry("xfs_growfs", "xfsprogs"),
       Map.entry("losetup", "mount"),
       Map.entry("mount", "mount"),
       Map.entry("umount", "mount"),

@@ -19,7 +19,7 @@ public final class MdKernelFiles implements SyncActionWriter {
 
   private static final List<String> ARRAY_FILES = List.of("array_state", "sync_action",
       "sync_completed", "sync_speed", "degraded", "mismatch_cnt", "level", "raid_disks",
-      "chunk_size", "metadata_version", "resync_start", "layout", "uuid");
+      "chunk_size", "metadata_version", "resync_start", "layout", "uuid", "reshape_position");
   private static final List<String> MEMBER_FILES = List.of("state", "slot", "errors");
 
   private final Path root;

@@ -22,11 +22,17 @@ import java.util.TreeSet;
  * @param uuid the array's UUID as the kernel prints it ("ec44b2e5-884e-b3e1-…"); all zeros for an
  *     inactive array, "" when the file is absent
  * @param members the {@code dev-*} folders, sorted by name
+ * @param reshapePosition the array sector a reshape has reached; "none" when no reshape is
+ *     under way or pending
+ *
+ * <p>During a reshape md prints "new (old)" in raid_disks, chunk_size and layout; {@code
+ * raidDisks}, {@code chunkBytes} and {@code layout} are then the new values, what the array
+ * becomes.
  */
 public record MdSysfs(String arrayState, String syncAction, String syncCompleted,
     long syncSpeedKibPerS, int degraded, long mismatchCount, String level, int raidDisks,
     long chunkBytes, String metadataVersion, String resyncStart, int layout, String uuid,
-    List<Member> members) {
+    List<Member> members, String reshapePosition) {
 
   /**
    * One {@code dev-NAME} folder.
@@ -56,6 +62,14 @@ public record MdSysfs(String arrayState, String syncAction, String syncCompleted
   /** True while a sync (or a freeze of one) holds the array. */
   public boolean syncing() {
     return !syncAction.isEmpty() && !syncAction.equals("idle");
+  }
+
+  /**
+   * A reshape is under way or pending: md is moving stripes (sync_action "reshape"), or an
+   * interrupted one waits to be continued (reshape_position is a sector, not "none").
+   */
+  public boolean reshaping() {
+    return syncAction.equals("reshape") || !reshapePosition.equals("none");
   }
 
   /** Sectors done and in total from sync_completed; 0 and 0 when it says "none" or "delayed". */
@@ -91,8 +105,8 @@ public record MdSysfs(String arrayState, String syncAction, String syncCompleted
         (int) number(files, "degraded"), number(files, "mismatch_cnt"),
         value(files, "level", ""), (int) number(files, "raid_disks"),
         number(files, "chunk_size"), value(files, "metadata_version", ""),
-        value(files, "resync_start", "none"), layout(value(files, "layout", "0")),
-        value(files, "uuid", ""), members);
+        value(files, "resync_start", "none"), layout(newValue(value(files, "layout", "0"))),
+        value(files, "uuid", ""), members, value(files, "reshape_position", "none"));
   }
 
   /** raid0's single-zone layout reads as -1 (mdadm: "-unknown-"). */
@@ -106,9 +120,16 @@ public record MdSysfs(String arrayState, String syncAction, String syncCompleted
     return text == null ? absent : text.strip();
   }
 
+  /** A number file; during a reshape md writes "new (old)" in some: the new one. */
   private static long number(Map<String, String> files, String name) {
-    String text = value(files, name, "0");
+    String text = newValue(value(files, name, "0"));
     return digits(text) ? Long.parseLong(text) : 0;
+  }
+
+  /** "4 (3)" → "4": what md prints for raid_disks, chunk_size and layout while reshaping. */
+  private static String newValue(String text) {
+    int space = text.indexOf(' ');
+    return space < 0 ? text : text.substring(0, space);
   }
 
   /**

@@ -102,6 +102,31 @@ public final class Mdadm {
     run(List.of("mdadm", "--readwrite", array.toString()));
   }
 
+  /**
+   * {@code mdadm --grow ARRAY OPTIONS… [--backup-file=FILE]}: returns once md has started the
+   * reshape (with a backup file, mdadm hands the critical section on to its
+   * mdadm-grow-continue@ unit and returns).
+   */
+  public void grow(Path array, List<String> options, Optional<Path> backup) {
+    List<String> argv = new ArrayList<>(List.of("mdadm", "--grow", array.toString()));
+    argv.addAll(options);
+    backup.ifPresent(b -> argv.add("--backup-file=" + b));
+    run(argv);
+  }
+
+  /**
+   * {@code mdadm --grow --continue ARRAY --backup-file=FILE}: takes up a reshape that stopped
+   * (the agent's mdadm died, the guest went down) with the backup file it started with.
+   */
+  public void growContinue(Path array, Path backup) {
+    run(List.of("mdadm", "--grow", "--continue", array.toString(), "--backup-file=" + backup));
+  }
+
+  /** True when mdadm refused a reshape because it needs a backup file for it. */
+  public static boolean needsBackupFile(ToolException e) {
+    return e.stderr() != null && e.stderr().contains("--backup-file");
+  }
+
   /** True when mdadm failed because the kernel said the device is busy. */
   public static boolean busy(ToolException e) {
     return e.stderr() != null && e.stderr().contains(BUSY);

@@ -36,6 +36,7 @@ public final class MemberManager {
   private final ArrayInspector inspector;
   private final SyncFollower follower;
   private final SyncOperations operations;
+  private final NewMemberDisks newDisks;
 
   public MemberManager(MdContext md) {
     this.mdadm = md.mdadm();
@@ -49,6 +50,7 @@ public final class MemberManager {
     this.inspector = md.inspector();
     this.follower = md.follower();
     this.operations = md.operations();
+    this.newDisks = new NewMemberDisks(md);
   }
 
   /**
@@ -229,21 +231,8 @@ public final class MemberManager {
             standing(name));
       } else {
         Path arrayPath = Path.of("/dev", name);
-        String action = "put into " + name + " in place of " + device;
-        List<String> partitions = sysfs.partitions(disk.kernelName());
-        Path partition;
-        if (partitions.equals(List.of(partName))) {
-          BlockDeviceRef part = resolver.resolve(partName);
-          guard.requireSafeToOverwrite(part, false, action);
-          partition = part.path();
-        } else {
-          if (!disk.kernelName().equals(disk.diskKernelName())) {
-            throw RaidvmException.failedPrecondition("%s is a partition: give a whole disk",
-                disk.describe());
-          }
-          partitioner.requirePartitionable(disk, force);
-          partition = Path.of(partitioner.write(disk).getPartition());
-        }
+        Path partition = newDisks.partition(newDisks.check(disk, force,
+            "put into " + name + " in place of " + device));
         try {
           mdadm.add(arrayPath, partition);
         } catch (RaidvmException e) {
@@ -372,12 +361,11 @@ public final class MemberManager {
    */
   private void requireLargeEnough(Target t, BlockDeviceRef disk) {
     long needed = sysfs.sizeSectors(t.device().kernelName());
-    long offered = sysfs.sizeSectors(disk.kernelName()) - Partitioner.FIRST_SECTOR
-        - Partitioner.GPT_BACKUP_SECTORS;
+    long offered = newDisks.offeredSectors(disk);
     if (needed > 0 && offered < needed) {
       throw RaidvmException.failedPrecondition("cannot replace %s with %s: its partition would"
           + " be %d sectors, the member it replaces has %d; give a disk at least as large as"
-          + " /dev/%s", t.device().describe(), disk.describe(), Math.max(offered, 0), needed,
+          + " /dev/%s", t.device().describe(), disk.describe(), offered, needed,
           t.device().diskKernelName());
     }
   }

@@ -7,6 +7,7 @@ import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.agent.v1.ExamineMemberRequest;
 import io.raidvm.api.agent.v1.GetArrayRequest;
 import io.raidvm.api.agent.v1.GetMdstatRequest;
+import io.raidvm.api.agent.v1.GrowArrayRequest;
 import io.raidvm.api.agent.v1.ListArraysRequest;
 import io.raidvm.api.agent.v1.ListArraysResponse;
 import io.raidvm.api.agent.v1.Mdstat;
@@ -27,10 +28,12 @@ public final class RaidGrpcService extends RaidGrpc.RaidImplBase {
 
   private final ArrayManager arrays;
   private final MemberManager members;
+  private final ArrayGrower grower;
 
-  public RaidGrpcService(ArrayManager arrays, MemberManager members) {
+  public RaidGrpcService(ArrayManager arrays, MemberManager members, ArrayGrower grower) {
     this.arrays = arrays;
     this.members = members;
+    this.grower = grower;
   }
 
   @Override
@@ -110,5 +113,10 @@ public final class RaidGrpcService extends RaidGrpc.RaidImplBase {
   @Override
   public void getMdstat(GetMdstatRequest request, StreamObserver<Mdstat> responses) {
     Rpc.unary(responses, () -> Mdstat.newBuilder().setText(arrays.mdstat()).build());
+  }
+
+  @Override
+  public void growArray(GrowArrayRequest request, StreamObserver<Operation> responses) {
+    Rpc.unary(responses, () -> grower.grow(request));
   }
 }

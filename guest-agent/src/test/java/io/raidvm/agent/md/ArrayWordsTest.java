@@ -58,7 +58,7 @@ class ArrayWordsTest {
     MdSysfs failed = new MdSysfs(degraded.arrayState(), degraded.syncAction(),
         degraded.syncCompleted(), 0, 2, 0, degraded.level(), degraded.raidDisks(),
         degraded.chunkBytes(), degraded.metadataVersion(), degraded.resyncStart(),
-        degraded.layout(), degraded.uuid(), members);
+        degraded.layout(), degraded.uuid(), members, degraded.reshapePosition());
 
     assertEquals("FAILED: 2 of 4 member slots working; raid5 survives the loss of 1: its data"
         + " cannot be read whole", ArrayWords.describe(failed));

@@ -64,12 +64,13 @@ final class MdGuest {
 
   /** /proc/mdstat from a captured step, e.g. "04-raid5-synced/mdstat". */
   MdGuest mdstat(String capture) {
-    tree.write("proc/mdstat", Fixtures.read("guest/" + capture + ".stdout"));
+    tree.write("proc/mdstat", Fixtures.read(Fixtures.folder(capture) + ".stdout"));
     return this;
   }
 
   /**
-   * Replaces md127's sysfs with a captured copy, e.g. "03-raid5-create/sysfs-md127". The copy is
+   * Replaces md127's sysfs with a captured copy, e.g. "03-raid5-create/sysfs-md127" (or one of
+   * another capture's folder, "guest-reshape/r2-grow-4/sysfs-md127-reshape"). The copy is
    * made beside it and swapped in by renaming a symlink, so that an operation following the
    * array in the background never sees a half-made or missing folder.
    */
@@ -78,7 +79,7 @@ final class MdGuest {
     try {
       Files.createDirectories(link.getParent());
       Path version = Files.createTempDirectory(link.getParent(), "md-");
-      Path from = Path.of(MdGuest.class.getResource("/fixtures/guest/" + capture).toURI());
+      Path from = Path.of(MdGuest.class.getResource(Fixtures.guestCapture(capture)).toURI());
       try (Stream<Path> files = Files.walk(from)) {
         for (Path f : (Iterable<Path>) files::iterator) {
           Path to = version.resolve(from.relativize(f).toString());
@@ -109,7 +110,7 @@ final class MdGuest {
 
   /** mdadm --detail and --detail --export of md127 answer with a step's capture. */
   MdGuest detail(String step, String prefix) {
-    String base = "guest/" + step + "/" + prefix;
+    String base = Fixtures.folder(step) + "/" + prefix;
     runner.answer(List.of("mdadm", "--detail", "--export", "/dev/md127"), 0,
         Fixtures.read(base + "detail-export.stdout"), "");
     runner.answer(List.of("mdadm", "--detail", "/dev/md127"), 0,

@@ -124,4 +124,39 @@ class MdSysfsTest {
     assertFalse(SyncFollower.settled(new MdKernelFiles(root).sysfs("md127")),
         "missing one, its spare is about to be rebuilt");
   }
+
+  @Test
+  void growReshape_readsTheNewMemberCount_itsPosition_andIsNotSettled() {
+    MdSysfs md = read("guest-reshape/r2-grow-4/sysfs-md127-reshape");
+
+    assertEquals("reshape", md.syncAction());
+    assertEquals(4, md.raidDisks(), "raid_disks reads \"4 (3)\": new (old)");
+    assertEquals("46080", md.reshapePosition());
+    assertTrue(md.reshaping());
+    assertEquals(new MdSysfs.Sectors(30720, 123904), md.syncSectors());
+    assertFalse(SyncFollower.settled(md));
+    assertEquals("reshape", SyncFollower.progress(md).getPhase());
+  }
+
+  @Test
+  void chunkReshape_readsTheNewChunk() {
+    assertEquals(262144, read("guest-reshape/r5-chunk/sysfs-md127-reshape").chunkBytes(),
+        "chunk_size reads \"262144 (524288)\"");
+  }
+
+  @Test
+  void raid5To6Reshape_readsTheNewLayout() {
+    MdSysfs raid6 = read("guest-reshape/r3-raid6/sysfs-md127-reshape");
+    assertEquals(2, raid6.layout(), "layout reads \"2 (18)\"");
+    assertEquals(1, raid6.degraded(), "the new member is rebuilt as part of the reshape");
+  }
+
+  @Test
+  void afterAReshape_noneIsUnderWay() {
+    MdSysfs md = read("guest-reshape/r2-grow-4/sysfs-md127-reshape-after");
+
+    assertEquals("none", md.reshapePosition());
+    assertFalse(md.reshaping());
+    assertTrue(SyncFollower.settled(md));
+  }
 }

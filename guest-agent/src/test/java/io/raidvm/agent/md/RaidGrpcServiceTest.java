@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.raidvm.agent.fs.FilesystemGrower;
+import io.raidvm.agent.fs.MountTable;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
@@ -37,7 +39,8 @@ class RaidGrpcServiceTest {
     guest = new MdGuest(root);
     MdContext md = guest.context();
     grpc = InProcessGrpc.serveDirect(new RaidGrpcService(new ArrayManager(md),
-        new MemberManager(md)));
+        new MemberManager(md), new ArrayGrower(md, guest.operations,
+            new FilesystemGrower(guest.runner, new MountTable(root)), root)));
     raid = RaidGrpc.newBlockingStub(grpc.channel());
   }
 

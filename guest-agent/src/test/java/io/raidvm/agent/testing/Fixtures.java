@@ -36,7 +36,21 @@ public final class Fixtures {
 
   /** The argv a capture was made with ({@code guest/<capture>.argv}, one token a line). */
   public static List<String> capturedArgv(String capture) {
-    return read("guest/" + capture + ".argv").lines().toList();
+    return read(folder(capture) + ".argv").lines().toList();
+  }
+
+  /**
+   * The classpath name of a capture: "04-raid5-synced/sysfs-md127" is the main capture's
+   * ({@code fixtures/guest/}); a name that starts with another capture's folder, such as
+   * "guest-reshape/r2-grow-4/grow", is that one's.
+   */
+  public static String guestCapture(String capture) {
+    return "/fixtures/" + folder(capture);
+  }
+
+  /** {@link #guestCapture} below {@code fixtures/}: "guest/04-raid5-synced/mdstat". */
+  public static String folder(String capture) {
+    return capture.startsWith("guest-") ? capture : "guest/" + capture;
   }
 
   private static FakeCommandRunner answer(FakeCommandRunner runner, List<String> argv,
@@ -50,7 +64,7 @@ public final class Fixtures {
     } else {
       difference.check(captured, argv, capture);
     }
-    String base = "guest/" + capture;
+    String base = folder(capture);
     return runner.answer(argv, Integer.parseInt(read(base + ".exit").strip()),
         read(base + ".stdout"), read(base + ".stderr"));
   }
