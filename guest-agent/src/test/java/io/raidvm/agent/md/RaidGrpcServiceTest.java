@@ -36,8 +36,7 @@ class RaidGrpcServiceTest {
   void start() {
     guest = new MdGuest(root);
     MdContext md = guest.context();
-    grpc = InProcessGrpc.serveDirect(new RaidGrpcService(new ArrayManager(md),
-        new MemberManager(md)));
+    grpc = InProcessGrpc.serveDirect(guest.service(md));
     raid = RaidGrpc.newBlockingStub(grpc.channel());
   }
 
