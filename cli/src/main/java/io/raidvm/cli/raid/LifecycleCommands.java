@@ -81,9 +81,9 @@ final class LifecycleCommands {
       + " fstab and mdadm.conf lines out, stop, zero the members' superblocks, update the"
       + " initramfs. Prints the plan; carries it out after a yes at a terminal, or with --yes."
       + " Run it again to finish one that stopped half way.",
-      footer = {"", "Examples:", "  raidctl raid retire vm1 md127            # the plan, then asks",
-          "  raidctl raid retire vm1 md127 --yes",
-          "  raidctl raid retire vm1 md127 --uuid UUID --yes  # once it is stopped already"})
+      footer = {"", "Examples (the plan, then a question; without asking; once stopped):",
+          "  raidctl raid retire vm1 md127", "  raidctl raid retire vm1 md127 --yes",
+          "  raidctl raid retire vm1 md127 --uuid ec44b2e5:884eb3e1:44fa02b1:fed4abc8 --yes"})
   static final class Retire extends RaidCommand.OnArray {
     @Option(names = "--uuid", description = "The array's UUID: finds it once it no longer"
         + " runs (a retire that stopped after the stop).")
