@@ -95,6 +95,14 @@ class DestructiveCommandsTest {
             "vm1", "md127"),
         ask("Stop VM vm1, write garbage into a member of md127 and start it again? A repair"
             + " keeps what landed in data.", "drill", "vm1", "md127", "--fault", "corrupt"),
+        ask("Add d5-part1 as a spare to /dev/md127 of VM vm1? Data on d5-part1 is lost.", "raid",
+            "spare", "add", "vm1", "md127", "d5-part1"),
+        ask("Remove the spare d5-part1 from /dev/md127 of VM vm1?", "raid", "spare", "remove",
+            "vm1", "md127", "d5-part1"),
+        ask("Stop /dev/md127 in VM vm1? Its data is offline until it is assembled again.", "raid",
+            "stop", "vm1", "md127"),
+        ask("Stop /dev/md127 in VM vm1, unmounting its filesystems first? Its data is offline"
+            + " until it is assembled again.", "raid", "stop", "vm1", "md127", "--also-unmount"),
         ask("Erase the md superblock of d2-part1 in VM vm1? It no longer belongs to any array.",
             "raid", "zero-superblock", "vm1", "d2-part1"),
         ask("Make an ext4 filesystem on md127 in VM vm1? Data on md127 is lost.", "fs", "mkfs",
@@ -206,9 +214,14 @@ class DestructiveCommandsTest {
       @SuppressWarnings("unchecked")
       List<String> args = (List<String>) a.get()[1];
       // part, fault and drill are top-level commands: their second word is an argument.
+      // raid spare add|remove: three words.
       return List.of("part", "fault", "drill").contains(args.get(0)) ? args.get(0)
+          : args.get(1).equals("spare") ? String.join(" ", args.subList(0, 3))
           : args.get(0) + " " + args.get(1);
     }).collect(Collectors.toCollection(TreeSet::new));
+    // raid retire asks after showing its plan (a call), and refuses without a terminal unless
+    // --yes: RetireCommandTest.
+    asking.add("raid retire");
     Set<String> withYes = new TreeSet<>();
     List<String> forceWithoutYes = new ArrayList<>();
     Raidctl.eachCommand(c -> {

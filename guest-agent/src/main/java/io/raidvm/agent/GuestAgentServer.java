@@ -33,9 +33,9 @@ import io.raidvm.agent.fs.Usage;
 import io.raidvm.agent.info.GuestInfoCollector;
 import io.raidvm.agent.info.OshiHardware;
 import io.raidvm.agent.md.ArrayGrower;
-import io.raidvm.agent.md.ArrayManager;
+import io.raidvm.agent.md.ArrayRetirement;
+import io.raidvm.agent.md.ArrayStopper;
 import io.raidvm.agent.md.MdContext;
-import io.raidvm.agent.md.MemberManager;
 import io.raidvm.agent.md.RaidGrpcService;
 import io.raidvm.agent.ops.OperationRegistry;
 import io.raidvm.agent.ops.OperationsGrpcService;
@@ -101,6 +101,11 @@ public final class GuestAgentServer {
     AgentAuditLog audit = AgentAuditLog.in(root);
     ArrayChanges.follow(journal, md.identities()::forget);
     this.poller = new MdPoller(root, journal);
+    Mounter mounter = new Mounter(runner, resolver, guard, locks, table, usage, root);
+    BootConfig bootConfig = new BootConfig(runner, resolver, guard, root);
+    Initramfs initramfs = new Initramfs(runner, operations, root);
+    BootTimes bootTimes = new BootTimes(root);
+    ArrayStopper stopper = new ArrayStopper(md, table, mounter, bootConfig);
     RunningJar jar = new RunningJar(root);
     this.info = new GuestInfoCollector(runner, new OshiHardware(), root,
         () -> GuestInfoCollector.thisProcess().toBuilder().setJarSha256(jar.sha256()).build());
@@ -111,14 +116,14 @@ public final class GuestAgentServer {
             new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY), audit,
             new AgentJarInstaller(jar, operations::list)),
         new OperationsGrpcService(operations),
-        new RaidGrpcService(new ArrayManager(md), new MemberManager(md),
-            new ArrayGrower(md, operations, new FilesystemGrower(runner, table), root)),
+        new RaidGrpcService(md,
+            new ArrayGrower(md, operations, new FilesystemGrower(runner, table), root), stopper,
+            new ArrayRetirement(md, stopper, bootConfig, bootTimes, initramfs)),
         new DisksGrpcService(new DiskBenchmark(runner, resolver, guard), partitioner),
         new FilesystemsGrpcService(new Mkfs(runner, resolver, guard, locks, operations),
-            new Mounter(runner, resolver, guard, locks, table, usage, root), usage,
+            mounter, usage,
             new E2fsck(runner, resolver, guard, locks, table, operations)),
-        new BootGrpcService(new BootConfig(runner, resolver, guard, root),
-            new Initramfs(runner, operations, root), new BootTimes(root),
+        new BootGrpcService(bootConfig, initramfs, bootTimes,
             new SystemdBoot(runner)),
         new FilesGrpcService(new TestFiles(root, resolver)),
         new EventsGrpcService(journal));

@@ -24,6 +24,11 @@ final class ArrayPrinter {
     f.add(List.of("devices", a.getActiveDevices() + " active of " + a.getRaidDevices()
         + ", " + a.getSpareDevices() + " spare, " + a.getFailedDevices() + " failed"));
     f.add(List.of("chunk", a.getChunkKib() == 0 ? "-" : a.getChunkKib() + " KiB"));
+    if (!a.getLayout().isEmpty()) {
+      f.add(List.of("layout", a.getLayout()));
+    }
+    f.add(List.of("survives", a.getSurvivableFailures() == 1 ? "the loss of any 1 member"
+        : "the loss of any " + a.getSurvivableFailures() + " members"));
     f.add(List.of("metadata", a.getMetadata()));
     f.add(List.of("uuid", a.getUuid()));
     f.add(List.of("name", a.getMdName()));
@@ -32,7 +37,21 @@ final class ArrayPrinter {
     f.add(List.of("mismatches", String.valueOf(a.getMismatchCount())));
     printer.fields(f);
     printer.table(List.of("ROLE", "DEVICE", "STATE", "FLAGS"), a.getMembersList().stream()
-        .map(ArrayPrinter::row).toList());
+        .filter(m -> !idleSpare(m)).map(ArrayPrinter::row).toList());
+    List<List<String>> spares = a.getMembersList().stream().filter(ArrayPrinter::idleSpare)
+        .map(m -> List.of(m.getDevice(), m.getState(), String.join(",", m.getFlagsList())))
+        .toList();
+    if (!spares.isEmpty()) {
+      printer.table(List.of("SPARE", "STATE", "FLAGS"), spares);
+    }
+  }
+
+  /**
+   * A hot spare md keeps idle: listed apart from the members that hold the array's data. A spare
+   * md is rebuilding into a slot ("rebuilding") stays with the members.
+   */
+  static boolean idleSpare(Member m) {
+    return m.getState().equals("spare");
   }
 
   static void table(Printer printer, List<Array> arrays) {

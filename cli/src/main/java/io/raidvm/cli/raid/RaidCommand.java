@@ -23,6 +23,8 @@ import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import io.raidvm.cli.support.WaitOption;
+import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.md.RaidLevel;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -38,7 +40,9 @@ import picocli.CommandLine.Parameters;
         RaidCommand.Repair.class, RaidCommand.Idle.class, RaidCommand.Frozen.class,
         RaidCommand.Fail.class, RaidCommand.Remove.class, RaidCommand.Add.class,
         RaidCommand.Replace.class, RaidCommand.ZeroSuperblock.class, RaidCommand.Persist.class,
-        RaidWait.class, RaidGrow.class},
+        RaidWait.class, RaidGrow.class, SpareCommand.class, LifecycleCommands.Stop.class,
+        LifecycleCommands.Assemble.class, LifecycleCommands.Retire.class,
+        LifecycleCommands.BitmapSetting.class, LifecycleCommands.WriteMostly.class},
     footer = {"", "Examples:",
         "  raidctl raid create vm1 md0 --level 1 --bitmap internal d1-part1 d2-part1",
         "  raidctl raid show vm1 md0", "  raidctl raid replace vm1 md0 d2-part1"})
@@ -77,7 +81,8 @@ public final class RaidCommand {
     @Mixin
     WaitOption wait;
 
-    @Option(names = "--level", required = true, description = "0, 1, 4, 5, 6 or 10.")
+    @Option(names = "--level", required = true, completionCandidates = LevelNames.class,
+        description = "One of ${COMPLETION-CANDIDATES} (or raid0, raid1, …).")
     String level;
 
     @Parameters(index = "2..*", arity = "1..*", paramLabel = "DEVICE",
@@ -96,7 +101,8 @@ public final class RaidCommand {
     @Option(names = "--bitmap", required = true, description = "internal or none.")
     String bitmap;
 
-    @Option(names = "--layout", description = "e.g. left-symmetric (raid5), n2 (raid10).")
+    @Option(names = "--layout", description = "e.g. left-symmetric (raid5); raid10: n2, f2, o2"
+        + " (near, far, offset; the digit is the copies of each chunk).")
     String layout = "";
 
     @Option(names = "--force", description = "Use members that hold data or another array.")
@@ -107,12 +113,7 @@ public final class RaidCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      Bitmap b = switch (bitmap) {
-        case "internal" -> Bitmap.BITMAP_INTERNAL;
-        case "none" -> Bitmap.BITMAP_NONE;
-        default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--bitmap must be internal or none, not '" + bitmap + "'");
-      };
+      Bitmap b = bitmap(spec, "--bitmap", bitmap);
       confirmation.confirm("Create RAID " + level.replaceFirst("(?i)^raid", "") + " "
           + arrayPath() + " from " + String.join(" ", devices)
           + (spares.isEmpty() ? "" : ", spare " + String.join(" ", spares)) + " in VM " + vm
@@ -388,6 +389,25 @@ public final class RaidCommand {
           PersistArrayRequest.newBuilder().setArray(array).setReplaceStale(replaceStale)
               .build()),
           c -> ConfigPrinter.print(printer, c));
+    }
+  }
+
+  /** "internal" or "none" as the proto's Bitmap; anything else is a usage error of {@code what}. */
+  static Bitmap bitmap(picocli.CommandLine.Model.CommandSpec spec, String what, String word) {
+    return switch (word) {
+      case "internal" -> Bitmap.BITMAP_INTERNAL;
+      case "none" -> Bitmap.BITMAP_NONE;
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          what + " must be internal or none, not '" + word + "'");
+    };
+  }
+
+  /** The levels raidvm creates, from {@link RaidLevel}: the one list, never retyped. */
+  static final class LevelNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.Arrays.stream(RaidLevel.values()).map(l -> String.valueOf(l.number()))
+          .iterator();
     }
   }
 }

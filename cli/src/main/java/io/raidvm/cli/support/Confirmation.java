@@ -1,5 +1,6 @@
 package io.raidvm.cli.support;
 
+import io.raidvm.common.error.RaidvmException;
 import java.io.Console;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -60,6 +61,21 @@ public final class Confirmation {
     if (!word.equals("y") && !word.equals("yes")) {
       throw new Cancelled();
     }
+  }
+
+  /**
+   * For what cannot be undone and was shown first (a plan): as {@link #confirm} at a terminal,
+   * but without a terminal it goes ahead only with --yes — a script must say so.
+   */
+  public void require(String question) {
+    if (yes) {
+      return;
+    }
+    if (!terminal.interactive()) {
+      throw RaidvmException.failedPrecondition("not carried out: nobody at a terminal to"
+          + " confirm it; pass --yes to carry it out");
+    }
+    confirm(question);
   }
 
   /** The person said no: "raidctl: cancelled", exit code 1. */

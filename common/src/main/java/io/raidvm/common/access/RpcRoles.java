@@ -81,7 +81,15 @@ public final class RpcRoles {
         Map.entry("GetMdstat", VIEWER), Map.entry("SetSyncSpeedLimit", OPERATOR),
         Map.entry("ResumeSync", OPERATOR),
         // Puts a new disk in and rewrites every stripe of the array.
-        Map.entry("GrowArray", ADMIN)));
+        Map.entry("GrowArray", ADMIN),
+        // A spare holds no data yet, but adding one overwrites the device.
+        Map.entry("AddSpare", ADMIN), Map.entry("RemoveSpare", ADMIN),
+        // Stopping takes the data offline (and may unmount); assembling only brings an array
+        // back as it was; retiring wipes the members' superblocks.
+        Map.entry("StopArray", ADMIN), Map.entry("AssembleArray", OPERATOR),
+        Map.entry("RetireArray", ADMIN),
+        // Neither moves data: a bitmap only marks regions, write-mostly only steers reads.
+        Map.entry("SetBitmap", OPERATOR), Map.entry("SetWriteMostly", OPERATOR)));
     agent("Filesystems", Map.of(
         "MakeFilesystem", ADMIN, "Mount", OPERATOR, "Unmount", OPERATOR, "GetUsage", VIEWER,
         "CheckFilesystem", ADMIN));

@@ -20,6 +20,8 @@ public record ArraySpec(RaidLevel level, int chunkKib, String metadata, String l
   public static final String DEFAULT_METADATA = "1.2";
   private static final Set<String> METADATA = Set.of("1.0", "1.1", "1.2", "0.90");
   private static final int MIN_CHUNK_KIB = 4;
+  private static final java.util.regex.Pattern RAID10_LAYOUT =
+      java.util.regex.Pattern.compile("([nfo])([0-9]{1,2})");
 
   /** @throws RaidvmException INVALID_ARGUMENT saying what is wrong and what would do */
   public static ArraySpec of(CreateArrayRequest request) {
@@ -38,7 +40,26 @@ public record ArraySpec(RaidLevel level, int chunkKib, String metadata, String l
     if (!layout.isEmpty() && (level == RaidLevel.RAID1 || !layout.matches("[a-z0-9-]+"))) {
       throw RaidvmException.invalidArgument("layout '%s' is not valid for %s", layout, level);
     }
+    if (level == RaidLevel.RAID10 && !layout.isEmpty()) {
+      requireRaid10Layout(layout, request.getDevicesCount());
+    }
     return new ArraySpec(level, chunk, metadata, layout, bitmap(level, request.getBitmap()));
+  }
+
+  /**
+   * raid10's layout: n (near: copies side by side), f (far: the copies in far-apart halves of
+   * each member, striped reads like raid0), o (offset: each stripe repeated, shifted by one
+   * member), and the copies of each chunk, from 2 (each chunk once more) up to the member count
+   * (mdadm refuses more copies than members).
+   */
+  private static void requireRaid10Layout(String layout, int devices) {
+    java.util.regex.Matcher m = RAID10_LAYOUT.matcher(layout);
+    int copies = m.matches() ? Integer.parseInt(m.group(2)) : 0;
+    if (copies < 2 || copies > devices) {
+      throw RaidvmException.invalidArgument("raid10 layout '%s' is not valid: give n, f or o"
+          + " (near, far, offset) and the copies of each chunk, 2 to the device count (%d), e.g."
+          + " n2, f2, o2", layout, devices);
+    }
   }
 
   /**

@@ -29,8 +29,8 @@ public enum RaidLevel {
         return level;
       }
     }
-    throw RaidvmException.invalidArgument("RAID level '%s' is not supported: give raid0, raid1,"
-        + " raid4, raid5, raid6 or raid10 (or the number alone)", text == null ? "" : text);
+    throw RaidvmException.invalidArgument("RAID level '%s' is not supported: give %s (or the"
+        + " number alone)", text == null ? "" : text, String.join(", ", names()));
   }
 
   public int number() {
@@ -52,16 +52,39 @@ public enum RaidLevel {
   }
 
   /**
-   * How many members the array can lose and still run: raid10 is counted for its worst case (two
-   * copies of the same chunk), raid1 keeps running on one mirror.
+   * How many members the array can lose and still run, raid10 with md's default layout (n2): see
+   * {@link #survivableFailures(int, int)}.
    */
   public int survivableFailures(int raidDevices) {
+    return survivableFailures(raidDevices, 2);
+  }
+
+  /**
+   * How many members the array can lose, whichever they are, and still run: raid1 keeps running
+   * on one mirror; raid10 keeps {@code raid10Copies} copies of each chunk on as many different
+   * members (near, far and offset alike), so it survives the loss of any one fewer — more only
+   * when the failed members happen to hold different chunks.
+   *
+   * @param raid10Copies raid10's copies ({@link #raid10Copies}); ignored for other levels
+   */
+  public int survivableFailures(int raidDevices, int raid10Copies) {
     return switch (this) {
       case RAID0 -> 0;
       case RAID1 -> raidDevices - 1;
-      case RAID4, RAID5, RAID10 -> 1;
+      case RAID4, RAID5 -> 1;
       case RAID6 -> 2;
+      case RAID10 -> Math.max(0, Math.min(raid10Copies, raidDevices) - 1);
     };
+  }
+
+  /** raid10's copies of each chunk from md's layout number: near copies × far copies. */
+  public static int raid10Copies(int layout) {
+    return (layout & 0xff) * ((layout >> 8) & 0xff);
+  }
+
+  /** The supported levels' names, "raid0" … "raid10", for help texts and messages. */
+  public static java.util.List<String> names() {
+    return java.util.Arrays.stream(values()).map(RaidLevel::toString).toList();
   }
 
   @Override

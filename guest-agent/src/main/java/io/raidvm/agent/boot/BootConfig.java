@@ -11,6 +11,9 @@ import io.raidvm.common.process.Command;
 import io.raidvm.common.process.CommandRunner;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** What makes an array and its filesystem come back after a reboot: mdadm.conf and fstab. */
@@ -80,5 +83,39 @@ public final class BootConfig {
     return files.update(FSTAB, text -> Fstab.withLine(text,
         new Fstab.Filesystem(uuid, resolver.namesOf(dev, Fstab.devicePaths(text))), target, line),
         line);
+  }
+
+  /**
+   * The fstab lines that mount the device's filesystem (by its UUID, or a path that is the
+   * device now) or mount anything on one of {@code mountPoints}.
+   */
+  public List<String> fstabLines(BlockDeviceRef dev, Set<String> mountPoints) {
+    String text = files.text(FSTAB);
+    return Fstab.linesFor(text, filesystem(dev, text), mountPoints);
+  }
+
+  /** Removes what {@link #fstabLines} finds; the answer's replaced_lines are the lines removed. */
+  public ConfigChange removeFstabLines(BlockDeviceRef dev, Set<String> mountPoints) {
+    return files.update(FSTAB,
+        text -> Fstab.without(text, filesystem(dev, text), mountPoints), "");
+  }
+
+  /** The ARRAY entries of mdadm.conf for the array with this UUID. */
+  public List<String> mdadmConfEntries(String uuid) {
+    return MdadmConf.entriesFor(files.text(MDADM_CONF), uuid);
+  }
+
+  /** Removes the array's ARRAY entries from mdadm.conf; replaced_lines are the ones removed. */
+  public ConfigChange removeArray(String uuid) {
+    return files.update(MDADM_CONF, text -> MdadmConf.without(text, uuid), "");
+  }
+
+  /** The device's filesystem as fstab may name it: its UUID ("" when it has none), its paths. */
+  private Fstab.Filesystem filesystem(BlockDeviceRef dev, String fstab) {
+    Blkid.Probe probe = Blkid.probe(runner, dev.path());
+    String uuid = probe.get("USAGE").equals("filesystem") ? probe.get("UUID") : "";
+    Set<String> paths = new HashSet<>(resolver.namesOf(dev, Fstab.devicePaths(fstab)));
+    paths.add(dev.path().toString());
+    return new Fstab.Filesystem(uuid, paths);
   }
 }

@@ -55,6 +55,12 @@ final class ConfigFile {
     });
   }
 
+  /** The file's text now (its symlink's target's); "" when it does not exist. */
+  String text(String path) {
+    String text = read(AtomicFiles.realTarget(root.resolve(path.substring(1))));
+    return text == null ? "" : text;
+  }
+
   /** The file's bytes as ISO-8859-1 text; null when it does not exist. */
   private static String read(Path file) {
     try {

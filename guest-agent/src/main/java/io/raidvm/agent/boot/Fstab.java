@@ -45,6 +45,22 @@ final class Fstab {
         .isPresent(), line);
   }
 
+  /** The lines (stripped) that name the filesystem or mount one of {@code mountPoints}. */
+  static List<String> linesFor(String text, Filesystem fs, Set<String> mountPoints) {
+    return TextEntries.split(text, false).stream().filter(entry -> isFor(entry, fs, mountPoints))
+        .map(String::strip).toList();
+  }
+
+  /** The text without the lines {@link #linesFor} finds. */
+  static TextEntries.Edit without(String text, Filesystem fs, Set<String> mountPoints) {
+    return TextEntries.remove(text, false, entry -> isFor(entry, fs, mountPoints));
+  }
+
+  private static boolean isFor(String entry, Filesystem fs, Set<String> mountPoints) {
+    return fields(entry).filter(f -> names(Mounts.unescape(f[0]), fs)
+        || mountPoints.contains(Mounts.unescape(f[1]))).isPresent();
+  }
+
   /**
    * Whether a source names the filesystem: {@code UUID=…} (also quoted), udev's
    * {@code /dev/disk/by-uuid/…} link (named after the filesystem's UUID), or one of its device's

@@ -70,6 +70,22 @@ final class MdadmConf {
     return TextEntries.replaceOrAppend(text, true, sameArray.or(stale), entry);
   }
 
+  /** The ARRAY entries (stripped) for the array with this UUID (any punctuation). */
+  static List<String> entriesFor(String text, String uuid) {
+    return TextEntries.split(text, true).stream().filter(e -> isFor(e, uuid)).map(String::strip)
+        .toList();
+  }
+
+  /** The text without the array's ARRAY entries (and their continuation lines). */
+  static TextEntries.Edit without(String text, String uuid) {
+    return TextEntries.remove(text, true, e -> isFor(e, uuid));
+  }
+
+  private static boolean isFor(String entry, String uuid) {
+    String wanted = uuid.toLowerCase(Locale.ROOT).replaceAll("[^0-9a-f]", "");
+    return isArrayLine(entry) && uuid(entry).filter(wanted::equals).isPresent();
+  }
+
   /** The array UUID of an entry, normalised (lower case, hex digits only). */
   static Optional<String> uuid(String entry) {
     Matcher m = UUID.matcher(withoutComments(entry));

@@ -69,4 +69,21 @@ final class TextEntries {
     }
     return new Edit(out.toString(), List.copyOf(replaced));
   }
+
+  /**
+   * Drops every entry that {@code matches}; every other entry stays byte for byte. The dropped
+   * ones are the edit's replaced entries.
+   */
+  static Edit remove(String text, boolean continuations, Predicate<String> matches) {
+    StringBuilder out = new StringBuilder(text.length());
+    List<String> removed = new ArrayList<>();
+    for (String entry : split(text, continuations)) {
+      if (matches.test(entry)) {
+        removed.add(entry.strip());
+      } else {
+        out.append(entry);
+      }
+    }
+    return new Edit(out.toString(), List.copyOf(removed));
+  }
 }

@@ -8,6 +8,7 @@ import io.raidvm.api.agent.v1.SyncStatus;
 import io.raidvm.common.error.RaidvmException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Puts an {@link Array} together from the kernel's files: /proc/mdstat (level, size, delayed/
@@ -42,6 +43,15 @@ final class ArrayInspector {
   MdstatArray entry(String name) {
     return mdstat().array(name).orElseThrow(() -> RaidvmException.notFound(
         "no array %s: /proc/mdstat does not list it", name));
+  }
+
+  /** The array that runs with this UUID (any punctuation), by md/uuid: no process. */
+  Optional<String> withUuid(String uuid) {
+    String wanted = ExamineScan.hex(uuid);
+    return mdstat().arrays().stream().map(MdstatArray::name)
+        .filter(name -> kernel.uuid(name).map(ExamineScan::hex).filter(wanted::equals)
+            .isPresent())
+        .findFirst();
   }
 
   List<Array> list() {
@@ -91,7 +101,8 @@ final class ArrayInspector {
         .setSync(sync(entry, sysfs))
         .setBitmap(bitmap(entry))
         .setMismatchCount(sysfs.mismatchCount())
-        .setSummary(ArrayWords.describe(sysfs));
+        .setSummary(ArrayWords.describe(sysfs))
+        .setSurvivableFailures(Survivability.tolerated(sysfs));
     detail.devices().forEach(d -> array.addMembers(member(d, sysfs)));
     return array.build();
   }

@@ -69,6 +69,11 @@ public final class MdKernelFiles implements SyncActionWriter {
     write(array, "sync_speed_max", kibPerS == 0 ? "system" : Long.toString(kibPerS));
   }
 
+  /** Writes a member's state file (dev-NAME/state): "writemostly", "-writemostly", … */
+  public void writeMemberState(String array, String member, String value) {
+    write(array, "dev-" + member + "/state", value);
+  }
+
   /** Writes one md attribute the way {@code echo} would; the file must exist (sysfs's do). */
   private void write(String array, String attribute, String value) {
     Path file = mdDir(array).resolve(attribute);

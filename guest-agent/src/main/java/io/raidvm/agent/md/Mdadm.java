@@ -127,6 +127,42 @@ public final class Mdadm {
     return e.stderr() != null && e.stderr().contains("--backup-file");
   }
 
+  /** {@code mdadm --stop}: the array's device goes away; its members keep their superblocks. */
+  public void stop(Path array) {
+    run(List.of("mdadm", "--stop", array.toString()));
+  }
+
+  /**
+   * {@code mdadm --examine --scan --verbose}: an ARRAY entry for every array whose superblock a
+   * device carries, with its devices.
+   */
+  public String examineScan() {
+    return run(List.of("mdadm", "--examine", "--scan", "--verbose")).stdout();
+  }
+
+  /**
+   * {@code mdadm --assemble} of the array with {@code uuid} from exactly {@code devices}; with
+   * {@code degraded} it starts even with members missing ({@code --run}). Without, mdadm starts
+   * it only when every member its superblocks expect is there, and leaves it inactive otherwise
+   * ("need all N to start it"); {@code --no-degraded} would be refused: mdadm 4.2 says it is
+   * "not meaningful without a --scan assembly".
+   */
+  public void assemble(Path array, String uuid, boolean degraded, List<Path> devices) {
+    List<String> argv = new ArrayList<>(List.of("mdadm", "--assemble", array.toString(),
+        "--uuid=" + uuid));
+    if (degraded) {
+      argv.add("--run");
+    }
+    devices.forEach(d -> argv.add(d.toString()));
+    run(argv);
+  }
+
+  /** {@code mdadm --grow --bitmap=internal|none} on a running array. */
+  public void growBitmap(Path array, boolean internal) {
+    run(List.of("mdadm", "--grow", array.toString(),
+        "--bitmap=" + (internal ? "internal" : "none")));
+  }
+
   /** True when mdadm failed because the kernel said the device is busy. */
   public static boolean busy(ToolException e) {
     return e.stderr() != null && e.stderr().contains(BUSY);

@@ -12,11 +12,8 @@ import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.ToolException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -126,7 +123,7 @@ public final class MemberManager {
       if (superblock.isEmpty()) {
         return;
       }
-      if (!force && !runningArrayUuids().contains(hex(superblock.get().arrayUuid()))) {
+      if (!force && inspector.withUuid(superblock.get().arrayUuid()).isEmpty()) {
         throw RaidvmException.failedPrecondition("%s holds the md superblock of array %s (%s),"
             + " which is not running: it may be a member that array needs to assemble; pass"
             + " force to wipe it anyway", dev.describe(), superblock.get().arrayUuid(),
@@ -368,19 +365,6 @@ public final class MemberManager {
           + " /dev/%s", t.device().describe(), disk.describe(), offered, needed,
           t.device().diskKernelName());
     }
-  }
-
-  /** Array UUIDs of the running arrays, as hex digits only (mdadm and sysfs punctuate apart). */
-  private Set<String> runningArrayUuids() {
-    Set<String> uuids = new HashSet<>();
-    for (MdstatArray a : inspector.mdstat().arrays()) {
-      kernel.uuid(a.name()).map(MemberManager::hex).ifPresent(uuids::add);
-    }
-    return uuids;
-  }
-
-  private static String hex(String uuid) {
-    return uuid.replaceAll("[^0-9a-fA-F]", "").toLowerCase(Locale.ROOT);
   }
 
   private void removeFrozenIfBusy(Target t) {

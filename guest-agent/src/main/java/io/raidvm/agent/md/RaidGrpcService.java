@@ -21,6 +21,14 @@ import io.raidvm.api.agent.v1.SetSyncActionRequest;
 import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
 import io.raidvm.api.agent.v1.ZeroSuperblockRequest;
 import io.raidvm.api.agent.v1.ZeroSuperblockResponse;
+import io.raidvm.api.agent.v1.AssembleArrayRequest;
+import io.raidvm.api.agent.v1.RetireArrayRequest;
+import io.raidvm.api.agent.v1.RetirePlan;
+import io.raidvm.api.agent.v1.SetBitmapRequest;
+import io.raidvm.api.agent.v1.SetWriteMostlyRequest;
+import io.raidvm.api.agent.v1.StopArrayRequest;
+import io.raidvm.api.agent.v1.StopArrayResponse;
+import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.Rpc;
 
 /** The Raid service: turns each request into an array or member call and its result back. */
@@ -29,11 +37,26 @@ public final class RaidGrpcService extends RaidGrpc.RaidImplBase {
   private final ArrayManager arrays;
   private final MemberManager members;
   private final ArrayGrower grower;
+  private final Spares spares;
+  private final ArrayStopper stopper;
+  private final ArrayAssembler assembler;
+  private final ArrayRetirement retirement;
+  private final ArrayTuning tuning;
 
-  public RaidGrpcService(ArrayManager arrays, MemberManager members, ArrayGrower grower) {
-    this.arrays = arrays;
-    this.members = members;
+  /**
+   * The managers of one context; growing also follows the reshape as an operation and grows the
+   * filesystem, stopping and retiring also unmount and edit the boot files.
+   */
+  public RaidGrpcService(MdContext md, ArrayGrower grower, ArrayStopper stopper,
+      ArrayRetirement retirement) {
+    this.arrays = new ArrayManager(md);
+    this.members = new MemberManager(md);
     this.grower = grower;
+    this.spares = new Spares(md);
+    this.stopper = stopper;
+    this.assembler = new ArrayAssembler(md);
+    this.retirement = retirement;
+    this.tuning = new ArrayTuning(md);
   }
 
   @Override
@@ -118,5 +141,49 @@ public final class RaidGrpcService extends RaidGrpc.RaidImplBase {
   @Override
   public void growArray(GrowArrayRequest request, StreamObserver<Operation> responses) {
     Rpc.unary(responses, () -> grower.grow(request));
+  }
+
+  @Override
+  public void addSpare(AddMemberRequest request, StreamObserver<Array> responses) {
+    Rpc.unary(responses,
+        () -> spares.add(request.getArray(), request.getDevice(), request.getForce()));
+  }
+
+  @Override
+  public void removeSpare(MemberRequest request, StreamObserver<Array> responses) {
+    Rpc.unary(responses, () -> spares.remove(request.getArray(), request.getDevice()));
+  }
+
+  @Override
+  public void stopArray(StopArrayRequest request, StreamObserver<StopArrayResponse> responses) {
+    Rpc.unary(responses, () -> stopper.stop(request.getArray(), request.getAlsoUnmount()));
+  }
+
+  @Override
+  public void assembleArray(AssembleArrayRequest request, StreamObserver<Array> responses) {
+    Rpc.unary(responses, () -> assembler.assemble(request.getUuid(), request.getArray(),
+        request.getAllowDegraded()));
+  }
+
+  @Override
+  public void retireArray(RetireArrayRequest request, StreamObserver<RetirePlan> responses) {
+    Rpc.unary(responses, () -> retirement.retire(request.getArray(), request.getUuid(),
+        request.getExecute()));
+  }
+
+  @Override
+  public void setBitmap(SetBitmapRequest request, StreamObserver<Array> responses) {
+    Rpc.unary(responses, () -> tuning.setBitmap(request.getArray(), switch (request.getBitmap()) {
+      case BITMAP_INTERNAL -> true;
+      case BITMAP_NONE -> false;
+      default -> throw RaidvmException.invalidArgument("bitmap must be BITMAP_INTERNAL or"
+          + " BITMAP_NONE, got %s", request.getBitmap());
+    }));
+  }
+
+  @Override
+  public void setWriteMostly(SetWriteMostlyRequest request, StreamObserver<Array> responses) {
+    Rpc.unary(responses, () -> tuning.setWriteMostly(request.getArray(), request.getDevice(),
+        request.getWriteMostly()));
   }
 }

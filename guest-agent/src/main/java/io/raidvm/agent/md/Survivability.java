@@ -35,7 +35,7 @@ final class Survivability {
     }
     int tolerated = tolerated(md);
     int lostAfter = md.raidDisks() - (working.size() - 1);
-    if (lostAfter <= tolerated) {
+    if (lostAfter <= tolerated || survivesExactly(md, member)) {
       return;
     }
     int notServing = md.raidDisks() - working.size();
@@ -49,12 +49,59 @@ final class Survivability {
         working.size() - 1, md.level(), tolerated == 0 ? "no member" : "at most " + tolerated);
   }
 
-  /** Members the level survives losing: raid10 counted for its worst case, unknown levels 0. */
+  /**
+   * Members the level survives losing, whichever they are: raid10 with its layout's copies,
+   * unknown levels 0.
+   */
   static int tolerated(MdSysfs md) {
     try {
-      return RaidLevel.parse(md.level()).survivableFailures(md.raidDisks());
+      return RaidLevel.parse(md.level()).survivableFailures(md.raidDisks(),
+          RaidLevel.raid10Copies(md.layout()));
     } catch (RaidvmException unknownLevel) {
       return 0;
+    }
+  }
+
+  /**
+   * raid10 beyond its worst case: whether every chunk keeps a copy without {@code member}, from
+   * the slots that serve now (mdadm's {@code enough()}), e.g. n2 on four members survives losing
+   * one of each mirrored pair.
+   */
+  static boolean survivesExactly(MdSysfs md, String member) {
+    if (!md.level().equals("raid10") || md.raidDisks() <= 0) {
+      return false;
+    }
+    boolean[] avail = new boolean[md.raidDisks()];
+    int count = 0;
+    for (MdSysfs.Member m : md.members()) {
+      boolean serves = m.has("in_sync") && !m.has("faulty") && m.slot() >= 0
+          && m.slot() < avail.length && !m.name().equals(member);
+      if (serves && !avail[m.slot()]) {
+        avail[m.slot()] = true;
+        count++;
+      }
+    }
+    return KernelDetail.enough(md.level(), md.layout(), avail, count);
+  }
+
+  /** Whether the array's level keeps redundancy (all but raid0 and levels raidvm does not know). */
+  static boolean redundant(MdSysfs md) {
+    try {
+      return RaidLevel.parse(md.level()).redundant();
+    } catch (RaidvmException unknownLevel) {
+      return false;
+    }
+  }
+
+  /**
+   * Refuses, FAILED_PRECONDITION, an array without redundancy.
+   *
+   * @param what what it therefore has not ("a spare", "a write-intent bitmap")
+   */
+  static void requireRedundant(String array, MdSysfs md, String what) {
+    if (!redundant(md)) {
+      throw RaidvmException.failedPrecondition("%s is %s: it has no redundancy, so no %s",
+          array, md.level().isEmpty() ? "inactive" : md.level(), what);
     }
   }
 }

@@ -106,4 +106,19 @@ class FstabTest {
         withLine("tmpfs /tmp tmpfs defaults 0 0"));
     assertEquals(LINE + "\n", withLine(""));
   }
+
+  @Test
+  void without_takesOutEveryLineOfTheFilesystem_andOfItsMountPoints_andIsIdempotent() {
+    String text = SHIPPED + LINE + "\n/dev/md/data /srv ext4 defaults 0 2\n"
+        + "/dev/sdz1 /mnt/old ext4 defaults 0 2\n# UUID=" + UUID + " /mnt/md127 ext4\n";
+
+    TextEntries.Edit once = Fstab.without(text, FS, Set.of("/mnt/old"));
+
+    assertEquals(SHIPPED + "# UUID=" + UUID + " /mnt/md127 ext4\n", once.text());
+    assertEquals(List.of(LINE, "/dev/md/data /srv ext4 defaults 0 2",
+        "/dev/sdz1 /mnt/old ext4 defaults 0 2"), once.replaced());
+    assertEquals(once.replaced(), Fstab.linesFor(text, FS, Set.of("/mnt/old")));
+    assertEquals(new TextEntries.Edit(once.text(), List.of()),
+        Fstab.without(once.text(), FS, Set.of("/mnt/old")));
+  }
 }

@@ -128,4 +128,21 @@ class MdadmConfTest {
     assertEquals(Optional.of(verbose.strip()), MdadmConf.scanEntry(verbose, "md127"));
     assertEquals(Optional.empty(), MdadmConf.scanEntry(verbose, "md12"));
   }
+
+  @Test
+  void without_takesOutTheArraysEntries_byUuidInAnyForm_withTheirContinuations() {
+    String withArray = Fixtures.read("guest/19-initramfs/mdadm.conf-with-array.stdout");
+    String text = withArray + "ARRAY /dev/md/old level=raid5 num-devices=4\n"
+        + "   UUID=EC44B2E5-884EB3E1-44FA02B1-FED4ABC8\n"
+        + "ARRAY /dev/md0 UUID=" + OTHER_UUID + "\n";
+
+    TextEntries.Edit once = MdadmConf.without(text, "ec44b2e5884eb3e144fa02b1fed4abc8");
+
+    assertEquals(SHIPPED + "ARRAY /dev/md0 UUID=" + OTHER_UUID + "\n", once.text());
+    assertEquals(List.of(MD127, "ARRAY /dev/md/old level=raid5 num-devices=4\n"
+        + "   UUID=EC44B2E5-884EB3E1-44FA02B1-FED4ABC8"), once.replaced());
+    assertEquals(once.replaced(), MdadmConf.entriesFor(text, "ec44b2e5:884eb3e1:44fa02b1:fed4abc8"));
+    assertEquals(List.of(), MdadmConf.without(once.text(), "ec44b2e5:884eb3e1:44fa02b1:fed4abc8")
+        .replaced());
+  }
 }

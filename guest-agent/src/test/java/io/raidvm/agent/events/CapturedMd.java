@@ -32,6 +32,13 @@ final class CapturedMd {
         array -> Optional.ofNullable(sysfs.get(array)).map(CapturedMd::sysfs), name -> true);
   }
 
+  /** md127 from the lifecycle capture ({@code fixtures/guest-lifecycle/}). */
+  static MdState lifecycleMd127(String mdstat, String sysfs) {
+    return MdState.of(Fixtures.read("guest-lifecycle/" + mdstat + ".stdout"),
+        array -> Optional.of(MdSysfs.parse(CapturedSysfs.files("guest-lifecycle", sysfs))),
+        name -> true);
+  }
+
   private static MdSysfs sysfs(String capture) {
     return MdSysfs.parse(CapturedSysfs.files(capture));
   }

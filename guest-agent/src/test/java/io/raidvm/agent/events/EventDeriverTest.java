@@ -167,4 +167,33 @@ class EventDeriverTest {
     assertEquals(List.of(), EventDeriver.derive(HEALTHY, HEALTHY));
     assertEquals(List.of(), EventDeriver.derive(FAILED, FAILED));
   }
+
+  /**
+   * A RAID 5 of three with a hot spare (sde1), one member (sdc1) failed: md rebuilds onto the
+   * spare at once, and reports SpareActive when it is in sync (fixtures/guest-lifecycle/L1, L2).
+   */
+  @Test
+  void memberFailed_withAHotSpare_isFailThenRebuildOntoTheSpare_thenSpareActive() {
+    MdState spare = CapturedMd.lifecycleMd127("L1-spare/mdstat", "L1-spare/sysfs-md127");
+    MdState rebuilding = CapturedMd.lifecycleMd127("L2-spare-active/mdstat-rebuilding",
+        "L2-spare-active/sysfs-md127-rebuilding");
+    MdState rebuilt = CapturedMd.lifecycleMd127("L2-spare-active/mdstat-rebuilt",
+        "L2-spare-active/sysfs-md127-rebuilt");
+
+    assertEquals(List.of("FAIL md127 /dev/sdc1", "DEGRADED_ARRAY md127",
+        "REBUILD_STARTED md127 recover"), describe(EventDeriver.derive(spare, rebuilding)));
+    assertEquals(List.of("REBUILD_FINISHED md127 recover", "SPARE_ACTIVE md127 /dev/sde1"),
+        describe(EventDeriver.derive(rebuilding, rebuilt)));
+  }
+
+  /** A poller that slept through the rebuild sees the idle spare in sync: still SpareActive. */
+  @Test
+  void idleSpare_seenNextInSync_isSpareActive() {
+    MdState spare = CapturedMd.lifecycleMd127("L1-spare/mdstat", "L1-spare/sysfs-md127");
+    MdState rebuilt = CapturedMd.lifecycleMd127("L2-spare-active/mdstat-rebuilt",
+        "L2-spare-active/sysfs-md127-rebuilt");
+
+    assertEquals(List.of("FAIL md127 /dev/sdc1", "SPARE_ACTIVE md127 /dev/sde1"),
+        describe(EventDeriver.derive(spare, rebuilt)));
+  }
 }

@@ -1,5 +1,12 @@
 package io.raidvm.agent.md;
 
+import io.raidvm.agent.boot.BootConfig;
+import io.raidvm.agent.boot.BootTimes;
+import io.raidvm.agent.boot.Initramfs;
+import io.raidvm.agent.fs.FilesystemGrower;
+import io.raidvm.agent.fs.MountTable;
+import io.raidvm.agent.fs.Mounter;
+import io.raidvm.agent.fs.Usage;
 import io.raidvm.agent.ops.OperationRegistry;
 import io.raidvm.agent.testing.ArgvDifference;
 import io.raidvm.agent.testing.Fixtures;
@@ -60,6 +67,47 @@ final class MdGuest {
             sysfs(snapshots.poll());
           }
         });
+  }
+
+  /**
+   * The captured RAID 5 (04) with its ext4 (05) mounted on /mnt/md127 and in fstab by UUID, as
+   * raidvm writes the line; returns that line. blkid is answered as a read (not an event).
+   */
+  String mountedInFstab() {
+    mdstat("04-raid5-synced/mdstat").sysfs("04-raid5-synced/sysfs-md127")
+        .detail("04-raid5-synced", "");
+    String probe = Fixtures.read("guest/05-mkfs-mount/blkid-p-export.stdout");
+    runner.answer(List.of("blkid", "-p", "-o", "export", "/dev/md127"), 0, probe, "");
+    String uuid = probe.lines().filter(l -> l.startsWith("UUID=")).findFirst().orElseThrow()
+        .substring("UUID=".length());
+    String line = "UUID=" + uuid + " /mnt/md127 ext4 defaults,nofail,discard 0 2";
+    tree.write("etc/fstab", Fixtures.read("guest/00-boot/fstab.stdout") + line + "\n");
+    tree.mounted("md127", "/mnt/md127");
+    return line;
+  }
+
+  /** What stops arrays in this guest: unmounts and reads fstab below its root. */
+  ArrayStopper stopper(MdContext md) {
+    MountTable table = new MountTable(tree.root());
+    return new ArrayStopper(md, table, new Mounter(runner, md.resolver(), md.guard(), md.locks(),
+        table, new Usage(md.resolver(), table, tree.root()), tree.root()), boot(md));
+  }
+
+  /** What retires arrays in this guest; its initramfs updates go into {@link #operations}. */
+  ArrayRetirement retirement(MdContext md) {
+    return new ArrayRetirement(md, stopper(md), boot(md), new BootTimes(tree.root()),
+        new Initramfs(runner, operations, tree.root()));
+  }
+
+  /** The Raid service over this guest. */
+  RaidGrpcService service(MdContext md) {
+    return new RaidGrpcService(md, new ArrayGrower(md, operations,
+        new FilesystemGrower(runner, new MountTable(tree.root())), tree.root()), stopper(md),
+        retirement(md));
+  }
+
+  private BootConfig boot(MdContext md) {
+    return new BootConfig(runner, md.resolver(), md.guard(), tree.root());
   }
 
   /** /proc/mdstat from a captured step, e.g. "04-raid5-synced/mdstat". */

@@ -38,9 +38,7 @@ class RaidGrpcServiceTest {
   void start() {
     guest = new MdGuest(root);
     MdContext md = guest.context();
-    grpc = InProcessGrpc.serveDirect(new RaidGrpcService(new ArrayManager(md),
-        new MemberManager(md), new ArrayGrower(md, guest.operations,
-            new FilesystemGrower(guest.runner, new MountTable(root)), root)));
+    grpc = InProcessGrpc.serveDirect(guest.service(md));
     raid = RaidGrpc.newBlockingStub(grpc.channel());
   }
 

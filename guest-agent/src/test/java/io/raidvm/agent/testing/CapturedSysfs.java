@@ -19,9 +19,15 @@ public final class CapturedSysfs {
   private CapturedSysfs() {}
 
   public static Map<String, String> files(String capture) {
+    return files("guest", capture);
+  }
+
+  /** As {@link #files(String)}, from another capture folder ("guest-lifecycle"). */
+  public static Map<String, String> files(String folder, String capture) {
     Map<String, String> files = new HashMap<>();
     try {
-      Path dir = Path.of(CapturedSysfs.class.getResource("/fixtures/guest/" + capture).toURI());
+      Path dir = Path.of(CapturedSysfs.class.getResource("/fixtures/" + folder + "/" + capture)
+          .toURI());
       try (Stream<Path> all = Files.walk(dir)) {
         for (Path f : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
           files.put(dir.relativize(f).toString(), Files.readString(f));
