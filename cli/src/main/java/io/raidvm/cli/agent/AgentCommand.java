@@ -1,5 +1,6 @@
 package io.raidvm.cli.agent;
 
+import io.raidvm.api.agent.v1.AgentFallback;
 import io.raidvm.api.agent.v1.GetInfoRequest;
 import io.raidvm.api.agent.v1.GuestInfo;
 import io.raidvm.api.agent.v1.RestartAgentRequest;
@@ -17,6 +18,7 @@ import io.raidvm.cli.support.Printer;
 import io.raidvm.common.Sizes;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
@@ -60,6 +62,11 @@ public final class AgentCommand {
           + ", java " + info.getAgent().getJavaVersion() + ")"));
       f.add(List.of("agent jar", info.getAgent().getJarSha256().isEmpty() ? "not reported"
           : "sha256 " + info.getAgent().getJarSha256()));
+      if (info.getAgent().hasLastFallback()) {
+        AgentFallback fb = info.getAgent().getLastFallback();
+        f.add(List.of("last fallback", Instant.ofEpochSecond(fb.getAt().getSeconds()) + ": "
+            + fb.getReason()));
+      }
       printer.fields(f);
     }
   }
