@@ -12,7 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.raidvm.api.agent.v1.AwaitBootRequest;
 import io.raidvm.api.agent.v1.BlockDevice;
+import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.api.agent.v1.GetInfoRequest;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.GuestInfo;
@@ -384,8 +386,43 @@ class WalkingSkeletonIT {
         .getDevicesList().isEmpty(), "the agent that came back serves");
   }
 
+  /**
+   * A real previous version: the agent as {@link OlderAgentJar#COMMIT} built it, installed into
+   * the guest, lacks Boot.AwaitBoot (UNIMPLEMENTED); UpgradeAgent replaces it with the
+   * controller's, which answers the call.
+   */
   @Test
   @Order(8)
+  void anAgentOfAnEarlierCommit_isUpgraded_andAnswersTheCallItLacked() throws Exception {
+    long t0 = System.nanoTime();
+    byte[] older = OlderAgentJar.build();
+    figures.add(String.format("agent of %s built from git (archive, offline package): %.1f s",
+        OlderAgentJar.COMMIT.substring(0, 7), secondsSince(t0)));
+    AgentJar bundled = AgentJar.bundled();
+    GuestInfo start = agent(VM).getInfo(GetInfoRequest.getDefaultInstance());
+
+    long t1 = System.nanoTime();
+    assertEquals(InstallAgentResponse.Result.INSTALLED, AgentJarUpload.send(
+        AgentRouting.toVm(channel, VM), older, Duration.ofMinutes(10)).getResult());
+    GuestInfo onOlder = newAgent(start);
+    assertEquals(Sha256.of(older), onOlder.getAgent().getJarSha256(), "the older agent runs");
+    assertCode(Status.Code.UNIMPLEMENTED, () -> new Stubs(channel)
+        .agent(VM, BootGrpc::newBlockingStub).awaitBoot(AwaitBootRequest.getDefaultInstance()));
+
+    UpgradeAgentResponse up = vms().withDeadlineAfter(15, TimeUnit.MINUTES).upgradeAgent(
+        UpgradeAgentRequest.newBuilder().setName(VM).build());
+    figures.add(String.format("the older agent installed, then upgraded to the controller's:"
+        + " %.1f s", secondsSince(t1)));
+    assertEquals(UpgradeAgentResponse.Result.UPGRADED, up.getResult(), up.getMessage());
+    assertEquals(Sha256.of(older), up.getFromSha256());
+    assertEquals(bundled.sha256(), up.getToSha256());
+    assertFalse(new Stubs(channel).agent(VM, BootGrpc::newBlockingStub)
+        .awaitBoot(AwaitBootRequest.getDefaultInstance()).getState().isEmpty(),
+        "the new agent answers the call the older one lacked");
+  }
+
+  @Test
+  @Order(9)
   void restartedController_reattachesToTheRunningVm() throws Exception {
     long qemuPid = vms().getVm(GetVmRequest.newBuilder().setName(VM).build()).getPid();
     channel.shutdownNow();
@@ -411,7 +448,7 @@ class WalkingSkeletonIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void stopVm_powersTheGuestOff_andQemuIsGone() {
     long qemuPid = vms().getVm(GetVmRequest.newBuilder().setName(VM).build()).getPid();
     long t0 = System.nanoTime();

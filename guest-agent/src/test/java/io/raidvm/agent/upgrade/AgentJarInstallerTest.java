@@ -63,10 +63,16 @@ public class AgentJarInstallerTest {
     return bytes.toByteArray();
   }
 
+  /** Where the agent jar is below {@code root}, its folder made. */
+  static Path jarIn(Path root) throws IOException {
+    Path jar = root.resolve(RunningJar.PATH);
+    Files.createDirectories(jar.getParent());
+    return jar;
+  }
+
   @BeforeEach
   void setUp() throws IOException {
-    jar = root.resolve(RunningJar.PATH);
-    Files.createDirectories(jar.getParent());
+    jar = jarIn(root);
     old = runnableJar("1.0");
     next = runnableJar("2.0");
     Files.write(jar, old);

@@ -49,10 +49,9 @@ class TrialFallbackTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    jar = root.resolve(RunningJar.PATH);
-    Files.createDirectories(jar.getParent());
-    old = runnableJar("1.0");
+    jar = AgentJarInstallerTest.jarIn(root);
     broken = runnableJar("2.0-broken");
+    old = runnableJar("1.0");
     trials = new AgentTrial(jar);
     audit = AgentAuditLog.in(root);
   }
