@@ -93,7 +93,7 @@ class WalkingSkeletonIT {
   void startController() throws Exception {
     assertEquals("root", System.getProperty("user.name"),
         "the VM test builds images (loop devices, mounts) and runs QEMU: run it as root");
-    stateDir = Files.createTempDirectory("raidvm-e2e-");
+    stateDir = TestFolders.create("raidvm-e2e-");
     Path imageDir = Path.of(System.getProperty("raidvm.image.dir", "/var/cache/raidvm/images"));
     controller = new ControllerProcess(stateDir, imageDir).start();
     channel = controller.channel();
