@@ -46,7 +46,7 @@ final class PrometheusServer implements AutoCloseable {
       throw new IllegalStateException(BINARY + " is missing: run scripts/setup --packages"
           + " --for-tests (Debian's prometheus package)");
     }
-    Path dir = Files.createTempDirectory("raidvm-prometheus-");
+    Path dir = TestFolders.create("raidvm-prometheus-");
     Path config = Files.writeString(dir.resolve("prometheus.yml"), String.join("\n",
         "global:", "  scrape_interval: 1s", "  scrape_timeout: 1s", "scrape_configs:",
         "  - job_name: raidvm", "    static_configs:", "      - targets: ['" + target + "']",

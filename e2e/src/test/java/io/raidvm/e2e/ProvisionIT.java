@@ -54,7 +54,7 @@ class ProvisionIT {
     assertEquals("root", System.getProperty("user.name"), "run the VM tests as root");
     String vm = "prov";
     try (ControllerProcess controller = new ControllerProcess(
-        Files.createTempDirectory("raidvm-prov-"), IMAGES).start()) {
+        TestFolders.create("raidvm-prov-"), IMAGES).start()) {
       Path socket = controller.socket();
       try {
         RaidctlProcess first = RaidctlProcess.run(socket, "provision", vm, "--disk-size", "64M");
@@ -125,7 +125,7 @@ class ProvisionIT {
       throws Exception {
     assertEquals("root", System.getProperty("user.name"), "run the VM tests as root");
     String vm = "prov-kill";
-    Path state = Files.createTempDirectory("raidvm-prov-kill-");
+    Path state = TestFolders.create("raidvm-prov-kill-");
     // 128 MiB members at md's floor of 1000 KiB/s: the sync lasts over two minutes however fast
     // the machine, longer than the mkfs, mount and 12 MiB of writes below take under TCG.
     String[] spec = {"provision", vm, "--disk-size", "128M", "--no-persist",

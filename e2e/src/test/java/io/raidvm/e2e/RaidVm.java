@@ -46,7 +46,7 @@ final class RaidVm implements AutoCloseable {
   static RaidVm boot(String name, List<String> disks, String diskSize,
       List<String> controllerOptions) throws Exception {
     assertEquals("root", System.getProperty("user.name"), "run the VM tests as root");
-    Path stateDir = Files.createTempDirectory("raidvm-" + name + "-");
+    Path stateDir = TestFolders.create("raidvm-" + name + "-");
     Path imageDir = Path.of(System.getProperty("raidvm.image.dir", "/var/cache/raidvm/images"));
     RaidVm vm = new RaidVm(name,
         new ControllerProcess(stateDir, imageDir).start(controllerOptions));

@@ -36,7 +36,7 @@ class RolesIT {
 
   @Test
   void eachRole_isAllowedWhatItMayDo_refusedTheRest_andEveryChangeIsAudited() throws Exception {
-    Path dir = Files.createTempDirectory("raidvm-roles-");
+    Path dir = TestFolders.create("raidvm-roles-");
     TestCertificates certs = new TestCertificates(dir.resolve("certs"));
     TlsFiles server = certs.server();
     Path roles = Files.writeString(dir.resolve("roles"),

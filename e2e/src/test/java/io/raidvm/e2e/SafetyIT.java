@@ -157,7 +157,7 @@ class SafetyIT {
   void powerCutInTheInitialRecovery_provisionResumesIt_andTheDataIsIntact() throws Exception {
     assertEquals("root", System.getProperty("user.name"), "run the VM tests as root");
     String vm = "safe-cut";
-    Path state = Files.createTempDirectory("raidvm-safe-cut-");
+    Path state = TestFolders.create("raidvm-safe-cut-");
     try (ControllerProcess controller = new ControllerProcess(state, IMAGES).start()) {
       ManagedChannel channel = controller.channel();
       Stubs stubs = new Stubs(channel);

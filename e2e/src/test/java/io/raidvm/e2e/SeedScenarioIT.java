@@ -87,7 +87,7 @@ class SeedScenarioIT {
   @BeforeAll
   void bootTheVm() throws Exception {
     assertEquals("root", System.getProperty("user.name"), "run the VM tests as root");
-    Path stateDir = Files.createTempDirectory("raidvm-seed-");
+    Path stateDir = TestFolders.create("raidvm-seed-");
     Path imageDir = Path.of(System.getProperty("raidvm.image.dir", "/var/cache/raidvm/images"));
     controller = new ControllerProcess(stateDir, imageDir).start();
     channel = controller.channel();

@@ -10,6 +10,7 @@ import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.controller.v1.BuildImageEvent;
 import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.AlertServiceGrpc;
+import io.raidvm.api.controller.v1.AuditServiceGrpc;
 import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.DrillServiceGrpc;
 import io.raidvm.api.controller.v1.ScrubServiceGrpc;
@@ -50,6 +51,10 @@ final class Stubs {
 
   ScrubServiceGrpc.ScrubServiceBlockingStub scrubs() {
     return ScrubServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  AuditServiceGrpc.AuditServiceBlockingStub audit() {
+    return AuditServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
   AlertServiceGrpc.AlertServiceBlockingStub alerts() {

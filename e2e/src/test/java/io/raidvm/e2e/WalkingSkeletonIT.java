@@ -12,13 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.raidvm.api.agent.v1.AwaitBootRequest;
 import io.raidvm.api.agent.v1.BlockDevice;
+import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.api.agent.v1.GetInfoRequest;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.GuestInfo;
 import io.raidvm.api.agent.v1.InstallAgentResponse;
 import io.raidvm.api.agent.v1.ListBlockDevicesRequest;
 import io.raidvm.api.agent.v1.RestartAgentRequest;
+import io.raidvm.api.controller.v1.AuditEntry;
 import io.raidvm.api.controller.v1.BuildImageEvent;
 import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.CreateDiskRequest;
@@ -28,6 +31,7 @@ import io.raidvm.api.controller.v1.DiskServiceGrpc;
 import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.ImageServiceGrpc;
+import io.raidvm.api.controller.v1.ListAuditRequest;
 import io.raidvm.api.controller.v1.ListVmsRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
 import io.raidvm.api.controller.v1.StopVmRequest;
@@ -77,6 +81,8 @@ class WalkingSkeletonIT {
   private static final String VM = "e2e";
   private static final List<String> DISKS = List.of("d1", "d2", "d3", "d4");
   private static final long DISK_BYTES = 64L << 20;
+  /** The broken jar's trial: short, to keep the test short, and still a JVM start under TCG. */
+  private static final Duration FALLBACK_TRIAL = Duration.ofSeconds(30);
 
   private Path stateDir;
   private ControllerProcess controller;
@@ -87,7 +93,7 @@ class WalkingSkeletonIT {
   void startController() throws Exception {
     assertEquals("root", System.getProperty("user.name"),
         "the VM test builds images (loop devices, mounts) and runs QEMU: run it as root");
-    stateDir = Files.createTempDirectory("raidvm-e2e-");
+    stateDir = TestFolders.create("raidvm-e2e-");
     Path imageDir = Path.of(System.getProperty("raidvm.image.dir", "/var/cache/raidvm/images"));
     controller = new ControllerProcess(stateDir, imageDir).start();
     channel = controller.channel();
@@ -313,10 +319,16 @@ class WalkingSkeletonIT {
 
   /** {@code jar} with another Implementation-Version in its manifest, every entry the same. */
   private static byte[] withVersion(byte[] jar, String version) throws IOException {
+    return withManifest(jar, Attributes.Name.IMPLEMENTATION_VERSION, version);
+  }
+
+  /** {@code jar} with one manifest attribute set to {@code value}, every entry the same. */
+  private static byte[] withManifest(byte[] jar, Attributes.Name name, String value)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(jar.length);
     try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
       Manifest manifest = new Manifest(in.getManifest());
-      manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
+      manifest.getMainAttributes().put(name, value);
       try (JarOutputStream copy = new JarOutputStream(out, manifest)) {
         for (JarEntry entry; (entry = in.getNextJarEntry()) != null; ) {
           copy.putNextEntry(new JarEntry(entry.getName()));
@@ -328,8 +340,89 @@ class WalkingSkeletonIT {
     return out.toByteArray();
   }
 
+  /**
+   * A jar that passes the installer's checks but cannot start — its manifest names a Main-Class
+   * that is not in it, so {@code java -jar} exits at once and systemd restarts it again and again
+   * — goes on a short trial; the guest's fallback puts the controller's agent back by itself. The
+   * agent that comes back reports the fallback, and its audit line reaches the controller's trail.
+   */
   @Test
   @Order(7)
+  void aJarThatCannotStart_isPutBackByTheGuestItself_andTheControllerReportsIt()
+      throws Exception {
+    AgentJar bundled = AgentJar.bundled();
+    GuestInfo start = agent(VM).getInfo(GetInfoRequest.getDefaultInstance());
+    assertEquals(bundled.sha256(), start.getAgent().getJarSha256());
+    byte[] broken = withManifest(bundled.bytes(), Attributes.Name.MAIN_CLASS,
+        "io.raidvm.agent.NoSuchMain");
+    String brokenSha = Sha256.of(broken);
+
+    long t0 = System.nanoTime();
+    InstallAgentResponse installed = AgentJarUpload.send(AgentRouting.toVm(channel, VM), broken,
+        Duration.ofMinutes(10), FALLBACK_TRIAL);
+    assertEquals(InstallAgentResponse.Result.INSTALLED, installed.getResult());
+    assertEquals(brokenSha, installed.getInstalledSha256());
+    GuestInfo back = eventually(FALLBACK_TRIAL.plus(Duration.ofMinutes(5)), () -> {
+      GuestInfo info = newAgent(start);
+      if (!info.getAgent().hasLastFallback()) {
+        throw new IllegalStateException("an agent answers without a fallback: " + info.getAgent());
+      }
+      return info;
+    });
+    figures.add(String.format("a jar that cannot start, installed with a %d s trial, to the"
+        + " previous agent answering again: %.1f s", FALLBACK_TRIAL.toSeconds(),
+        secondsSince(t0)));
+    assertEquals(bundled.sha256(), back.getAgent().getJarSha256(), "the previous jar runs");
+    assertEquals(brokenSha, back.getAgent().getLastFallback().getFailedSha256());
+    assertEquals(bundled.sha256(), back.getAgent().getLastFallback().getRestoredSha256());
+
+    AuditEntry line = eventually(Duration.ofMinutes(2), () -> new Stubs(channel).audit()
+        .listAudit(ListAuditRequest.newBuilder().setVm(VM).build()).getEntriesList().stream()
+        .filter(e -> e.getOrigin().equals("agent") && e.getRpc().equals("raidvm-agent-fallback"))
+        .findFirst().orElseThrow());
+    assertEquals("DEADLINE_EXCEEDED", line.getCode());
+    assertEquals(back.getAgent().getLastFallback().getReason(), line.getMessage());
+    assertFalse(agent(VM).listBlockDevices(ListBlockDevicesRequest.getDefaultInstance())
+        .getDevicesList().isEmpty(), "the agent that came back serves");
+  }
+
+  /**
+   * A real previous version: the agent as {@link OlderAgentJar#COMMIT} built it, installed into
+   * the guest, lacks Boot.AwaitBoot (UNIMPLEMENTED); UpgradeAgent replaces it with the
+   * controller's, which answers the call.
+   */
+  @Test
+  @Order(8)
+  void anAgentOfAnEarlierCommit_isUpgraded_andAnswersTheCallItLacked() throws Exception {
+    long t0 = System.nanoTime();
+    byte[] older = OlderAgentJar.build();
+    figures.add(String.format("agent of %s built from git (archive, offline package): %.1f s",
+        OlderAgentJar.COMMIT.substring(0, 7), secondsSince(t0)));
+    AgentJar bundled = AgentJar.bundled();
+    GuestInfo start = agent(VM).getInfo(GetInfoRequest.getDefaultInstance());
+
+    long t1 = System.nanoTime();
+    assertEquals(InstallAgentResponse.Result.INSTALLED, AgentJarUpload.send(
+        AgentRouting.toVm(channel, VM), older, Duration.ofMinutes(10)).getResult());
+    GuestInfo onOlder = newAgent(start);
+    assertEquals(Sha256.of(older), onOlder.getAgent().getJarSha256(), "the older agent runs");
+    assertCode(Status.Code.UNIMPLEMENTED, () -> new Stubs(channel)
+        .agent(VM, BootGrpc::newBlockingStub).awaitBoot(AwaitBootRequest.getDefaultInstance()));
+
+    UpgradeAgentResponse up = vms().withDeadlineAfter(15, TimeUnit.MINUTES).upgradeAgent(
+        UpgradeAgentRequest.newBuilder().setName(VM).build());
+    figures.add(String.format("the older agent installed, then upgraded to the controller's:"
+        + " %.1f s", secondsSince(t1)));
+    assertEquals(UpgradeAgentResponse.Result.UPGRADED, up.getResult(), up.getMessage());
+    assertEquals(Sha256.of(older), up.getFromSha256());
+    assertEquals(bundled.sha256(), up.getToSha256());
+    assertFalse(new Stubs(channel).agent(VM, BootGrpc::newBlockingStub)
+        .awaitBoot(AwaitBootRequest.getDefaultInstance()).getState().isEmpty(),
+        "the new agent answers the call the older one lacked");
+  }
+
+  @Test
+  @Order(9)
   void restartedController_reattachesToTheRunningVm() throws Exception {
     long qemuPid = vms().getVm(GetVmRequest.newBuilder().setName(VM).build()).getPid();
     channel.shutdownNow();
@@ -355,7 +448,7 @@ class WalkingSkeletonIT {
   }
 
   @Test
-  @Order(8)
+  @Order(10)
   void stopVm_powersTheGuestOff_andQemuIsGone() {
     long qemuPid = vms().getVm(GetVmRequest.newBuilder().setName(VM).build()).getPid();
     long t0 = System.nanoTime();

@@ -1,12 +1,14 @@
 package io.raidvm.agent;
 
+import io.raidvm.agent.upgrade.TrialFallback;
 import java.nio.file.Path;
 
 /** The agent's command line: where the virtio port and the private gRPC socket are. */
 record AgentOptions(Path port, Path socket) {
 
   static final Path DEFAULT_PORT = Path.of("/dev/virtio-ports/io.raidvm.agent.0");
-  static final Path DEFAULT_SOCKET = Path.of("/run/raidvm-agent/agent.sock");
+  /** Where the fallback asks whether an agent serves, too. */
+  static final Path DEFAULT_SOCKET = TrialFallback.SOCKET;
   static final String USAGE = "usage: raidvm-agent [--port DEVICE] [--socket PATH]";
 
   /** Parses {@code --port X} / {@code --port=X} and {@code --socket X} / {@code --socket=X}. */

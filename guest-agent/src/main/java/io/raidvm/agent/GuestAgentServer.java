@@ -45,7 +45,9 @@ import io.raidvm.agent.power.SystemPower;
 import io.raidvm.agent.transport.VirtioPort;
 import io.raidvm.agent.transport.VirtioPortBridge;
 import io.raidvm.agent.upgrade.AgentJarInstaller;
+import io.raidvm.agent.upgrade.AgentTrial;
 import io.raidvm.agent.upgrade.RunningJar;
+import io.raidvm.api.agent.v1.AgentProcess;
 import io.raidvm.common.grpc.IdempotentCalls;
 import io.raidvm.common.grpc.UnixSocketServer;
 import io.raidvm.common.process.CommandRunner;
@@ -75,6 +77,7 @@ public final class GuestAgentServer {
   private final VirtioPortBridge bridge;
   private final MdPoller poller;
   private final GuestInfoCollector info;
+  private final AgentTrial trial;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   GuestAgentServer(AgentOptions options) {
@@ -107,14 +110,20 @@ public final class GuestAgentServer {
     BootTimes bootTimes = new BootTimes(root);
     ArrayStopper stopper = new ArrayStopper(md, table, mounter, bootConfig);
     RunningJar jar = new RunningJar(root);
-    this.info = new GuestInfoCollector(runner, new OshiHardware(), root,
-        () -> GuestInfoCollector.thisProcess().toBuilder().setJarSha256(jar.sha256()).build());
+    this.trial = new AgentTrial(jar.path());
+    this.info = new GuestInfoCollector(runner, new OshiHardware(), root, () -> {
+      AgentProcess.Builder process = GuestInfoCollector.thisProcess().toBuilder()
+          .setJarSha256(jar.sha256());
+      trial.lastFallback().ifPresent(process::setLastFallback);
+      return process.build();
+    });
     List<BindableService> services = List.of(
         new GuestAgentGrpcService(info,
             new BlockDevices(runner, root),
             new SystemPower(runner),
             new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY), audit,
-            new AgentJarInstaller(jar, operations::list)),
+            new AgentJarInstaller(jar, operations::list, AgentJarInstaller.fallbackUnit(runner),
+                Clock.systemUTC())),
         new OperationsGrpcService(operations),
         new RaidGrpcService(md,
             new ArrayGrower(md, operations, new FilesystemGrower(runner, table), root), stopper,
@@ -139,12 +148,17 @@ public final class GuestAgentServer {
 
   /**
    * Starts following md, asking the tools' versions (on a thread of their own), the gRPC server,
-   * then the bridge that brings host sessions to it.
+   * then the bridge that brings host sessions to it. Once the server serves, a trial of this jar
+   * is committed (before the bridge: no host call reaches an install before the commit, which
+   * would otherwise end the new trial that install begins).
    */
   public GuestAgentServer start() throws IOException {
     poller.start();
     info.warmUp();
     server.start();
+    if (trial.commit()) {
+      LOG.info("this agent serves: its trial is committed (no fallback)");
+    }
     bridge.start();
     LOG.info("raidvm agent serving on " + server.socket());
     return this;

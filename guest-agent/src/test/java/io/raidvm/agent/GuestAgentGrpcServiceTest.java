@@ -37,6 +37,7 @@ import io.raidvm.common.process.FakeCommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -71,7 +72,8 @@ class GuestAgentGrpcServiceTest {
         new BlockDevices(runner, root),
         new SystemPower(runner),
         new AgentRestarter(() -> exit.record("stop server"), exit, Duration.ofMillis(50)),
-        AgentAuditLog.in(root), new AgentJarInstaller(new RunningJar(root), List::of));
+        AgentAuditLog.in(root), new AgentJarInstaller(new RunningJar(root), List::of, () -> { },
+        Clock.systemUTC()));
     grpc = InProcessGrpc.serveDirect(service);
     return GuestAgentGrpc.newBlockingStub(grpc.channel());
   }

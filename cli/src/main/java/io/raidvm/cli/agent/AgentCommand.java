@@ -1,5 +1,6 @@
 package io.raidvm.cli.agent;
 
+import io.raidvm.api.agent.v1.AgentFallback;
 import io.raidvm.api.agent.v1.GetInfoRequest;
 import io.raidvm.api.agent.v1.GuestInfo;
 import io.raidvm.api.agent.v1.RestartAgentRequest;
@@ -18,6 +19,7 @@ import io.raidvm.cli.support.Printer;
 import io.raidvm.common.Sizes;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
@@ -64,6 +66,11 @@ public final class AgentCommand {
       f.add(List.of("agent cost", info.getAgent().getThreads() == 0 ? "not reported"
           : ControllerCommand.cost(info.getAgent().getCpuMillis(), info.getAgent().getRssBytes(),
               info.getAgent().getThreads())));
+      if (info.getAgent().hasLastFallback()) {
+        AgentFallback fb = info.getAgent().getLastFallback();
+        f.add(List.of("last fallback", Instant.ofEpochSecond(fb.getAt().getSeconds()) + ": "
+            + fb.getReason()));
+      }
       printer.fields(f);
     }
   }

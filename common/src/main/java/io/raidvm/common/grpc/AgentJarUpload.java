@@ -34,6 +34,15 @@ public final class AgentJarUpload {
    * @throws StatusRuntimeException the agent's refusal (or the transport's failure) as it came
    */
   public static InstallAgentResponse send(Channel channel, byte[] jar, Duration timeout) {
+    return send(channel, jar, timeout, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #send(Channel, byte[], Duration)}, with the time the new jar has to serve before
+   * the guest puts the previous one back ({@code trial_seconds}; zero: the agent's default).
+   */
+  public static InstallAgentResponse send(Channel channel, byte[] jar, Duration timeout,
+      Duration trial) {
     CompletableFuture<InstallAgentResponse> answer = new CompletableFuture<>();
     GuestAgentGrpc.newStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .installAgent(new ClientResponseObserver<InstallAgentChunk, InstallAgentResponse>() {
@@ -46,7 +55,8 @@ public final class AgentJarUpload {
                 if (sent < 0) {
                   requests.onNext(InstallAgentChunk.newBuilder().setHeader(
                       InstallAgentHeader.newBuilder().setSha256(Sha256.of(jar))
-                          .setSizeBytes(jar.length)).build());
+                          .setSizeBytes(jar.length).setTrialSeconds((int) trial.toSeconds()))
+                      .build());
                   sent = 0;
                   continue;
                 }

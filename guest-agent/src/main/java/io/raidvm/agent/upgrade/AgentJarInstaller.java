@@ -7,6 +7,8 @@ import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.common.Sha256;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.fs.AtomicFiles;
+import io.raidvm.common.process.Command;
+import io.raidvm.common.process.CommandRunner;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,12 +42,16 @@ import java.util.stream.Collectors;
  *       jar's own name never goes missing, as a rename to .previous would make it);
  *   <li>files made from the old jar (the class-data-sharing archive {@code raidvm-agent.jsa},
  *       which the JVM refuses for another jar) move to {@code <name>.previous} too;
+ *   <li>the new jar goes on trial ({@link AgentTrial}): {@code raidvm-agent.jar.trial} names it
+ *       with a deadline, and the fallback unit is (re)started to watch it, so that a jar that
+ *       passes these checks but never serves is put back by the guest itself;
  *   <li>the incoming file is fsynced and renamed over the jar, then the folder fsynced
  *       ({@link AtomicFiles#publish}).
  * </ol>
  *
- * Refused (FAILED_PRECONDITION) while a long operation runs — the restart would interrupt it —
- * and while another install or rollback runs. The caller restarts the agent after answering.
+ * A rollback puts its jar on trial the same way (it may be one that failed its own). Refused
+ * (FAILED_PRECONDITION) while a long operation runs — the restart would interrupt it — and while
+ * another install or rollback runs. The caller restarts the agent after answering.
  */
 public final class AgentJarInstaller {
 
@@ -57,25 +65,46 @@ public final class AgentJarInstaller {
 
   private final RunningJar running;
   private final Supplier<List<Operation>> operations;
+  private final AgentTrial trials;
+  private final Runnable watch;
+  private final Clock clock;
   private final AtomicBoolean busy = new AtomicBoolean();
 
-  /** @param operations the agent's long operations (those RUNNING refuse an install) */
-  public AgentJarInstaller(RunningJar running, Supplier<List<Operation>> operations) {
+  /**
+   * @param operations the agent's long operations (those RUNNING refuse an install)
+   * @param watch starts the fallback that watches a trial just begun ({@link #fallbackUnit})
+   */
+  public AgentJarInstaller(RunningJar running, Supplier<List<Operation>> operations,
+      Runnable watch, Clock clock) {
     this.running = running;
     this.operations = operations;
+    this.trials = new AgentTrial(running.path());
+    this.watch = watch;
+    this.clock = clock;
+  }
+
+  /**
+   * The guest's watch: {@code systemctl restart --no-block} of the fallback unit, so that a
+   * watcher that was just ending (the last trial committed) never misses the new trial.
+   */
+  public static Runnable fallbackUnit(CommandRunner runner) {
+    return () -> runner.run(Command.of("systemctl", "restart", "--no-block", TrialFallback.UNIT)
+        .withTimeout(Duration.ofSeconds(60))).orThrow();
   }
 
   /** The upload of one jar, from its header to its end. */
   public final class Upload {
     private final InstallAgentHeader header;
+    private final Duration trial;
     private final Path incoming;
     private final FileChannel out;
     private final MessageDigest sha = Sha256.digest();
     private long received;
     private boolean ended;
 
-    private Upload(InstallAgentHeader header, Path incoming, FileChannel out) {
+    private Upload(InstallAgentHeader header, Duration trial, Path incoming, FileChannel out) {
       this.header = header;
+      this.trial = trial;
       this.incoming = incoming;
       this.out = out;
     }
@@ -119,6 +148,7 @@ public final class AgentJarInstaller {
         requireRunnable(incoming, RaidvmException.Kind.INVALID_ARGUMENT);
         requireNoOperation();
         keepPrevious();
+        onTrial(got, running.sha256(), trial);
         AtomicFiles.publish(incoming, running.path());
         LOG.info("agent jar " + header.getSha256() + " installed over " + running.sha256()
             + "; the previous one is " + previous(running.path()));
@@ -164,6 +194,7 @@ public final class AgentJarInstaller {
       throw RaidvmException.invalidArgument("the header's size_bytes must be 1 to %d, got %s",
           MAX_BYTES, Long.toUnsignedString(header.getSizeBytes()));
     }
+    Duration trial = AgentTrial.length(Integer.toUnsignedLong(header.getTrialSeconds()));
     String now = requireInstalled();
     if (now.equals(header.getSha256())) {
       return Optional.empty();
@@ -172,7 +203,7 @@ public final class AgentJarInstaller {
     Path incoming = running.path().resolveSibling(".raidvm-agent.jar.incoming");
     try {
       requireNoOperation();
-      return Optional.of(new Upload(header, incoming, FileChannel.open(incoming,
+      return Optional.of(new Upload(header, trial, incoming, FileChannel.open(incoming,
           StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
           StandardOpenOption.WRITE)));
     } catch (IOException | RuntimeException e) {
@@ -206,13 +237,8 @@ public final class AgentJarInstaller {
     try {
       requireNoOperation();
       requireRunnable(previous, RaidvmException.Kind.FAILED_PRECONDITION);
-      swap(jar, previous);
-      for (String name : DERIVED) {
-        Path derived = jar.resolveSibling(name);
-        if (Files.exists(derived) || Files.exists(previous(derived))) {
-          swap(derived, previous(derived));
-        }
-      }
+      onTrial(Sha256.of(previous), Sha256.of(jar), AgentTrial.DEFAULT_LENGTH);
+      swapWithPrevious(jar);
       String installed = Sha256.of(jar);
       LOG.info("agent jar rolled back to " + installed + " (this agent runs " + running.sha256()
           + ")");
@@ -261,6 +287,36 @@ public final class AgentJarInstaller {
     }
   }
 
+  /**
+   * Puts {@code sha256} on trial before it takes the jar's name, and starts the watch; when the
+   * watch cannot start, the trial is removed again and the install refused (nothing swapped).
+   */
+  private void onTrial(String sha256, String previousSha256, Duration length) {
+    trials.begin(new AgentTrial.Trial(sha256, previousSha256, clock.instant().plus(length)));
+    try {
+      watch.run();
+    } catch (RuntimeException e) {
+      trials.commit();
+      throw RaidvmException.internal("cannot start " + TrialFallback.UNIT + ", which would put"
+          + " the previous agent back should the new one not serve: " + e.getMessage()
+          + "; nothing was swapped", e);
+    }
+  }
+
+  /**
+   * Swaps {@code jar} and its {@code .previous}, and each file made from a jar and its
+   * {@code .previous}: a rollback, and the fallback from a jar that failed its trial.
+   */
+  static void swapWithPrevious(Path jar) throws IOException {
+    swap(jar, previous(jar));
+    for (String name : DERIVED) {
+      Path derived = jar.resolveSibling(name);
+      if (Files.exists(derived) || Files.exists(previous(derived))) {
+        swap(derived, previous(derived));
+      }
+    }
+  }
+
   /** The jar gets a second name; the derived files move aside (the JVM would refuse them). */
   private void keepPrevious() throws IOException {
     Path jar = running.path();
@@ -299,7 +355,7 @@ public final class AgentJarInstaller {
     }
   }
 
-  private static Path previous(Path file) {
+  static Path previous(Path file) {
     return file.resolveSibling(file.getFileName() + PREVIOUS);
   }
 

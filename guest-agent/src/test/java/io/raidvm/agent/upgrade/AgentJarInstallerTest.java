@@ -12,12 +12,17 @@ import io.raidvm.api.agent.v1.InstallAgentResponse;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.common.Sha256;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.process.FakeCommandRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -39,6 +44,9 @@ public class AgentJarInstallerTest {
   private byte[] next;
   private AgentJarInstaller installer;
   private RunningJar running;
+  private final AtomicInteger watches = new AtomicInteger();
+  static final Instant NOW = Instant.parse("2026-12-02T00:00:00Z");
+  static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
   /** A runnable jar whose manifest says {@code version}: another version, other bytes. */
   public static byte[] runnableJar(String version) throws IOException {
@@ -55,15 +63,22 @@ public class AgentJarInstallerTest {
     return bytes.toByteArray();
   }
 
+  /** Where the agent jar is below {@code root}, its folder made. */
+  static Path jarIn(Path root) throws IOException {
+    Path jar = root.resolve(RunningJar.PATH);
+    Files.createDirectories(jar.getParent());
+    return jar;
+  }
+
   @BeforeEach
   void setUp() throws IOException {
-    jar = root.resolve(RunningJar.PATH);
-    Files.createDirectories(jar.getParent());
+    jar = jarIn(root);
     old = runnableJar("1.0");
     next = runnableJar("2.0");
     Files.write(jar, old);
     running = new RunningJar(root);
-    installer = new AgentJarInstaller(running, () -> operations);
+    installer = new AgentJarInstaller(running, () -> operations, watches::incrementAndGet,
+        CLOCK);
   }
 
   private static InstallAgentHeader header(byte[] content) {
@@ -94,8 +109,8 @@ public class AgentJarInstallerTest {
     assertEquals(Sha256.of(next), done.getInstalledSha256());
     assertArrayEquals(next, Files.readAllBytes(jar));
     assertArrayEquals(old, Files.readAllBytes(jar.resolveSibling("raidvm-agent.jar.previous")));
-    assertEquals(List.of("raidvm-agent.jar", "raidvm-agent.jar.previous"), files(),
-        "no incoming file is left");
+    assertEquals(List.of("raidvm-agent.jar", "raidvm-agent.jar.previous",
+        "raidvm-agent.jar.trial"), files(), "no incoming file is left");
     assertEquals(Sha256.of(old), running.sha256(), "GetInfo reports the jar this process runs");
   }
 
@@ -224,7 +239,7 @@ public class AgentJarInstallerTest {
     assertArrayEquals(next, Files.readAllBytes(jar));
     assertArrayEquals(old, Files.readAllBytes(jar.resolveSibling("raidvm-agent.jar.previous")));
     assertEquals(List.of("raidvm-agent.jar", "raidvm-agent.jar.previous",
-        "raidvm-agent.jsa.previous"), files());
+        "raidvm-agent.jar.trial", "raidvm-agent.jsa.previous"), files());
   }
 
   @Test
@@ -252,5 +267,68 @@ public class AgentJarInstallerTest {
 
     assertEquals(InstallAgentResponse.Result.INSTALLED, install(next).getResult());
     assertArrayEquals(next, Files.readAllBytes(jar));
+  }
+
+  @Test
+  void install_putsTheNewJarOnTrial_beforeItTakesTheName_andStartsTheWatch() throws IOException {
+    install(next);
+
+    AgentTrial.Trial trial = new AgentTrial(jar).current().orElseThrow();
+    assertEquals(new AgentTrial.Trial(Sha256.of(next), Sha256.of(old),
+        NOW.plus(AgentTrial.DEFAULT_LENGTH)), trial);
+    assertEquals(1, watches.get());
+  }
+
+  @Test
+  void aTrialLengthInTheHeader_setsTheDeadline_andOneOutOfRangeIsInvalidArgument()
+      throws IOException {
+    AgentJarInstaller.Upload upload = installer.begin(header(next).toBuilder()
+        .setTrialSeconds(20).build()).orElseThrow();
+    upload.write(ByteString.copyFrom(next));
+    upload.finish();
+    assertEquals(NOW.plusSeconds(20), new AgentTrial(jar).current().orElseThrow().deadline());
+
+    RaidvmException e = assertThrows(RaidvmException.class, () -> installer.begin(
+        header(runnableJar("3.0")).toBuilder().setTrialSeconds(5).build()));
+    assertEquals("trial_seconds must be 0 (for 300) or 10 to 3600, got 5", e.getMessage());
+  }
+
+  @Test
+  void aWatchThatCannotStart_refusesTheInstall_andLeavesTheRunningJarWithoutTrial()
+      throws IOException {
+    AgentJarInstaller refusing = new AgentJarInstaller(running, () -> operations, () -> {
+      throw RaidvmException.failedPrecondition("systemctl: no such unit");
+    }, CLOCK);
+    AgentJarInstaller.Upload upload = refusing.begin(header(next)).orElseThrow();
+    upload.write(ByteString.copyFrom(next));
+
+    RaidvmException e = assertThrows(RaidvmException.class, upload::finish);
+
+    assertTrue(e.getMessage().startsWith("cannot start raidvm-agent-fallback.service"),
+        e.getMessage());
+    assertArrayEquals(old, Files.readAllBytes(jar));
+    assertTrue(new AgentTrial(jar).current().isEmpty());
+  }
+
+  @Test
+  void rollback_putsThePreviousJarOnTrial_too() throws IOException {
+    install(next);
+    new AgentTrial(jar).commit();
+
+    installer.rollback();
+
+    assertEquals(new AgentTrial.Trial(Sha256.of(old), Sha256.of(next),
+        NOW.plus(AgentTrial.DEFAULT_LENGTH)), new AgentTrial(jar).current().orElseThrow());
+    assertEquals(2, watches.get());
+  }
+
+  @Test
+  void theFallbackUnit_isRestartedWithoutWaiting() {
+    FakeCommandRunner runner = FakeCommandRunner.succeeding();
+
+    AgentJarInstaller.fallbackUnit(runner).run();
+
+    assertEquals(List.of(List.of("systemctl", "restart", "--no-block",
+        "raidvm-agent-fallback.service")), runner.calls());
   }
 }

@@ -3,6 +3,7 @@ package io.raidvm.controller.agent;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.raidvm.api.agent.v1.AgentFallback;
 import io.raidvm.api.agent.v1.GetInfoRequest;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.GuestInfo;
@@ -35,6 +36,11 @@ public final class AgentUpgrader {
   static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
   /** A JVM start under TCG, and the new agent's first GetInfo reads its jar's hash. */
   public static final Duration RESTART_TIMEOUT = Duration.ofMinutes(3);
+  /**
+   * How long a jar the controller sends has to serve before the guest puts the previous one back
+   * by itself (the agent's default trial, sent explicitly: the wait below depends on it).
+   */
+  static final Duration TRIAL = Duration.ofMinutes(5);
   private static final Duration POLL = Duration.ofMillis(250);
 
   private final Function<String, Channel> channels;
@@ -81,7 +87,7 @@ public final class AgentUpgrader {
             "the agent of " + vm + " is already current (" + describe(before) + ")");
       }
       InstallAgentResponse sent = agentCall(vm, "InstallAgent",
-          () -> AgentJarUpload.send(channels.apply(vm), jar.bytes(), SEND_TIMEOUT));
+          () -> AgentJarUpload.send(channels.apply(vm), jar.bytes(), SEND_TIMEOUT, TRIAL));
       if (sent.getResult() == InstallAgentResponse.Result.ALREADY_CURRENT) {
         return answer(UpgradeAgentResponse.Result.ALREADY_CURRENT, before, before,
             "the agent of " + vm + " is already current (" + describe(before) + ")");
@@ -123,16 +129,28 @@ public final class AgentUpgrader {
 
   /**
    * Waits until an agent process other than {@code before}'s answers (the old one answers for a
-   * moment after its reply), then checks that it runs {@code expected}.
+   * moment after its reply), then checks that it runs {@code expected}. A jar that never serves
+   * is put back by the guest after its trial, so the wait covers the trial too: the answer is
+   * then the agent that came back, which reports the fallback.
    */
   private GuestInfo awaitNewAgent(String vm, GuestInfo before, String expected) {
-    long deadline = System.nanoTime() + restartTimeout.toNanos();
+    Duration wait = restartTimeout.plus(TRIAL);
+    long deadline = System.nanoTime() + wait.toNanos();
     RuntimeException last = null;
     while (System.nanoTime() < deadline) {
       try {
         GuestInfo now = info(vm);
         if (now.getAgent().getPid() != before.getAgent().getPid()
             || !now.getAgent().getStartedAt().equals(before.getAgent().getStartedAt())) {
+          AgentFallback fallback = now.getAgent().getLastFallback();
+          if (!now.getAgent().getJarSha256().equals(expected)
+              && fallback.getFailedSha256().equals(expected)) {
+            throw RaidvmException.failedPrecondition("the new agent of VM %s (jar %s) did not"
+                + " start serving within its trial: the guest put jar %s back by itself (%s);"
+                + " the failed jar is kept as raidvm-agent.jar.previous, its log is in the"
+                + " guest's journal (raidctl vm console %s)", vm, shortHash(expected),
+                shortHash(fallback.getRestoredSha256()), fallback.getReason(), vm);
+          }
           if (!now.getAgent().getJarSha256().equals(expected)) {
             throw RaidvmException.failedPrecondition("the agent of VM %s came back running jar"
                 + " %s, not %s", vm, shortHash(now.getAgent().getJarSha256()),
@@ -158,7 +176,7 @@ public final class AgentUpgrader {
     }
     throw new RaidvmException(RaidvmException.Kind.DEADLINE_EXCEEDED, String.format("no new"
         + " agent of VM %s answered within %d s after the swap%s; its console: raidctl vm"
-        + " console %s", vm, restartTimeout.toSeconds(), last == null ? ""
+        + " console %s", vm, wait.toSeconds(), last == null ? ""
         : " (last: " + Statuses.toStatus(last).getStatus().getDescription() + ")", vm));
   }
 

@@ -16,8 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the builder adds to or changes in the rootfs: the agent and its systemd unit and udev rule
- * (kept as resources under {@code guest/}), host name and hosts, no resolv.conf, a locked root
+ * What the builder adds to or changes in the rootfs: the agent, its systemd unit, its fallback's
+ * unit and its udev rule (kept as resources under {@code guest/}), host name and hosts, no resolv.conf, a locked root
  * account, an initramfs configuration that keeps the guest's own rebuilds fast, the agent enabled
  * early in the boot and the units this guest has no use for masked (docs/design.md, "Guest
  * boot").
@@ -28,6 +28,7 @@ final class GuestFiles {
 
   private static final List<String> RESOURCES = List.of(
       "etc/systemd/system/raidvm-agent.service",
+      "etc/systemd/system/raidvm-agent-fallback.service",
       "etc/udev/rules.d/99-raidvm-agent.rules",
       "etc/raidvm-agent/rpcs.conf",
       "etc/initramfs-tools/modules",
@@ -59,6 +60,11 @@ final class GuestFiles {
       "usr/share/initramfs-tools/hooks/fsck");
 
   private static final String AGENT_UNIT = "raidvm-agent.service";
+  /**
+   * Started by the agent at each install; enabled so that a boot that finds a trial left over
+   * (its unit's condition) settles it too (docs/design.md, "Agent upgrade").
+   */
+  private static final String FALLBACK_UNIT = "raidvm-agent-fallback.service";
 
   private final Map<String, byte[]> files;
 
@@ -133,6 +139,9 @@ final class GuestFiles {
       Files.createSymbolicLink(
           replaceable(root, "etc/systemd/system/sysinit.target.wants/" + AGENT_UNIT),
           Path.of("/etc/systemd/system/" + AGENT_UNIT));
+      Files.createSymbolicLink(
+          replaceable(root, "etc/systemd/system/multi-user.target.wants/" + FALLBACK_UNIT),
+          Path.of("/etc/systemd/system/" + FALLBACK_UNIT));
     } catch (IOException e) {
       throw RaidvmException.internal("cannot install the guest files: " + e.getMessage(), e);
     }

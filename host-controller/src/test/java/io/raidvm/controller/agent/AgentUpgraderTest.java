@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.stub.StreamObserver;
+import io.raidvm.api.agent.v1.AgentFallback;
 import io.raidvm.api.agent.v1.AgentProcess;
 import io.raidvm.api.agent.v1.GetInfoRequest;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
@@ -56,6 +57,10 @@ class AgentUpgraderTest {
     volatile String installed = "";
     volatile String previous = "";
     volatile boolean restartsInto = true;
+    /** Set: the jar installed does not serve, and the guest falls back to the running one. */
+    volatile boolean fallsBack;
+    volatile AgentFallback fallback = AgentFallback.getDefaultInstance();
+    volatile int trialSeconds = -1;
     volatile boolean implementsInstall = true;
     volatile CountDownLatch hold = new CountDownLatch(0);
     final List<Integer> chunkSizes = new CopyOnWriteArrayList<>();
@@ -64,6 +69,13 @@ class AgentUpgraderTest {
     /** systemd starts the jar in place: a new pid, the installed jar (unless told it fails). */
     private void restart() {
       pid++;
+      if (fallsBack) {
+        fallback = AgentFallback.newBuilder().setFailedSha256(installed)
+            .setRestoredSha256(previous).setReason("the agent jar did not start serving").build();
+        installed = previous;
+        previous = fallback.getFailedSha256();
+        pid++;
+      }
       if (restartsInto) {
         running = installed;
       }
@@ -73,7 +85,7 @@ class AgentUpgraderTest {
     public void getInfo(GetInfoRequest request, StreamObserver<GuestInfo> responses) {
       responses.onNext(GuestInfo.newBuilder().setAgent(AgentProcess.newBuilder().setPid(pid)
           .setVersion("v-" + running.substring(0, Math.min(4, running.length())))
-          .setJarSha256(running)).build());
+          .setJarSha256(running).setLastFallback(fallback)).build());
       responses.onCompleted();
     }
 
@@ -90,6 +102,7 @@ class AgentUpgraderTest {
         public void onNext(InstallAgentChunk chunk) {
           if (chunk.hasHeader()) {
             sha = chunk.getHeader().getSha256();
+            trialSeconds = chunk.getHeader().getTrialSeconds();
           } else {
             chunkSizes.add(chunk.getData().size());
             received.writeBytes(chunk.getData().toByteArray());
@@ -211,6 +224,22 @@ class AgentUpgraderTest {
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
     assertEquals("the agent of VM vm1 came back running jar " + agent.running.substring(0, 12)
         + ", not " + Sha256.of(bundled).substring(0, 12), e.getMessage());
+  }
+
+  @Test
+  void aJarThatDoesNotServe_isPutBackByTheGuest_andTheUpgradeSaysSo() throws Exception {
+    agent.fallsBack = true;
+    String old = agent.running;
+
+    RaidvmException e = assertThrows(RaidvmException.class, () -> upgrader().upgrade("vm1"));
+
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("the new agent of VM vm1 (jar " + Sha256.of(bundled).substring(0, 12) + ") did"
+        + " not start serving within its trial: the guest put jar " + old.substring(0, 12)
+        + " back by itself (the agent jar did not start serving); the failed jar is kept as"
+        + " raidvm-agent.jar.previous, its log is in the guest's journal (raidctl vm console"
+        + " vm1)", e.getMessage());
+    assertEquals(300, agent.trialSeconds, "the trial the wait counts on is sent");
   }
 
   @Test

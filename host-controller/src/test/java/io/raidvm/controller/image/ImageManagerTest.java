@@ -155,6 +155,9 @@ class ImageManagerTest {
         LinkOption.NOFOLLOW_LINKS), "a masked unit's wants link goes");
     assertEquals(Path.of("/etc/systemd/system/raidvm-agent.service"), Files.readSymbolicLink(
         guest.resolve("etc/systemd/system/sysinit.target.wants/raidvm-agent.service")));
+    assertEquals(Path.of("/etc/systemd/system/raidvm-agent-fallback.service"),
+        Files.readSymbolicLink(guest.resolve(
+            "etc/systemd/system/multi-user.target.wants/raidvm-agent-fallback.service")));
     assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(
         guest.resolve("usr/share/initramfs-tools/hooks/dmsetup"))));
     assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(
