@@ -173,6 +173,7 @@ class EventsIT {
 
         String body = posted.poll(SOON.toSeconds(), TimeUnit.SECONDS);
         assertTrue(body != null, "the webhook got the failure within " + SOON);
+        System.out.println("webhook received: " + body);
         Alert.Builder alert = Alert.newBuilder();
         JsonFormat.parser().merge(body, alert);
         assertEquals(AlertKind.FAIL, alert.getKind(), body);

@@ -93,7 +93,9 @@ final class PrometheusServer implements AutoCloseable {
         throw new IllegalStateException("no single series for " + promql + ": "
             + answer.body() + "\nits targets: " + get("api/v1/targets").body());
       }
-      return result.get(0).path("value").get(1).asText();
+      String value = result.get(0).path("value").get(1).asText();
+      System.out.println("prometheus query " + promql + " -> " + value);
+      return value;
     });
   }
 
