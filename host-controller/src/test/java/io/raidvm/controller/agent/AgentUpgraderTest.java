@@ -66,8 +66,12 @@ class AgentUpgraderTest {
     final List<Integer> chunkSizes = new CopyOnWriteArrayList<>();
     final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
-    /** systemd starts the jar in place: a new pid, the installed jar (unless told it fails). */
-    private void restart() {
+    /**
+     * systemd starts the jar in place: a new pid, the installed jar (unless told it fails). One
+     * step under the stand-in's lock, as GetInfo reads it: a GetInfo between the new pid and the
+     * fallback record read a new agent on the old jar with no fallback (seen once in CI).
+     */
+    private synchronized void restart() {
       pid++;
       if (fallsBack) {
         fallback = AgentFallback.newBuilder().setFailedSha256(installed)
@@ -83,9 +87,13 @@ class AgentUpgraderTest {
 
     @Override
     public void getInfo(GetInfoRequest request, StreamObserver<GuestInfo> responses) {
-      responses.onNext(GuestInfo.newBuilder().setAgent(AgentProcess.newBuilder().setPid(pid)
-          .setVersion("v-" + running.substring(0, Math.min(4, running.length())))
-          .setJarSha256(running).setLastFallback(fallback)).build());
+      GuestInfo info;
+      synchronized (this) {
+        info = GuestInfo.newBuilder().setAgent(AgentProcess.newBuilder().setPid(pid)
+            .setVersion("v-" + running.substring(0, Math.min(4, running.length())))
+            .setJarSha256(running).setLastFallback(fallback)).build();
+      }
+      responses.onNext(info);
       responses.onCompleted();
     }
 
