@@ -20,6 +20,12 @@ final class CapturedMd {
     return state(mdstat, Map.of("md127", sysfs));
   }
 
+  /** As {@link #md127(String, String)}, with a snapshot laid over that copy of md127's sysfs. */
+  static MdState md127(String mdstat, String sysfs, String snapshot) {
+    return MdState.of(Fixtures.read("guest/" + mdstat + ".stdout"),
+        array -> Optional.of(MdSysfs.parse(CapturedSysfs.files(sysfs, snapshot))), name -> true);
+  }
+
   /** As {@link #md127(String, String)}, with only the member devices {@code present} says. */
   static MdState md127(String mdstat, String sysfs, Predicate<String> present) {
     return MdState.of(Fixtures.read("guest/" + mdstat + ".stdout"),

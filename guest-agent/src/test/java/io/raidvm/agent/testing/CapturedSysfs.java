@@ -18,6 +18,19 @@ public final class CapturedSysfs {
 
   private CapturedSysfs() {}
 
+  /**
+   * As {@link #files(String)}, with the snapshots {@code over} laid over the copy, in order: a
+   * snapshot taken while a sync ran holds only the files that change (guest/README.md), so it
+   * goes over a full copy of the same array, as the agent would read them together.
+   */
+  public static Map<String, String> files(String capture, String... over) {
+    Map<String, String> files = files(capture);
+    for (String snapshot : over) {
+      files.putAll(files(snapshot));
+    }
+    return files;
+  }
+
   public static Map<String, String> files(String capture) {
     return files("guest", capture);
   }
