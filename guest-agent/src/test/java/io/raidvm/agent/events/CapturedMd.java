@@ -41,7 +41,7 @@ final class CapturedMd {
   /** md127 from the lifecycle capture ({@code fixtures/guest-lifecycle/}). */
   static MdState lifecycleMd127(String mdstat, String sysfs) {
     return MdState.of(Fixtures.read("guest-lifecycle/" + mdstat + ".stdout"),
-        array -> Optional.of(MdSysfs.parse(CapturedSysfs.files("guest-lifecycle", sysfs))),
+        array -> Optional.of(MdSysfs.parse(CapturedSysfs.files("guest-lifecycle/" + sysfs))),
         name -> true);
   }
 
