@@ -28,7 +28,7 @@ class BootConfigTest {
 
   private static final List<String> SCAN = List.of("mdadm", "--detail", "--scan");
   private static final List<String> BLKID = List.of("blkid", "-p", "-o", "export", "/dev/md127");
-  private static final String FSTAB_LINE = "UUID=a4aede7b-42b2-45e5-ba7f-5d9f287826fc /mnt/md127"
+  private static final String FSTAB_LINE = "UUID=e281d5d5-b852-4ce0-923a-b855c55c2d7c /mnt/md127"
       + " ext4 defaults,nofail,discard 0 2";
   /** The backup suffix under the test's clock. */
   private static final String BACKUP = ".raidvm-bak.20260102-030405.006";
@@ -62,7 +62,7 @@ class BootConfigTest {
     ConfigChange second = boot.persistArray("/dev/md127", false);
 
     String line = "ARRAY /dev/md127 metadata=1.0 name=raidvm:127"
-        + " UUID=ec44b2e5:884eb3e1:44fa02b1:fed4abc8";
+        + " UUID=db0609c2:27c2052f:bdc9c4d6:f961e8b0";
     assertEquals(ConfigChange.newBuilder().setPath("/etc/mdadm/mdadm.conf").setLine(line)
         .setChanged(true).setBackupPath("/etc/mdadm/mdadm.conf" + BACKUP).build(), first);
     assertEquals(ConfigChange.newBuilder().setPath("/etc/mdadm/mdadm.conf").setLine(line)

@@ -15,7 +15,7 @@ class MdadmConfTest {
 
   private static final String SHIPPED = Fixtures.read("guest/00-boot/mdadm.conf.stdout");
   private static final String MD127 = "ARRAY /dev/md127 metadata=1.0 name=raidvm:127"
-      + " UUID=ec44b2e5:884eb3e1:44fa02b1:fed4abc8";
+      + " UUID=db0609c2:27c2052f:bdc9c4d6:f961e8b0";
 
   private static final String OTHER_UUID = "f851e08d:f07f0f42:c090542b:d36c7928";
 
@@ -45,10 +45,10 @@ class MdadmConfTest {
   void withArray_replacesTheSameUuid_wrappedAndAbbreviated_keepingEverythingElse() {
     String text = "# mine\r\nDEVICE partitions\n"
         + "ARRAY /dev/md/old level=raid5 num-devices=4\n"
-        + "   UUID=EC44B2E5-884EB3E1-44FA02B1-FED4ABC8\n"
+        + "   UUID=DB0609C2-27C2052F-BDC9C4D6-F961E8B0\n"
         + "\tdevices=/dev/sda1,/dev/sdc1\n"
         + "ARRAY /dev/md0 UUID=f851e08d:f07f0f42:c090542b:d36c7928  # keep\n"
-        + "arr /dev/md9 uuid=ec44b2e5:884eb3e1:44fa02b1:fed4abc8\n"
+        + "arr /dev/md9 uuid=db0609c2:27c2052f:bdc9c4d6:f961e8b0\n"
         + "MAILADDR root";
 
     assertEquals("# mine\r\nDEVICE partitions\n"
@@ -59,7 +59,7 @@ class MdadmConfTest {
 
   @Test
   void withArray_withoutTrailingNewline_appendsOnANewLine_andACommentedLineIsNoMatch() {
-    String text = "#ARRAY /dev/md127 UUID=ec44b2e5:884eb3e1:44fa02b1:fed4abc8\nMAILADDR root";
+    String text = "#ARRAY /dev/md127 UUID=db0609c2:27c2052f:bdc9c4d6:f961e8b0\nMAILADDR root";
 
     assertEquals(text + "\n" + MD127 + "\n", withArray(text, MD127));
     assertEquals(MD127 + "\n", withArray("", MD127));
@@ -133,16 +133,16 @@ class MdadmConfTest {
   void without_takesOutTheArraysEntries_byUuidInAnyForm_withTheirContinuations() {
     String withArray = Fixtures.read("guest/19-initramfs/mdadm.conf-with-array.stdout");
     String text = withArray + "ARRAY /dev/md/old level=raid5 num-devices=4\n"
-        + "   UUID=EC44B2E5-884EB3E1-44FA02B1-FED4ABC8\n"
+        + "   UUID=DB0609C2-27C2052F-BDC9C4D6-F961E8B0\n"
         + "ARRAY /dev/md0 UUID=" + OTHER_UUID + "\n";
 
-    TextEntries.Edit once = MdadmConf.without(text, "ec44b2e5884eb3e144fa02b1fed4abc8");
+    TextEntries.Edit once = MdadmConf.without(text, "db0609c227c2052fbdc9c4d6f961e8b0");
 
     assertEquals(SHIPPED + "ARRAY /dev/md0 UUID=" + OTHER_UUID + "\n", once.text());
     assertEquals(List.of(MD127, "ARRAY /dev/md/old level=raid5 num-devices=4\n"
-        + "   UUID=EC44B2E5-884EB3E1-44FA02B1-FED4ABC8"), once.replaced());
-    assertEquals(once.replaced(), MdadmConf.entriesFor(text, "ec44b2e5:884eb3e1:44fa02b1:fed4abc8"));
-    assertEquals(List.of(), MdadmConf.without(once.text(), "ec44b2e5:884eb3e1:44fa02b1:fed4abc8")
+        + "   UUID=DB0609C2-27C2052F-BDC9C4D6-F961E8B0"), once.replaced());
+    assertEquals(once.replaced(), MdadmConf.entriesFor(text, "db0609c2:27c2052f:bdc9c4d6:f961e8b0"));
+    assertEquals(List.of(), MdadmConf.without(once.text(), "db0609c2:27c2052f:bdc9c4d6:f961e8b0")
         .replaced());
   }
 }

@@ -28,7 +28,7 @@ class PartedTest {
     Parted.Table md0 = Parted.parse(
         Fixtures.read("guest/13-raid1-whole-disks/parted-print.stdout"));
 
-    assertEquals("/dev/sda", disk.device());
+    assertEquals("/dev/sdb", disk.device());
     assertEquals(new Parted.Partition(1, 2048, 131038, 128991, "", "primary", "raid"),
         disk.partition(1));
     assertEquals(129024, md0.sizeSectors());

@@ -20,6 +20,12 @@ final class CapturedMd {
     return state(mdstat, Map.of("md127", sysfs));
   }
 
+  /** As {@link #md127(String, String)}, with a snapshot laid over that copy of md127's sysfs. */
+  static MdState md127(String mdstat, String sysfs, String snapshot) {
+    return MdState.of(Fixtures.read("guest/" + mdstat + ".stdout"),
+        array -> Optional.of(MdSysfs.parse(CapturedSysfs.files(sysfs, snapshot))), name -> true);
+  }
+
   /** As {@link #md127(String, String)}, with only the member devices {@code present} says. */
   static MdState md127(String mdstat, String sysfs, Predicate<String> present) {
     return MdState.of(Fixtures.read("guest/" + mdstat + ".stdout"),
@@ -35,7 +41,7 @@ final class CapturedMd {
   /** md127 from the lifecycle capture ({@code fixtures/guest-lifecycle/}). */
   static MdState lifecycleMd127(String mdstat, String sysfs) {
     return MdState.of(Fixtures.read("guest-lifecycle/" + mdstat + ".stdout"),
-        array -> Optional.of(MdSysfs.parse(CapturedSysfs.files("guest-lifecycle", sysfs))),
+        array -> Optional.of(MdSysfs.parse(CapturedSysfs.files("guest-lifecycle/" + sysfs))),
         name -> true);
   }
 

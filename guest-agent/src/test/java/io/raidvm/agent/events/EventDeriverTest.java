@@ -25,8 +25,10 @@ class EventDeriverTest {
   private static final MdState FAILED = md127("07-fail/mdstat", "07-fail/sysfs-md127");
   private static final MdState CREATED =
       md127("03-raid5-create/mdstat", "03-raid5-create/sysfs-md127");
-  private static final MdState RECOVERING_P1 =
-      md127("03-raid5-create/mdstat-p1", "03-raid5-create/sysfs-md127-p1");
+  private static final MdState RECOVERING_P1 = md127("03-raid5-create/mdstat-p1",
+      "03-raid5-create/sysfs-md127", "03-raid5-create/sysfs-md127-p1");
+  private static final MdState RECOVERING_10_P2 = md127("10-recovery/mdstat-p2",
+      "10-recovery/sysfs-md127", "10-recovery/sysfs-md127-p2");
 
   private static List<String> describe(List<MdEvent> events) {
     return events.stream().map(e -> (e.getKind() + " " + e.getArray() + " " + e.getDevice()
@@ -50,17 +52,16 @@ class EventDeriverTest {
     List<MdEvent> events = EventDeriver.derive(CREATED, RECOVERING_P1);
 
     assertEquals(List.of("REBUILD_PROGRESS md127 recover"), describe(events));
-    assertEquals(96096, events.get(0).getSync().getDoneSectors());
+    assertEquals(56056, events.get(0).getSync().getDoneSectors());
     assertEquals(128000, events.get(0).getSync().getTotalSectors());
-    assertEquals(75.075, events.get(0).getSync().getPercent(), 0.001);
-    assertEquals(2022, events.get(0).getSync().getSpeedKibPerS());
+    assertEquals(43.794, events.get(0).getSync().getPercent(), 0.001);
+    assertEquals(217, events.get(0).getSync().getSpeedKibPerS());
   }
 
+  /** 03 (p1) → 04: every sample of 03 caught the recovery running; it ended before 04. */
   @Test
   void recoveryDone_isRebuildFinished_thenTheRebuiltSpareActive() {
-    MdState synced = md127("03-raid5-create/mdstat-p2", "03-raid5-create/sysfs-md127-p2");
-
-    List<MdEvent> events = EventDeriver.derive(RECOVERING_P1, synced);
+    List<MdEvent> events = EventDeriver.derive(RECOVERING_P1, HEALTHY);
 
     assertEquals(List.of("REBUILD_FINISHED md127 recover", "SPARE_ACTIVE md127 /dev/sde1"),
         describe(events));
@@ -71,8 +72,8 @@ class EventDeriverTest {
   void syncThreadEnded_whileSyncActionStillNamesIt_isRebuildFinished_notProgressBackToZero() {
     // Seen in CI: between a sync's end and md reaping it, sync_action still says "recover" while
     // sync_completed already says "none". The capture of p1 with that one file as md had it.
-    Map<String, String> files =
-        new HashMap<>(CapturedSysfs.files("03-raid5-create/sysfs-md127-p1"));
+    Map<String, String> files = new HashMap<>(
+        CapturedSysfs.files("03-raid5-create/sysfs-md127", "03-raid5-create/sysfs-md127-p1"));
     files.put("sync_completed", "none\n");
     MdState ended = MdState.of(Fixtures.read("guest/03-raid5-create/mdstat-p1.stdout"),
         array -> Optional.of(MdSysfs.parse(files)), name -> true);
@@ -115,21 +116,32 @@ class EventDeriverTest {
         describe(EventDeriver.derive(removed, recovering)));
   }
 
-  /** 10 (last sample) → 11: sdc1, the spare being rebuilt, was failed during the recovery. */
+  /**
+   * 10 (last sample) → 07's state: sdc1, the spare being rebuilt, failed and md gave the
+   * recovery up. Not consecutive: no sample caught that moment (11 failed and removed sdc1 in one
+   * call, next test); 07-fail is the same array with sdc1 faulty and no sync running.
+   */
   @Test
   void spareFailedDuringItsRebuild_isFailSpare_andTheRecoveryEnds() {
-    MdState recovering = md127("10-recovery/mdstat-p2", "10-recovery/sysfs-md127-p2");
-    MdState failed = md127("11-remove-busy/mdstat-after-fail",
+    assertEquals(List.of("FAIL_SPARE md127 /dev/sdc1", "REBUILD_FINISHED md127 recover"),
+        describe(EventDeriver.derive(RECOVERING_10_P2, FAILED)));
+  }
+
+  /** 10 (last sample) → 11: sdc1, the spare being rebuilt, failed and removed in one call. */
+  @Test
+  void spareFailedAndRemovedBetweenTwoSamples_isDeviceRemoved_andTheRecoveryEnds() {
+    MdState removed = md127("11-remove-busy/mdstat-after-fail",
         "11-remove-busy/sysfs-md127-after-fail");
 
-    assertEquals(List.of("FAIL_SPARE md127 /dev/sdc1", "REBUILD_FINISHED md127 recover"),
-        describe(EventDeriver.derive(recovering, failed)));
+    assertEquals(List.of("DEVICE_REMOVED md127 /dev/sdc1", "REBUILD_FINISHED md127 recover"),
+        describe(EventDeriver.derive(RECOVERING_10_P2, removed)));
   }
 
   /** 12 → 20: steps 13–19 built and stopped other arrays; md127 itself did not change. */
   @Test
   void arrayStopped_isArrayStopped() {
-    MdState healthy = md127("12-readd/mdstat-healthy", "12-readd/sysfs-md127-healthy");
+    MdState healthy = md127("12-readd/mdstat-healthy", "10-recovery/sysfs-md127",
+        "12-readd/sysfs-md127-healthy");
     MdState none = CapturedMd.state("20-stop-all/mdstat", Map.of());
 
     assertEquals(List.of("ARRAY_STOPPED md127"), describe(EventDeriver.derive(healthy, none)));

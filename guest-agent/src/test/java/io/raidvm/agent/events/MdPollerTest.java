@@ -85,8 +85,10 @@ class MdPollerTest {
     MdPoller poller = poller();
     poller.start();
     awaitCalls(2);
-    kernel.add(CapturedMd.md127("03-raid5-create/mdstat-p1", "03-raid5-create/sysfs-md127-p1"));
-    kernel.add(CapturedMd.md127("03-raid5-create/mdstat-p2", "03-raid5-create/sysfs-md127-p2"));
+    kernel.add(CapturedMd.md127("03-raid5-create/mdstat-p1", "03-raid5-create/sysfs-md127",
+        "03-raid5-create/sysfs-md127-p1"));
+    // Every sample of 03 caught the recovery running; 04 is the array after it.
+    kernel.add(CapturedMd.md127("04-raid5-synced/mdstat", "04-raid5-synced/sysfs-md127"));
 
     source.changes.release(2);
     awaitCalls(6);

@@ -27,7 +27,7 @@ class ArrayManagerTest {
 
   private static final List<String> CREATE = List.of("mdadm", "--create", "/dev/md127", "--run",
       "--metadata=1.0", "--level=5", "--raid-devices=4", "--chunk=512", "--bitmap=none",
-      "/dev/sda1", "/dev/sdc1", "/dev/sdd1", "/dev/sde1");
+      "/dev/sdb1", "/dev/sdc1", "/dev/sdd1", "/dev/sde1");
 
   @TempDir
   Path root;
@@ -57,12 +57,14 @@ class ArrayManagerTest {
   @Test
   void create_runsMdadmWithRunAndBitmap_thenFollowsTheInitialSyncToItsEnd() throws Exception {
     guest.mdstat("03-raid5-create/mdstat-before");
-    List.of("/dev/sda1", "/dev/sdc1", "/dev/sdd1", "/dev/sde1").forEach(guest::blank);
+    List.of("/dev/sdb1", "/dev/sdc1", "/dev/sdd1", "/dev/sde1").forEach(guest::blank);
     guest.answer(CREATE, "03-raid5-create/mdadm-create", ArgvDifference.because("ArrayManager"
             + " puts --run first and writes --metadata=1.0; mdadm reads the same request")
             .respelled(List.of("--metadata", "1.0"), "--metadata=1.0").reordered())
         .sysfs("03-raid5-create/sysfs-md127")
-        .thenSysfs("03-raid5-create/sysfs-md127-p1", "03-raid5-create/sysfs-md127-p2");
+        // Every snapshot of 03 caught the recovery running (throttled); 04 is the array after it.
+        .thenSysfsOver("03-raid5-create/sysfs-md127", "03-raid5-create/sysfs-md127-p1")
+        .thenSysfs("04-raid5-synced/sysfs-md127");
     guest.runner.effect(CREATE, () -> {
       guest.events.add(String.join(" ", CREATE));
       guest.mdstat("03-raid5-create/mdstat");
@@ -86,7 +88,7 @@ class ArrayManagerTest {
 
   @Test
   void create_withTooFewDevicesForTheLevel_isInvalidArgument_andRunsNothing() {
-    RaidvmException e = refusedCreate(raid5().clearDevices().addDevices("sda1")
+    RaidvmException e = refusedCreate(raid5().clearDevices().addDevices("sdb1")
         .addDevices("sdc1"));
 
     assertEquals(Kind.INVALID_ARGUMENT, e.kind());
@@ -124,7 +126,7 @@ class ArrayManagerTest {
     RaidvmException e = refusedCreate(raid5().setDevices(1, "d1-part1"));
 
     assertEquals(Kind.INVALID_ARGUMENT, e.kind());
-    assertEquals("device /dev/sda1 is given twice (as 'd1-part1' and 'd1-part1')",
+    assertEquals("device /dev/sdb1 is given twice (as 'd1-part1' and 'd1-part1')",
         e.getMessage());
   }
 
@@ -141,7 +143,7 @@ class ArrayManagerTest {
 
   @Test
   void create_onTheOsDisk_isRefusedEvenWithForce_andRunsNothing() {
-    RaidvmException e = refusedCreate(raid5().setDevices(3, "sdb1").setForce(true));
+    RaidvmException e = refusedCreate(raid5().setDevices(3, "sda1").setForce(true));
 
     assertEquals(Kind.FAILED_PRECONDITION, e.kind());
     assertTrue(e.getMessage().contains("OS disk"), e.getMessage());
@@ -149,7 +151,7 @@ class ArrayManagerTest {
 
   @Test
   void create_overAFilesystem_isFailedPreconditionWithoutForce_andRunsNoMdadm() {
-    List.of("/dev/sda1", "/dev/sdc1", "/dev/sdd1").forEach(guest::blank);
+    List.of("/dev/sdb1", "/dev/sdc1", "/dev/sdd1").forEach(guest::blank);
     guest.runner.answer(List.of("blkid", "-p", "-o", "export", "/dev/sde1"), 0,
         "UUID=1b6d\nTYPE=ext4\nUSAGE=filesystem\n", "");
 
@@ -177,10 +179,10 @@ class ArrayManagerTest {
     assertEquals(1, a.getDegraded());
     assertEquals("none", a.getBitmap());
     assertEquals("recover", a.getSync().getAction());
-    assertEquals(16016, a.getSync().getDoneSectors());
+    assertEquals(8008, a.getSync().getDoneSectors());
     assertEquals(128000, a.getSync().getTotalSectors());
-    assertEquals(2406, a.getSync().getSpeedKibPerS());
-    assertEquals((128000 - 16016) / 2 / 2406, a.getSync().getEtaSeconds());
+    assertEquals(349, a.getSync().getSpeedKibPerS());
+    assertEquals((128000 - 8008) / 2 / 349, a.getSync().getEtaSeconds());
     Member rebuilding = a.getMembersList().stream()
         .filter(m -> m.getDevice().equals("/dev/sdc1")).findFirst().orElseThrow();
     assertEquals("rebuilding", rebuilding.getState());
@@ -197,11 +199,12 @@ class ArrayManagerTest {
         .detail("10-recovery", "");
 
     Array first = arrays.get("md127");
-    guest.mdstat("10-recovery/mdstat-p2").sysfs("10-recovery/sysfs-md127-p2");
+    guest.mdstat("10-recovery/mdstat-p2")
+        .sysfs("10-recovery/sysfs-md127", "10-recovery/sysfs-md127-p2");
     Array second = arrays.get("md127");
 
     assertEquals(List.of(DETAIL_EXPORT), guest.mdadmCalls());
-    assertEquals("ec44b2e5:884eb3e1:44fa02b1:fed4abc8", second.getUuid());
+    assertEquals("db0609c2:27c2052f:bdc9c4d6:f961e8b0", second.getUuid());
     assertEquals("raidvm:127", second.getMdName());
     assertTrue(second.getSync().getDoneSectors() > first.getSync().getDoneSectors(),
         "the second answer follows the kernel's files");
@@ -259,16 +262,16 @@ class ArrayManagerTest {
 
   @Test
   void examine_aMember() {
-    guest.answer(List.of("mdadm", "--examine", "--export", "/dev/sda1"),
+    guest.answer(List.of("mdadm", "--examine", "--export", "/dev/sdb1"),
             "04-raid5-synced/examine-export")
-        .answer(List.of("mdadm", "--examine", "/dev/sda1"), "04-raid5-synced/examine");
+        .answer(List.of("mdadm", "--examine", "/dev/sdb1"), "04-raid5-synced/examine");
 
-    MemberSuperblock sb = arrays.examine("sda1");
+    MemberSuperblock sb = arrays.examine("sdb1");
 
-    assertEquals("/dev/sda1", sb.getDevice());
-    assertEquals("ab3b2cd0:27adf9d7:73b053ea:598f7769", sb.getDeviceUuid());
+    assertEquals("/dev/sdb1", sb.getDevice());
+    assertEquals("847e64c9:59c45746:1f300f04:1d2d1c64", sb.getDeviceUuid());
     assertEquals(0, sb.getRole());
-    assertEquals(19, sb.getEvents());
+    assertEquals(18, sb.getEvents());
   }
 
   @Test
@@ -277,8 +280,9 @@ class ArrayManagerTest {
         .detail("04-raid5-synced", "");
 
     Operation started = arrays.setSyncAction("md127", Action.CHECK);
-    guest.sysfs("06-check/sysfs-md127-checking").thenSysfs("06-check/sysfs-md127-checking-p2",
-        "04-raid5-synced/sysfs-md127");
+    guest.sysfs("06-check/sysfs-md127-checking")
+        .thenSysfsOver("06-check/sysfs-md127-checking", "06-check/sysfs-md127-checking-p2")
+        .thenSysfs("04-raid5-synced/sysfs-md127");
     Operation done = guest.awaitEnd(started);
 
     assertEquals("check", started.getKind());
@@ -410,13 +414,13 @@ class ArrayManagerTest {
   @Test
   void mdadmFailure_keepsItsExitCodeAndStderr() {
     guest.mdstat("03-raid5-create/mdstat-before");
-    List.of("/dev/sda1", "/dev/sdc1", "/dev/sdd1", "/dev/sde1").forEach(guest::blank);
-    guest.answer(CREATE, 2, "", "mdadm: cannot open /dev/sda1: Device or resource busy\n");
+    List.of("/dev/sdb1", "/dev/sdc1", "/dev/sdd1", "/dev/sde1").forEach(guest::blank);
+    guest.answer(CREATE, 2, "", "mdadm: cannot open /dev/sdb1: Device or resource busy\n");
 
     ToolException e = assertThrows(ToolException.class, () -> arrays.create(raid5().build()));
 
     assertEquals(2, e.exitCode());
-    assertEquals("mdadm: cannot open /dev/sda1: Device or resource busy\n", e.stderr());
+    assertEquals("mdadm: cannot open /dev/sdb1: Device or resource busy\n", e.stderr());
   }
 
   @Test
@@ -426,7 +430,7 @@ class ArrayManagerTest {
     guest.mdstat("04-raid5-synced/mdstat").sysfs("15-auto-read-only/sysfs-md124")
         .detail("12-readd", "healthy-")
         .answer(readWrite, 0, "", "")
-        .thenSysfs("12-readd/sysfs-md127-healthy");
+        .thenSysfsOver("10-recovery/sysfs-md127", "12-readd/sysfs-md127-healthy");
     guest.runner.effect(readWrite, () -> {
       guest.events.add(String.join(" ", readWrite));
       guest.sysfs("10-recovery/sysfs-md127");

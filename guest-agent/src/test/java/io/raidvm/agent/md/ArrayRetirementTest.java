@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ArrayRetirementTest {
 
-  private static final String UUID = "ec44b2e5:884eb3e1:44fa02b1:fed4abc8";
+  private static final String UUID = "db0609c2:27c2052f:bdc9c4d6:f961e8b0";
   private static final List<String> MEMBERS =
-      List.of("/dev/sda1", "/dev/sdc1", "/dev/sdd1", "/dev/sde1");
+      List.of("/dev/sdb1", "/dev/sdc1", "/dev/sdd1", "/dev/sde1");
 
   @TempDir
   Path root;
@@ -58,7 +58,7 @@ class ArrayRetirementTest {
 
     assertEquals(List.of("unmount /mnt/md127: TO_DO", "remove its lines from /etc/fstab: TO_DO",
         "remove its ARRAY line from /etc/mdadm/mdadm.conf: TO_DO", "stop /dev/md127: TO_DO",
-        "zero the md superblock of /dev/sda1: TO_DO", "zero the md superblock of /dev/sdc1: TO_DO",
+        "zero the md superblock of /dev/sdb1: TO_DO", "zero the md superblock of /dev/sdc1: TO_DO",
         "zero the md superblock of /dev/sdd1: TO_DO", "zero the md superblock of /dev/sde1: TO_DO",
         "update the initramfs: TO_DO"), actions(plan));
     assertEquals(UUID, plan.getUuid());

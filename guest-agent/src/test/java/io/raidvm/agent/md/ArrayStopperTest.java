@@ -63,7 +63,7 @@ class ArrayStopperTest {
     StopArrayResponse stopped = stopper.stop("md127", true);
 
     assertEquals(List.of(String.join(" ", UMOUNT), String.join(" ", STOP)), guest.events);
-    assertEquals("ec44b2e5:884eb3e1:44fa02b1:fed4abc8", stopped.getUuid());
+    assertEquals("db0609c2:27c2052f:bdc9c4d6:f961e8b0", stopped.getUuid());
     assertEquals(List.of("/mnt/md127"), stopped.getUnmountedList());
     assertEquals(4, stopped.getMembersCount());
   }

@@ -66,18 +66,20 @@ class ArrayTuningTest {
         + " read from (raid1, raid10)", e.getMessage());
   }
 
-  /** md125 of step 14 (raid1, sdg1 write-mostly), seen as md127: clearing writes -writemostly. */
+  /**
+   * md125 of step 14 (raid1, sdf1 write-mostly: d6's first partition, a disk MdGuest has),
+   * seen as md127: clearing writes -writemostly.
+   */
   @Test
   void writeMostly_cleared_writesTheMembersState_andSettingItAgainWritesNothing()
       throws Exception {
-    guest.tree.disk("sdg").partition("sdg", "sdg1");
     guest.mdstat("04-raid5-synced/mdstat").sysfs("14-raid1-partitions/sysfs-md125")
         .detail("04-raid5-synced", "");
-    Path state = root.resolve("sys/block/md127/md/dev-sdg1/state");
+    Path state = root.resolve("sys/block/md127/md/dev-sdf1/state");
 
-    tuning.setWriteMostly("md127", "sdg1", true);
+    tuning.setWriteMostly("md127", "sdf1", true);
     assertEquals("in_sync,write_mostly\n", Files.readString(state));
-    tuning.setWriteMostly("md127", "sdg1", false);
+    tuning.setWriteMostly("md127", "sdf1", false);
 
     assertEquals("-writemostly\n", Files.readString(state));
   }

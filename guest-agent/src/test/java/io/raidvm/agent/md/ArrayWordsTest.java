@@ -53,7 +53,7 @@ class ArrayWordsTest {
   void aRaid5WithTwoMembersGone_isFailed() {
     MdSysfs degraded = captured("07-fail/sysfs-md127");
     List<MdSysfs.Member> members = degraded.members().stream()
-        .map(m -> m.name().equals("sda1")
+        .map(m -> m.name().equals("sdb1")
             ? new MdSysfs.Member(m.name(), List.of("faulty"), -1, 0) : m).toList();
     MdSysfs failed = new MdSysfs(degraded.arrayState(), degraded.syncAction(),
         degraded.syncCompleted(), 0, 2, 0, degraded.level(), degraded.raidDisks(),

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,13 +31,30 @@ class KernelDetailTest {
    *     files a snapshot taken while a sync ran left out (level, raid_disks, chunk_size, layout,
    *     metadata_version, uuid: none of them changes without a reshape or a new array); "" when
    *     the snapshot is complete
+   * @param arrayStateForMdadm the array_state mdadm found when it was not the sysfs copy's (the
+   *     array changed between the two reads, see {@link #CHECK_STARTED}); "" when they agree
    */
-  record Moment(String array, String mdstat, String detail, String sysfs, String staticFrom) {
+  record Moment(String array, String mdstat, String detail, String sysfs, String staticFrom,
+      String arrayStateForMdadm) {
+    Moment(String array, String mdstat, String detail, String sysfs, String staticFrom) {
+      this(array, mdstat, detail, sysfs, staticFrom, "");
+    }
+
     @Override
     public String toString() {
       return detail + "detail of " + array;
     }
   }
+
+  /**
+   * The check just started (06), md127 mounted since 05: the sysfs copy caught array_state
+   * {@code active} (md says so while the array is written to, until safe_mode_delay, 0.204 s,
+   * passes without writes), and mdadm, run right after the copy, found it {@code clean}. The
+   * copy is checked as it is in {@link #anArrayBeingWrittenTo_isActive}; here it stands with the
+   * array_state mdadm read.
+   */
+  private static final Moment CHECK_STARTED = new Moment("md127", "06-check/mdstat-checking",
+      "06-check/checking-", "06-check/sysfs-md127-checking", "", "clean");
 
   static Stream<Arguments> moments() {
     return Stream.of(
@@ -46,8 +64,7 @@ class KernelDetailTest {
             "03-raid5-create/sysfs-md127-p4", "03-raid5-create/sysfs-md127"),
         new Moment("md127", "04-raid5-synced/mdstat", "04-raid5-synced/",
             "04-raid5-synced/sysfs-md127", ""),
-        new Moment("md127", "06-check/mdstat-checking", "06-check/checking-",
-            "06-check/sysfs-md127-checking", ""),
+        CHECK_STARTED,
         new Moment("md127", "07-fail/mdstat", "07-fail/", "07-fail/sysfs-md127", ""),
         new Moment("md127", "08-remove/mdstat", "08-remove/", "08-remove/sysfs-md127", ""),
         new Moment("md127", "10-recovery/mdstat", "10-recovery/", "10-recovery/sysfs-md127",
@@ -104,6 +121,22 @@ class KernelDetailTest {
         .filter(m -> m.getDevice().equals("/dev/" + gone)).toList());
   }
 
+  @Test
+  void anArrayBeingWrittenTo_isActive() {
+    Moment moment = CHECK_STARTED;
+    MdstatArray entry = Mdstat.parse(Fixtures.read("guest/" + moment.mdstat() + ".stdout"))
+        .array(moment.array()).orElseThrow();
+    MdSysfs copy = MdSysfs.parse(CapturedSysfs.files(moment.sysfs()));
+    MdadmDetail mdadm = MdadmDetail.parse(
+        Fixtures.read("guest/" + moment.detail() + "detail-export.stdout"),
+        Fixtures.read("guest/" + moment.detail() + "detail.stdout"));
+
+    assertEquals("active", copy.arrayState());
+    assertEquals(List.of("active", "checking"),
+        KernelDetail.of(entry, copy, ArrayIdentity.of(mdadm), name -> true).states());
+    assertEquals(List.of("clean", "checking"), mdadm.states());
+  }
+
   /**
    * mdadm names an inactive array's level from a member's superblock ("raid5"); the kernel has
    * none yet. The answer takes the level from /proc/mdstat (none), so both answers agree.
@@ -124,6 +157,9 @@ class KernelDetailTest {
       }
     }
     files.putAll(CapturedSysfs.files(moment.sysfs()));
+    if (!moment.arrayStateForMdadm().isEmpty()) {
+      files.put("array_state", moment.arrayStateForMdadm() + "\n");
+    }
     return MdSysfs.parse(files);
   }
 }

@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The capture guest as the md code sees it: disks as in {@code 00-boot/disk-map.txt} (sdb the OS
- * disk; d1..d4 = sda, sdc, sdd, sde, each with partition 1), /proc/mdstat and md127's sysfs
+ * The capture guest as the md code sees it: disks as in {@code 00-boot/disk-map.txt} (sda the OS
+ * disk; d1..d4 = sdb, sdc, sdd, sde, each with partition 1), /proc/mdstat and md127's sysfs
  * copied from a captured step, mdadm answered with captured output. sync_action writes and the
  * commands run go into one event list, in order; each pause between sysfs samples installs the
  * next queued snapshot.
@@ -47,14 +47,14 @@ final class MdGuest {
   final List<String> events = new CopyOnWriteArrayList<>();
   final OperationRegistry operations = new OperationRegistry();
   final GuestTree tree;
-  private final Deque<String> snapshots = new ArrayDeque<>();
+  private final Deque<List<String>> snapshots = new ArrayDeque<>();
 
   MdGuest(Path root) {
-    tree = new GuestTree(root).disk("sdb").partition("sdb", "sdb1").mounted("sdb1", "/");
-    for (String disk : List.of("sda", "sdc", "sdd", "sde", "sdf")) {
+    tree = new GuestTree(root).disk("sda").partition("sda", "sda1").mounted("sda1", "/");
+    for (String disk : List.of("sdb", "sdc", "sdd", "sde", "sdf")) {
       tree.disk(disk).partition(disk, disk + "1");
     }
-    tree.serial("d1-part1", "sda1").serial("d2-part1", "sdc1").serial("d2", "sdc");
+    tree.serial("d1-part1", "sdb1").serial("d2-part1", "sdc1").serial("d2", "sdc");
     tree.disk("md127");
   }
 
@@ -64,7 +64,8 @@ final class MdGuest {
         pause -> {
           events.add("pause " + pause.toSeconds() + " s");
           if (!snapshots.isEmpty()) {
-            sysfs(snapshots.poll());
+            List<String> layers = snapshots.poll();
+            sysfs(layers.get(0), layers.subList(1, layers.size()).toArray(String[]::new));
           }
         });
   }
@@ -118,25 +119,21 @@ final class MdGuest {
 
   /**
    * Replaces md127's sysfs with a captured copy, e.g. "03-raid5-create/sysfs-md127" (or one of
-   * another capture's folder, "guest-reshape/r2-grow-4/sysfs-md127-reshape"). The copy is
-   * made beside it and swapped in by renaming a symlink, so that an operation following the
-   * array in the background never sees a half-made or missing folder.
+   * another capture's folder, "guest-reshape/r2-grow-4/sysfs-md127-reshape"), and lays
+   * the snapshots {@code over} it, in order: a snapshot taken while a sync ran holds only the
+   * files that change (guest/README.md), so it goes over a full copy of the same array, as the
+   * agent would find them together. The copy is made beside the folder and swapped in by
+   * renaming a symlink, so that an operation following the array in the background never sees a
+   * half-made or missing folder.
    */
-  MdGuest sysfs(String capture) {
+  MdGuest sysfs(String capture, String... over) {
     Path link = tree.root().resolve("sys/block/md127/md");
     try {
       Files.createDirectories(link.getParent());
       Path version = Files.createTempDirectory(link.getParent(), "md-");
-      Path from = Path.of(MdGuest.class.getResource(Fixtures.guestCapture(capture)).toURI());
-      try (Stream<Path> files = Files.walk(from)) {
-        for (Path f : (Iterable<Path>) files::iterator) {
-          Path to = version.resolve(from.relativize(f).toString());
-          if (Files.isDirectory(f)) {
-            Files.createDirectories(to);
-          } else {
-            Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
-          }
-        }
+      copy(capture, version);
+      for (String snapshot : over) {
+        copy(snapshot, version);
       }
       Path next = link.resolveSibling("md.next");
       Files.deleteIfExists(next);
@@ -150,9 +147,34 @@ final class MdGuest {
     return this;
   }
 
-  /** Snapshots the pauses between samples install, in order. */
+  private static void copy(String capture, Path version)
+      throws IOException, URISyntaxException {
+    Path from = Path.of(MdGuest.class.getResource(Fixtures.guestCapture(capture)).toURI());
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path to = version.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  /** Full sysfs copies the pauses between samples install, in order. */
   MdGuest thenSysfs(String... captures) {
-    snapshots.addAll(List.of(captures));
+    for (String capture : captures) {
+      snapshots.add(List.of(capture));
+    }
+    return this;
+  }
+
+  /** Snapshots the pauses between samples install, in order, each laid over {@code full}. */
+  MdGuest thenSysfsOver(String full, String... snapshots) {
+    for (String snapshot : snapshots) {
+      this.snapshots.add(List.of(full, snapshot));
+    }
     return this;
   }
 

@@ -22,7 +22,7 @@ class MdadmDetailTest {
     assertEquals("raid5", d.level());
     assertEquals(4, d.raidDevices());
     assertEquals("1.0", d.metadata());
-    assertEquals("ec44b2e5:884eb3e1:44fa02b1:fed4abc8", d.uuid());
+    assertEquals("db0609c2:27c2052f:bdc9c4d6:f961e8b0", d.uuid());
     assertEquals("raidvm:127", d.name());
     assertEquals(List.of("clean", "degraded", "recovering"), d.states());
     assertEquals(192000, d.arraySizeKib());
@@ -31,15 +31,16 @@ class MdadmDetailTest {
     assertEquals(List.of(3, 4, 0, 1),
         List.of(d.activeDevices(), d.workingDevices(), d.failedDevices(), d.spareDevices()));
     assertEquals(List.of(
-        new Device("/dev/sda1", 0, List.of("active", "sync")),
+        new Device("/dev/sdb1", 0, List.of("active", "sync")),
         new Device("/dev/sdc1", 1, List.of("active", "sync")),
         new Device("/dev/sdd1", 2, List.of("active", "sync")),
         new Device("/dev/sde1", 3, List.of("spare", "rebuilding"))), d.devices());
   }
 
+  /** After --fail (07); 11's after-fail detail already shows the member removed. */
   @Test
   void faultyMember_hasNoRole_andTheRemovedSlotIsNoDevice() {
-    MdadmDetail d = detail("11-remove-busy", "after-fail-");
+    MdadmDetail d = detail("07-fail", "");
 
     assertEquals(List.of("clean", "degraded"), d.states());
     assertEquals(1, d.failedDevices());
@@ -51,7 +52,7 @@ class MdadmDetailTest {
   void writeMostlyMember_keepsTheWord() {
     MdadmDetail d = detail("14-raid1-partitions", "md125-");
 
-    assertEquals(new Device("/dev/sdg1", 1, List.of("active", "sync", "writemostly")),
+    assertEquals(new Device("/dev/sdf1", 1, List.of("active", "sync", "writemostly")),
         d.devices().get(1));
     assertEquals(0, d.chunkKib());
   }
@@ -61,7 +62,7 @@ class MdadmDetailTest {
     MdadmDetail d = detail("14-raid1-partitions", "md124-");
 
     assertEquals(List.of("clean", "resyncing (DELAYED)"), d.states());
-    assertEquals(new Device("/dev/sdg3", -1, List.of("spare")), d.devices().get(2));
+    assertEquals(new Device("/dev/sdf3", -1, List.of("spare")), d.devices().get(2));
   }
 
   @Test
@@ -71,6 +72,6 @@ class MdadmDetailTest {
     assertEquals("raid5", d.level());
     assertEquals(1, d.raidDevices());
     assertEquals(List.of("inactive"), d.states());
-    assertEquals(List.of(new Device("/dev/sda1", -1, List.of())), d.devices());
+    assertEquals(List.of(new Device("/dev/sdb1", -1, List.of())), d.devices());
   }
 }

@@ -3,6 +3,7 @@ package io.raidvm.agent.md;
 import io.raidvm.common.md.ArraySpec;
 import io.raidvm.common.md.RaidLevel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,9 +87,17 @@ class MdadmTest {
 
   @Test
   void busy_isRecognisedInTheCapturedRemoveFailure() {
-    String stderr = Fixtures.read("guest/11-remove-busy/mdadm-remove.stderr");
+    String stderr = Fixtures.read("guest/11-remove-busy/mdadm-fail-and-remove.stderr");
 
     assertTrue(Mdadm.busy(new ToolException(ToolException.Kind.FAILED_PRECONDITION,
+        List.of("mdadm"), 1, stderr)));
+  }
+
+  @Test
+  void busy_isNotARemoveOfWhatIsNoLongerThere() {
+    String stderr = Fixtures.read("guest/11-remove-busy/mdadm-remove-frozen.stderr");
+
+    assertFalse(Mdadm.busy(new ToolException(ToolException.Kind.FAILED_PRECONDITION,
         List.of("mdadm"), 1, stderr)));
   }
 }

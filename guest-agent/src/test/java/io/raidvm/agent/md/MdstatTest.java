@@ -37,7 +37,7 @@ class MdstatTest {
     assertTrue(md.active());
     assertEquals("", md.readOnly());
     assertEquals("raid5", md.level());
-    assertEquals(List.of("sde1", "sdd1", "sdc1", "sda1"),
+    assertEquals(List.of("sde1", "sdd1", "sdc1", "sdb1"),
         md.members().stream().map(MdstatMember::name).toList());
     assertEquals(4, md.members().get(0).number());
     assertEquals(192000, md.blocks());
@@ -47,7 +47,7 @@ class MdstatTest {
     assertEquals(4, md.raidDisks());
     assertEquals(3, md.workingDisks());
     assertEquals("UUU_", md.status());
-    assertEquals(new MdstatProgress("recovery", 3.1, 2176, 64000, 0.4, 2176),
+    assertEquals(new MdstatProgress("recovery", 1.5, 1152, 64000, 2.6, 384),
         md.progress().orElseThrow());
     assertEquals("", md.bitmap());
   }
@@ -69,7 +69,7 @@ class MdstatTest {
     MdstatProgress repair = array("06-check/mdstat-repairing.stdout", "md127").progress()
         .orElseThrow();
     assertEquals("resync", repair.action());
-    assertEquals(18.2, repair.percent());
+    assertEquals(16.6, repair.percent());
   }
 
   @Test
@@ -77,7 +77,7 @@ class MdstatTest {
     MdstatArray md = array("07-fail/mdstat.stdout", "md127");
 
     assertEquals(Set.of(Flag.FAULTY), md.member("sdc1").orElseThrow().flags());
-    assertEquals(Set.of(), md.member("sda1").orElseThrow().flags());
+    assertEquals(Set.of(), md.member("sdb1").orElseThrow().flags());
     assertEquals("U_UU", md.status());
   }
 
@@ -86,7 +86,7 @@ class MdstatTest {
     MdstatProgress p = array("10-recovery/mdstat.stdout", "md127").progress().orElseThrow();
 
     assertEquals("recovery", p.action());
-    assertEquals(3456, p.doneKib());
+    assertEquals(1792, p.doneKib());
   }
 
   @Test
@@ -103,12 +103,12 @@ class MdstatTest {
     assertEquals("1.2", raid0.superVersion());
     MdstatArray spare = all.array("md124").orElseThrow();
     assertTrue(spare.delayed());
-    assertEquals(Set.of(Flag.SPARE), spare.member("sdg3").orElseThrow().flags());
+    assertEquals(Set.of(Flag.SPARE), spare.member("sdf3").orElseThrow().flags());
     assertEquals("1/1 pages [4KB], 65536KB chunk", spare.bitmap());
     assertEquals(0, spare.chunkKib());
     MdstatArray writeMostly = all.array("md125").orElseThrow();
-    assertEquals(Set.of(Flag.WRITE_MOSTLY), writeMostly.member("sdg1").orElseThrow().flags());
-    assertEquals(new MdstatProgress("resync", 13.7, 2048, 14336, 0.1, 1024),
+    assertEquals(Set.of(Flag.WRITE_MOSTLY), writeMostly.member("sdf1").orElseThrow().flags());
+    assertEquals(new MdstatProgress("resync", 13.7, 2048, 14336, 1.7, 113),
         writeMostly.progress().orElseThrow());
     assertFalse(writeMostly.delayed());
   }
@@ -134,10 +134,10 @@ class MdstatTest {
     assertEquals("", md.level());
     assertEquals(64476, md.blocks());
     assertEquals("1.0", md.superVersion());
-    assertEquals(Set.of(Flag.SPARE), md.member("sda1").orElseThrow().flags());
+    assertEquals(Set.of(Flag.SPARE), md.member("sdb1").orElseThrow().flags());
     MdstatArray failed = all.array("md125").orElseThrow();
-    assertEquals(Set.of(Flag.FAULTY), failed.member("sdf1").orElseThrow().flags());
-    assertEquals(Set.of(Flag.WRITE_MOSTLY), failed.member("sdg1").orElseThrow().flags());
+    assertEquals(Set.of(Flag.FAULTY), failed.member("sdi1").orElseThrow().flags());
+    assertEquals(Set.of(Flag.WRITE_MOSTLY), failed.member("sdf1").orElseThrow().flags());
     assertEquals("_U", failed.status());
   }
 }

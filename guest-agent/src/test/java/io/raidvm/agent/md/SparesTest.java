@@ -73,7 +73,7 @@ class SparesTest {
     RaidvmException e = assertThrows(RaidvmException.class,
         () -> spares.remove("md127", "d1-part1"));
 
-    assertEquals("/dev/sda1 (d1-part1) is an active member of md127 (slot 0), not a spare: to"
+    assertEquals("/dev/sdb1 (d1-part1) is an active member of md127 (slot 0), not a spare: to"
         + " take it out, fail it and remove it (raidctl raid fail, raid remove)",
         e.getMessage());
     assertEquals(List.of(), guest.runner.calls());
@@ -93,15 +93,15 @@ class SparesTest {
     assertEquals(List.of(), guest.runner.calls());
   }
 
-  /** md124 of step 14 (a RAID 1 with the spare sdg3), seen as md127. */
+  /** md124 of step 14 (a RAID 1 with the spare sdf3, d6's third partition), seen as md127. */
   @Test
   void remove_anIdleSpare_runsMdadmRemove() {
-    guest.tree.disk("sdg").partition("sdg", "sdg3");
-    List<String> remove = List.of("mdadm", "--manage", "/dev/md127", "--remove", "/dev/sdg3");
+    guest.tree.partition("sdf", "sdf3");
+    List<String> remove = List.of("mdadm", "--manage", "/dev/md127", "--remove", "/dev/sdf3");
     guest.mdstat("04-raid5-synced/mdstat").sysfs("14-raid1-partitions/sysfs-md124")
-        .detail("04-raid5-synced", "").answer(remove, 0, "", "mdadm: hot removed /dev/sdg3\n");
+        .detail("04-raid5-synced", "").answer(remove, 0, "", "mdadm: hot removed /dev/sdf3\n");
 
-    spares.remove("md127", "sdg3");
+    spares.remove("md127", "sdf3");
 
     assertEquals(List.of(String.join(" ", remove)), guest.events);
   }

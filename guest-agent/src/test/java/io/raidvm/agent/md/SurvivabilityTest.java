@@ -19,7 +19,7 @@ class SurvivabilityTest {
 
   private static MdSysfs n2(String... faulty) {
     Map<String, String> files = new HashMap<>(
-        CapturedSysfs.files("guest-lifecycle", "L7-raid10/sysfs-md125-n2-4"));
+        CapturedSysfs.files("guest-lifecycle/L7-raid10/sysfs-md125-n2-4"));
     for (String member : faulty) {
       files.put("dev-" + member + "/state", "faulty\n");
     }

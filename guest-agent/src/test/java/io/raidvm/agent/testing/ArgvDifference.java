@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * How the argv a test answers differs from the one captured in the guest, and why: tokens named
  * otherwise (a by-id path the test knows by its kernel name), tokens only the test's argv has
- * (an option that does not change the captured output), or the same options in another order.
+ * (an option that does not change the captured output), tokens only the captured argv has (a
+ * part of the captured command the test's does not repeat), or the same options in another order.
  * Every declared difference must be there: one that is not fails the test, so a declaration
  * cannot outlive the difference it explains.
  */
@@ -20,6 +21,7 @@ public final class ArgvDifference {
   private final Map<String, String> renamed = new LinkedHashMap<>();
   private final List<List<String>> respelled = new ArrayList<>();
   private final List<List<String>> added = new ArrayList<>();
+  private final List<List<String>> dropped = new ArrayList<>();
   private boolean reordered;
 
   private ArgvDifference(String why) {
@@ -58,6 +60,15 @@ public final class ArgvDifference {
     return this;
   }
 
+  /**
+   * The captured argv has {@code tokens} (in a row, after the renames) where the answered one has
+   * nothing.
+   */
+  public ArgvDifference dropped(String... tokens) {
+    dropped.add(List.of(tokens));
+    return this;
+  }
+
   /** The same tokens in another order. */
   public ArgvDifference reordered() {
     reordered = true;
@@ -80,6 +91,13 @@ public final class ArgvDifference {
       }
       expected.subList(at, at + from.size()).clear();
       expected.add(at, entry.get(0));
+    }
+    for (List<String> tokens : dropped) {
+      int at = Collections.indexOfSubList(expected, tokens);
+      if (at < 0) {
+        throw mismatch("the capture has no " + tokens, captured, answered, capture);
+      }
+      expected.subList(at, at + tokens.size()).clear();
     }
     List<String> actual = new ArrayList<>(answered);
     for (List<String> tokens : added) {

@@ -48,6 +48,31 @@ class FixturesTest {
   }
 
   @Test
+  void answerAsCapturedFor_withPartOfTheCapturedCommandDropped_answersAsCaptured() {
+    String d2 = "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_d2-part1";
+    List<String> remove = List.of("mdadm", "--manage", "/dev/md127", "--remove", d2);
+    Fixtures.answerAsCapturedFor(runner, remove, "11-remove-busy/mdadm-fail-and-remove",
+        ArgvDifference.because("test").dropped("--fail", d2));
+
+    CommandResult result = runner.run(Command.of(remove.toArray(String[]::new)), line -> { });
+
+    assertEquals(1, result.exitCode());
+    assertEquals(Fixtures.read("guest/11-remove-busy/mdadm-fail-and-remove.stderr"),
+        result.stderr());
+  }
+
+  @Test
+  void answerAsCapturedFor_droppingWhatTheCaptureHasNot_fails() {
+    AssertionError e = assertThrows(AssertionError.class, () -> Fixtures.answerAsCapturedFor(
+        runner, List.of("mkfs.ext4", "/dev/md127"), "17-fsck/mkfs-without-F",
+        ArgvDifference.because("test").dropped("-F")));
+
+    assertEquals("argv answered as 17-fsck/mkfs-without-F (declared: test): the capture has no"
+        + " [-F]\n  captured: [mkfs.ext4, /dev/md127]\n"
+        + "  answered: [mkfs.ext4, /dev/md127]", e.getMessage());
+  }
+
+  @Test
   void answerAsCapturedFor_aDeclaredDifferenceThatIsNotThere_fails() {
     AssertionError e = assertThrows(AssertionError.class, () -> Fixtures.answerAsCapturedFor(
         runner, List.of("mkfs.ext4", "/dev/md127"), "17-fsck/mkfs-without-F",
