@@ -56,7 +56,10 @@ public final class ArrayAssembler {
     }
     try (DeviceLocks.Lease lease = locks.acquire("AssembleArray " + uuid, keys)) {
       requireEnough(uuid, entry, allowDegraded);
-      if (!name.isEmpty() && sysfs.exists(name)) {
+      // An md device that /proc/mdstat does not list is what a stopped array leaves for a
+      // moment (udev still holds it after mdadm --stop); mdadm assembles into it. One it lists
+      // (running or inactive) is another array's.
+      if (!name.isEmpty() && inspector.mdstat().array(name).isPresent()) {
         throw RaidvmException.alreadyExists("cannot assemble %s as %s: %s exists already (%s);"
             + " give another name, or none", uuid, name, name, describe(name));
       }
@@ -82,6 +85,6 @@ public final class ArrayAssembler {
 
   private String describe(String name) {
     return inspector.mdstat().array(name).map(a -> (a.active() ? "active " : "inactive ")
-        + a.level()).orElse("a block device");
+        + a.level()).orElse("an array");
   }
 }
