@@ -1,18 +1,21 @@
-package io.raidvm.agent.info;
+package io.raidvm.common;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** The fields of {@code /etc/os-release} the agent reports (os-release(5)). */
-record OsRelease(String prettyName, String id, String versionId) {
+/**
+ * The fields of {@code /etc/os-release} (os-release(5)) that raidvm reads: the guest agent reports
+ * the guest's, the image builder asks the host's release name (its apt mirror serves that suite).
+ */
+public record OsRelease(String prettyName, String id, String versionId, String versionCodename) {
 
-  static final OsRelease UNKNOWN = new OsRelease("", "", "");
+  public static final OsRelease UNKNOWN = new OsRelease("", "", "", "");
 
   /**
    * Parses os-release text: {@code KEY=value} lines, values optionally in double or single quotes
    * with backslash escapes, {@code #} comments and blank lines ignored. Missing keys are empty.
    */
-  static OsRelease parse(String text) {
+  public static OsRelease parse(String text) {
     Map<String, String> values = new HashMap<>();
     for (String line : text.split("\n")) {
       String trimmed = line.strip();
@@ -23,7 +26,8 @@ record OsRelease(String prettyName, String id, String versionId) {
       values.put(trimmed.substring(0, eq), unquote(trimmed.substring(eq + 1)));
     }
     return new OsRelease(values.getOrDefault("PRETTY_NAME", ""), values.getOrDefault("ID", ""),
-        values.getOrDefault("VERSION_ID", ""));
+        values.getOrDefault("VERSION_ID", ""),
+        values.getOrDefault("VERSION_CODENAME", ""));
   }
 
   private static String unquote(String raw) {
