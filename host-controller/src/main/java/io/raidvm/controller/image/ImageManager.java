@@ -240,13 +240,15 @@ public final class ImageManager {
   }
 
   /**
-   * The host's release name from {@code os-release} beside the apt directory ({@code /etc}), or
-   * empty when there is none: only a fallback for finding a mirror, so never an error.
+   * The host's Debian release name from {@code os-release} beside the apt directory ({@code
+   * /etc}); empty when there is none or the host is no Debian (an Ubuntu archive serves no
+   * Debian suite). Only a fallback for finding a mirror, so never an error.
    */
   private String hostSuite() {
     Path osRelease = aptDir.resolveSibling("os-release");
     try {
-      return OsRelease.parse(Files.readString(osRelease)).versionCodename();
+      OsRelease host = OsRelease.parse(Files.readString(osRelease));
+      return host.id().equals("debian") ? host.versionCodename() : "";
     } catch (IOException e) {
       LOG.fine(() -> "no host release name from " + osRelease + ": " + e.getMessage());
       return "";
