@@ -49,8 +49,21 @@ public final class RaidctlMain {
    */
   static final Map<String, Class<?>> COMMANDS = commands();
 
+  private static final String NETTY_JFR = "io.netty.jfr.enabled";
+
   public static void main(String[] args) {
+    withoutFlightRecorder();
     System.exit(commandLine(CommandLine.defaultFactory(), args).execute(args));
+  }
+
+  /**
+   * Netty's buffer allocators report to Java Flight Recorder when it is available, which loads
+   * JFR and makes its event classes at every start; raidctl records nothing.
+   */
+  static void withoutFlightRecorder() {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
   }
 
   /** The whole command tree with raidctl's error handling; tests call {@code execute} on it. */
