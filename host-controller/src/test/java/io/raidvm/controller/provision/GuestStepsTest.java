@@ -22,6 +22,7 @@ import io.raidvm.api.agent.v1.PartitionRequest;
 import io.raidvm.api.agent.v1.PartitionResult;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.SyncStatus;
+import io.raidvm.api.controller.v1.ProvisionFilesystem;
 import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.api.controller.v1.ProvisionStepState;
 import io.raidvm.common.error.RaidvmException;
@@ -41,6 +42,7 @@ class GuestStepsTest {
 
   private static final ProvisionSpec SPEC =
       ProvisionSpecs.complete(ProvisionSpec.newBuilder().setVm("vm1").build());
+  private static final ProvisionFilesystem FS = ProvisionSpecs.filesystems(SPEC).get(0);
   private static final Step.Reporter QUIET = (message, progress) -> { };
 
   /** What the guest shows: block devices and md127; every change the steps ask for. */
@@ -158,7 +160,7 @@ class GuestStepsTest {
   void filesystem_overAnotherFilesystem_isRefused_andFormatsNothing() {
     devices.add(md127Device().setFsType("xfs").build());
 
-    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.filesystem(QUIET));
+    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.filesystem(FS, QUIET));
 
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
     assertEquals("/dev/md127 in VM vm1 holds xfs, the spec says ext4: provision never formats"
@@ -171,7 +173,7 @@ class GuestStepsTest {
     devices.add(md127Device().setFsType("ext4").setFsUuid("1234").build());
 
     assertEquals(new Outcome(ProvisionStepState.STEP_ALREADY_DONE,
-        "/dev/md127 holds ext4 (uuid 1234)"), steps.filesystem(QUIET));
+        "/dev/md127 holds ext4 (uuid 1234)"), steps.filesystem(FS, QUIET));
     assertEquals(List.of(), changes);
   }
 
@@ -179,7 +181,7 @@ class GuestStepsTest {
   void mount_whenTheArrayIsMountedElsewhere_isRefused_sayingHowToUnmountIt() {
     devices.add(md127Device().setFsType("ext4").addMountPoints("/srv").build());
 
-    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.mount());
+    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.mount(FS));
 
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
     assertEquals("/dev/md127 is mounted on /srv in VM vm1, the spec says /mnt/md127: unmount it"
@@ -193,7 +195,7 @@ class GuestStepsTest {
     devices.add(disk("vm1-d5", false).toBuilder().addPartitions(BlockDevice.newBuilder()
         .setName("sdf1").setPath("/dev/sdf1").addMountPoints("/mnt/md127")).build());
 
-    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.mount());
+    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.mount(FS));
 
     assertEquals("/dev/sdf1 is mounted on /mnt/md127 in VM vm1: the spec wants /dev/md127 there",
         e.getMessage());
@@ -204,12 +206,12 @@ class GuestStepsTest {
   void mount_whenMountedThere_isAlreadyDone_andOtherwiseMounts() {
     devices.add(md127Device().setFsType("ext4").addMountPoints("/mnt/md127").build());
     assertEquals(new Outcome(ProvisionStepState.STEP_ALREADY_DONE,
-        "/dev/md127 is mounted on /mnt/md127"), steps.mount());
+        "/dev/md127 is mounted on /mnt/md127"), steps.mount(FS));
 
     devices.clear();
     devices.add(md127Device().setFsType("ext4").build());
     assertEquals(new Outcome(ProvisionStepState.STEP_DONE, "mounted /dev/md127 on /mnt/md127"),
-        steps.mount());
+        steps.mount(FS));
     assertEquals(List.of("mount /dev/md127 /mnt/md127"), changes);
   }
 
@@ -219,7 +221,7 @@ class GuestStepsTest {
         .setSummary("degraded: 3 of 4 member slots working")
         .setSync(SyncStatus.newBuilder().setAction("idle")).build();
 
-    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.sync(QUIET));
+    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.sync("md127", QUIET));
 
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
     assertEquals("md127 is degraded and not rebuilding (degraded: 3 of 4 member slots working):"
@@ -234,7 +236,7 @@ class GuestStepsTest {
 
     List<String> progress = new ArrayList<>();
     assertEquals(new Outcome(ProvisionStepState.STEP_ALREADY_DONE, "md127 is in sync"),
-        steps.sync((message, p) -> progress.add(message)));
+        steps.sync("md127", (message, p) -> progress.add(message)));
     assertEquals(List.of(), progress);
   }
 }
