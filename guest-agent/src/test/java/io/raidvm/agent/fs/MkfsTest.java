@@ -99,7 +99,9 @@ class MkfsTest {
   @Test
   void make_badInput_isInvalidArgument_andTouchesNothing() {
     for (Runnable bad : List.<Runnable>of(
-        () -> mkfs.make("sdc1", "xfs", "", List.of(), false),
+        () -> mkfs.make("sdc1", "btrfs", "", List.of(), false),
+        () -> mkfs.make("sdc1", "xfs", "", List.of("-b4096"), false),
+        () -> mkfs.make("sdc1", "xfs", "label of 13 b", List.of(), false),
         () -> mkfs.make("sdc1", "", "a label far too long", List.of(), false),
         () -> mkfs.make("sdc1", "", "", List.of("-F"), false),
         () -> mkfs.make("sdc1", "", "", List.of("-qF"), false),
