@@ -213,7 +213,7 @@ final class GuestSteps {
     for (ProvisionFilesystem fs : ProvisionSpecs.filesystems(spec)) {
       persisted.add(guest.boot().addFstabEntry(AddFstabEntryRequest.newBuilder()
           .setDevice(fs.getArray()).setMountPoint(fs.getMountPoint())
-          .setOptions(String.join(",", fs.getMountOptionsList())).build()));
+          .setOptions(ProvisionSpecs.fstabOptions(fs)).build()));
     }
     List<String> changed = persisted.stream().filter(ConfigChange::getChanged)
         .map(ConfigChange::getPath).toList();

@@ -220,6 +220,22 @@ public final class ProvisionSpecs {
         .setType(spec.getFilesystem()).setMountPoint(spec.getMountPoint()).build());
   }
 
+  /**
+   * A filesystem's fstab options: its mount options and nofail (a data array that does not come
+   * back must not hold the boot in emergency mode: the VM's agent would never answer); empty
+   * for none, which the agent reads as "defaults,nofail,discard".
+   */
+  static String fstabOptions(ProvisionFilesystem fs) {
+    if (fs.getMountOptionsCount() == 0) {
+      return "";
+    }
+    List<String> options = new ArrayList<>(fs.getMountOptionsList());
+    if (!options.contains("nofail")) {
+      options.add("nofail");
+    }
+    return String.join(",", options);
+  }
+
   /** The data disks' names: "<vm>-d1" … "<vm>-dN" (the guest sees them as serials). */
   public static List<String> diskNames(ProvisionSpec spec) {
     return IntStream.rangeClosed(1, spec.getDiskCount())

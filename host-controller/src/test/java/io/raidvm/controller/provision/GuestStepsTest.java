@@ -2,10 +2,12 @@ package io.raidvm.controller.provision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.stub.StreamObserver;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.BlockDevice;
+import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.agent.v1.DisksGrpc;
 import io.raidvm.api.agent.v1.FilesystemsGrpc;
 import io.raidvm.api.agent.v1.GetArrayRequest;
@@ -22,6 +24,7 @@ import io.raidvm.api.agent.v1.PartitionRequest;
 import io.raidvm.api.agent.v1.PartitionResult;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.SyncStatus;
+import io.raidvm.api.controller.v1.ProvisionArray;
 import io.raidvm.api.controller.v1.ProvisionFilesystem;
 import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.api.controller.v1.ProvisionStepState;
@@ -48,6 +51,8 @@ class GuestStepsTest {
   /** What the guest shows: block devices and md127; every change the steps ask for. */
   private final List<BlockDevice> devices = new CopyOnWriteArrayList<>();
   private volatile Array md127 = Array.getDefaultInstance();
+  /** Whether ListArrays shows md127 (an array the steps would find there already). */
+  private volatile boolean listed = true;
   private final List<String> changes = new CopyOnWriteArrayList<>();
   private InProcessGrpc grpc;
   private GuestSteps steps;
@@ -73,7 +78,19 @@ class GuestStepsTest {
       @Override
       public void listArrays(ListArraysRequest request,
           StreamObserver<ListArraysResponse> observer) {
-        observer.onNext(ListArraysResponse.newBuilder().addArrays(md127).build());
+        ListArraysResponse.Builder arrays = ListArraysResponse.newBuilder();
+        if (listed) {
+          arrays.addArrays(md127);
+        }
+        observer.onNext(arrays.build());
+        observer.onCompleted();
+      }
+
+      @Override
+      public void createArray(CreateArrayRequest request, StreamObserver<Operation> observer) {
+        changes.add("create " + request.getArray() + " " + request.getLevel() + " "
+            + request.getLayout() + " " + request.getDevicesList());
+        observer.onNext(Operation.newBuilder().setTarget(request.getArray()).build());
         observer.onCompleted();
       }
 
@@ -238,5 +255,32 @@ class GuestStepsTest {
     assertEquals(new Outcome(ProvisionStepState.STEP_ALREADY_DONE, "md127 is in sync"),
         steps.sync("md127", (message, p) -> progress.add(message)));
     assertEquals(List.of(), progress);
+  }
+
+  @Test
+  void array_besideAnotherArray_isCreatedOnItsOwnDisks_andPartitionTouchesOnlyUsedDisks() {
+    ProvisionSpec two = ProvisionSpecs.complete(ProvisionSpec.newBuilder().setVm("vm1")
+        .setDiskCount(7)
+        .addArrays(ProvisionArray.newBuilder().setName("md0").setLevel("raid1")
+            .addAllDisks(List.of("d1", "d2")))
+        .addArrays(ProvisionArray.newBuilder().setName("md1").setLevel("raid10")
+            .setLayout("f2").addAllDisks(List.of("d3", "d4", "d5", "d6")))
+        .build());
+    GuestSteps multi = new GuestSteps(two, new Guest("vm1", grpc::channel));
+    for (int i = 1; i <= 7; i++) {
+      devices.add(disk("vm1-d" + i, i != 3));
+    }
+    listed = false;
+    md127 = Array.newBuilder().setName("md1").setLevel("raid10").setRaidDevices(4).build();
+
+    assertEquals(new Outcome(ProvisionStepState.STEP_DONE, "partitioned vm1-d3 → vm1-d3-part1"),
+        multi.partition(QUIET));
+    Outcome created = multi.array(two.getArrays(1));
+
+    assertEquals(List.of("partition vm1-d3", "create md1 raid10 f2 [vm1-d3-part1, vm1-d4-part1,"
+        + " vm1-d5-part1, vm1-d6-part1]"), changes);
+    assertEquals(ProvisionStepState.STEP_DONE, created.state());
+    assertTrue(created.message().startsWith("created md1: raid10, 4 devices"),
+        created.message());
   }
 }

@@ -127,6 +127,10 @@ class ProvisionSpecsTest {
     assertEquals(spec.getArraysList(), ProvisionSpecs.arrays(spec));
     assertEquals(List.of("demo-d1", "demo-d2", "demo-d3", "demo-d4", "demo-d5", "demo-d6"),
         ProvisionSpecs.usedDiskNames(spec));
+    assertEquals("", ProvisionSpecs.fstabOptions(spec.getFilesystems(0)), "the agent's default");
+    assertEquals("noatime,nofail", ProvisionSpecs.fstabOptions(spec.getFilesystems(1)));
+    assertEquals("nofail,ro", ProvisionSpecs.fstabOptions(spec.getFilesystems(1).toBuilder()
+        .clearMountOptions().addMountOptions("nofail").addMountOptions("ro").build()));
   }
 
   @Test
