@@ -3,7 +3,6 @@ package io.raidvm.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.ChecksumFilesRequest;
@@ -15,7 +14,6 @@ import io.raidvm.api.agent.v1.WriteTestFileRequest;
 import io.raidvm.api.controller.v1.ProvisionEvent;
 import io.raidvm.api.controller.v1.ProvisionStepState;
 import io.raidvm.api.controller.v1.ProvisionSummary;
-import io.raidvm.api.controller.v1.StopVmRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +73,7 @@ class MultiArrayProvisionIT {
         RaidctlProcess first = RaidctlProcess.run(socket, "provision", "--spec", spec.toString(),
             "--no-verify-by-reboot", "-o", "json");
         assertEquals(0, first.exitCode(), first.stderr());
-        List<ProvisionEvent> made = events(first.stdout());
+        List<ProvisionEvent> made = ProvisionIT.events(first.stdout());
         for (String array : List.of("md0", "md1")) {
           assertEquals(ProvisionStepState.STEP_DONE, endOf(made, "array", array).getState());
           assertEquals(ProvisionStepState.STEP_DONE, endOf(made, "filesystem", array).getState());
@@ -110,7 +108,7 @@ class MultiArrayProvisionIT {
         RaidctlProcess second = RaidctlProcess.run(socket, "provision", "--spec",
             spec.toString(), "-o", "json");
         assertEquals(0, second.exitCode(), second.stderr());
-        List<ProvisionEvent> rebooted = events(second.stdout());
+        List<ProvisionEvent> rebooted = ProvisionIT.events(second.stdout());
         for (ProvisionEvent e : rebooted) {
           if (ENDS.contains(e.getState()) && !e.getStep().equals("reboot")) {
             assertEquals(ProvisionStepState.STEP_ALREADY_DONE, e.getState(),
@@ -126,13 +124,13 @@ class MultiArrayProvisionIT {
           RaidctlProcess show = RaidctlProcess.run(socket, "raid", "show", vm, array, "-o",
               "json");
           assertEquals(0, show.exitCode(), show.stderr());
-          Array a = parse(String.join("\n", show.stdout()), Array.newBuilder()).build();
+          Array a = ProvisionIT.parse(String.join("\n", show.stdout()), Array.newBuilder()).build();
           assertEquals(array.equals("md0") ? 2 : 4, a.getActiveDevices(), a.toString());
           assertEquals(0, a.getDegraded(), a.toString());
           RaidctlProcess df = RaidctlProcess.run(socket, "fs", "df", vm, MOUNTS.get(array), "-o",
               "json");
           assertEquals(0, df.exitCode(), df.stderr());
-          MountedFilesystem fs = parse(String.join("\n", df.stdout()),
+          MountedFilesystem fs = ProvisionIT.parse(String.join("\n", df.stdout()),
               MountedFilesystem.newBuilder()).build();
           assertTrue(fs.getDevice().endsWith(array), fs.getDevice());
           assertEquals(array.equals("md0") ? "ext4" : "xfs", fs.getType());
@@ -155,7 +153,7 @@ class MultiArrayProvisionIT {
         RaidctlProcess third = RaidctlProcess.run(socket, "provision", "--spec", spec.toString(),
             "-o", "json");
         assertEquals(0, third.exitCode(), third.stderr());
-        List<ProvisionEvent> again = events(third.stdout());
+        List<ProvisionEvent> again = ProvisionIT.events(third.stdout());
         List<String> ended = new ArrayList<>();
         for (ProvisionEvent e : again) {
           if (ENDS.contains(e.getState())) {
@@ -171,7 +169,7 @@ class MultiArrayProvisionIT {
         assertTrue(last.getVerified(), last.toString());
         assertEquals(2, last.getFilesystemsCount());
       } finally {
-        stopVm(controller, vm);
+        controller.stopVm(vm);
         System.out.printf("MultiArrayProvisionIT: %.0f s%n", Checks.secondsSince(start));
       }
     }
@@ -187,31 +185,5 @@ class MultiArrayProvisionIT {
     ProvisionEvent last = events.get(events.size() - 1);
     assertEquals(ProvisionStepState.STEP_SUMMARY, last.getState());
     return last.getSummary();
-  }
-
-  private static List<ProvisionEvent> events(List<String> lines) throws Exception {
-    List<ProvisionEvent> events = new ArrayList<>();
-    for (String line : lines) {
-      events.add(parse(line, ProvisionEvent.newBuilder()).build());
-    }
-    return events;
-  }
-
-  private static <B extends com.google.protobuf.Message.Builder> B parse(String json, B builder)
-      throws Exception {
-    JsonFormat.parser().merge(json, builder);
-    return builder;
-  }
-
-  private static void stopVm(ControllerProcess controller, String vm) {
-    ManagedChannel channel = controller.channel();
-    try {
-      new Stubs(channel).vms().withDeadlineAfter(5, TimeUnit.MINUTES)
-          .stopVm(StopVmRequest.newBuilder().setName(vm).build());
-    } catch (RuntimeException e) {
-      System.out.println("stopping VM " + vm + ": " + e.getMessage());
-    } finally {
-      channel.shutdownNow();
-    }
   }
 }

@@ -130,12 +130,14 @@ public final class E2fsck {
 
   /**
    * What xfs_repair -n's exit status means (xfs_repair(8)): 0 no corruption, 1 corruption found
-   * (nothing was changed), 2 a dirty log (mount and unmount it to replay the log first).
+   * or xfs_repair could not run (its output says which; nothing was changed either way), 2 a
+   * dirty log (mount and unmount it to replay the log first).
    */
   static List<String> xfsMeanings(int exitCode) {
     return List.of(switch (exitCode) {
       case 0 -> "no errors";
-      case 1 -> "corruption found, nothing changed: repair it with xfs_repair, unmounted";
+      case 1 -> "corruption found, or the check could not run (see its output); nothing"
+          + " changed";
       case 2 -> "the log holds changes: mount and unmount the filesystem to replay it, then"
           + " check again";
       default -> "operational error";
