@@ -200,7 +200,7 @@ class MkfsTest {
     long small = Long.parseLong(Fixtures.read("guest-xfs/X1-floor/blockdev-size.stdout")
         .strip());
     assertTrue(Fixtures.read("guest-xfs/X1-floor/mkfs-small.stderr")
-        .startsWith("Filesystem must be larger than 300MB."));
+        .contains("\nFilesystem must be larger than 300MB.\n"));
     tree.size("sdc1", small);
 
     RaidvmException e = assertThrows(RaidvmException.class,
