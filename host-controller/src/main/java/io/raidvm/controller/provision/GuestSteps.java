@@ -216,7 +216,7 @@ final class GuestSteps {
           .setOptions(ProvisionSpecs.fstabOptions(fs)).build()));
     }
     List<String> changed = persisted.stream().filter(ConfigChange::getChanged)
-        .map(ConfigChange::getPath).toList();
+        .map(ConfigChange::getPath).distinct().toList();
     return changed.isEmpty()
         ? Outcome.alreadyDone("mdadm.conf and fstab have the lines (%d arrays, %d"
             + " filesystems)", ProvisionSpecs.arrays(spec).size(),
