@@ -80,15 +80,9 @@ public final class ProvisionSpecs {
     b.setArray(ArrayNames.require(b.getArray().isEmpty() ? "md127" : b.getArray()));
     RaidLevel level = RaidLevel.parse(b.getLevel().isEmpty() ? "raid5" : b.getLevel());
     b.setLevel(level.toString());
-    if (b.getChunkKib() == 0 && level.hasChunk()) {
-      b.setChunkKib(512);
-    }
-    if (b.getMetadata().isEmpty()) {
-      b.setMetadata("1.0");
-    }
-    if (b.getBitmap() == Bitmap.BITMAP_UNSPECIFIED) {
-      b.setBitmap(level.redundant() ? Bitmap.BITMAP_INTERNAL : Bitmap.BITMAP_NONE);
-    }
+    b.setChunkKib(chunkKib(level, b.getChunkKib()));
+    b.setMetadata(metadata(b.getMetadata()));
+    b.setBitmap(bitmap(level, b.getBitmap()));
     if (b.getFilesystem().isEmpty()) {
       b.setFilesystem(FilesystemTypes.EXT4);
     }
@@ -147,15 +141,9 @@ public final class ProvisionSpecs {
       for (String d : concat(disks, spares)) {
         highest = Math.max(highest, number(d));
       }
-      if (a.getChunkKib() == 0 && level.hasChunk()) {
-        a.setChunkKib(512);
-      }
-      if (a.getMetadata().isEmpty()) {
-        a.setMetadata("1.0");
-      }
-      if (a.getBitmap() == Bitmap.BITMAP_UNSPECIFIED) {
-        a.setBitmap(level.redundant() ? Bitmap.BITMAP_INTERNAL : Bitmap.BITMAP_NONE);
-      }
+      a.setChunkKib(chunkKib(level, a.getChunkKib()));
+      a.setMetadata(metadata(a.getMetadata()));
+      a.setBitmap(bitmap(level, a.getBitmap()));
       b.setArrays(i, a);
     }
     if (b.getDiskCount() == 0) {
@@ -175,6 +163,24 @@ public final class ProvisionSpecs {
       }
       b.setFilesystems(i, f);
     }
+  }
+
+  /** The howto's chunk, 512 KiB, for a level that has one and none given. */
+  private static int chunkKib(RaidLevel level, int given) {
+    return given == 0 && level.hasChunk() ? 512 : given;
+  }
+
+  /** The howto's superblock, 1.0 (at the end of each member), when none is given. */
+  private static String metadata(String given) {
+    return given.isEmpty() ? "1.0" : given;
+  }
+
+  /** An internal bitmap for a level with redundancy, none for raid0, when none is given. */
+  private static Bitmap bitmap(RaidLevel level, Bitmap given) {
+    if (given != Bitmap.BITMAP_UNSPECIFIED) {
+      return given;
+    }
+    return level.redundant() ? Bitmap.BITMAP_INTERNAL : Bitmap.BITMAP_NONE;
   }
 
   /** "d3" and "3" as "d3"; INVALID_ARGUMENT for anything else. */
