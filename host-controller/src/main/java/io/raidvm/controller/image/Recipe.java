@@ -6,13 +6,14 @@ import java.util.List;
 final class Recipe {
 
   /** Part of every cache key: changing how an image is made must not reuse old ones. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   static final String DEFAULT_SUITE = "bookworm";
 
   static final List<String> PACKAGES = List.of("linux-image-amd64", "mdadm", "parted",
       "e2fsprogs", "openjdk-17-jre-headless", "systemd-sysv", "initramfs-tools", "udev", "kmod",
-      "procps", "hdparm", "util-linux");
+      "procps", "hdparm", "util-linux",
+      "xfsprogs");
 
   static final long DISK_SIZE_BYTES = 2L << 30;
 
