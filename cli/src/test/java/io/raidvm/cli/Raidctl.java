@@ -36,17 +36,19 @@ public final class Raidctl {
     command.getSubcommands().values().stream().distinct().forEach(sub -> walk(sub, visit));
   }
 
+  /** Runs {@code args} as raidctl's main does: in the tree of the command they name. */
   public int run(String... args) {
+    String[] argv = Stream.concat(Stream.of(args), Stream.of("--socket", socket.toString()))
+        .toArray(String[]::new);
     CommandLine cli = RaidctlMain.commandLine(new CommandLine.IFactory() {
       @Override
       public <K> K create(Class<K> cls) throws Exception {
         return cls == Confirmation.class ? cls.cast(new Confirmation(terminal))
             : CommandLine.defaultFactory().create(cls);
       }
-    });
+    }, argv);
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    return cli.execute(Stream.concat(Stream.of(args), Stream.of("--socket", socket.toString()))
-        .toArray(String[]::new));
+    return cli.execute(argv);
   }
 }

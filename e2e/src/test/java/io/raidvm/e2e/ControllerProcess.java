@@ -1,6 +1,7 @@
 package io.raidvm.e2e;
 
 import io.grpc.ManagedChannel;
+import io.raidvm.api.controller.v1.StopVmRequest;
 import io.raidvm.common.grpc.UnixSocketChannels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,6 +64,22 @@ final class ControllerProcess implements AutoCloseable {
 
   ManagedChannel channel() {
     return UnixSocketChannels.open(socket(), Duration.ZERO);
+  }
+
+  /**
+   * Stops a VM through this controller, best effort: a test's clean-up, whatever failed before
+   * (a failure to stop is printed, not thrown, so that it hides no assertion).
+   */
+  void stopVm(String vm) {
+    ManagedChannel channel = channel();
+    try {
+      new Stubs(channel).vms().withDeadlineAfter(5, TimeUnit.MINUTES)
+          .stopVm(StopVmRequest.newBuilder().setName(vm).build());
+    } catch (RuntimeException e) {
+      System.out.println("stopping VM " + vm + ": " + e.getMessage());
+    } finally {
+      channel.shutdownNow();
+    }
   }
 
   /** Stops the controller the way systemd would (SIGTERM), leaving its VMs running. */

@@ -21,7 +21,6 @@ import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.WriteTestFileRequest;
 import io.raidvm.api.controller.v1.ProvisionEvent;
 import io.raidvm.api.controller.v1.ProvisionStepState;
-import io.raidvm.api.controller.v1.StopVmRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,7 +114,7 @@ class ProvisionIT {
         assertEquals("raid5", parse(String.join("\n", unchanged.stdout()), Array.newBuilder())
             .getLevel());
       } finally {
-        stopVm(controller, vm);
+        controller.stopVm(vm);
       }
     }
   }
@@ -208,7 +207,7 @@ class ProvisionIT {
     } finally {
       // Whatever failed above, the VM must not outlive the test.
       try (ControllerProcess last = new ControllerProcess(state, IMAGES).start()) {
-        stopVm(last, vm);
+        last.stopVm(vm);
       }
     }
   }
@@ -228,7 +227,7 @@ class ProvisionIT {
     }
   }
 
-  private static List<ProvisionEvent> events(List<String> lines) throws Exception {
+  static List<ProvisionEvent> events(List<String> lines) throws Exception {
     List<ProvisionEvent> events = new ArrayList<>();
     for (String line : lines) {
       events.add(event(line));
@@ -240,20 +239,9 @@ class ProvisionIT {
     return parse(line, ProvisionEvent.newBuilder()).build();
   }
 
-  private static <B extends Message.Builder> B parse(String json, B builder) throws Exception {
+  static <B extends Message.Builder> B parse(String json, B builder) throws Exception {
     JsonFormat.parser().merge(json, builder);
     return builder;
   }
 
-  private static void stopVm(ControllerProcess controller, String vm) {
-    ManagedChannel channel = controller.channel();
-    try {
-      new Stubs(channel).vms().withDeadlineAfter(5, TimeUnit.MINUTES)
-          .stopVm(StopVmRequest.newBuilder().setName(vm).build());
-    } catch (RuntimeException e) {
-      System.out.println("stopping VM " + vm + ": " + e.getMessage());
-    } finally {
-      channel.shutdownNow();
-    }
-  }
 }

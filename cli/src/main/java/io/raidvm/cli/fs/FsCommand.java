@@ -16,6 +16,7 @@ import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.UnmountRequest;
 import io.raidvm.api.agent.v1.WriteTestFileRequest;
 import io.raidvm.cli.raid.ConfigPrinter;
+import io.raidvm.common.fs.FilesystemTypes;
 import io.raidvm.cli.support.AgentCall;
 import io.raidvm.cli.support.Confirmation;
 import io.raidvm.cli.support.ControllerClient;
@@ -49,8 +50,9 @@ public final class FsCommand {
             m.getMountPoint())));
   }
 
-  @Command(name = "mkfs", description = "Make an ext4 filesystem.",
-      footer = {"", "Example:", "  raidctl fs mkfs vm1 md127"})
+  @Command(name = "mkfs", description = "Make an ext4 or xfs filesystem.",
+      footer = {"", "Examples:", "  raidctl fs mkfs vm1 md127",
+          "  raidctl fs mkfs vm1 md127 --type xfs"})
   static final class Mkfs extends AgentCall {
     @Mixin
     WaitOption wait;
@@ -60,6 +62,10 @@ public final class FsCommand {
 
     @Option(names = "--label", description = "Filesystem label.")
     String label = "";
+
+    @Option(names = "--type", completionCandidates = FilesystemTypeNames.class,
+        description = "${COMPLETION-CANDIDATES} (default ext4; xfs needs at least 300 MiB).")
+    String type = FilesystemTypes.EXT4;
 
     @Option(names = "--option", paramLabel = "ARG", description = "Extra mke2fs argument; repeat"
         + " (--option=-b --option=4096, or --option=-b4096). Allowed: -b, -E, -m, -i, -I, -N, -O,"
@@ -74,10 +80,10 @@ public final class FsCommand {
 
     @Override
     protected void run(ControllerClient client, Printer printer) {
-      confirmation.confirm("Make an ext4 filesystem on " + device + " in VM " + vm + "? Data on "
+      confirmation.confirm("Make an " + type + " filesystem on " + device + " in VM " + vm + "? Data on "
           + device + " is lost.");
       Operation op = fs(client, vm).makeFilesystem(MakeFilesystemRequest.newBuilder()
-          .setDevice(device).setType("ext4").setLabel(label).addAllOptions(options)
+          .setDevice(device).setType(type).setLabel(label).addAllOptions(options)
           .setForce(force).build());
       Operation done = finish(client, printer, wait, op);
       if (!output.json() && done.hasFilesystem()) {
@@ -232,5 +238,13 @@ public final class FsCommand {
   private static void checksums(Printer printer, List<FileChecksum> files) {
     printer.table(List.of("SHA256", "SIZE", "PATH"), files.stream().map(f -> List.of(
         f.getSha256(), Sizes.human(f.getSizeBytes()), f.getPath())).toList());
+  }
+
+  /** The filesystems raidvm makes, from {@link FilesystemTypes}: the one list, never retyped. */
+  static final class FilesystemTypeNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return FilesystemTypes.SUPPORTED.iterator();
+    }
   }
 }

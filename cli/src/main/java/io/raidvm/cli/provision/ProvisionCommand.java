@@ -11,6 +11,8 @@ import io.raidvm.cli.support.ClientCommand;
 import io.raidvm.cli.support.ControllerClient;
 import io.raidvm.cli.support.Printer;
 import io.raidvm.common.Sizes;
+import io.raidvm.common.fs.FilesystemTypes;
+import io.raidvm.common.md.RaidLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -39,7 +41,14 @@ import picocli.CommandLine.ParameterException;
         "", "A spec file (YAML or JSON; flags override it):",
         "  vm: demo", "  disk_count: 4", "  disk_size: 64M", "  level: raid5", "  chunk_kib: 512",
         "  metadata: \"1.0\"", "  mount_point: /mnt/md127", "  persist: true",
-        "  verify_by_reboot: true"})
+        "  verify_by_reboot: true",
+        "", "More than one array (the flags --array … --mount-point are for one array only):",
+        "  vm: demo", "  disk_size: 160M", "  arrays:",
+        "    - {name: md0, level: raid1, disks: [d1, d2]}",
+        "    - {name: md1, level: raid10, layout: n2, disks: [d3, d4, d5, d6]}",
+        "  filesystems:",
+        "    - {array: md0, type: ext4, mount_point: /srv/logs}",
+        "    - {array: md1, type: xfs, mount_point: /srv/data, mount_options: [noatime]}"})
 public final class ProvisionCommand extends ClientCommand {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "VM",
@@ -66,8 +75,8 @@ public final class ProvisionCommand extends ClientCommand {
   @Option(names = "--array", paramLabel = "NAME", description = "md device (default md127).")
   String array;
 
-  @Option(names = "--level", paramLabel = "LEVEL",
-      description = "raid0, raid1, raid4, raid5, raid6 or raid10 (default raid5).")
+  @Option(names = "--level", paramLabel = "LEVEL", completionCandidates = LevelNames.class,
+      description = "One of ${COMPLETION-CANDIDATES} (default raid5).")
   String level;
 
   @Option(names = "--chunk", paramLabel = "SIZE",
@@ -82,7 +91,9 @@ public final class ProvisionCommand extends ClientCommand {
       description = "Write-intent bitmap: internal or none (default internal).")
   String bitmap;
 
-  @Option(names = "--fs", paramLabel = "TYPE", description = "Filesystem (default ext4).")
+  @Option(names = "--fs", paramLabel = "TYPE", completionCandidates = FilesystemTypeNames.class,
+      description = "Filesystem: ${COMPLETION-CANDIDATES} (default ext4; xfs needs an array of"
+          + " at least 300 MiB).")
   String filesystem;
 
   @Option(names = "--mount-point", paramLabel = "PATH",
@@ -223,6 +234,22 @@ public final class ProvisionCommand extends ClientCommand {
       default -> throw new ParameterException(spec.commandLine(), "--bitmap '" + text + "' is"
           + " not valid: give internal or none");
     };
+  }
+
+  /** The levels provision makes, from {@link RaidLevel}: the one list, never retyped. */
+  static final class LevelNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return RaidLevel.names().iterator();
+    }
+  }
+
+  /** The filesystems provision makes, from {@link FilesystemTypes}. */
+  static final class FilesystemTypeNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return FilesystemTypes.SUPPORTED.iterator();
+    }
   }
 
   /** The provision ran to its end, but its checks did not all pass. */

@@ -79,14 +79,19 @@ final class ProvisionView {
   private void summary(ProvisionSummary s) {
     endBar();
     List<List<String>> rows = new ArrayList<>();
-    Array a = s.getArray();
-    rows.add(List.of("array", String.format("%s %s %s, %d/%d devices active, %s%s,"
-            + " metadata %s, uuid %s", a.getDevice(), a.getLevel(), String.join(" ",
-            a.getStatesList()), a.getActiveDevices(), a.getRaidDevices(),
-        Sizes.human(a.getSizeBytes()), a.getChunkKib() == 0 ? "" : ", chunk " + a.getChunkKib()
-            + "K", a.getMetadata(), a.getUuid())));
-    if (s.hasFilesystem()) {
-      MountedFilesystem fs = s.getFilesystem();
+    // A controller from before multi-array specs sends only the one array and filesystem.
+    List<Array> arrays = s.getArraysCount() > 0 ? s.getArraysList() : List.of(s.getArray());
+    for (Array a : arrays) {
+      rows.add(List.of("array", String.format("%s %s %s, %d/%d devices active, %s%s%s,"
+              + " metadata %s, uuid %s", a.getDevice(), a.getLevel(), String.join(" ",
+              a.getStatesList()), a.getActiveDevices(), a.getRaidDevices(),
+          Sizes.human(a.getSizeBytes()), a.getChunkKib() == 0 ? "" : ", chunk "
+              + a.getChunkKib() + "K", a.getLayout().isEmpty() ? "" : ", layout " + a.getLayout(),
+          a.getMetadata(), a.getUuid())));
+    }
+    List<MountedFilesystem> filesystems = s.getFilesystemsCount() > 0 ? s.getFilesystemsList()
+        : s.hasFilesystem() ? List.of(s.getFilesystem()) : List.of();
+    for (MountedFilesystem fs : filesystems) {
       rows.add(List.of("mounted", String.format("%s on %s (%s), %s used of %s, %s free",
           fs.getDevice(), fs.getMountPoint(), fs.getType(), Sizes.human(fs.getUsedBytes()),
           Sizes.human(fs.getSizeBytes()), Sizes.human(fs.getAvailableBytes()))));

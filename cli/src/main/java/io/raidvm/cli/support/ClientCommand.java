@@ -3,7 +3,6 @@ package io.raidvm.cli.support;
 import io.raidvm.common.error.Messages;
 import io.raidvm.common.grpc.TlsChannels;
 import io.raidvm.common.grpc.UnixSocketChannels;
-import io.raidvm.controller.HostControllerServer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -47,13 +46,13 @@ public abstract class ClientCommand implements Callable<Integer> {
       return call(new ControllerClient(
           TlsChannels.open(remote.get().address(), remote.get().tls()), timeout));
     }
-    Optional<HostControllerServer> embedded =
+    Optional<EmbeddedController> embedded =
         EmbeddedController.startUnlessAnswering(connection, spec.commandLine().getErr());
     try {
       return call(new ControllerClient(
           UnixSocketChannels.open(connection.socket(), Duration.ZERO), timeout));
     } finally {
-      embedded.ifPresent(HostControllerServer::stop);
+      embedded.ifPresent(EmbeddedController::stop);
     }
   }
 

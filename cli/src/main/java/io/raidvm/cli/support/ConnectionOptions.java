@@ -109,18 +109,16 @@ public final class ConnectionOptions {
     return !noEmbedded;
   }
 
-  /** The controller that raidctl runs itself: on {@link #socket}, with these directories. */
-  ControllerOptions embeddedController() {
-    Path state = stateDir();
-    Path images = orEnv(imageDir, "RAIDVM_IMAGE_DIR", Path::of)
-        .orElseGet(() -> state.resolve("images"));
-    return new ControllerOptions(state, images.toAbsolutePath().normalize(),
-        socket().toAbsolutePath().normalize());
-  }
-
-  private Path stateDir() {
+  /** The state directory of the controller that raidctl runs itself. */
+  Path stateDir() {
     return orEnv(stateDir, "RAIDVM_STATE_DIR", Path::of)
         .orElse(Path.of(ControllerOptions.DEFAULT_STATE_DIR)).toAbsolutePath().normalize();
+  }
+
+  /** Its guest images. */
+  Path imageDir() {
+    return orEnv(imageDir, "RAIDVM_IMAGE_DIR", Path::of)
+        .orElseGet(() -> stateDir().resolve("images")).toAbsolutePath().normalize();
   }
 
   /** The deadline: --timeout when given, else the command's default. */

@@ -1,28 +1,20 @@
 package io.raidvm.cli.support;
 
-import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.UnixSocketChannels;
-import io.raidvm.controller.ControllerOptions;
-import io.raidvm.controller.HostControllerServer;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The one-machine default: when no controller answers on the socket, raidctl runs one in its own
  * process, on that socket, for as long as the command runs (other clients may use it meanwhile).
  * Stopping it leaves the VMs running; the next controller re-attaches to them.
+ *
+ * <p>Only {@link EmbeddedControllerServer} names the controller's classes, and the JVM loads it
+ * only when it is called: a command against a running controller loads none of them (they are
+ * most of raidctl's jar; docs/design.md, "raidctl's start").
  */
-final class EmbeddedController {
-
-  /** Held so that the level set on it is not lost when the logger is collected. */
-  private static final Logger CONTROLLER_LOG = Logger.getLogger("io.raidvm.controller");
-
-  private EmbeddedController() {}
+interface EmbeddedController {
 
   /**
    * Nothing when a controller answers on the socket (also one that another raidctl started a
@@ -30,7 +22,7 @@ final class EmbeddedController {
    *
    * @throws NoControllerException when none answers and none may or can run here
    */
-  static Optional<HostControllerServer> startUnlessAnswering(ConnectionOptions connection,
+  static Optional<EmbeddedController> startUnlessAnswering(ConnectionOptions connection,
       PrintWriter err) {
     Path socket = connection.socket();
     if (UnixSocketChannels.answers(socket)) {
@@ -39,28 +31,9 @@ final class EmbeddedController {
     if (!connection.embedded()) {
       throw new NoControllerException(socket);
     }
-    CONTROLLER_LOG.setLevel(Level.WARNING);
-    ControllerOptions options = connection.embeddedController();
-    HostControllerServer server = new HostControllerServer(options);
-    try {
-      server.start();
-    } catch (RaidvmException e) {
-      server.stop();
-      if (e.kind() == RaidvmException.Kind.ALREADY_EXISTS) {
-        return Optional.empty();
-      }
-      throw new NoControllerException(socket, e.getMessage());
-    } catch (AccessDeniedException e) {
-      server.stop();
-      throw new NoControllerException(socket, "no permission to use " + e.getFile()
-          + " (run as root, or give --state-dir)");
-    } catch (IOException e) {
-      server.stop();
-      throw new NoControllerException(socket, e.toString());
-    }
-    err.println("raidctl: no controller at " + socket + "; running one inside this raidctl"
-        + " (state " + options.stateDir() + ") until it exits");
-    err.flush();
-    return Optional.of(server);
+    return EmbeddedControllerServer.start(connection, err);
   }
+
+  /** Stops serving; the VMs keep running. */
+  void stop();
 }

@@ -18,6 +18,8 @@ import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.api.controller.v1.ProvisionStepState;
 import io.raidvm.api.controller.v1.ProvisionSummary;
 import io.raidvm.cli.Raidctl;
+import io.raidvm.common.fs.FilesystemTypes;
+import io.raidvm.common.md.RaidLevel;
 import io.raidvm.common.grpc.UnixSocketServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,8 @@ class ProvisionCommandTest {
   private UnixSocketServer server;
   private final List<ProvisionSpec> received = new ArrayList<>();
   private boolean verified = true;
+  /** The stand-in answers with the summary of a two-array spec. */
+  private boolean twoArrays;
   private Raidctl raidctl;
 
   @BeforeEach
@@ -52,7 +56,8 @@ class ProvisionCommandTest {
             .setProgress(Progress.newBuilder().setPhase("resync").setPercent(42.5)).build());
         obs.onNext(step("sync", ProvisionStepState.STEP_ALREADY_DONE, "md127 is in sync"));
         obs.onNext(ProvisionEvent.newBuilder().setState(ProvisionStepState.STEP_SUMMARY)
-            .setSummary(summary(req.getSpec())).build());
+            .setSummary(twoArrays ? twoArraySummary(req.getSpec()) : summary(req.getSpec()))
+            .build());
         obs.onCompleted();
       }
     };
@@ -74,6 +79,23 @@ class ProvisionCommandTest {
         .setFilesystem(MountedFilesystem.newBuilder().setDevice("/dev/md127")
             .setMountPoint("/mnt/md127").setType("ext4").setSizeBytes(180L << 20))
         .addChecks(ProvisionCheck.newBuilder().setName("mounted").setOk(verified))
+        .setDuration(Durations.fromSeconds(90)).build();
+  }
+
+  private static ProvisionSummary twoArraySummary(ProvisionSpec spec) {
+    Array md0 = Array.newBuilder().setDevice("/dev/md0").setLevel("raid1").addStates("clean")
+        .setRaidDevices(2).setActiveDevices(2).setMetadata("1.0").setSizeBytes(159L << 20)
+        .build();
+    MountedFilesystem logs = MountedFilesystem.newBuilder().setDevice("/dev/md0")
+        .setMountPoint("/srv/logs").setType("ext4").setSizeBytes(150L << 20).build();
+    return ProvisionSummary.newBuilder().setSpec(spec).setVerified(true)
+        .setArray(md0).setFilesystem(logs).addArrays(md0)
+        .addArrays(Array.newBuilder().setDevice("/dev/md1").setLevel("raid10")
+            .addStates("clean").setRaidDevices(4).setActiveDevices(4).setChunkKib(512)
+            .setLayout("near=2").setMetadata("1.0").setSizeBytes(316L << 20))
+        .addFilesystems(logs)
+        .addFilesystems(MountedFilesystem.newBuilder().setDevice("/dev/md1")
+            .setMountPoint("/srv/data").setType("xfs").setSizeBytes(300L << 20))
         .setDuration(Durations.fromSeconds(90)).build();
   }
 
@@ -167,5 +189,44 @@ class ProvisionCommandTest {
     assertEquals(2, raidctl.run("provision", "demo", "--bitmap", "external"));
     assertEquals(2, raidctl.run("provision", "demo", "--disks", "0"));
     assertTrue(received.isEmpty());
+  }
+
+  @Test
+  void specFile_withArraysAndFilesystems_isSentWhole_andTheSummaryListsEach() throws Exception {
+    Path file = dir.resolve("two.yaml");
+    Files.writeString(file, String.join("\n", "vm: demo", "disk_size: 160M", "arrays:",
+        "  - {name: md0, level: raid1, disks: [d1, d2]}",
+        "  - {name: md1, level: raid10, layout: n2, disks: [d3, d4, d5, d6]}",
+        "filesystems:",
+        "  - {array: md0, type: ext4, mount_point: /srv/logs}",
+        "  - {array: md1, type: xfs, mount_point: /srv/data, mount_options: [noatime]}", ""));
+    twoArrays = true;
+
+    assertEquals(0, raidctl.run("provision", "--spec", file.toString()));
+
+    ProvisionSpec spec = received.get(0);
+    assertEquals(2, spec.getArraysCount());
+    assertEquals(List.of("d3", "d4", "d5", "d6"), spec.getArrays(1).getDisksList());
+    assertEquals("n2", spec.getArrays(1).getLayout());
+    assertEquals("xfs", spec.getFilesystems(1).getType());
+    assertEquals(List.of("noatime"), spec.getFilesystems(1).getMountOptionsList());
+    assertEquals("", spec.getArray(), "no shorthand added by raidctl");
+    String out = raidctl.out.toString();
+    assertTrue(out.contains("/dev/md0 raid1 clean, 2/2 devices active, 159 MiB, metadata 1.0"),
+        out);
+    assertTrue(out.contains("/dev/md1 raid10 clean, 4/4 devices active, 316 MiB, chunk 512K,"
+        + " layout near=2"), out);
+    assertTrue(out.contains("/dev/md0 on /srv/logs (ext4)"), out);
+    assertTrue(out.contains("/dev/md1 on /srv/data (xfs)"), out);
+  }
+
+  @Test
+  void help_takesTheLevelsAndFilesystemsFromTheirOnePlace() {
+    assertEquals(0, raidctl.run("provision", "--help"));
+    String help = raidctl.out.toString().replaceAll("\\s+", " ");
+    assertTrue(help.contains("One of " + String.join(", ", RaidLevel.names())
+        + " (default raid5)"), help);
+    assertTrue(help.contains("Filesystem: " + String.join(", ", FilesystemTypes.SUPPORTED)),
+        help);
   }
 }

@@ -18,6 +18,8 @@ public final class Packages {
       Map.entry("e2fsck", "e2fsprogs"),
       Map.entry("resize2fs", "e2fsprogs"),
       Map.entry("xfs_growfs", "xfsprogs"),
+      Map.entry("mkfs.xfs", "xfsprogs"),
+      Map.entry("xfs_repair", "xfsprogs"),
       Map.entry("losetup", "mount"),
       Map.entry("mount", "mount"),
       Map.entry("umount", "mount"),

@@ -92,9 +92,9 @@ public final class DeviceGuard {
    * For reading a device's filesystem (mount, fsck): refuses the OS disk, a device held by an
    * array or volume or active as swap, and one that carries an md superblock — a member's
    * filesystem signature is a fragment of the array's (metadata 1.0 keeps it at the start), and
-   * writing through it corrupts the array. Mounted is fine here.
+   * writing through it corrupts the array. Mounted is fine here. Returns what blkid found.
    */
-  public void requireNotArrayMember(BlockDeviceRef dev, String action) {
+  public Blkid.Probe requireNotArrayMember(BlockDeviceRef dev, String action) {
     requireNotOsDisk(dev);
     requireNotHeld(dev, action, stack(dev.kernelName()));
     Blkid.Probe probe = Blkid.probe(runner, dev.path());
@@ -105,6 +105,7 @@ public final class DeviceGuard {
           dev.describe(), probe.get("UUID"),
           probe.get("LABEL").isEmpty() ? "" : " (" + probe.get("LABEL") + ")");
     }
+    return probe;
   }
 
   private void requireNotHeld(BlockDeviceRef dev, String action, Set<String> stack) {

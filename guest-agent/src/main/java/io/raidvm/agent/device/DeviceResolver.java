@@ -43,6 +43,11 @@ public final class DeviceResolver {
     this.sysfs = new SysfsBlock(root);
   }
 
+  /** The device's size as the kernel says it (sysfs); 0 when sysfs does not say. */
+  public long sizeBytes(BlockDeviceRef device) {
+    return sysfs.sizeSectors(device.kernelName()) * 512;
+  }
+
   /**
    * @throws RaidvmException INVALID_ARGUMENT for a name that is malformed or not a block device,
    *     NOT_FOUND when no device has that name

@@ -1,5 +1,6 @@
 package io.raidvm.agent.fs;
 
+import io.raidvm.common.fs.MountOptions;
 import io.raidvm.common.fs.MountPoint;
 import io.raidvm.agent.device.BlockDeviceRef;
 import io.raidvm.agent.device.DeviceGuard;
@@ -17,13 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Mounts and unmounts data filesystems; both are idempotent. */
 public final class Mounter {
 
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
-  private static final Pattern OPTION = Pattern.compile("[A-Za-z0-9._=:+-]+");
 
   private final CommandRunner runner;
   private final DeviceResolver resolver;
@@ -65,12 +64,7 @@ public final class Mounter {
   public MountedFilesystem mount(String device, String mountPoint, List<String> options) {
     BlockDeviceRef dev = resolver.resolve(device);
     String target = MountPoint.requireMountable(mountPoint);
-    for (String option : options) {
-      if (!OPTION.matcher(option).matches()) {
-        throw RaidvmException.invalidArgument("mount option '%s' is not valid: give one option"
-            + " per entry, such as noatime or commit=30", option);
-      }
-    }
+    MountOptions.require(options);
     try (DeviceLocks.Lease lease = locks.acquire("Mount " + dev.path() + " on " + target,
         List.of(dev.diskKernelName()))) {
       guard.requireNotArrayMember(dev, "mount");

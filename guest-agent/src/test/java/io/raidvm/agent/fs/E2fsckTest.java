@@ -2,11 +2,13 @@ package io.raidvm.agent.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.agent.device.DeviceGuard;
 import io.raidvm.agent.device.DeviceLocks;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.agent.ops.OperationRegistry;
+import io.raidvm.agent.testing.ArgvDifference;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.GuestTree;
 import io.raidvm.agent.testing.Operations;
@@ -126,5 +128,47 @@ class E2fsckTest {
         E2fsck.meanings(3));
     assertEquals(List.of("errors left uncorrected", "operational error", "usage or syntax error",
         "cancelled by the user", "shared library error"), E2fsck.meanings(4 | 8 | 16 | 32 | 128));
+  }
+
+  @Test
+  void check_xfs_isXfsRepairN_aCheckThatChangesNothing() throws Exception {
+    List<String> repair = List.of("xfs_repair", "-n", "/dev/md127");
+    runner.answer(PROBE, 0, Fixtures.read("guest-xfs/X2-mkfs/blkid.stdout"), "");
+    Fixtures.answerAsCapturedFor(runner, repair, "guest-xfs/X2-mkfs/repair-check",
+        ArgvDifference.because("captured on md120").renamed("/dev/md120", "/dev/md127"));
+
+    Operation done = Operations.awaitEnd(operations, e2fsck.check("md127"));
+
+    FilesystemCheck check = done.getFilesystemCheck();
+    assertEquals(Operation.State.SUCCEEDED, done.getState(), done.getErrorMessage());
+    assertEquals(List.of("no errors"), check.getMeaningsList());
+    assertTrue(check.getOutput().contains("Phase 1 - find and verify superblock..."),
+        check.getOutput());
+    assertEquals("Phase 7 - verify link counts...", done.getProgress().getPhase());
+    assertEquals(7, done.getProgress().getTotal());
+    assertEquals(List.of(PROBE, repair), runner.calls());
+  }
+
+  @Test
+  void check_xfs_whenXfsRepairCannotRun_failsWithItsOutput_andLeavesItUnmounted()
+      throws Exception {
+    List<String> repair = List.of("xfs_repair", "-n", "/dev/md127");
+    tree.mountinfo("60 1 8:1 / /mnt/md127 rw,noatime shared:40 - xfs /dev/md127 rw");
+    runner.answer(PROBE, 0, Fixtures.read("guest-xfs/X2-mkfs/blkid.stdout"), "")
+        .answer(UMOUNT, 0, "", "");
+    // The real exit 1 of xfs_repair -n (here: run on the mounted filesystem in the capture).
+    Fixtures.answerAsCapturedFor(runner, repair, "guest-xfs/X2-mkfs/repair-check-mounted",
+        ArgvDifference.because("captured on md120").renamed("/dev/md120", "/dev/md127"));
+
+    Operation done = Operations.awaitEnd(operations, e2fsck.check("md127"));
+
+    assertEquals(Operation.State.FAILED, done.getState());
+    assertEquals("FAILED_PRECONDITION", done.getErrorCode());
+    assertTrue(done.getErrorMessage().startsWith("xfs_repair failed (exit 1): corruption found,"
+        + " or the check could not run (see its output); nothing changed (left unmounted)"),
+        done.getErrorMessage());
+    assertTrue(done.getErrorMessage().contains("couldn't initialize XFS library"),
+        done.getErrorMessage());
+    assertEquals(List.of(PROBE, UMOUNT, repair), runner.calls());
   }
 }

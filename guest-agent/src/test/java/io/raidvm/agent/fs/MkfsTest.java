@@ -99,7 +99,9 @@ class MkfsTest {
   @Test
   void make_badInput_isInvalidArgument_andTouchesNothing() {
     for (Runnable bad : List.<Runnable>of(
-        () -> mkfs.make("sdc1", "xfs", "", List.of(), false),
+        () -> mkfs.make("sdc1", "btrfs", "", List.of(), false),
+        () -> mkfs.make("sdc1", "xfs", "", List.of("-b4096"), false),
+        () -> mkfs.make("sdc1", "xfs", "label of 13 b", List.of(), false),
         () -> mkfs.make("sdc1", "", "a label far too long", List.of(), false),
         () -> mkfs.make("sdc1", "", "", List.of("-F"), false),
         () -> mkfs.make("sdc1", "", "", List.of("-qF"), false),
@@ -157,5 +159,60 @@ class MkfsTest {
     assertEquals("mkfs.ext4 failed (exit 1): mke2fs 1.47.0 (5-Feb-2023)\n/dev/md127 is mounted;"
         + " will not make a filesystem here! [command: mkfs.ext4 -F /dev/sdc1]",
         done.getErrorMessage());
+  }
+
+  @Test
+  void make_xfs_runsMkfsXfs_andEndsWithTheSizeItReports() throws Exception {
+    List<String> mkfsXfs = List.of("mkfs.xfs", "-L", "data", "/dev/sdc1");
+    tree.size("sdc1", Long.parseLong(Fixtures.read("guest-xfs/X2-mkfs/blockdev-size.stdout")
+        .strip()));
+    Fixtures.answerAsCapturedFor(runner, mkfsXfs, "guest-xfs/X2-mkfs/mkfs", ArgvDifference
+            .because("captured on md120 without a label; a label changes no line mkfs.xfs"
+                + " prints but its own").renamed("/dev/md120", "/dev/sdc1").added("-L", "data"))
+        .answer(BLKID, 0, Fixtures.read("blkid/p-export-empty-partition.stdout"), "")
+        .effect(mkfsXfs, () -> runner.answer(BLKID, 0,
+            Fixtures.read("guest-xfs/X2-mkfs/blkid.stdout"), ""));
+
+    Operation done = Operations.awaitEnd(operations,
+        mkfs.make("d3-part1", "xfs", "data", List.of(), false));
+
+    assertEquals(Operation.State.SUCCEEDED, done.getState(), done.getErrorMessage());
+    assertEquals("xfs", done.getFilesystem().getType());
+    assertEquals(Mkfs.sizeBytes(Fixtures.read("guest-xfs/X2-mkfs/mkfs.stdout")),
+        done.getFilesystem().getSizeBytes());
+    assertEquals(List.of(BLKID, mkfsXfs, BLKID), runner.calls());
+  }
+
+  @Test
+  void sizeBytes_readsWhatMkfsXfsSays() {
+    // "data     =                       bsize=4096   blocks=76800, imaxpct=25"
+    assertEquals(76800L * 4096, Mkfs.sizeBytes(Fixtures.read("guest-xfs/X1-floor/mkfs-300m"
+        + ".stdout")));
+    assertEquals(0, Mkfs.sizeBytes("nothing it knows"));
+  }
+
+  @Test
+  void make_xfsUnder300MiB_isRefusedBeforeMkfsRuns_whereMkfsXfsItselfRefuses() {
+    // The floor is mkfs.xfs's own: captured, 299 MiB refused and 300 MiB made.
+    assertTrue(Fixtures.read("guest-xfs/X1-floor/mkfs-299m.stderr")
+        .startsWith("Filesystem must be larger than 300MB."));
+    assertEquals("0", Fixtures.read("guest-xfs/X1-floor/mkfs-300m.exit").strip());
+    long small = Long.parseLong(Fixtures.read("guest-xfs/X1-floor/blockdev-size.stdout")
+        .strip());
+    assertTrue(Fixtures.read("guest-xfs/X1-floor/mkfs-small.stderr")
+        .contains("\nFilesystem must be larger than 300MB.\n"));
+    tree.size("sdc1", small);
+
+    RaidvmException e = assertThrows(RaidvmException.class,
+        () -> mkfs.make("sdc1", "xfs", "", List.of(), true));
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertEquals("/dev/sdc1 (sdc1) holds " + io.raidvm.common.Sizes.human(small) + ", too small"
+        + " for xfs: mkfs.xfs refuses filesystems under 300 MiB; make ext4, or xfs on a larger"
+        + " device", e.getMessage());
+    assertEquals(List.of(), runner.calls());
+    assertEquals(List.of(), operations.list());
+    tree.size("sdc1", 300L << 20);
+    Mkfs.requireXfsSize(new DeviceResolver(dir).resolve("sdc1"), 300L << 20);
   }
 }

@@ -36,7 +36,13 @@ public final class GuestTree {
     return device("sys/devices/virtual/block/" + disk + "/" + kname, kname, true);
   }
 
-  /** {@code holder} (an md array, say) is built on {@code member}. */
+  /** The device's size as sysfs says it (in 512-byte sectors). */
+  public GuestTree size(String kname, long bytes) {
+    write("sys/class/block/" + kname + "/size", (bytes / 512) + "\n");
+    return this;
+  }
+
+    /** {@code holder} (an md array, say) is built on {@code member}. */
   public GuestTree holder(String member, String holder) {
     write("sys/class/block/" + member + "/holders/" + holder, "");
     write("sys/class/block/" + holder + "/slaves/" + member, "");

@@ -6,7 +6,7 @@ import java.util.List;
 final class Recipe {
 
   /** Part of every cache key: changing how an image is made must not reuse old ones. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /**
    * Debian 13, the current stable. Bookworm still builds ({@code --suite bookworm}): the package
@@ -20,7 +20,8 @@ final class Recipe {
    */
   static final List<String> PACKAGES = List.of("linux-image-amd64", "mdadm", "parted",
       "e2fsprogs", "default-jre-headless", "systemd-sysv", "initramfs-tools", "udev", "kmod",
-      "procps", "hdparm", "util-linux");
+      "procps", "hdparm", "util-linux",
+      "xfsprogs");
 
   static final long DISK_SIZE_BYTES = 2L << 30;
 

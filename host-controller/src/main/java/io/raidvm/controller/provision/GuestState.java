@@ -4,6 +4,7 @@ import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.BlockDevice;
 import io.raidvm.api.agent.v1.Member;
 import io.raidvm.api.agent.v1.Progress;
+import io.raidvm.api.controller.v1.ProvisionArray;
 import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.common.Sizes;
 import io.raidvm.common.error.RaidvmException;
@@ -25,29 +26,38 @@ final class GuestState {
     return devices.stream().filter(d -> d.getSerial().equals(serial)).findFirst();
   }
 
-  /** Device paths of the spec's members ("/dev/sdb1" …), for the disks that have a partition. */
-  static List<String> memberPaths(ProvisionSpec spec, List<BlockDevice> devices) {
-    return ProvisionSpecs.diskNames(spec).stream()
+  /**
+   * Device paths of an array's members and spares ("/dev/sdb1" …), for the disks that have a
+   * partition.
+   */
+  static List<String> memberPaths(ProvisionSpec spec, ProvisionArray array,
+      List<BlockDevice> devices) {
+    return ProvisionSpecs.diskNames(spec, array).stream()
         .flatMap(disk -> bySerial(devices, disk).stream())
         .filter(d -> d.getPartitionsCount() > 0)
         .map(d -> d.getPartitions(0).getPath())
         .toList();
   }
 
-  /** How an existing array differs from the spec, one phrase per difference. */
-  static List<String> differences(ProvisionSpec spec, Array a, List<String> memberPaths) {
+  /** How an existing array differs from the spec's, one phrase per difference. */
+  static List<String> differences(ProvisionArray spec, Array a, List<String> memberPaths) {
     List<String> out = new ArrayList<>();
     if (!a.getLevel().equals(spec.getLevel())) {
       out.add(String.format("it is %s, the spec says %s",
           a.getLevel().isEmpty() ? "inactive" : a.getLevel(), spec.getLevel()));
     }
-    if (a.getRaidDevices() != spec.getDiskCount()) {
+    if (a.getRaidDevices() != spec.getDisksCount()) {
       out.add(String.format("it has %d devices, the spec says %d", a.getRaidDevices(),
-          spec.getDiskCount()));
+          spec.getDisksCount()));
     }
     if (spec.getChunkKib() != 0 && a.getChunkKib() != spec.getChunkKib()) {
       out.add(String.format("its chunk is %d KiB, the spec says %d KiB", a.getChunkKib(),
           spec.getChunkKib()));
+    }
+    String layout = layoutAsShown(spec.getLevel(), spec.getLayout());
+    if (!layout.isEmpty() && !a.getLayout().equals(layout)) {
+      out.add(String.format("its layout is %s, the spec says %s", a.getLayout(),
+          spec.getLayout()));
     }
     if (!a.getMetadata().equals(spec.getMetadata())) {
       out.add(String.format("its metadata is %s, the spec says %s", a.getMetadata(),
@@ -61,10 +71,27 @@ final class GuestState {
     return out;
   }
 
+  /**
+   * A layout as create takes it, in the words an array shows it: raid10's "n2", "f2", "o2" are
+   * "near=2", "far=2", "offset=2" (as mdadm --detail says them); the others as they are.
+   */
+  static String layoutAsShown(String level, String layout) {
+    if (!level.equals("raid10") || layout.isEmpty()) {
+      return layout;
+    }
+    String kind = switch (layout.charAt(0)) {
+      case 'n' -> "near";
+      case 'f' -> "far";
+      default -> "offset";
+    };
+    return kind + "=" + layout.substring(1);
+  }
+
   /** Refuses members that already belong to another array. */
-  static void requireFreeMembers(ProvisionSpec spec, List<BlockDevice> devices) {
+  static void requireFreeMembers(ProvisionSpec spec, ProvisionArray array,
+      List<BlockDevice> devices) {
     List<String> taken = new ArrayList<>();
-    for (String disk : ProvisionSpecs.diskNames(spec)) {
+    for (String disk : ProvisionSpecs.diskNames(spec, array)) {
       bySerial(devices, disk).stream()
           .flatMap(d -> Stream.concat(Stream.of(d), d.getPartitionsList().stream()))
           .filter(d -> d.getMdMemberOfCount() > 0)
@@ -73,7 +100,7 @@ final class GuestState {
     }
     if (!taken.isEmpty()) {
       throw RaidvmException.failedPrecondition("cannot create %s: %s. provision never takes a"
-          + " member from another array: stop that array or change the spec", spec.getArray(),
+          + " member from another array: stop that array or change the spec", array.getName(),
           String.join("; ", taken));
     }
   }

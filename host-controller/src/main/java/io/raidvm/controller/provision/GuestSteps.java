@@ -18,6 +18,8 @@ import io.raidvm.api.agent.v1.PersistArrayRequest;
 import io.raidvm.api.agent.v1.ResumeSyncRequest;
 import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
 import io.raidvm.api.agent.v1.UpdateInitramfsRequest;
+import io.raidvm.api.controller.v1.ProvisionArray;
+import io.raidvm.api.controller.v1.ProvisionFilesystem;
 import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.common.Sizes;
 import io.raidvm.common.error.RaidvmException;
@@ -29,6 +31,8 @@ import java.util.Optional;
 /**
  * The steps inside the guest, through its agent: partition, array, sync, filesystem, mount,
  * persist, initramfs. Each first reads what is there; what differs from the spec is refused.
+ * Array, sync, filesystem and mount run once per array (or filesystem) of the spec; the others
+ * once for all.
  */
 final class GuestSteps {
 
@@ -52,7 +56,8 @@ final class GuestSteps {
     List<BlockDevice> devices = blockDevices();
     List<String> todo = new ArrayList<>();
     List<String> unusable = new ArrayList<>();
-    for (String disk : ProvisionSpecs.diskNames(spec)) {
+    List<String> used = ProvisionSpecs.usedDiskNames(spec);
+    for (String disk : used) {
       BlockDevice d = GuestState.bySerial(devices, disk).orElseThrow(() ->
           RaidvmException.unavailable("data disk %s is not visible in VM %s (no block device"
               + " with serial %s): is the VM running with its data disks?", disk, guest.vm(),
@@ -76,63 +81,64 @@ final class GuestSteps {
       made.add(disk + " → " + r.getPartition());
     }
     return made.isEmpty()
-        ? Outcome.alreadyDone("all %d disks have a partition", spec.getDiskCount())
+        ? Outcome.alreadyDone("all %d disks have a partition", used.size())
         : Outcome.done("partitioned %s", String.join(", ", made));
   }
 
-  Outcome array() {
+  Outcome array(ProvisionArray array) {
+    String name = array.getName();
     Optional<Array> existing = guest.raid().listArrays(ListArraysRequest.getDefaultInstance())
-        .getArraysList().stream().filter(a -> a.getName().equals(spec.getArray())).findFirst();
+        .getArraysList().stream().filter(a -> a.getName().equals(name)).findFirst();
     List<BlockDevice> devices = blockDevices();
-    List<String> memberPaths = GuestState.memberPaths(spec, devices);
+    List<String> memberPaths = GuestState.memberPaths(spec, array, devices);
     if (existing.isPresent() && existing.get().getArrayState().equals("inactive")) {
       // Back after a power cut with a member rebuilding, boot leaves it waiting for the rest:
       // start it degraded, as mdadm's last-resort unit would 30 s later.
-      guest.raid().resumeSync(ResumeSyncRequest.newBuilder().setArray(spec.getArray()).build());
-      existing = Optional.of(getArray());
+      guest.raid().resumeSync(ResumeSyncRequest.newBuilder().setArray(name).build());
+      existing = Optional.of(getArray(name));
     }
     if (existing.isPresent()) {
       Array a = existing.get();
-      List<String> differences = GuestState.differences(spec, a, memberPaths);
+      List<String> differences = GuestState.differences(array, a, memberPaths);
       if (!differences.isEmpty()) {
         throw RaidvmException.failedPrecondition("array %s exists in VM %s but differs from the"
             + " spec: %s. provision never re-creates an array (that would destroy its data):"
-            + " change the spec to match it", spec.getArray(), guest.vm(),
+            + " change the spec to match it", name, guest.vm(),
             String.join("; ", differences));
       }
       return Outcome.alreadyDone("%s exists: %s", a.getName(), GuestState.describe(a));
     }
-    GuestState.requireFreeMembers(spec, devices);
-    Operation started = guest.raid().createArray(ProvisionSpecs.createArray(spec));
-    capSyncSpeed();
+    GuestState.requireFreeMembers(spec, array, devices);
+    Operation started = guest.raid().createArray(ProvisionSpecs.createArray(spec, array));
+    capSyncSpeed(name);
     Array created = guest.raid().getArray(GetArrayRequest.newBuilder()
         .setArray(started.getTarget()).build());
     return Outcome.done("created %s: %s", created.getName(), GuestState.describe(created));
   }
 
-  Outcome sync(Step.Reporter reporter) {
-    Array a = getArray();
+  Outcome sync(String array, Step.Reporter reporter) {
+    Array a = getArray(array);
     boolean resumed = false;
     if (a.getArrayState().equals("read-auto")) {
       // Back after a power cut, md holds the resync or recovery until the first write.
       Operation op = guest.raid().resumeSync(ResumeSyncRequest.newBuilder()
-          .setArray(spec.getArray()).build());
+          .setArray(array).build());
       resumed = op.getState() == Operation.State.RUNNING;
       if (resumed) {
         reporter.progress("resumed the sync that auto-read-only held back (" + a.getSummary()
             + ")", null);
       }
-      a = getArray();
+      a = getArray(array);
     }
     boolean waited = false;
     if (GuestState.syncing(a)) {
-      capSyncSpeed();
+      capSyncSpeed(array);
     }
     while (GuestState.syncing(a)) {
       waited = true;
       reporter.progress(a.getSync().getAction(), GuestState.progressOf(a));
       sleep(SYNC_POLL);
-      a = getArray();
+      a = getArray(array);
     }
     if (a.getDegraded() > 0) {
       throw RaidvmException.failedPrecondition("%s is degraded and not rebuilding (%s):"
@@ -149,49 +155,50 @@ final class GuestSteps {
   }
 
   /** The spec's cap on the sync speed, if it has one; at once after create, and on resume. */
-  private void capSyncSpeed() {
+  private void capSyncSpeed(String array) {
     if (spec.getSyncSpeedMaxKibPerS() > 0) {
       guest.raid().setSyncSpeedLimit(SetSyncSpeedLimitRequest.newBuilder()
-          .setArray(spec.getArray()).setMaxKibPerS(spec.getSyncSpeedMaxKibPerS()).build());
+          .setArray(array).setMaxKibPerS(spec.getSyncSpeedMaxKibPerS()).build());
     }
   }
 
-  Outcome filesystem(Step.Reporter reporter) {
-    BlockDevice md = arrayDevice();
-    if (md.getFsType().equals(spec.getFilesystem())) {
+  Outcome filesystem(ProvisionFilesystem fs, Step.Reporter reporter) {
+    BlockDevice md = arrayDevice(fs.getArray());
+    if (md.getFsType().equals(fs.getType())) {
       return Outcome.alreadyDone("%s holds %s (uuid %s)", md.getPath(), md.getFsType(),
           md.getFsUuid());
     }
     if (!md.getFsType().isEmpty()) {
       throw RaidvmException.failedPrecondition("%s in VM %s holds %s, the spec says %s:"
           + " provision never formats over a filesystem", md.getPath(), guest.vm(),
-          md.getFsType(), spec.getFilesystem());
+          md.getFsType(), fs.getType());
     }
     Operation made = guest.await(guest.filesystems().makeFilesystem(MakeFilesystemRequest
-        .newBuilder().setDevice(md.getPath()).setType(spec.getFilesystem()).build()),
+        .newBuilder().setDevice(md.getPath()).setType(fs.getType()).build()),
         op -> reporter.progress(op.getProgress().getPhase(), op.getProgress()));
-    return Outcome.done("made %s on %s (uuid %s)", spec.getFilesystem(), md.getPath(),
+    return Outcome.done("made %s on %s (uuid %s)", fs.getType(), md.getPath(),
         made.getFilesystem().getUuid());
   }
 
-  Outcome mount() {
-    BlockDevice md = arrayDevice();
-    if (md.getMountPointsList().contains(spec.getMountPoint())) {
-      return Outcome.alreadyDone("%s is mounted on %s", md.getPath(), spec.getMountPoint());
+  Outcome mount(ProvisionFilesystem fs) {
+    BlockDevice md = arrayDevice(fs.getArray());
+    String mountPoint = fs.getMountPoint();
+    if (md.getMountPointsList().contains(mountPoint)) {
+      return Outcome.alreadyDone("%s is mounted on %s", md.getPath(), mountPoint);
     }
     if (md.getMountPointsCount() > 0) {
       throw RaidvmException.failedPrecondition("%s is mounted on %s in VM %s, the spec says %s:"
           + " unmount it first (raidctl fs umount %s %s)", md.getPath(),
-          String.join(", ", md.getMountPointsList()), guest.vm(), spec.getMountPoint(),
+          String.join(", ", md.getMountPointsList()), guest.vm(), mountPoint,
           guest.vm(), md.getMountPoints(0));
     }
-    GuestState.mountedOn(blockDevices(), spec.getMountPoint()).ifPresent(other -> {
+    GuestState.mountedOn(blockDevices(), mountPoint).ifPresent(other -> {
       throw RaidvmException.failedPrecondition("%s is mounted on %s in VM %s: the spec wants %s"
-          + " there", other.getPath(), spec.getMountPoint(), guest.vm(), md.getPath());
+          + " there", other.getPath(), mountPoint, guest.vm(), md.getPath());
     });
     guest.filesystems().mount(MountRequest.newBuilder().setDevice(md.getPath())
-        .setMountPoint(spec.getMountPoint()).build());
-    return Outcome.done("mounted %s on %s", md.getPath(), spec.getMountPoint());
+        .setMountPoint(mountPoint).addAllOptions(fs.getMountOptionsList()).build());
+    return Outcome.done("mounted %s on %s", md.getPath(), mountPoint);
   }
 
   Outcome persist() {
@@ -199,14 +206,21 @@ final class GuestSteps {
       return Outcome.skipped("the spec does not ask to persist");
     }
     persisted.clear();
-    persisted.add(guest.boot().persistArray(PersistArrayRequest.newBuilder()
-        .setArray(spec.getArray()).build()));
-    persisted.add(guest.boot().addFstabEntry(AddFstabEntryRequest.newBuilder()
-        .setDevice(spec.getArray()).setMountPoint(spec.getMountPoint()).build()));
+    for (ProvisionArray array : ProvisionSpecs.arrays(spec)) {
+      persisted.add(guest.boot().persistArray(PersistArrayRequest.newBuilder()
+          .setArray(array.getName()).build()));
+    }
+    for (ProvisionFilesystem fs : ProvisionSpecs.filesystems(spec)) {
+      persisted.add(guest.boot().addFstabEntry(AddFstabEntryRequest.newBuilder()
+          .setDevice(fs.getArray()).setMountPoint(fs.getMountPoint())
+          .setOptions(ProvisionSpecs.fstabOptions(fs)).build()));
+    }
     List<String> changed = persisted.stream().filter(ConfigChange::getChanged)
-        .map(ConfigChange::getPath).toList();
+        .map(ConfigChange::getPath).distinct().toList();
     return changed.isEmpty()
-        ? Outcome.alreadyDone("mdadm.conf and fstab have the lines")
+        ? Outcome.alreadyDone("mdadm.conf and fstab have the lines (%d arrays, %d"
+            + " filesystems)", ProvisionSpecs.arrays(spec).size(),
+            ProvisionSpecs.filesystems(spec).size())
         : Outcome.done("wrote %s", String.join(" and ", changed));
   }
 
@@ -232,14 +246,14 @@ final class GuestSteps {
     return guest.boot().getBootState(GetBootStateRequest.getDefaultInstance());
   }
 
-  Array getArray() {
-    return guest.raid().getArray(GetArrayRequest.newBuilder().setArray(spec.getArray()).build());
+  Array getArray(String array) {
+    return guest.raid().getArray(GetArrayRequest.newBuilder().setArray(array).build());
   }
 
-  private BlockDevice arrayDevice() {
-    return blockDevices().stream().filter(d -> d.getName().equals(spec.getArray())).findFirst()
+  private BlockDevice arrayDevice(String array) {
+    return blockDevices().stream().filter(d -> d.getName().equals(array)).findFirst()
         .orElseThrow(() -> RaidvmException.failedPrecondition("array %s is not a block device in"
-            + " VM %s", spec.getArray(), guest.vm()));
+            + " VM %s", array, guest.vm()));
   }
 
   private List<BlockDevice> blockDevices() {

@@ -4,7 +4,9 @@ import com.google.protobuf.util.Durations;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Status;
+import io.raidvm.api.controller.v1.ProvisionArray;
 import io.raidvm.api.controller.v1.ProvisionEvent;
+import io.raidvm.api.controller.v1.ProvisionFilesystem;
 import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.api.controller.v1.ProvisionStepState;
 import io.raidvm.api.controller.v1.ProvisionSummary;
@@ -15,6 +17,7 @@ import io.raidvm.controller.disk.DiskManager;
 import io.raidvm.controller.image.ImageManager;
 import io.raidvm.controller.vm.VmManager;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -54,19 +57,25 @@ public final class Provisioner {
     long start = System.nanoTime();
     Guest guest = new Guest(spec.getVm(), () -> agentChannel.apply(spec.getVm()));
     GuestSteps inGuest = new GuestSteps(spec, guest);
-    List<Step> steps = List.of(
+    List<Step> steps = new ArrayList<>(List.of(
         new Step("disks", r -> host.disks(spec)),
         new Step("image", r -> host.image(spec, r)),
         new Step("vm", r -> host.vm(spec, readyTimeout)),
         new Step("agent", r -> agent(spec.getVm())),
-        new Step("partition", inGuest::partition),
-        new Step("array", r -> inGuest.array()),
-        new Step("sync", inGuest::sync),
-        new Step("filesystem", inGuest::filesystem),
-        new Step("mount", r -> inGuest.mount()),
+        new Step("partition", inGuest::partition)));
+    // Every array is created before the first sync is waited for: md syncs them side by side.
+    List<ProvisionArray> arrays = ProvisionSpecs.arrays(spec);
+    List<ProvisionFilesystem> filesystems = ProvisionSpecs.filesystems(spec);
+    arrays.forEach(a -> steps.add(new Step("array", a.getName(), r -> inGuest.array(a))));
+    arrays.forEach(a -> steps.add(new Step("sync", a.getName(),
+        r -> inGuest.sync(a.getName(), r))));
+    filesystems.forEach(f -> steps.add(new Step("filesystem", f.getArray(),
+        r -> inGuest.filesystem(f, r))));
+    filesystems.forEach(f -> steps.add(new Step("mount", f.getArray(), r -> inGuest.mount(f))));
+    steps.addAll(List.of(
         new Step("persist", r -> inGuest.persist()),
         new Step("initramfs", inGuest::initramfs),
-        new Step("reboot", r -> reboot(spec, inGuest)));
+        new Step("reboot", r -> reboot(spec, inGuest))));
     for (Step step : steps) {
       runStep(spec.getVm(), step, events);
     }
@@ -114,7 +123,7 @@ public final class Provisioner {
   private void runStep(String vm, Step step, Consumer<ProvisionEvent> events) {
     if (Context.current().isCancelled()) {
       throw new RaidvmException(RaidvmException.Kind.CANCELLED, "provision cancelled before"
-          + " step " + step.name());
+          + " step " + step.name() + (step.array().isEmpty() ? "" : " of " + step.array()));
     }
     long start = System.nanoTime();
     events.accept(event(step, ProvisionStepState.STEP_STARTED, "").build());
@@ -152,7 +161,7 @@ public final class Provisioner {
 
   private static ProvisionEvent.Builder event(Step step, ProvisionStepState state,
       String message) {
-    return ProvisionEvent.newBuilder().setStep(step.name()).setState(state)
+    return ProvisionEvent.newBuilder().setStep(step.name()).setArray(step.array()).setState(state)
         .setMessage(message == null ? "" : message);
   }
 }

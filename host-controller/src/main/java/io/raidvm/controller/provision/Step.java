@@ -2,8 +2,16 @@ package io.raidvm.controller.provision;
 
 import io.raidvm.api.agent.v1.Progress;
 
-/** One step of a provision: it looks at what exists, then does only what is missing. */
-record Step(String name, Body body) {
+/**
+ * One step of a provision: it looks at what exists, then does only what is missing.
+ *
+ * @param array the array a per-array step is for ("md0"); empty on the steps made once
+ */
+record Step(String name, String array, Body body) {
+
+  Step(String name, Body body) {
+    this(name, "", body);
+  }
 
   interface Body {
     Outcome run(Reporter reporter);

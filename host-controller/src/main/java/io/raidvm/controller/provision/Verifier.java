@@ -2,16 +2,23 @@ package io.raidvm.controller.provision;
 
 import io.grpc.StatusRuntimeException;
 import io.raidvm.api.agent.v1.Array;
+import io.raidvm.api.agent.v1.BootState;
 import io.raidvm.api.agent.v1.GetUsageRequest;
 import io.raidvm.api.agent.v1.MountedFilesystem;
+import io.raidvm.api.controller.v1.ProvisionArray;
 import io.raidvm.api.controller.v1.ProvisionCheck;
+import io.raidvm.api.controller.v1.ProvisionFilesystem;
 import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.api.controller.v1.ProvisionSummary;
 import io.raidvm.common.Sizes;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The checks after the last step: what a person would look at to call the job done. */
+/**
+ * The checks after the last step: what a person would look at to call the job done, for every
+ * array and filesystem of the spec. Checks are named by what they are about ("array md0
+ * healthy", "md0 mounted on /mnt/md0"), so that a failed one says which.
+ */
 final class Verifier {
 
   private Verifier() {}
@@ -19,35 +26,49 @@ final class Verifier {
   static ProvisionSummary verify(ProvisionSpec spec, Guest guest, GuestSteps steps) {
     List<ProvisionCheck> checks = new ArrayList<>();
     ProvisionSummary.Builder summary = ProvisionSummary.newBuilder().setSpec(spec);
-    Array a = steps.getArray();
-    summary.setArray(a);
-    boolean healthy = a.getLevel().equals(spec.getLevel()) && a.getDegraded() == 0
-        && a.getFailedDevices() == 0 && a.getActiveDevices() == spec.getDiskCount()
-        && !GuestState.syncing(a);
-    checks.add(check("array healthy", healthy, GuestState.describe(a) + ", "
-        + a.getActiveDevices() + "/" + a.getRaidDevices() + " active"));
-    try {
-      MountedFilesystem fs = guest.filesystems().getUsage(GetUsageRequest.newBuilder()
-          .setTarget(spec.getMountPoint()).build());
-      summary.setFilesystem(fs);
-      boolean ours = fs.getDevice().endsWith("/" + spec.getArray());
-      checks.add(check("mounted", ours && fs.getType().equals(spec.getFilesystem()),
-          String.format("%s (%s) on %s: %s used of %s", fs.getDevice(), fs.getType(),
-              fs.getMountPoint(), Sizes.human(fs.getUsedBytes()),
-              Sizes.human(fs.getSizeBytes()))));
-    } catch (StatusRuntimeException e) {
-      checks.add(check("mounted", false, e.getStatus().getDescription()));
+    for (ProvisionArray want : ProvisionSpecs.arrays(spec)) {
+      Array a = steps.getArray(want.getName());
+      summary.addArrays(a);
+      boolean healthy = a.getLevel().equals(want.getLevel()) && a.getDegraded() == 0
+          && a.getFailedDevices() == 0 && a.getActiveDevices() == want.getDisksCount()
+          && !GuestState.syncing(a);
+      checks.add(check("array " + want.getName() + " healthy", healthy, GuestState.describe(a)
+          + ", " + a.getActiveDevices() + "/" + a.getRaidDevices() + " active"));
+    }
+    for (ProvisionFilesystem want : ProvisionSpecs.filesystems(spec)) {
+      String name = want.getArray() + " mounted on " + want.getMountPoint();
+      try {
+        MountedFilesystem fs = guest.filesystems().getUsage(GetUsageRequest.newBuilder()
+            .setTarget(want.getMountPoint()).build());
+        summary.addFilesystems(fs);
+        boolean ours = fs.getDevice().endsWith("/" + want.getArray());
+        checks.add(check(name, ours && fs.getType().equals(want.getType()),
+            String.format("%s (%s) on %s: %s used of %s", fs.getDevice(), fs.getType(),
+                fs.getMountPoint(), Sizes.human(fs.getUsedBytes()),
+                Sizes.human(fs.getSizeBytes()))));
+      } catch (StatusRuntimeException e) {
+        checks.add(check(name, false, e.getStatus().getDescription()));
+      }
+    }
+    // The first of each, where clients of one array look.
+    if (summary.getArraysCount() > 0) {
+      summary.setArray(summary.getArrays(0));
+    }
+    if (summary.getFilesystemsCount() > 0) {
+      summary.setFilesystem(summary.getFilesystems(0));
     }
     if (spec.getPersist()) {
       summary.addAllPersisted(steps.persisted());
-      var boot = steps.bootState();
-      checks.add(check("persisted", steps.persisted().size() == 2 && !boot.getInitramfsStale(),
-          "mdadm.conf and fstab lines, " + boot.getInitramfsPath()
-              + (boot.getInitramfsStale() ? " is older than mdadm.conf" : " up to date")));
+      BootState boot = steps.bootState();
+      int lines = ProvisionSpecs.arrays(spec).size() + ProvisionSpecs.filesystems(spec).size();
+      checks.add(check("persisted", steps.persisted().size() == lines
+          && !boot.getInitramfsStale(), String.format("%d mdadm.conf and fstab lines, %s%s",
+              steps.persisted().size(), boot.getInitramfsPath(), boot.getInitramfsStale()
+                  ? " is older than mdadm.conf" : " up to date")));
       if (spec.getVerifyByReboot()) {
         checks.add(check("survived a reboot", !boot.getChangedSinceBoot(),
             boot.getChangedSinceBoot() ? "the configuration changed after the last boot"
-                : "booted with this configuration; the array and the mount came back"));
+                : "booted with this configuration; the arrays and mounts came back"));
       }
     }
     return summary.addAllChecks(checks)

@@ -9,6 +9,7 @@ import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.BlockDevice;
 import io.raidvm.api.agent.v1.Member;
 import io.raidvm.api.agent.v1.SyncStatus;
+import io.raidvm.api.controller.v1.ProvisionArray;
 import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.common.error.RaidvmException;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ class GuestStateTest {
 
   private final ProvisionSpec spec = ProvisionSpecs.complete(ProvisionSpec.newBuilder()
       .setVm("demo").setDiskSize("64M").build());
+  private final ProvisionArray md127 = ProvisionSpecs.arrays(spec).get(0);
 
   private static List<BlockDevice> disks(boolean partitioned, String memberOf) {
     List<BlockDevice> out = new ArrayList<>();
@@ -53,20 +55,20 @@ class GuestStateTest {
   @Test
   void membersAreFoundBySerial() {
     assertEquals(List.of("/dev/sdb1", "/dev/sdc1", "/dev/sdd1", "/dev/sde1"),
-        GuestState.memberPaths(spec, disks(true, null)));
-    assertTrue(GuestState.memberPaths(spec, disks(false, null)).isEmpty());
+        GuestState.memberPaths(spec, md127, disks(true, null)));
+    assertTrue(GuestState.memberPaths(spec, md127, disks(false, null)).isEmpty());
   }
 
   @Test
   void theArrayTheSpecDescribes_hasNoDifferences() {
-    assertEquals(List.of(), GuestState.differences(spec, array("raid5", 4, 512),
-        GuestState.memberPaths(spec, disks(true, null))));
+    assertEquals(List.of(), GuestState.differences(md127, array("raid5", 4, 512),
+        GuestState.memberPaths(spec, md127, disks(true, null))));
   }
 
   @Test
   void everyDifference_isNamed() {
-    List<String> d = GuestState.differences(spec, array("raid6", 3, 64),
-        GuestState.memberPaths(spec, disks(true, null)));
+    List<String> d = GuestState.differences(md127, array("raid6", 3, 64),
+        GuestState.memberPaths(spec, md127, disks(true, null)));
     assertEquals(4, d.size(), d.toString());
     assertEquals("it is raid6, the spec says raid5", d.get(0));
     assertEquals("it has 3 devices, the spec says 4", d.get(1));
@@ -75,12 +77,28 @@ class GuestStateTest {
   }
 
   @Test
+  void aRaid10LayoutAsCreateTakesIt_isComparedInTheWordsTheArrayShows() {
+    ProvisionArray far = ProvisionArray.newBuilder().setName("md127").setLevel("raid10")
+        .setLayout("f2").setMetadata("1.0").addAllDisks(List.of("d1", "d2", "d3", "d4"))
+        .setChunkKib(512).build();
+    List<String> paths = GuestState.memberPaths(spec, md127, disks(true, null));
+    Array near = array("raid10", 4, 512).toBuilder().setLayout("near=2").build();
+
+    assertEquals(List.of("its layout is near=2, the spec says f2"),
+        GuestState.differences(far, near, paths));
+    assertEquals(List.of(), GuestState.differences(far, near.toBuilder().setLayout("far=2")
+        .build(), paths));
+    assertEquals("offset=2", GuestState.layoutAsShown("raid10", "o2"));
+    assertEquals("left-symmetric", GuestState.layoutAsShown("raid5", "left-symmetric"));
+  }
+
+  @Test
   void membersOfAnotherArray_areRefused() {
     RaidvmException e = assertThrows(RaidvmException.class,
-        () -> GuestState.requireFreeMembers(spec, disks(true, "md126")));
+        () -> GuestState.requireFreeMembers(spec, md127, disks(true, "md126")));
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
     assertTrue(e.getMessage().contains("/dev/sdb1 (demo-d1) is in md126"), e.getMessage());
-    GuestState.requireFreeMembers(spec, disks(true, null));
+    GuestState.requireFreeMembers(spec, md127, disks(true, null));
   }
 
   @Test

@@ -2,10 +2,12 @@ package io.raidvm.controller.provision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.stub.StreamObserver;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.BlockDevice;
+import io.raidvm.api.agent.v1.CreateArrayRequest;
 import io.raidvm.api.agent.v1.DisksGrpc;
 import io.raidvm.api.agent.v1.FilesystemsGrpc;
 import io.raidvm.api.agent.v1.GetArrayRequest;
@@ -22,6 +24,8 @@ import io.raidvm.api.agent.v1.PartitionRequest;
 import io.raidvm.api.agent.v1.PartitionResult;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.SyncStatus;
+import io.raidvm.api.controller.v1.ProvisionArray;
+import io.raidvm.api.controller.v1.ProvisionFilesystem;
 import io.raidvm.api.controller.v1.ProvisionSpec;
 import io.raidvm.api.controller.v1.ProvisionStepState;
 import io.raidvm.common.error.RaidvmException;
@@ -41,11 +45,14 @@ class GuestStepsTest {
 
   private static final ProvisionSpec SPEC =
       ProvisionSpecs.complete(ProvisionSpec.newBuilder().setVm("vm1").build());
+  private static final ProvisionFilesystem FS = ProvisionSpecs.filesystems(SPEC).get(0);
   private static final Step.Reporter QUIET = (message, progress) -> { };
 
   /** What the guest shows: block devices and md127; every change the steps ask for. */
   private final List<BlockDevice> devices = new CopyOnWriteArrayList<>();
   private volatile Array md127 = Array.getDefaultInstance();
+  /** Whether ListArrays shows md127 (an array the steps would find there already). */
+  private volatile boolean listed = true;
   private final List<String> changes = new CopyOnWriteArrayList<>();
   private InProcessGrpc grpc;
   private GuestSteps steps;
@@ -71,7 +78,19 @@ class GuestStepsTest {
       @Override
       public void listArrays(ListArraysRequest request,
           StreamObserver<ListArraysResponse> observer) {
-        observer.onNext(ListArraysResponse.newBuilder().addArrays(md127).build());
+        ListArraysResponse.Builder arrays = ListArraysResponse.newBuilder();
+        if (listed) {
+          arrays.addArrays(md127);
+        }
+        observer.onNext(arrays.build());
+        observer.onCompleted();
+      }
+
+      @Override
+      public void createArray(CreateArrayRequest request, StreamObserver<Operation> observer) {
+        changes.add("create " + request.getArray() + " " + request.getLevel() + " "
+            + request.getLayout() + " " + request.getDevicesList());
+        observer.onNext(Operation.newBuilder().setTarget(request.getArray()).build());
         observer.onCompleted();
       }
 
@@ -158,7 +177,7 @@ class GuestStepsTest {
   void filesystem_overAnotherFilesystem_isRefused_andFormatsNothing() {
     devices.add(md127Device().setFsType("xfs").build());
 
-    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.filesystem(QUIET));
+    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.filesystem(FS, QUIET));
 
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
     assertEquals("/dev/md127 in VM vm1 holds xfs, the spec says ext4: provision never formats"
@@ -171,7 +190,7 @@ class GuestStepsTest {
     devices.add(md127Device().setFsType("ext4").setFsUuid("1234").build());
 
     assertEquals(new Outcome(ProvisionStepState.STEP_ALREADY_DONE,
-        "/dev/md127 holds ext4 (uuid 1234)"), steps.filesystem(QUIET));
+        "/dev/md127 holds ext4 (uuid 1234)"), steps.filesystem(FS, QUIET));
     assertEquals(List.of(), changes);
   }
 
@@ -179,7 +198,7 @@ class GuestStepsTest {
   void mount_whenTheArrayIsMountedElsewhere_isRefused_sayingHowToUnmountIt() {
     devices.add(md127Device().setFsType("ext4").addMountPoints("/srv").build());
 
-    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.mount());
+    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.mount(FS));
 
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
     assertEquals("/dev/md127 is mounted on /srv in VM vm1, the spec says /mnt/md127: unmount it"
@@ -193,7 +212,7 @@ class GuestStepsTest {
     devices.add(disk("vm1-d5", false).toBuilder().addPartitions(BlockDevice.newBuilder()
         .setName("sdf1").setPath("/dev/sdf1").addMountPoints("/mnt/md127")).build());
 
-    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.mount());
+    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.mount(FS));
 
     assertEquals("/dev/sdf1 is mounted on /mnt/md127 in VM vm1: the spec wants /dev/md127 there",
         e.getMessage());
@@ -204,12 +223,12 @@ class GuestStepsTest {
   void mount_whenMountedThere_isAlreadyDone_andOtherwiseMounts() {
     devices.add(md127Device().setFsType("ext4").addMountPoints("/mnt/md127").build());
     assertEquals(new Outcome(ProvisionStepState.STEP_ALREADY_DONE,
-        "/dev/md127 is mounted on /mnt/md127"), steps.mount());
+        "/dev/md127 is mounted on /mnt/md127"), steps.mount(FS));
 
     devices.clear();
     devices.add(md127Device().setFsType("ext4").build());
     assertEquals(new Outcome(ProvisionStepState.STEP_DONE, "mounted /dev/md127 on /mnt/md127"),
-        steps.mount());
+        steps.mount(FS));
     assertEquals(List.of("mount /dev/md127 /mnt/md127"), changes);
   }
 
@@ -219,7 +238,7 @@ class GuestStepsTest {
         .setSummary("degraded: 3 of 4 member slots working")
         .setSync(SyncStatus.newBuilder().setAction("idle")).build();
 
-    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.sync(QUIET));
+    RaidvmException e = assertThrows(RaidvmException.class, () -> steps.sync("md127", QUIET));
 
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
     assertEquals("md127 is degraded and not rebuilding (degraded: 3 of 4 member slots working):"
@@ -234,7 +253,34 @@ class GuestStepsTest {
 
     List<String> progress = new ArrayList<>();
     assertEquals(new Outcome(ProvisionStepState.STEP_ALREADY_DONE, "md127 is in sync"),
-        steps.sync((message, p) -> progress.add(message)));
+        steps.sync("md127", (message, p) -> progress.add(message)));
     assertEquals(List.of(), progress);
+  }
+
+  @Test
+  void array_besideAnotherArray_isCreatedOnItsOwnDisks_andPartitionTouchesOnlyUsedDisks() {
+    ProvisionSpec two = ProvisionSpecs.complete(ProvisionSpec.newBuilder().setVm("vm1")
+        .setDiskCount(7)
+        .addArrays(ProvisionArray.newBuilder().setName("md0").setLevel("raid1")
+            .addAllDisks(List.of("d1", "d2")))
+        .addArrays(ProvisionArray.newBuilder().setName("md1").setLevel("raid10")
+            .setLayout("f2").addAllDisks(List.of("d3", "d4", "d5", "d6")))
+        .build());
+    GuestSteps multi = new GuestSteps(two, new Guest("vm1", grpc::channel));
+    for (int i = 1; i <= 7; i++) {
+      devices.add(disk("vm1-d" + i, i != 3));
+    }
+    listed = false;
+    md127 = Array.newBuilder().setName("md1").setLevel("raid10").setRaidDevices(4).build();
+
+    assertEquals(new Outcome(ProvisionStepState.STEP_DONE, "partitioned vm1-d3 → vm1-d3-part1"),
+        multi.partition(QUIET));
+    Outcome created = multi.array(two.getArrays(1));
+
+    assertEquals(List.of("partition vm1-d3", "create md1 raid10 f2 [vm1-d3-part1, vm1-d4-part1,"
+        + " vm1-d5-part1, vm1-d6-part1]"), changes);
+    assertEquals(ProvisionStepState.STEP_DONE, created.state());
+    assertTrue(created.message().startsWith("created md1: raid10, 4 devices"),
+        created.message());
   }
 }
