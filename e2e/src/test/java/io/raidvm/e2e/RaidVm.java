@@ -10,6 +10,7 @@ import io.raidvm.api.agent.v1.PartitionRequest;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.controller.v1.CreateDiskRequest;
 import io.raidvm.api.controller.v1.CreateVmRequest;
+import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.StartVmRequest;
 import io.raidvm.api.controller.v1.StopVmRequest;
 import io.raidvm.api.controller.v1.VmSpec;
@@ -50,13 +51,13 @@ final class RaidVm implements AutoCloseable {
     Path imageDir = Path.of(System.getProperty("raidvm.image.dir", "/var/cache/raidvm/images"));
     RaidVm vm = new RaidVm(name,
         new ControllerProcess(stateDir, imageDir).start(controllerOptions));
-    vm.stubs.buildImage();
+    Image image = vm.stubs.buildImage();
     for (String d : disks) {
       vm.stubs.disks().createDisk(CreateDiskRequest.newBuilder().setName(d).setSize(diskSize)
           .build());
     }
     vm.stubs.vms().createVm(CreateVmRequest.newBuilder().setSpec(VmSpec.newBuilder()
-        .setName(name).addAllDataDisks(disks)).build());
+        .setName(name).setImage(Stubs.vmImage(image)).addAllDataDisks(disks)).build());
     assertEquals(VmState.READY, vm.stubs.vms().withDeadlineAfter(15, TimeUnit.MINUTES)
         .startVm(StartVmRequest.newBuilder().setName(name).build()).getState());
     for (String d : disks) {

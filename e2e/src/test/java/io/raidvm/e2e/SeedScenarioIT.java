@@ -46,6 +46,7 @@ import io.raidvm.api.agent.v1.UpdateInitramfsRequest;
 import io.raidvm.api.agent.v1.WriteTestFileRequest;
 import io.raidvm.api.controller.v1.CreateDiskRequest;
 import io.raidvm.api.controller.v1.CreateVmRequest;
+import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.RebootVmRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
 import io.raidvm.api.controller.v1.StopVmRequest;
@@ -92,12 +93,12 @@ class SeedScenarioIT {
     controller = new ControllerProcess(stateDir, imageDir).start();
     channel = controller.channel();
     stubs = new Stubs(channel);
-    stubs.buildImage();
+    Image image = stubs.buildImage();
     for (String d : DISKS) {
       stubs.disks().createDisk(CreateDiskRequest.newBuilder().setName(d).setSize("64M").build());
     }
     stubs.vms().createVm(CreateVmRequest.newBuilder().setSpec(VmSpec.newBuilder().setName(VM)
-        .addAllDataDisks(DISKS)).build());
+        .setImage(Stubs.vmImage(image)).addAllDataDisks(DISKS)).build());
     long t0 = System.nanoTime();
     Vm vm = stubs.vms().withDeadlineAfter(15, TimeUnit.MINUTES)
         .startVm(StartVmRequest.newBuilder().setName(VM).build());

@@ -39,7 +39,7 @@ public final class ImageCommand {
   @Command(name = "build", description = "Build the guest image, or find it in the cache.",
       footer = {"", "Example:", "  raidctl image build"})
   static final class Build extends ClientCommand {
-    @Option(names = "--suite", description = "Debian suite (default: bookworm).")
+    @Option(names = "--suite", description = "Debian suite: trixie (the default) or bookworm.")
     String suite = "";
 
     @Option(names = "--rebuild", description = "Build even when a cached image matches.")

@@ -4,6 +4,7 @@ import com.google.protobuf.util.Timestamps;
 import io.raidvm.api.agent.v1.AgentProcess;
 import io.raidvm.api.agent.v1.GuestInfo;
 import io.raidvm.api.agent.v1.ToolVersion;
+import io.raidvm.common.OsRelease;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.process.CommandResult;
 import io.raidvm.common.process.CommandRunner;

@@ -18,7 +18,12 @@ import java.util.regex.Pattern;
 public record Mdstat(List<String> personalities, List<MdstatArray> arrays) {
 
   private static final Pattern PERSONALITY = Pattern.compile("\\[([^\\]]+)]");
-  private static final Pattern HEADER = Pattern.compile("(\\S+) : (active|inactive)\\b(.*)");
+  /**
+   * "broken" is a running array too: kernel 6.12 (trixie) prints it in place of "active" once md
+   * has marked the array broken (a RAID 1 refused to fail its last working member, 16-errors of
+   * fixtures/guest-trixie); 6.1 printed "active" for the same array.
+   */
+  private static final Pattern HEADER = Pattern.compile("(\\S+) : (active|inactive|broken)\\b(.*)");
   private static final Pattern MEMBER = Pattern.compile("(\\S+)\\[(\\d+)]((?:\\([WJFSR]\\))*)");
   private static final Pattern BLOCKS = Pattern.compile("^(\\d+) blocks");
   private static final Pattern SUPER = Pattern.compile("\\bsuper (\\S+)");
@@ -66,7 +71,7 @@ public record Mdstat(List<String> personalities, List<MdstatArray> arrays) {
 
   private static MdstatArray array(Matcher header, List<String> details) {
     String name = header.group(1);
-    boolean active = header.group(2).equals("active");
+    boolean active = !header.group(2).equals("inactive");
     String readOnly = "";
     String level = "";
     List<MdstatMember> members = new ArrayList<>();

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * One array of /proc/mdstat.
  *
- * @param active false for an inactive array (members gathered, not started: no level)
+ * @param active false for an inactive array (members gathered, not started: no level); true for a
+ *     running one, which kernel 6.12 may call "broken" (its array_state says so too)
  * @param readOnly "" for read-write, "read-only" or "auto-read-only"
  * @param level the personality ("raid5", "raid0", "linear", …); "" when inactive
  * @param blocks the size in 1 KiB blocks (of the members, for an inactive array)

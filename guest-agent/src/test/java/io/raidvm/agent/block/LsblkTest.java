@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.agent.testing.GuestSuites;
 import io.raidvm.common.error.RaidvmException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class LsblkTest {
 
@@ -51,5 +54,32 @@ class LsblkTest {
 
     assertEquals(RaidvmException.Kind.INTERNAL, e.kind());
     assertTrue(e.getMessage().startsWith("cannot read lsblk output"), e.getMessage());
+  }
+
+  /**
+   * 05 on every suite: the ext4 on the RAID 5 is mounted, and lsblk shows the array once under
+   * each of its four partitions.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.raidvm.agent.testing.GuestSuites#folders")
+  void raid5UnderEachMember_withItsMountedFilesystem(String folder) {
+    List<LsblkDevice> disks = Lsblk.parse(GuestSuites.read(folder, "05-mkfs-mount/lsblk.stdout"));
+
+    List<LsblkDevice> partitions = disks.stream()
+        .flatMap(d -> d.children().stream())
+        .filter(p -> p.isPartition() && p.children().stream().anyMatch(LsblkDevice::isMdArray))
+        .toList();
+    List<LsblkDevice> arrays = partitions.stream()
+        .flatMap(p -> p.children().stream())
+        .toList();
+    assertEquals(4, arrays.size(), disks.toString());
+    assertEquals(1, arrays.stream().map(LsblkDevice::kname).distinct().count(),
+        arrays.toString());
+    assertEquals(partitions.stream().map(LsblkDevice::kname).toList(),
+        arrays.stream().map(LsblkDevice::pkname).toList());
+    LsblkDevice md = arrays.get(0);
+    assertEquals(List.of("md127", "raid5", "ext4"), List.of(md.kname(), md.type(), md.fstype()));
+    assertEquals(1, md.mountpoints().size(), md.toString());
+    assertTrue(disks.stream().anyMatch(d -> d.carries(md.mountpoints().get(0))));
   }
 }

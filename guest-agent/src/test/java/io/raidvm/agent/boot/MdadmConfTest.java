@@ -3,13 +3,17 @@ package io.raidvm.agent.boot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.raidvm.agent.md.MdadmDetail;
 import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.agent.testing.GuestSuites;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.RaidvmException.Kind;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class MdadmConfTest {
 
@@ -144,5 +148,20 @@ class MdadmConfTest {
     assertEquals(once.replaced(), MdadmConf.entriesFor(text, "db0609c2:27c2052f:bdc9c4d6:f961e8b0"));
     assertEquals(List.of(), MdadmConf.without(once.text(), "db0609c2:27c2052f:bdc9c4d6:f961e8b0")
         .replaced());
+  }
+
+  /**
+   * 04 on every suite: {@code mdadm --detail --scan} lists the healthy RAID 5 under its kernel
+   * name with the UUID {@code --detail} reports, so the agent finds the entry it persists.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.raidvm.agent.testing.GuestSuites#folders")
+  void detailScan_listsTheArrayByItsKernelName_onEverySuite(String folder) {
+    MdadmDetail detail = GuestSuites.detail(folder, "04-raid5-synced/");
+
+    String entry = MdadmConf.scanEntry(
+        GuestSuites.read(folder, "04-raid5-synced/detail-scan.stdout"), "md127").orElseThrow();
+
+    assertEquals(MdadmConf.uuid("UUID=" + detail.uuid()), MdadmConf.uuid(entry));
   }
 }

@@ -3,13 +3,14 @@ package io.raidvm.agent.info;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.common.OsRelease;
 import org.junit.jupiter.api.Test;
 
 class OsReleaseTest {
 
   @Test
-  void debian12_givesPrettyNameIdAndVersion() {
-    assertEquals(new OsRelease("Debian GNU/Linux 12 (bookworm)", "debian", "12"),
+  void debian12_givesPrettyNameIdVersionAndCodename() {
+    assertEquals(new OsRelease("Debian GNU/Linux 12 (bookworm)", "debian", "12", "bookworm"),
         OsRelease.parse(Fixtures.read("os-release/debian-12")));
   }
 
@@ -23,11 +24,11 @@ class OsReleaseTest {
         VERSION_ID="1.0"
         """;
 
-    assertEquals(new OsRelease("Some \"Linux\"", "some", "1.0"), OsRelease.parse(text));
+    assertEquals(new OsRelease("Some \"Linux\"", "some", "1.0", ""), OsRelease.parse(text));
   }
 
   @Test
   void missingKeys_areEmpty() {
-    assertEquals(new OsRelease("", "arch", ""), OsRelease.parse("ID=arch\n"));
+    assertEquals(new OsRelease("", "arch", "", ""), OsRelease.parse("ID=arch\n"));
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.raidvm.agent.testing.CapturedSysfs;
 import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.agent.testing.GuestSuites;
 import io.raidvm.api.agent.v1.Array;
 import java.util.HashMap;
 import java.util.List;
@@ -161,5 +162,26 @@ class KernelDetailTest {
       files.put("array_state", moment.arrayStateForMdadm() + "\n");
     }
     return MdSysfs.parse(files);
+  }
+
+  /**
+   * The arrays that stood still on every suite (04 healthy, 07 a member failed, 08 removed):
+   * the answer from mdstat and sysfs is mdadm's, mdadm 4.2 on kernel 6.1 and 4.4 on 6.12 alike.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("stillMomentsOnEverySuite")
+  void theKernelsAnswer_isMdadms_onEverySuite(String folder, String step) {
+    MdstatArray entry = Mdstat.parse(GuestSuites.read(folder, step + "/mdstat.stdout"))
+        .array("md127").orElseThrow();
+    MdSysfs sysfs = MdSysfs.parse(CapturedSysfs.files(
+        GuestSuites.capture(folder, step + "/sysfs-md127")));
+    MdadmDetail mdadm = GuestSuites.detail(folder, step + "/");
+
+    assertEquals(mdadm, KernelDetail.of(entry, sysfs, ArrayIdentity.of(mdadm), name -> true));
+  }
+
+  static Stream<Arguments> stillMomentsOnEverySuite() {
+    return GuestSuites.folders().flatMap(folder -> Stream.of("04-raid5-synced", "07-fail",
+        "08-remove").map(step -> Arguments.of(folder, step)));
   }
 }

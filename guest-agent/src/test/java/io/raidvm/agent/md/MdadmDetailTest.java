@@ -1,11 +1,15 @@
 package io.raidvm.agent.md;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.agent.md.MdadmDetail.Device;
 import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.agent.testing.GuestSuites;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** mdadm 4.2's --detail and --detail --export as captured in the guest. */
 class MdadmDetailTest {
@@ -73,5 +77,26 @@ class MdadmDetailTest {
     assertEquals(1, d.raidDevices());
     assertEquals(List.of("inactive"), d.states());
     assertEquals(List.of(new Device("/dev/sdb1", -1, List.of())), d.devices());
+  }
+
+  /**
+   * The healthy RAID 5 of 04 (four partitions, chunk 512 KiB, metadata 1.0) on every suite:
+   * mdadm 4.2 and 4.4 print the same fields for it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.raidvm.agent.testing.GuestSuites#folders")
+  void healthyRaid5_readsTheSameOnEverySuite(String folder) {
+    MdadmDetail d = GuestSuites.detail(folder, "04-raid5-synced/");
+
+    assertEquals(List.of("raid5", "1.0", "raidvm:127", "left-symmetric"),
+        List.of(d.level(), d.metadata(), d.name(), d.layout()));
+    assertEquals(List.of("clean"), d.states());
+    assertEquals(List.of(4, 512, 4, 4, 0, 0), List.of(d.raidDevices(), d.chunkKib(),
+        d.activeDevices(), d.workingDevices(), d.failedDevices(), d.spareDevices()));
+    assertEquals(List.of(0, 1, 2, 3), d.devices().stream().map(Device::role).toList());
+    assertEquals(List.of(List.of("active", "sync")),
+        d.devices().stream().map(Device::states).distinct().toList());
+    assertTrue(d.arraySizeKib() > 0 && d.arraySizeKib() % (3 * 512) == 0,
+        "three members' data, whole chunks each: " + d.arraySizeKib());
   }
 }

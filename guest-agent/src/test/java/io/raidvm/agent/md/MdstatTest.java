@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.agent.md.MdstatMember.Flag;
 import io.raidvm.agent.testing.Fixtures;
+import io.raidvm.agent.testing.GuestSuites;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** /proc/mdstat as captured in the guest (kernel 6.1), one stage of the seed at a time. */
 class MdstatTest {
@@ -139,5 +142,43 @@ class MdstatTest {
     assertEquals(Set.of(Flag.FAULTY), failed.member("sdi1").orElseThrow().flags());
     assertEquals(Set.of(Flag.WRITE_MOSTLY), failed.member("sdf1").orElseThrow().flags());
     assertEquals("_U", failed.status());
+  }
+
+  /** 04's healthy RAID 5 on every suite (kernel 6.1 and 6.12 print it alike). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.raidvm.agent.testing.GuestSuites#folders")
+  void healthyRaid5_readsTheSameOnEverySuite(String folder) {
+    MdstatArray md = Mdstat.parse(GuestSuites.read(folder, "04-raid5-synced/mdstat.stdout"))
+        .array("md127").orElseThrow();
+
+    assertTrue(md.active());
+    assertEquals(List.of("raid5", "1.0", "UUUU", ""),
+        List.of(md.level(), md.superVersion(), md.status(), md.bitmap()));
+    assertEquals(List.of(4, 4, 512, 2),
+        List.of(md.raidDisks(), md.workingDisks(), md.chunkKib(), md.algorithm()));
+    assertEquals(4, md.members().size());
+    assertTrue(md.members().stream().allMatch(m -> m.flags().isEmpty()), md.toString());
+    assertFalse(md.progress().isPresent());
+  }
+
+  /**
+   * 16 on every suite: md refused to fail md125's last working member. Kernel 6.1 still calls
+   * the RAID 1 "active", 6.12 "broken"; either way it runs, one of two members failed, and no
+   * array of the file is lost to the word.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.raidvm.agent.testing.GuestSuites#folders")
+  void raid1ThatRefusedToFailItsLastMember_isRunning(String folder) {
+    Mdstat mdstat = Mdstat.parse(
+        GuestSuites.read(folder, "16-errors/mdstat-after-fail-too-many.stdout"));
+    MdstatArray md = mdstat.array("md125").orElseThrow();
+
+    assertEquals(List.of("md125", "md124", "md123", "md0", "md127"),
+        mdstat.arrays().stream().map(MdstatArray::name).toList());
+    assertTrue(md.active());
+    assertEquals(List.of("raid1", "_U"), List.of(md.level(), md.status()));
+    assertEquals(List.of(2, 1), List.of(md.raidDisks(), md.workingDisks()));
+    assertEquals(1, md.members().stream().filter(m -> m.flags().contains(Flag.FAULTY)).count(),
+        md.toString());
   }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -23,19 +24,28 @@ public final class AptSources {
 
   /**
    * The URI of the first enabled {@code deb} entry for exactly {@code suite} with component
-   * {@code main} (so {@code -security} and {@code -updates} entries never match), or
-   * FAILED_PRECONDITION.
+   * {@code main} (so {@code -security} and {@code -updates} entries never match); failing that,
+   * the one for {@code hostSuite}, the host's own release (os-release's VERSION_CODENAME, empty
+   * when unknown): a Debian archive serves every suite, and a bookworm host that builds a trixie
+   * guest names only bookworm. Neither is FAILED_PRECONDITION.
    */
-  public static String mirrorFor(String suite, List<AptSource> sources) {
+  public static String mirrorFor(String suite, String hostSuite, List<AptSource> sources) {
+    return archiveOf(suite, sources)
+        .or(() -> hostSuite.isEmpty() ? Optional.empty() : archiveOf(hostSuite, sources))
+        .orElseThrow(() -> RaidvmException.failedPrecondition("the host's apt configuration has no"
+            + " Debian archive for suite '%s'%s: add an entry of type deb for suite %s with"
+            + " component main to /etc/apt/sources.list or /etc/apt/sources.list.d/", suite,
+            hostSuite.isEmpty() ? "" : " nor for the host's own suite '" + hostSuite + "'",
+            suite));
+  }
+
+  private static Optional<String> archiveOf(String suite, List<AptSource> sources) {
     return sources.stream()
         .filter(s -> s.type().equals("deb") && s.suite().equals(suite))
         .filter(s -> s.components().contains("main"))
         .filter(s -> isFetchable(s.uri()))
         .map(AptSource::uri)
-        .findFirst()
-        .orElseThrow(() -> RaidvmException.failedPrecondition("the host's apt configuration has no"
-            + " Debian archive for suite '%s': add an entry of type deb for suite %s with"
-            + " component main to /etc/apt/sources.list or /etc/apt/sources.list.d/", suite, suite));
+        .findFirst();
   }
 
   /**

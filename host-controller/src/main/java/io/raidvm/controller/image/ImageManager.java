@@ -6,8 +6,10 @@ import io.raidvm.api.controller.v1.BuildProgress;
 import io.raidvm.api.controller.v1.DeleteImageResponse;
 import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.PruneImagesResponse;
+import io.raidvm.common.OsRelease;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.process.CommandRunner;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,7 +50,8 @@ public final class ImageManager {
 
   /**
    * @param imageDir where images and their caches live
-   * @param aptDir the host's apt configuration ({@code /etc/apt}), which names the mirror
+   * @param aptDir the host's apt configuration ({@code /etc/apt}), which names the mirror; the
+   *     {@code os-release} beside it names the host's own suite, whose mirror serves the others
    * @param agent the guest agent to install, usually {@link AgentJar#bundled()}
    * @param usage which VMs boot from which image: those images are never deleted
    */
@@ -192,7 +195,7 @@ public final class ImageManager {
       report.accept(Progress.cached("rootfs", "rootfs " + key + " is up to date: " + tarball));
       return tarball;
     }
-    String mirror = AptSources.mirrorFor(suite, AptSources.read(aptDir));
+    String mirror = AptSources.mirrorFor(suite, hostSuite(), AptSources.read(aptDir));
     report.accept(Progress.of("rootfs", "mmdebstrap " + suite + " from " + mirror));
     Path work = store.newWorkDir(key, self).workDir();
     try {
@@ -233,6 +236,22 @@ public final class ImageManager {
     if (!store.deleteWorkDir(work)) {
       report.accept(Progress.of("cleanup", "could not remove the build folder " + work
           + " (is something still mounted there?)"));
+    }
+  }
+
+  /**
+   * The host's Debian release name from {@code os-release} beside the apt directory ({@code
+   * /etc}); empty when there is none or the host is no Debian (an Ubuntu archive serves no
+   * Debian suite). Only a fallback for finding a mirror, so never an error.
+   */
+  private String hostSuite() {
+    Path osRelease = aptDir.resolveSibling("os-release");
+    try {
+      OsRelease host = OsRelease.parse(Files.readString(osRelease));
+      return host.id().equals("debian") ? host.versionCodename() : "";
+    } catch (IOException e) {
+      LOG.fine(() -> "no host release name from " + osRelease + ": " + e.getMessage());
+      return "";
     }
   }
 

@@ -6,12 +6,20 @@ import java.util.List;
 final class Recipe {
 
   /** Part of every cache key: changing how an image is made must not reuse old ones. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
-  static final String DEFAULT_SUITE = "bookworm";
+  /**
+   * Debian 13, the current stable. Bookworm still builds ({@code --suite bookworm}): the package
+   * set names no version, so it follows the suite.
+   */
+  static final String DEFAULT_SUITE = "trixie";
 
+  /**
+   * {@code default-jre-headless} rather than a versioned JRE: it is Java 17 in bookworm and
+   * Java 21 in trixie, and every suite has it (a versioned name exists in one suite only).
+   */
   static final List<String> PACKAGES = List.of("linux-image-amd64", "mdadm", "parted",
-      "e2fsprogs", "openjdk-17-jre-headless", "systemd-sysv", "initramfs-tools", "udev", "kmod",
+      "e2fsprogs", "default-jre-headless", "systemd-sysv", "initramfs-tools", "udev", "kmod",
       "procps", "hdparm", "util-linux",
       "xfsprogs");
 

@@ -19,7 +19,7 @@ class AptSourcesTest {
   void mirrorFor_onThisHostsConfig_picksTheArchiveNotSecurityOrUpdates() {
     List<AptSource> sources = AptSources.read(fixture("host"));
 
-    assertEquals("http://mirror.example/debian", AptSources.mirrorFor("bookworm", sources));
+    assertEquals("http://mirror.example/debian", AptSources.mirrorFor("bookworm", "", sources));
   }
 
   @Test
@@ -28,14 +28,14 @@ class AptSourcesTest {
 
     assertTrue(sources.stream().noneMatch(s -> s.uri().contains("packages.example")
         || s.uri().contains("node.example")), sources.toString());
-    assertThrows(RaidvmException.class, () -> AptSources.mirrorFor("nodistro", sources));
+    assertThrows(RaidvmException.class, () -> AptSources.mirrorFor("nodistro", "", sources));
   }
 
   @Test
   void mirrorFor_oneLineFile_skipsCdromDebSrcSecurityUpdatesAndEntriesWithoutMain() {
     List<AptSource> sources = AptSources.read(fixture("oneline"));
 
-    assertEquals("https://mirror.example/debian/", AptSources.mirrorFor("bookworm", sources));
+    assertEquals("https://mirror.example/debian/", AptSources.mirrorFor("bookworm", "", sources));
   }
 
   @Test
@@ -61,21 +61,44 @@ class AptSourcesTest {
   void parseDeb822_expandsEveryTypeUriAndSuite_andSkipsDisabledStanzas() {
     List<AptSource> sources = AptSources.read(fixture("deb822"));
 
-    assertEquals("https://mirror.example/debian", AptSources.mirrorFor("trixie", sources));
-    assertEquals("http://extra.example/debian", AptSources.mirrorFor("bookworm", sources));
+    assertEquals("https://mirror.example/debian", AptSources.mirrorFor("trixie", "", sources));
+    assertEquals("http://extra.example/debian", AptSources.mirrorFor("bookworm", "", sources));
     assertTrue(sources.contains(new AptSource("deb-src", "http://fallback.example/debian",
         "trixie-updates", List.of("main", "contrib"))), sources.toString());
     assertTrue(sources.stream().noneMatch(s -> s.uri().contains("old.example")));
   }
 
   @Test
+  void mirrorFor_aSuiteTheHostDoesNotName_takesTheArchiveOfTheHostsOwnSuite() {
+    List<AptSource> sources = AptSources.read(fixture("host"));
+
+    assertEquals("http://mirror.example/debian",
+        AptSources.mirrorFor("trixie", "bookworm", sources));
+  }
+
+  @Test
+  void mirrorFor_aSuiteTheHostDoesNotName_withoutTheHostsSuite_failsNamingBoth() {
+    String message = securityOnlyRefusal("trixie", "bookworm");
+
+    assertTrue(message.contains("suite 'trixie' nor for the host's own suite 'bookworm'"),
+        message);
+  }
+
+  @Test
   void mirrorFor_withOnlySecurityEntries_failsWithFailedPreconditionNamingTheSuite() {
+    String message = securityOnlyRefusal("bookworm", "");
+
+    assertTrue(message.contains("suite 'bookworm'"), message);
+  }
+
+  /** The message of the FAILED_PRECONDITION a host with only a security source gets. */
+  private static String securityOnlyRefusal(String suite, String hostSuite) {
     List<AptSource> sources = AptSources.read(fixture("security-only"));
 
     RaidvmException e = assertThrows(RaidvmException.class,
-        () -> AptSources.mirrorFor("bookworm", sources));
+        () -> AptSources.mirrorFor(suite, hostSuite, sources));
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
-    assertTrue(e.getMessage().contains("suite 'bookworm'"), e.getMessage());
+    return e.getMessage();
   }
 
   @Test

@@ -94,7 +94,7 @@ class ImageManagerTest {
         "unshare", "unshare", "extlinux", "umount", "losetup", "qemu-img"), runner.programs());
     List<String> mmdebstrap = runner.argvOf("mmdebstrap");
     assertEquals(List.of("mmdebstrap", "--variant=minbase", "--format=tar",
-        "--include=" + String.join(",", Recipe.PACKAGES), "bookworm"), mmdebstrap.subList(0, 5));
+        "--include=" + String.join(",", Recipe.PACKAGES), "trixie"), mmdebstrap.subList(0, 5));
     assertEquals("http://mirror.example/debian", mmdebstrap.get(6));
     Path raw = Path.of(runner.argvOf("parted").get(2));
     assertEquals(List.of("parted", "-s", raw.toString(), "mklabel", "msdos", "mkpart", "primary",
@@ -169,7 +169,7 @@ class ImageManagerTest {
     Image image = manager().build(DEFAULT, progress::add);
 
     assertEquals(imageDir.resolve(image.getId() + ".qcow2").toString(), image.getPath());
-    assertEquals("bookworm", image.getSuite());
+    assertEquals("trixie", image.getSuite());
     assertEquals("9.9-test", image.getAgentVersion());
     assertEquals(2L << 30, image.getVirtualSizeBytes());
     assertEquals(Instant.parse("2026-01-02T03:04:05Z").getEpochSecond(),
@@ -391,7 +391,7 @@ class ImageManagerTest {
   }
 
   private static String rootfsKey() {
-    return CacheKeys.rootfs(Recipe.VERSION, "bookworm", Recipe.PACKAGES);
+    return CacheKeys.rootfs(Recipe.VERSION, "trixie", Recipe.PACKAGES);
   }
 
   private static List<String> names(Path dir) throws IOException {
