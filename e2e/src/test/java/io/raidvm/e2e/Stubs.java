@@ -68,7 +68,12 @@ final class Stubs {
 
   /** Builds the guest image (or finds it cached), printing the progress; returns the image. */
   Image buildImage() {
-    Iterator<BuildImageEvent> it = images().buildImage(BuildImageRequest.getDefaultInstance());
+    return buildImage(BuildImageRequest.getDefaultInstance());
+  }
+
+  /** {@link #buildImage()} with the request's inputs (e.g. extra packages). */
+  Image buildImage(BuildImageRequest request) {
+    Iterator<BuildImageEvent> it = images().buildImage(request);
     Image image = null;
     while (it.hasNext()) {
       BuildImageEvent e = it.next();
