@@ -88,13 +88,13 @@ class SideBySideBenchmark {
 
         System.out.println("---- raidvm beside qemu-ga, one VM (" + started.getAccel() + "), "
             + CALLS + " calls each, p50 / p95 in ms ----");
-        System.out.println(String.format(Locale.ROOT, "%-44s %17s %17s %9s",
+        System.out.println(String.format(Locale.ROOT, "%-62s %17s %17s %9s",
             "call (raidvm | qemu-ga)", "raidvm p50/p95", "qemu-ga p50/p95", "ratio p50"));
         row(millis, "agent round trip", "GetInfo | guest-ping");
         row(millis, "array detail", "Raid.GetArray | guest-exec mdadm --detail");
         row(millis, "array detail (mdadm)", "GetArray from_mdadm | guest-exec mdadm");
         row(millis, "mdstat", "Raid.GetMdstat | guest-exec cat /proc/mdstat");
-        System.out.println(String.format(Locale.ROOT, "%-44s %14.1f s  %14.1f s  %9.2f",
+        System.out.println(String.format(Locale.ROOT, "%-62s %14.1f s  %14.1f s  %9.2f",
             "boot to agent ready (handshake | guest-ping)", raidvmBoot, qgaBoot,
             qgaBoot / raidvmBoot));
         System.out.println("ratio: qemu-ga / raidvm (above 1: raidvm is faster); boot: one"
@@ -108,7 +108,7 @@ class SideBySideBenchmark {
     List<Double> theirs = millis.get("qemu-ga " + what);
     double ourP50 = Latencies.percentile(ours, 50);
     double theirP50 = Latencies.percentile(theirs, 50);
-    System.out.println(String.format(Locale.ROOT, "%-44s %7.1f / %7.1f %7.1f / %7.1f %9.2f",
+    System.out.println(String.format(Locale.ROOT, "%-62s %7.1f / %7.1f %7.1f / %7.1f %9.2f",
         what + " (" + how + ")", ourP50, Latencies.percentile(ours, 95), theirP50,
         Latencies.percentile(theirs, 95), theirP50 / ourP50));
   }
