@@ -8,6 +8,7 @@ import io.raidvm.api.agent.v1.DisksGrpc;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.PartitionRequest;
 import io.raidvm.api.agent.v1.RaidGrpc;
+import io.raidvm.api.controller.v1.BuildImageRequest;
 import io.raidvm.api.controller.v1.CreateDiskRequest;
 import io.raidvm.api.controller.v1.CreateVmRequest;
 import io.raidvm.api.controller.v1.Image;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A real controller and one real VM with partitioned 64 MiB data disks, ready for RAID: what the
@@ -46,25 +48,46 @@ final class RaidVm implements AutoCloseable {
   /** {@link #boot}, with {@code controllerOptions} on the controller's command line. */
   static RaidVm boot(String name, List<String> disks, String diskSize,
       List<String> controllerOptions) throws Exception {
+    RaidVm vm = create(name, disks, diskSize, controllerOptions,
+        BuildImageRequest.newBuilder().setSuite(Stubs.SUITE).build(), spec -> spec);
+    vm.start(disks);
+    return vm;
+  }
+
+  /**
+   * A controller, the image {@code image} asks for, the disks and the VM (its spec as
+   * {@code customize} makes it, booting that image), not started: {@link #start} starts it.
+   */
+  static RaidVm create(String name, List<String> disks, String diskSize,
+      List<String> controllerOptions, BuildImageRequest image,
+      UnaryOperator<VmSpec.Builder> customize) throws Exception {
     assertEquals("root", System.getProperty("user.name"), "run the VM tests as root");
     Path stateDir = TestFolders.create("raidvm-" + name + "-");
     Path imageDir = Path.of(System.getProperty("raidvm.image.dir", "/var/cache/raidvm/images"));
     RaidVm vm = new RaidVm(name,
         new ControllerProcess(stateDir, imageDir).start(controllerOptions));
-    Image image = vm.stubs.buildImage();
+    Image built = vm.stubs.buildImage(image);
+    // The plain image of the tests' suite goes through the controller's choice (Stubs.vmImage);
+    // one with extra packages is named.
+    String imageId = image.getExtraPackagesList().isEmpty() ? Stubs.vmImage(built)
+        : built.getId();
     for (String d : disks) {
       vm.stubs.disks().createDisk(CreateDiskRequest.newBuilder().setName(d).setSize(diskSize)
           .build());
     }
-    vm.stubs.vms().createVm(CreateVmRequest.newBuilder().setSpec(VmSpec.newBuilder()
-        .setName(name).setImage(Stubs.vmImage(image)).addAllDataDisks(disks)).build());
-    assertEquals(VmState.READY, vm.stubs.vms().withDeadlineAfter(15, TimeUnit.MINUTES)
+    vm.stubs.vms().createVm(CreateVmRequest.newBuilder().setSpec(customize.apply(
+        VmSpec.newBuilder().setName(name).setImage(imageId).addAllDataDisks(disks))).build());
+    return vm;
+  }
+
+  /** Starts the VM until it is ready, then partitions every one of {@code disks}. */
+  void start(List<String> disks) {
+    assertEquals(VmState.READY, stubs.vms().withDeadlineAfter(15, TimeUnit.MINUTES)
         .startVm(StartVmRequest.newBuilder().setName(name).build()).getState());
     for (String d : disks) {
-      vm.stubs.agent(name, DisksGrpc::newBlockingStub).withDeadlineAfter(5, TimeUnit.MINUTES)
+      stubs.agent(name, DisksGrpc::newBlockingStub).withDeadlineAfter(5, TimeUnit.MINUTES)
           .partition(PartitionRequest.newBuilder().setDevice(d).build());
     }
-    return vm;
   }
 
   RaidGrpc.RaidBlockingStub raid() {

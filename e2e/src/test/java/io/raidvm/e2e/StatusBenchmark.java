@@ -61,29 +61,12 @@ class StatusBenchmark {
     return vm.stubs.agent(vm.name, RaidGrpc::newBlockingStub);
   }
 
-  /**
-   * Round by round, each call once a round (in order), so that the JIT warming up and the
-   * machine's load drifting weigh on every call alike; the first rounds only warm up.
-   */
   private static List<String> measure(Map<String, Runnable> calls) {
-    Map<String, List<Double>> millis = new LinkedHashMap<>();
-    calls.keySet().forEach(what -> millis.put(what, new ArrayList<>()));
-    for (int round = 0; round < WARM_UP + CALLS; round++) {
-      for (Map.Entry<String, Runnable> call : calls.entrySet()) {
-        long start = System.nanoTime();
-        call.getValue().run();
-        if (round >= WARM_UP) {
-          millis.get(call.getKey()).add((System.nanoTime() - start) / 1e6);
-        }
-      }
-    }
     List<String> lines = new ArrayList<>();
-    millis.forEach((what, measured) -> {
-      List<Double> sorted = measured.stream().sorted().toList();
+    Latencies.measure(calls, WARM_UP, CALLS).forEach((what, sorted) ->
       lines.add(String.format(Locale.ROOT, "%-45s p50 %7.1f ms  p95 %7.1f ms  max %7.1f ms",
           what, Latencies.percentile(sorted, 50), Latencies.percentile(sorted, 95),
-          sorted.get(sorted.size() - 1)));
-    });
+          sorted.get(sorted.size() - 1))));
     return lines;
   }
 

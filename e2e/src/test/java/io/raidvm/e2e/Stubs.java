@@ -86,8 +86,12 @@ final class Stubs {
    * the image.
    */
   Image buildImage() {
-    Iterator<BuildImageEvent> it = images().buildImage(
-        BuildImageRequest.newBuilder().setSuite(SUITE).build());
+    return buildImage(BuildImageRequest.newBuilder().setSuite(SUITE).build());
+  }
+
+  /** {@link #buildImage()} with the request's inputs (e.g. extra packages). */
+  Image buildImage(BuildImageRequest request) {
+    Iterator<BuildImageEvent> it = images().buildImage(request);
     Image image = null;
     while (it.hasNext()) {
       BuildImageEvent e = it.next();

@@ -81,6 +81,7 @@ public final class ImageManager {
    */
   public Image build(BuildImageRequest request, Consumer<BuildProgress> progress) {
     String suite = suite(request.getSuite());
+    List<String> packages = ExtraPackages.withRecipe(request.getExtraPackagesList());
     Consumer<BuildProgress> report = serialized(progress);
     try {
       building.lockInterruptibly();
@@ -89,7 +90,7 @@ public final class ImageManager {
     }
     try {
       cleanDeadBuildsLocked().forEach(line -> report.accept(Progress.of("cleanup", line)));
-      String rootfsKey = rootfsKey(suite);
+      String rootfsKey = rootfsKey(suite, packages);
       String id = imageId(rootfsKey);
       Optional<Image> cached = store.find(id);
       if (cached.isPresent() && !request.getRebuild()) {
@@ -97,7 +98,7 @@ public final class ImageManager {
             + cached.get().getPath()));
         return cached.get();
       }
-      Path rootfs = rootfs(suite, rootfsKey, request.getRebuild(), report);
+      Path rootfs = rootfs(suite, packages, rootfsKey, request.getRebuild(), report);
       Image image = assemble(id, suite, rootfs, report);
       report.accept(Progress.of("image", "built image " + id + ": " + image.getPath()));
       return image;
@@ -188,7 +189,7 @@ public final class ImageManager {
     }
   }
 
-  private Path rootfs(String suite, String key, boolean rebuild,
+  private Path rootfs(String suite, List<String> packages, String key, boolean rebuild,
       Consumer<BuildProgress> report) {
     Path tarball = store.rootfs(key);
     if (Files.isRegularFile(tarball) && !rebuild) {
@@ -200,7 +201,7 @@ public final class ImageManager {
     Path work = store.newWorkDir(key, self).workDir();
     try {
       Path partial = work.resolve("rootfs.tar");
-      rootfsBuilder.build(suite, Recipe.PACKAGES, mirror, partial,
+      rootfsBuilder.build(suite, packages, mirror, partial,
           line -> report.accept(Progress.of("rootfs", line)));
       store.commit(partial, tarball);
       return tarball;
@@ -256,7 +257,11 @@ public final class ImageManager {
   }
 
   private String rootfsKey(String suite) {
-    return CacheKeys.rootfs(Recipe.VERSION, suite, Recipe.PACKAGES);
+    return rootfsKey(suite, Recipe.PACKAGES);
+  }
+
+  private String rootfsKey(String suite, List<String> packages) {
+    return CacheKeys.rootfs(Recipe.VERSION, suite, packages);
   }
 
   private String imageId(String rootfsKey) {

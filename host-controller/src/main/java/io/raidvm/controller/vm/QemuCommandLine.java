@@ -11,6 +11,8 @@ public final class QemuCommandLine {
   public static final String AGENT_PORT_NAME = "io.raidvm.agent.0";
   /** The QEMU device id of the agent port, as QMP's VSERPORT_CHANGE names it. */
   public static final String AGENT_PORT_ID = "agentport0";
+  /** The port name qemu-ga's udev rule and systemd unit wait for. */
+  public static final String QEMU_GUEST_AGENT_PORT_NAME = "org.qemu.guest_agent.0";
   /**
    * QEMU's seccomp filter: obsolete system calls, privilege changes (setuid and the like),
    * spawning processes (fork, exec) and changes of scheduling and CPU affinity are refused. QEMU
@@ -61,7 +63,11 @@ public final class QemuCommandLine {
         "-chardev", "socket,id=agent0,path=" + option(paths.agentSocket().toString())
             + ",server=on,wait=off",
         "-device", "virtserialport,bus=vser0.0,chardev=agent0,name=" + AGENT_PORT_NAME
-            + ",id=" + AGENT_PORT_ID,
+            + ",id=" + AGENT_PORT_ID));
+    if (spec.getQemuGuestAgent()) {
+      argv.addAll(qemuGuestAgentPort(paths));
+    }
+    argv.addAll(List.of(
         "-qmp", "unix:" + option(paths.qmpSocket().toString()) + ",server=on,wait=off",
         "-chardev", "file,id=console0,path=" + option(paths.consoleLog().toString())
             + ",append=on",
@@ -71,6 +77,18 @@ public final class QemuCommandLine {
       argv.add(COLD_REBOOT);
     }
     return argv;
+  }
+
+  /**
+   * qemu-ga's port on the same virtio-serial bus, for scripts/bench to compare with: a socket
+   * QEMU listens on, like the agent's.
+   */
+  private static List<String> qemuGuestAgentPort(VmPaths paths) {
+    return List.of(
+        "-chardev", "socket,id=qga0,path=" + option(paths.qemuGuestAgentSocket().toString())
+            + ",server=on,wait=off",
+        "-device", "virtserialport,bus=vser0.0,chardev=qga0,name=" + QEMU_GUEST_AGENT_PORT_NAME
+            + ",id=qgaport0");
   }
 
   /** Whether a QEMU run with {@code argv} ends when its guest reboots ({@link #COLD_REBOOT}). */

@@ -31,6 +31,14 @@ public record VmPaths(Path dir) {
     return dir.resolve("agent.sock");
   }
 
+  /**
+   * QEMU's end of qemu-ga's port, when the spec asks for it ({@code VmSpec.qemu_guest_agent}):
+   * only scripts/bench talks to it, the controller never does.
+   */
+  public Path qemuGuestAgentSocket() {
+    return dir.resolve("qga.sock");
+  }
+
   /** Where the controller's relay takes gRPC connections to the agent. */
   public Path agentGrpcSocket() {
     return dir.resolve("agent-grpc.sock");
@@ -68,7 +76,7 @@ public record VmPaths(Path dir) {
   }
 
   public List<Path> sockets() {
-    return List.of(qmpSocket(), agentSocket(), agentGrpcSocket());
+    return List.of(qmpSocket(), agentSocket(), agentGrpcSocket(), qemuGuestAgentSocket());
   }
 
   /** The longest socket path, in bytes; it must stay within {@link #MAX_SOCKET_PATH_BYTES}. */

@@ -229,6 +229,36 @@ class ImageManagerTest {
   }
 
   @Test
+  void build_withExtraPackages_includesThem_andIsAnotherImageThanThePlainOne()
+      throws IOException {
+    ImageManager manager = manager();
+    Image plain = manager.build(DEFAULT, progress::add);
+    runner.clearCalls();
+    guest = tmp.resolve("second-guest-after-umount");
+
+    Image extra = manager.build(BuildImageRequest.newBuilder()
+        .addExtraPackages("qemu-guest-agent").build(), progress::add);
+
+    assertFalse(plain.getId().equals(extra.getId()), plain.getId() + " " + extra.getId());
+    assertEquals("--include=" + String.join(",", Recipe.PACKAGES) + ",qemu-guest-agent",
+        runner.argvOf("mmdebstrap").get(3));
+    assertEquals(plain.getPath(), manager.resolve("").toString(),
+        "the default image stays the plain one");
+  }
+
+  @Test
+  void build_withABadExtraPackage_failsWithInvalidArgumentAndRunsNothing() throws IOException {
+    for (String bad : List.of("a,b", "--root=/", "Qemu", "x", "mdadm=4.2", "a b")) {
+      RaidvmException e = assertThrows(RaidvmException.class, () -> manager().build(
+          BuildImageRequest.newBuilder().addExtraPackages(bad).build(), progress::add), bad);
+
+      assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, e.kind(), bad);
+      assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
+    }
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
   void resolve_empty_withoutABuiltImage_failsWithFailedPreconditionAndCreatesNothing()
       throws IOException {
     RaidvmException e = assertThrows(RaidvmException.class, () -> manager().resolve(""));

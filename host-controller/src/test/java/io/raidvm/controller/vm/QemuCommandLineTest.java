@@ -93,4 +93,17 @@ class QemuCommandLineTest {
     assertEquals("{\"driver\":\"file\",\"filename\":\"/s/a\\\"b\\\\c.qcow2\","
         + "\"node-name\":\"d1-file\"}", argv.get(argv.indexOf("-blockdev") + 7));
   }
+
+  @Test
+  void build_withQemuGuestAgent_addsItsPortOnTheSameBus_afterTheAgentsPort() {
+    VmSpec spec = VmSpec.newBuilder().setName("vm1").setQemuGuestAgent(true).build();
+    List<String> argv = QemuCommandLine.build(spec, paths, List.of(), "tcg", "max");
+    int agentPort = argv.indexOf("virtserialport,bus=vser0.0,chardev=agent0,"
+        + "name=io.raidvm.agent.0,id=agentport0");
+    assertEquals(List.of(
+        "-chardev", "socket,id=qga0,path=/s/vms/vm1/qga.sock,server=on,wait=off",
+        "-device", "virtserialport,bus=vser0.0,chardev=qga0,name=org.qemu.guest_agent.0,"
+            + "id=qgaport0",
+        "-qmp"), argv.subList(agentPort + 1, agentPort + 6));
+  }
 }
