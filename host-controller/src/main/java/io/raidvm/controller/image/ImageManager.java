@@ -98,6 +98,11 @@ public final class ImageManager {
             + cached.get().getPath()));
         return cached.get();
       }
+      if (cached.isPresent()) {
+        // A rebuild replaces the image only when no VM boots from it (delete refuses then).
+        remover.delete(id);
+        report.accept(Progress.of("image", "rebuild: deleted image " + id + " first"));
+      }
       Path rootfs = rootfs(suite, packages, rootfsKey, request.getRebuild(), report);
       Image image = assemble(id, suite, rootfs, report);
       report.accept(Progress.of("image", "built image " + id + ": " + image.getPath()));
@@ -216,7 +221,12 @@ public final class ImageManager {
     try {
       Path partial = work.resolve("image.qcow2");
       diskAssembler.assemble(rootfs, record, partial, report);
-      store.commit(partial, store.image(id));
+      if (!store.commitImage(partial, store.image(id))) {
+        // Its metadata says the same but for the time: writing ours too is harmless, and the
+        // image is complete even if the other build has not written its own yet.
+        report.accept(Progress.of("image", "image " + id + " was built meanwhile by another"
+            + " build; that one stays (an image in place is never replaced)"));
+      }
       Instant now = clock.instant();
       store.saveMetadata(Image.newBuilder()
           .setId(id)

@@ -7,6 +7,7 @@ import io.raidvm.common.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -160,6 +161,28 @@ final class ImageStore {
       }
     } catch (IOException e) {
       throw RaidvmException.internal("cannot move " + finished + " to " + target + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Puts a finished image in place unless one of that id already is (a hard link: atomic, and it
+   * never replaces). An image file in place is never replaced: VMs' OS disks are overlays on it by
+   * path, and a running QEMU keeps the old file open, so the next start would read the new
+   * image's blocks under the old overlay's (seen: two controllers sharing the image directory
+   * built the same id at once, and a VM of the first one no longer booted after a power cut).
+   * Returns whether {@code finished} went in; when not, the image already there stays.
+   */
+  boolean commitImage(Path finished, Path target) {
+    try {
+      Files.createDirectories(target.getParent());
+      Files.createLink(target, finished);
+      Files.delete(finished);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot link " + finished + " to " + target + ": "
           + e.getMessage(), e);
     }
   }

@@ -195,6 +195,64 @@ class ImageManagerTest {
     assertTrue(progress.get(0).getCached(), progress.toString());
   }
 
+  /**
+   * Another controller sharing the image directory put the same image in place while this build
+   * ran: that one stays (VMs' OS disks are overlays on it by path), this build's file goes.
+   */
+  @Test
+  void build_whenAnotherBuildPutTheSameImageInPlaceMeanwhile_keepsThatOne() throws IOException {
+    Image first = manager().build(DEFAULT, progress::add);
+    Path image = Path.of(first.getPath());
+    Files.delete(image);
+    runner.on("qemu-img", (c, lines) -> {
+      Files.writeString(Path.of(c.argv().get(c.argv().size() - 1)), "this build's qcow2");
+      Files.writeString(image, "the other build's qcow2");
+      return FakeCommandRunner.ok(c, "");
+    });
+    guest = tmp.resolve("guest-after-the-second-umount");
+    progress.clear();
+
+    Image second = manager().build(DEFAULT, progress::add);
+
+    assertEquals(first.getId(), second.getId());
+    assertEquals("the other build's qcow2", Files.readString(image));
+    assertTrue(progress.stream().anyMatch(p -> p.getMessage().contains("never replaced")),
+        progress.toString());
+    assertEquals(List.of(first.getId() + ".qcow2", first.getId() + ".textproto", "rootfs"),
+        names(imageDir), "no work files left");
+  }
+
+  @Test
+  void rebuild_ofTheImageAVmBootsFrom_isRefused_andTheImageStays() throws IOException {
+    Image built = manager().build(DEFAULT, progress::add);
+    backings.put("vm1", Path.of(built.getPath()));
+    runner.clearCalls();
+
+    RaidvmException e = assertThrows(RaidvmException.class, () -> manager().build(
+        BuildImageRequest.newBuilder().setRebuild(true).build(), progress::add));
+
+    assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
+    assertTrue(e.getMessage().contains("vm1"), e.getMessage());
+    assertEquals("qcow2", Files.readString(Path.of(built.getPath())));
+    assertEquals(List.of(), runner.calls(), "nothing built");
+  }
+
+  @Test
+  void rebuild_ofAnImageNoVmUses_buildsItAgain() throws IOException {
+    Image built = manager().build(DEFAULT, progress::add);
+    runner.on("qemu-img", (c, lines) -> {
+      Files.writeString(Path.of(c.argv().get(c.argv().size() - 1)), "rebuilt qcow2");
+      return FakeCommandRunner.ok(c, "");
+    });
+    guest = tmp.resolve("guest-after-the-second-umount");
+
+    Image again = manager().build(BuildImageRequest.newBuilder().setRebuild(true).build(),
+        progress::add);
+
+    assertEquals(built.getId(), again.getId());
+    assertEquals("rebuilt qcow2", Files.readString(Path.of(again.getPath())));
+  }
+
   @Test
   void build_withCachedRootfsOnly_skipsMmdebstrapAndSaysSo() throws IOException {
     Files.createDirectories(imageDir.resolve("rootfs"));
