@@ -179,8 +179,16 @@ class EventsIT {
         assertEquals(AlertKind.FAIL, alert.getKind(), body);
         assertEquals("md127", alert.getArray(), body);
         assertEquals(vm.name, alert.getVm(), body);
-        AlertRule rule = vm.stubs.alerts().listAlertRules(ListAlertRulesRequest
-            .getDefaultInstance()).getRules(0);
+        // The handler above wakes this thread before it answers, and the controller writes the
+        // delivery down once the answer is in: a moment later.
+        AlertRule rule = Checks.eventually(SOON, () -> {
+          AlertRule r = vm.stubs.alerts().listAlertRules(ListAlertRulesRequest
+              .getDefaultInstance()).getRules(0);
+          if (r.getDeliveriesCount() == 0) {
+            throw new IllegalStateException("no delivery recorded: " + r);
+          }
+          return r;
+        });
         assertTrue(rule.getDeliveries(0).getOk(), rule.toString());
       } finally {
         hooks.stop(0);
