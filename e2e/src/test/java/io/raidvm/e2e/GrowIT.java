@@ -22,7 +22,13 @@ import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.api.agent.v1.OperationsGrpc;
 import io.raidvm.api.agent.v1.RestartAgentRequest;
 import io.raidvm.api.agent.v1.SetSyncSpeedLimitRequest;
+import io.raidvm.api.agent.v1.ShutdownRequest;
+import io.raidvm.api.agent.v1.StopArrayRequest;
 import io.raidvm.api.agent.v1.WriteTestFileRequest;
+import io.raidvm.api.controller.v1.GetVmRequest;
+import io.raidvm.api.controller.v1.RebootVmRequest;
+import io.raidvm.api.controller.v1.StopVmRequest;
+import io.raidvm.api.controller.v1.VmState;
 import io.raidvm.common.md.RaidLevel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,9 +47,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * it (metadata 1.2, chunk 512 KiB, internal bitmap, ext4 mounted) with checksummed files; a disk
  * hot-plugged and the array grown onto it, the filesystem with it; another disk hot-plugged and
  * the array reshaped to RAID 6; its chunk changed with the agent killed during the reshape and
- * the same grow asked again. After each: the same files, the new shape, a larger filesystem.
- * Prints each step's wall time. Only the chunk change caps md's speed: it must still run when the
- * agent is killed.
+ * the same grow asked again; its chunk changed back while every way raidvm has to cut the reshape
+ * short (a stop, forced or not, a reboot, a power-off asked of the agent, a stop of the array) is
+ * refused. After each: the same files, the new shape, a larger filesystem. Prints each step's
+ * wall time. Only the chunk changes cap md's speed: the reshape must still run at the refusals.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -223,6 +230,54 @@ class GrowIT {
 
     assertEquals(before.getLevel(), array().getLevel());
     assertEquals(before.getRaidDevices(), array().getRaidDevices());
+  }
+
+  /**
+   * Nothing raidvm does cuts a running reshape short: interrupted by a power cut, a reboot or
+   * {@code mdadm --stop}, a reshape lost data when it went on (Debian 13's kernel; design.md, "A
+   * reshape is not interrupted"). Each refusal changes nothing; the reshape ends, files intact.
+   */
+  @Test
+  @Order(5)
+  void chunkChange_cannotBeCutShortByAStopARebootOrAnArrayStop() {
+    vm.raid().setSyncSpeedLimit(SetSyncSpeedLimitRequest.newBuilder().setArray(ARRAY)
+        .setMaxKibPerS(1000).build());
+    GrowArrayRequest request = GrowArrayRequest.newBuilder().setArray(ARRAY).setChunkKib(512)
+        .setGrowFilesystem(true).build();
+    long start = System.nanoTime();
+    Operation started = vm.raid().growArray(request);
+    assertEquals("reshape", array().getSync().getAction());
+
+    for (boolean force : List.of(false, true)) {
+      String why = Checks.assertCode(Status.Code.FAILED_PRECONDITION, () -> vm.stubs.vms()
+          .withDeadlineAfter(2, TimeUnit.MINUTES).stopVm(StopVmRequest.newBuilder()
+              .setName(vm.name).setForce(force).build())).getStatus().getDescription();
+      assertTrue(why.startsWith("cannot stop VM '" + vm.name + "': md is reshaping md127"), why);
+    }
+    Checks.assertCode(Status.Code.FAILED_PRECONDITION, () -> vm.stubs.vms()
+        .withDeadlineAfter(2, TimeUnit.MINUTES).rebootVm(RebootVmRequest.newBuilder()
+            .setName(vm.name).build()));
+    Checks.assertCode(Status.Code.FAILED_PRECONDITION, () -> agent().shutdown(ShutdownRequest
+        .newBuilder().setMode(ShutdownRequest.Mode.POWEROFF).build()));
+    String why = Checks.assertCode(Status.Code.FAILED_PRECONDITION, () -> vm.raid().stopArray(
+        StopArrayRequest.newBuilder().setArray(ARRAY).setAlsoUnmount(true).build()))
+        .getStatus().getDescription();
+    assertTrue(why.startsWith("cannot stop md127: md is reshaping md127"), why);
+    System.out.printf("[grow] chunk 256 → 512 KiB: five ways to cut it short refused at %.1f s%n",
+        Checks.secondsSince(start));
+
+    assertEquals(VmState.READY, vm.stubs.vms().getVm(GetVmRequest.newBuilder().setName(vm.name)
+        .build()).getState());
+    assertEquals("reshape", array().getSync().getAction());
+    vm.raid().setSyncSpeedLimit(SetSyncSpeedLimitRequest.newBuilder().setArray(ARRAY)
+        .setMaxKibPerS(0).build());
+    assertEquals(Operation.State.SUCCEEDED, vm.await(started).getState());
+    System.out.printf("[grow] chunk change with the refusals: %.1f s%n",
+        Checks.secondsSince(start));
+    Array a = array();
+    assertEquals(512, a.getChunkKib());
+    assertWhole(a);
+    assertFilesIntact();
   }
 
   /**

@@ -106,8 +106,10 @@ final class RaidVm implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
+      // The test is over and nothing in its VM is kept: a reshape a failed test left is no
+      // reason to leave QEMU running.
       stubs.vms().withDeadlineAfter(5, TimeUnit.MINUTES)
-          .stopVm(StopVmRequest.newBuilder().setName(name).build());
+          .stopVm(StopVmRequest.newBuilder().setName(name).setInterruptReshape(true).build());
     } catch (StatusRuntimeException e) {
       System.out.println("stopping VM " + name + ": " + e.getStatus());
     } finally {

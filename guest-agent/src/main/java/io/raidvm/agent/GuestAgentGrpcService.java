@@ -4,6 +4,7 @@ import io.grpc.stub.StreamObserver;
 import io.raidvm.agent.audit.AgentAuditLog;
 import io.raidvm.agent.block.BlockDevices;
 import io.raidvm.agent.info.GuestInfoCollector;
+import io.raidvm.agent.md.ReshapeGuard;
 import io.raidvm.agent.power.AgentRestarter;
 import io.raidvm.agent.power.SystemPower;
 import io.raidvm.agent.upgrade.AgentJarInstaller;
@@ -36,10 +37,13 @@ final class GuestAgentGrpcService extends GuestAgentGrpc.GuestAgentImplBase {
   private final AgentRestarter restarter;
   private final AgentAuditLog audit;
   private final AgentJarInstaller installer;
+  private final ReshapeGuard reshapes;
 
   GuestAgentGrpcService(GuestInfoCollector info, BlockDevices blockDevices, SystemPower power,
-      AgentRestarter restarter, AgentAuditLog audit, AgentJarInstaller installer) {
+      AgentRestarter restarter, AgentAuditLog audit, AgentJarInstaller installer,
+      ReshapeGuard reshapes) {
     this.installer = installer;
+    this.reshapes = reshapes;
     this.info = info;
     this.blockDevices = blockDevices;
     this.power = power;
@@ -63,12 +67,18 @@ final class GuestAgentGrpcService extends GuestAgentGrpc.GuestAgentImplBase {
   @Override
   public void shutdown(ShutdownRequest request, StreamObserver<ShutdownResponse> responses) {
     Rpc.unary(responses, () -> {
-      power.request(switch (request.getMode()) {
+      SystemPower.Action action = switch (request.getMode()) {
         case POWEROFF -> SystemPower.Action.POWEROFF;
         case REBOOT -> SystemPower.Action.REBOOT;
         default -> throw RaidvmException.invalidArgument(
             "shutdown mode must be POWEROFF or REBOOT, got %s", request.getMode());
-      });
+      };
+      if (!request.getInterruptReshape()) {
+        reshapes.requireNone(Optional.empty(), action == SystemPower.Action.REBOOT
+            ? "reboot the guest" : "power off the guest", ", or pass interrupt_reshape (raidctl"
+            + " vm stop|reboot --interrupt-reshape) to do it anyway");
+      }
+      power.request(action);
       return ShutdownResponse.getDefaultInstance();
     });
   }

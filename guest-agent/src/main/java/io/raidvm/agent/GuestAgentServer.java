@@ -36,6 +36,7 @@ import io.raidvm.agent.md.ArrayGrower;
 import io.raidvm.agent.md.ArrayRetirement;
 import io.raidvm.agent.md.ArrayStopper;
 import io.raidvm.agent.md.MdContext;
+import io.raidvm.agent.md.ReshapeGuard;
 import io.raidvm.agent.md.RaidGrpcService;
 import io.raidvm.agent.ops.OperationRegistry;
 import io.raidvm.agent.ops.OperationsGrpcService;
@@ -123,7 +124,7 @@ public final class GuestAgentServer {
             new SystemPower(runner),
             new AgentRestarter(this::stop, exit, AgentRestarter.ANSWER_DELAY), audit,
             new AgentJarInstaller(jar, operations::list, AgentJarInstaller.fallbackUnit(runner),
-                Clock.systemUTC())),
+                Clock.systemUTC()), new ReshapeGuard(md.kernel())),
         new OperationsGrpcService(operations),
         new RaidGrpcService(md,
             new ArrayGrower(md, operations, new FilesystemGrower(runner, table), root), stopper,

@@ -3,6 +3,7 @@ package io.raidvm.agent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
@@ -12,6 +13,8 @@ import io.raidvm.agent.audit.AgentAuditLog;
 import io.raidvm.agent.block.BlockDevices;
 import io.raidvm.agent.info.GuestInfoCollector;
 import io.raidvm.agent.info.HardwareFacts;
+import io.raidvm.agent.md.MdKernelFiles;
+import io.raidvm.agent.md.ReshapeGuard;
 import io.raidvm.agent.power.AgentRestarter;
 import io.raidvm.agent.power.SystemPower;
 import io.raidvm.agent.testing.Fixtures;
@@ -73,7 +76,7 @@ class GuestAgentGrpcServiceTest {
         new SystemPower(runner),
         new AgentRestarter(() -> exit.record("stop server"), exit, Duration.ofMillis(50)),
         AgentAuditLog.in(root), new AgentJarInstaller(new RunningJar(root), List::of, () -> { },
-        Clock.systemUTC()));
+        Clock.systemUTC()), new ReshapeGuard(new MdKernelFiles(root)));
     grpc = InProcessGrpc.serveDirect(service);
     return GuestAgentGrpc.newBlockingStub(grpc.channel());
   }
@@ -129,6 +132,36 @@ class GuestAgentGrpcServiceTest {
         ShutdownRequest.newBuilder().setMode(ShutdownRequest.Mode.POWEROFF).build());
 
     assertEquals(ShutdownResponse.getDefaultInstance(), response);
+    assertEquals(List.of(POWEROFF), runner.calls());
+  }
+
+  @Test
+  void shutdown_whileMdReshapes_isRefusedNamingTheArray_andRunsNothing() throws IOException {
+    Files.createDirectories(root.resolve("proc"));
+    Files.writeString(root.resolve("proc/mdstat"),
+        Fixtures.read("guest-reshape/r5-chunk/mdstat-reshape.stdout"));
+
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> agent().shutdown(
+        ShutdownRequest.newBuilder().setMode(ShutdownRequest.Mode.REBOOT).build()));
+
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().startsWith("cannot reboot the guest: md is"
+        + " reshaping md127 (4.9 % done)."), e.getStatus().getDescription());
+    assertTrue(e.getStatus().getDescription().contains("--interrupt-reshape"),
+        e.getStatus().getDescription());
+    assertEquals(List.of(), runner.calls());
+  }
+
+  @Test
+  void shutdown_whileMdReshapes_withInterruptReshape_asksSystemd() throws IOException {
+    Files.createDirectories(root.resolve("proc"));
+    Files.writeString(root.resolve("proc/mdstat"),
+        Fixtures.read("guest-reshape/r5-chunk/mdstat-reshape.stdout"));
+    runner.answer(POWEROFF, 0, "", "");
+
+    agent().shutdown(ShutdownRequest.newBuilder().setMode(ShutdownRequest.Mode.POWEROFF)
+        .setInterruptReshape(true).build());
+
     assertEquals(List.of(POWEROFF), runner.calls());
   }
 

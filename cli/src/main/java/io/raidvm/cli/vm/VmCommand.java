@@ -168,6 +168,9 @@ public final class VmCommand {
     @Mixin
     Confirmation confirmation;
 
+    @Mixin
+    InterruptReshape reshape;
+
     @Override
     protected Duration defaultTimeout() {
       return Duration.ofSeconds(grace + 60L);
@@ -179,7 +182,8 @@ public final class VmCommand {
           + " were cut)? What the guest has not written yet is lost."
           : "Stop VM " + name + "? Its guest powers off; what runs in it stops.");
       output.print(printer, client.vms().stopVm(StopVmRequest.newBuilder().setName(name)
-          .setForce(force).setTimeoutSeconds(grace).build()), vm -> show(printer, vm));
+          .setForce(force).setTimeoutSeconds(grace).setInterruptReshape(reshape.interrupt)
+          .build()), vm -> show(printer, vm));
     }
   }
 
@@ -189,11 +193,15 @@ public final class VmCommand {
     @Mixin
     Confirmation confirmation;
 
+    @Mixin
+    InterruptReshape reshape;
+
     @Override
     protected void run(ControllerClient client, Printer printer) {
       confirmation.confirm("Reboot VM " + name + "? Its guest is down until it is up again.");
       output.print(printer, client.vms().rebootVm(RebootVmRequest.newBuilder().setName(name)
-          .setReadyTimeoutSeconds(readyTimeout).build()), vm -> show(printer, vm));
+          .setReadyTimeoutSeconds(readyTimeout).setInterruptReshape(reshape.interrupt).build()),
+          vm -> show(printer, vm));
     }
   }
 

@@ -135,6 +135,7 @@ public final class ArrayRetirement {
     List<String> fstab = List.of();
     Set<String> points = new HashSet<>();
     if (t.running().isPresent()) {
+      stopper.requireNotReshaping(name);
       ArrayStopper.Use use = stopper.use(t.running().get());
       ArrayStopper.requireStoppable(name, use, true);
       for (String point : use.mountPoints()) {

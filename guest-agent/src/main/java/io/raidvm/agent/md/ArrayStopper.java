@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,6 +36,7 @@ public final class ArrayStopper {
   private final MountTable mounts;
   private final Mounter mounter;
   private final BootConfig boot;
+  private final ReshapeGuard reshapes;
 
   public ArrayStopper(MdContext md, MountTable mounts, Mounter mounter, BootConfig boot) {
     this.mdadm = md.mdadm();
@@ -45,6 +47,7 @@ public final class ArrayStopper {
     this.mounts = mounts;
     this.mounter = mounter;
     this.boot = boot;
+    this.reshapes = new ReshapeGuard(md.kernel());
   }
 
   /** What stopping the array takes: the mounts of it and its partitions, its fstab lines. */
@@ -76,6 +79,7 @@ public final class ArrayStopper {
     BlockDeviceRef dev = resolver.resolveArray(array);
     String name = dev.kernelName();
     try (DeviceLocks.Lease lease = locks.acquire("StopArray " + dev.path(), List.of(name))) {
+      requireNotReshaping(name);
       Use use = use(dev);
       requireStoppable(name, use, alsoUnmount);
       Array before = inspector.get(name);
@@ -89,6 +93,11 @@ public final class ArrayStopper {
       stopNow(name);
       return answer.build();
     }
+  }
+
+  /** Refuses, FAILED_PRECONDITION, to stop an array md reshapes: its data would be at risk. */
+  void requireNotReshaping(String name) {
+    reshapes.requireNone(Optional.of(name), "stop " + name, "");
   }
 
   /** Refuses, FAILED_PRECONDITION, what would keep the stop from being safe or possible. */

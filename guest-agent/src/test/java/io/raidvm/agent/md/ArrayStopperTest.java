@@ -2,11 +2,14 @@ package io.raidvm.agent.md;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raidvm.api.agent.v1.StopArrayResponse;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.RaidvmException.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,6 +56,19 @@ class ArrayStopperTest {
 
     assertEquals("cannot stop md127: dm-0 is built on it (LVM, another array or"
         + " device-mapper); take that down first", e.getMessage());
+    assertEquals(List.of(), guest.events);
+  }
+
+  @Test
+  void whileMdReshapesIt_isRefused_evenWithAlsoUnmount_andNothingIsTouched() throws IOException {
+    Files.writeString(root.resolve("proc/mdstat"),
+        Fixtures.read("guest-reshape/r5-chunk/mdstat-reshape.stdout"));
+
+    RaidvmException e = assertThrows(RaidvmException.class, () -> stopper.stop("md127", true));
+
+    assertEquals(Kind.FAILED_PRECONDITION, e.kind());
+    assertTrue(e.getMessage().startsWith("cannot stop md127: md is reshaping md127 (4.9 %"
+        + " done)."), e.getMessage());
     assertEquals(List.of(), guest.events);
   }
 

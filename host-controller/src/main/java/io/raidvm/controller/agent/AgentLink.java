@@ -9,11 +9,14 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.AwaitBootRequest;
 import io.raidvm.api.agent.v1.BootGrpc;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.ListBlockDevicesRequest;
+import io.raidvm.api.agent.v1.ListArraysRequest;
 import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
+import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.agent.v1.ShutdownRequest;
 import io.raidvm.api.agent.v1.SystemState;
 import io.raidvm.api.agent.v1.VmEvent;
@@ -28,6 +31,7 @@ import io.raidvm.controller.vm.AgentStatus;
 import io.raidvm.controller.vm.VmPaths;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -160,6 +164,18 @@ public final class AgentLink implements AgentSession {
   }
 
   @Override
+  public List<Array> listArrays(Duration timeout) {
+    try {
+      return RaidGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .listArrays(ListArraysRequest.getDefaultInstance()).getArraysList();
+    } catch (StatusRuntimeException e) {
+      throw RaidvmException.unavailable("the agent of VM '%s' did not list its arrays: %s", vm,
+          e.getStatus());
+    }
+  }
+
+  @Override
   public Optional<SystemState> awaitBoot(Duration timeout) {
     try {
       return Optional.of(BootGrpc.newBlockingStub(channel)
@@ -186,7 +202,7 @@ public final class AgentLink implements AgentSession {
     try {
       GuestAgentGrpc.newBlockingStub(calls)
           .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .shutdown(ShutdownRequest.newBuilder().setMode(mode).build());
+          .shutdown(ShutdownRequest.newBuilder().setMode(mode).setInterruptReshape(true).build());
     } catch (StatusRuntimeException e) {
       throw RaidvmException.unavailable("the agent of VM '%s' did not accept the %s: %s",
           vm, what, e.getStatus());

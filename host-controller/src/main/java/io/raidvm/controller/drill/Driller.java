@@ -240,7 +240,7 @@ public final class Driller {
   private Array corrupt(DrillPlan plan, Guest guest, Steps say, DrillReport.Builder report) {
     guest.filesystems().unmount(UnmountRequest.newBuilder().setTarget(plan.mountPoint())
         .build());
-    vms.stop(plan.vm(), false, Duration.ZERO);
+    vms.stop(plan.vm(), false, Duration.ZERO, false);
     say.step("fault", "unmounted %s and stopped VM %s: the host writes into a disk only while"
         + " no guest does", plan.mountPoint(), plan.vm());
     MemberCorruption.Done done = corruption.corrupt(plan.vm(), plan.disk(), 0, 0, SEED);

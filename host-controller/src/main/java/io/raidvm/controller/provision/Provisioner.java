@@ -116,7 +116,7 @@ public final class Provisioner {
       return Outcome.alreadyDone("the guest booted after the last change to mdadm.conf, fstab"
           + " and the initramfs");
     }
-    vms.reboot(spec.getVm(), readyTimeout);
+    vms.reboot(spec.getVm(), readyTimeout, false);
     return Outcome.done("rebooted; the agent answers again");
   }
 

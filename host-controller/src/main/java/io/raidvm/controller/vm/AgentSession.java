@@ -1,8 +1,10 @@
 package io.raidvm.controller.vm;
 
+import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
 import io.raidvm.api.agent.v1.SystemState;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The controller's link to one VM's guest agent, kept while QEMU runs. */
@@ -17,10 +19,13 @@ public interface AgentSession extends AutoCloseable {
    */
   void portChanged(boolean open);
 
-  /** Asks the guest to power off; returns once the agent accepted. */
+  /**
+   * Asks the guest to power off; returns once the agent accepted. The agent is told to go ahead
+   * even while md reshapes: the controller has asked first ({@code VmManager}).
+   */
   void powerOff(Duration timeout);
 
-  /** Asks the guest to reboot; returns once the agent accepted. */
+  /** Asks the guest to reboot, as {@link #powerOff}; returns once the agent accepted. */
   void reboot(Duration timeout);
 
   /**
@@ -29,6 +34,13 @@ public interface AgentSession extends AutoCloseable {
    * @throws io.raidvm.common.error.RaidvmException UNAVAILABLE when the agent does not answer
    */
   ListBlockDevicesResponse listBlockDevices(Duration timeout);
+
+  /**
+   * The guest's md arrays, as the agent reports them ({@code Raid.ListArrays}).
+   *
+   * @throws io.raidvm.common.error.RaidvmException UNAVAILABLE when the agent does not answer
+   */
+  List<Array> listArrays(Duration timeout);
 
   /**
    * Waits until the guest's boot has finished, at most {@code timeout}, and returns systemd's

@@ -108,13 +108,15 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
   @Override
   public void stopVm(StopVmRequest request, StreamObserver<Vm> observer) {
     Rpc.unary(observer, () -> toProto(vms.stop(request.getName(), request.getForce(),
-        Duration.ofSeconds(Ranges.unsigned(request.getTimeoutSeconds())))));
+        Duration.ofSeconds(Ranges.unsigned(request.getTimeoutSeconds())),
+        request.getInterruptReshape())));
   }
 
   @Override
   public void rebootVm(RebootVmRequest request, StreamObserver<Vm> observer) {
     Rpc.unary(observer, () -> toProto(vms.reboot(request.getName(),
-        Duration.ofSeconds(Ranges.unsigned(request.getReadyTimeoutSeconds())))));
+        Duration.ofSeconds(Ranges.unsigned(request.getReadyTimeoutSeconds())),
+        request.getInterruptReshape())));
   }
 
   @Override

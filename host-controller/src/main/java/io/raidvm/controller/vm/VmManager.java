@@ -8,6 +8,7 @@ import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.VmState;
 import io.raidvm.common.Names;
 import io.raidvm.common.error.RaidvmException;
+import io.raidvm.common.md.ReshapeInterruption;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.DiskUsage;
 import io.raidvm.controller.disk.QemuImg;
@@ -237,9 +238,12 @@ public final class VmManager implements DiskUsage {
    * that a crashed one counts as stopped from now on. A QEMU that runs without this controller
    * attached is re-attached first; when that fails, FAILED_PRECONDITION and nothing changes.
    *
+   * Refused, before anything changes, while md reshapes an array in the guest unless {@code
+   * interruptReshape} ({@link #requireNoReshape}).
+   *
    * @param timeout how long the guest may take; zero means the default ({@link VmTimeouts#stop})
    */
-  public VmStatus stop(String name, boolean force, Duration timeout) {
+  public VmStatus stop(String name, boolean force, Duration timeout, boolean interruptReshape) {
     awaitStartup();
     Names.require("VM", name);
     Duration guestTimeout = VmTimeouts.stop(timeout);
@@ -252,6 +256,9 @@ public final class VmManager implements DiskUsage {
         }
         QemuProcess orphan = QemuProcess.find(store.paths(name)).orElse(null);
         r = orphan == null ? null : reattach(name, spec, orphan, "stop");
+      }
+      if (r != null && !interruptReshape) {
+        requireNoReshape(name, r, "stop");
       }
       store.setDesiredRunning(name, false);
       if (r != null) {
@@ -272,11 +279,12 @@ public final class VmManager implements DiskUsage {
 
   /**
    * Reboots the guest through its agent, then waits until the agent has gone away and answers
-   * again and the new boot has finished, as a person watching the console would.
+   * again and the new boot has finished, as a person watching the console would. Refused while
+   * md reshapes an array in the guest unless {@code interruptReshape}, as {@link #stop}.
    *
    * @param readyTimeout zero means the default ({@link VmTimeouts#ready})
    */
-  public VmStatus reboot(String name, Duration readyTimeout) {
+  public VmStatus reboot(String name, Duration readyTimeout, boolean interruptReshape) {
     awaitStartup();
     Names.require("VM", name);
     Duration timeout = VmTimeouts.ready(readyTimeout);
@@ -288,6 +296,9 @@ public final class VmManager implements DiskUsage {
       if (r == null || current.state() != VmState.READY) {
         throw RaidvmException.failedPrecondition("VM '%s' is %s: only a VM whose agent answers"
             + " can be rebooted (start it, or wait until it is ready)", name, current.state());
+      }
+      if (!interruptReshape) {
+        requireNoReshape(name, r, "reboot");
       }
       r.agent.reboot(AGENT_CALL_TIMEOUT);
       r.rebooting();
@@ -693,6 +704,31 @@ public final class VmManager implements DiskUsage {
   }
 
   /** Refuses to pull a disk the guest uses, or when the guest cannot be asked. */
+  /**
+   * Refuses, FAILED_PRECONDITION, to {@code verb} ("stop", "reboot") the VM while md reshapes an
+   * array in it: a reshape cut short lost data when it went on ({@link ReshapeInterruption}).
+   * An agent that cannot be asked is not taken for "no reshape": UNAVAILABLE, unless it is gone
+   * altogether (a hung or dead guest, which only a stop ends: nothing says a reshape runs).
+   */
+  private void requireNoReshape(String name, RunningVm r, String verb) {
+    String override = String.format(", or pass interrupt_reshape (raidctl vm %s %s"
+        + " --interrupt-reshape) to do it anyway", verb, name);
+    if (!r.agent.status().connected()) {
+      return;
+    }
+    List<String> reshaping;
+    try {
+      reshaping = ReshapeInterruption.reshaping(r.agent.listArrays(AGENT_CALL_TIMEOUT));
+    } catch (RaidvmException e) {
+      throw RaidvmException.unavailable("cannot %s VM '%s': cannot ask its guest whether md"
+          + " reshapes an array (%s), and cutting a reshape short loses data. Nothing was done;"
+          + " try again%s", verb, name, e.getMessage(), override);
+    }
+    if (!reshaping.isEmpty()) {
+      throw ReshapeInterruption.refusal(verb + " VM '" + name + "'", reshaping, override);
+    }
+  }
+
   private void refuseInUse(String name, RunningVm r, String disk) {
     String why = "detaching a disk the guest uses pulls it from under it: md sees a missing"
         + " member (the array runs degraded, or fails when it cannot spare it) and a mounted"

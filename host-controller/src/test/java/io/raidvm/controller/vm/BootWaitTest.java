@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raidvm.api.agent.v1.Array;
+import io.raidvm.api.agent.v1.SyncStatus;
 import io.raidvm.api.agent.v1.SystemState;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.VmState;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ready means booted: once the agent answers, {@link VmManager} waits until the guest says its
- * boot has finished, and reports a degraded boot's failed units. Against a running stand-in
+ * boot has finished, and reports a degraded boot's failed units; a stop or reboot that would cut
+ * short a reshape md runs in the guest is refused. Against a running stand-in
  * (a process that passes for the VM's QEMU, the start of a real QEMU's QMP transcript) and a
  * scripted agent.
  */
@@ -30,6 +33,8 @@ class BootWaitTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final SystemState RUNNING = SystemState.newBuilder().setState("running").build();
+  private static final Array RESHAPING = Array.newBuilder().setName("md127")
+      .setSync(SyncStatus.newBuilder().setAction("reshape").setPercent(12.5)).build();
 
   @TempDir
   Path state;
@@ -134,9 +139,44 @@ class BootWaitTest {
         .setState("degraded").addFailedUnits("mnt-data.mount").build(), RUNNING));
     assertEquals(1, vms.awaitReady("vm1", TIMEOUT).warnings().size());
 
-    VmStatus vm = vms.reboot("vm1", TIMEOUT);
+    VmStatus vm = vms.reboot("vm1", TIMEOUT, false);
+
+    assertEquals(List.of("awaitBoot", "listArrays", "reboot", "awaitBoot"), agent.calls());
+    assertEquals(List.of(), vm.warnings());
+  }
+
+  @Test
+  void stopAndReboot_whileMdReshapes_areRefusedNamingTheArray_andTouchNothing()
+      throws Exception {
+    running(FakeAgentSession.connected(null).boots(RUNNING).arrays(RESHAPING));
+    readyAfterOneBootWait();
+
+    for (boolean force : List.of(false, true)) {
+      var stop = assertThrows(RaidvmException.class,
+          () -> vms.stop("vm1", force, Duration.ZERO, false));
+      assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, stop.kind());
+      assertTrue(stop.getMessage().startsWith("cannot stop VM 'vm1': md is reshaping md127"
+          + " (12.5 % done)."), stop.getMessage());
+      assertTrue(stop.getMessage().endsWith(", or pass interrupt_reshape (raidctl vm stop vm1"
+          + " --interrupt-reshape) to do it anyway"), stop.getMessage());
+    }
+    var reboot = assertThrows(RaidvmException.class,
+        () -> vms.reboot("vm1", TIMEOUT, false));
+    assertTrue(reboot.getMessage().startsWith("cannot reboot VM 'vm1': md is reshaping md127"),
+        reboot.getMessage());
+
+    assertEquals(List.of("awaitBoot", "listArrays", "listArrays", "listArrays"), agent.calls());
+    assertTrue(store.desiredRunning("vm1"));
+    assertEquals(VmState.READY, vms.get("vm1").state());
+  }
+
+  @Test
+  void reboot_whileMdReshapes_withInterruptReshape_reboots() throws Exception {
+    running(FakeAgentSession.connected(null).boots(RUNNING).arrays(RESHAPING));
+    readyAfterOneBootWait();
+
+    vms.reboot("vm1", TIMEOUT, true);
 
     assertEquals(List.of("awaitBoot", "reboot", "awaitBoot"), agent.calls());
-    assertEquals(List.of(), vm.warnings());
   }
 }

@@ -1,5 +1,6 @@
 package io.raidvm.controller.vm;
 
+import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
 import io.raidvm.api.agent.v1.SystemState;
 import io.raidvm.common.error.RaidvmException;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An agent link as a test wants it: connected or not; a power-off either runs
  * {@code poweredOff} (the guest goes down) or is refused as an agent whose systemctl failed;
  * a reboot makes it absent for one look at its status, then there again (a new boot); block
- * device listings and boot waits as scripted.
+ * device listings, array listings and boot waits as scripted.
  */
 final class FakeAgentSession implements AgentSession {
 
@@ -23,6 +24,7 @@ final class FakeAgentSession implements AgentSession {
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private final List<ListBlockDevicesResponse> listings = new CopyOnWriteArrayList<>();
   private final List<Object> boots = new CopyOnWriteArrayList<>();
+  private final List<Array> arrays = new CopyOnWriteArrayList<>();
   /** How many looks at its status still find it absent (a reboot makes one). */
   private final AtomicInteger absentLooks = new AtomicInteger();
 
@@ -46,6 +48,12 @@ final class FakeAgentSession implements AgentSession {
    */
   FakeAgentSession listing(ListBlockDevicesResponse... answers) {
     listings.addAll(List.of(answers));
+    return this;
+  }
+
+  /** The arrays its array listings answer (none by default). */
+  FakeAgentSession arrays(Array... answer) {
+    arrays.addAll(List.of(answer));
     return this;
   }
 
@@ -111,6 +119,12 @@ final class FakeAgentSession implements AgentSession {
       throw RaidvmException.unavailable("the agent does not answer");
     }
     return listings.size() > 1 ? listings.remove(0) : listings.get(0);
+  }
+
+  @Override
+  public List<Array> listArrays(Duration timeout) {
+    calls.add("listArrays");
+    return List.copyOf(arrays);
   }
 
   @Override

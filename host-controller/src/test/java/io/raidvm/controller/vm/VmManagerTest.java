@@ -72,6 +72,11 @@ class VmManagerTest {
     }
 
     @Override
+    public List<io.raidvm.api.agent.v1.Array> listArrays(Duration timeout) {
+      throw RaidvmException.unavailable("the agent does not answer");
+    }
+
+    @Override
     public java.util.Optional<io.raidvm.api.agent.v1.SystemState> awaitBoot(Duration timeout) {
       throw RaidvmException.unavailable("the agent does not answer");
     }
@@ -196,11 +201,11 @@ class VmManagerTest {
     assertEquals("ready timeout 4294967295 s is out of range: give 1 to 86400 s, or 0 for 600 s",
         start.getMessage());
     var stop = assertThrows(RaidvmException.class,
-        () -> vms.stop("vm1", false, Duration.ofSeconds(3601)));
+        () -> vms.stop("vm1", false, Duration.ofSeconds(3601), false));
     assertEquals("stop timeout 3601 s is out of range: give 1 to 3600 s, or 0 for 120 s",
         stop.getMessage());
     var reboot = assertThrows(RaidvmException.class,
-        () -> vms.reboot("vm1", Duration.ofSeconds(86401)));
+        () -> vms.reboot("vm1", Duration.ofSeconds(86401), false));
     assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, reboot.kind());
     assertEquals(before, runner.calls().size());
   }
@@ -215,7 +220,7 @@ class VmManagerTest {
     assertEquals("ready timeout -5 s is out of range: give 1 to 86400 s, or 0 for 600 s",
         start.getMessage());
     var stop = assertThrows(RaidvmException.class,
-        () -> vms.stop("vm1", false, Duration.ofSeconds(-1)));
+        () -> vms.stop("vm1", false, Duration.ofSeconds(-1), false));
     assertEquals(RaidvmException.Kind.INVALID_ARGUMENT, stop.kind());
     assertEquals("stop timeout -1 s is out of range: give 1 to 3600 s, or 0 for 120 s",
         stop.getMessage());
@@ -319,7 +324,7 @@ class VmManagerTest {
     vms.create(spec("vm1"));
     new VmStore(state).setDesiredRunning("vm1", true);
     assertEquals(VmState.CRASHED, vms.get("vm1").state());
-    assertEquals(VmState.STOPPED, vms.stop("vm1", false, Duration.ZERO).state());
+    assertEquals(VmState.STOPPED, vms.stop("vm1", false, Duration.ZERO, false).state());
   }
 
   @Test
@@ -374,7 +379,7 @@ class VmManagerTest {
 
   @Test
   void reboot_unknownVm_failsWithNotFound() {
-    var e = assertThrows(RaidvmException.class, () -> vms.reboot("nope", Duration.ZERO));
+    var e = assertThrows(RaidvmException.class, () -> vms.reboot("nope", Duration.ZERO, false));
     assertEquals(RaidvmException.Kind.NOT_FOUND, e.kind());
   }
 
@@ -382,7 +387,7 @@ class VmManagerTest {
   void reboot_stoppedVm_failsWithFailedPrecondition_andRunsNothing() {
     vms.create(spec("vm1"));
     runner.clearCalls();
-    var e = assertThrows(RaidvmException.class, () -> vms.reboot("vm1", Duration.ZERO));
+    var e = assertThrows(RaidvmException.class, () -> vms.reboot("vm1", Duration.ZERO, false));
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, e.kind());
     assertEquals("VM 'vm1' is STOPPED: only a VM whose agent answers can be rebooted (start it,"
         + " or wait until it is ready)", e.getMessage());
@@ -434,7 +439,7 @@ class VmManagerTest {
         start.getMessage());
     assertTrue(start.getMessage().endsWith("or end that QEMU (kill " + qemu.pid() + ") and"
         + " start the VM again"), start.getMessage());
-    var stop = assertThrows(RaidvmException.class, () -> vms.stop("vm1", true, Duration.ZERO));
+    var stop = assertThrows(RaidvmException.class, () -> vms.stop("vm1", true, Duration.ZERO, false));
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, stop.kind());
     var delete = assertThrows(RaidvmException.class, () -> vms.delete("vm1"));
     assertEquals(RaidvmException.Kind.FAILED_PRECONDITION, delete.kind());
