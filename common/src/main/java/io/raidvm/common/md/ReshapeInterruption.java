@@ -8,7 +8,7 @@ import java.util.Locale;
 /**
  * What raidvm refuses while md reshapes an array: whatever stops md half-way — a power-off, a
  * reboot, quitting QEMU, {@code mdadm --stop}. On Debian 13's kernel each of these, measured,
- * lost data once the reshape went on (docs/design.md, "A reshape is not interrupted"). The agent
+ * lost data once the reshape went on, and a power cut did on Debian 12's too (docs/design.md, "A reshape is not interrupted"). The agent
  * refuses in the guest and the controller before it touches QEMU; both say it in these words.
  */
 public final class ReshapeInterruption {
@@ -33,7 +33,7 @@ public final class ReshapeInterruption {
   public static RaidvmException refusal(String what, List<String> reshaping, String override) {
     return RaidvmException.failedPrecondition("cannot %s: md is reshaping %s. A reshape cut"
         + " short by a power cut, a reboot or mdadm --stop lost data when it went on (measured"
-        + " on Debian 13's kernel 6.12; docs/design.md, \"A reshape is not interrupted\")."
+        + " on Debian 13 and 12; docs/design.md, \"A reshape is not interrupted\")."
         + " Nothing was done; wait until it ends (raidctl raid wait VM ARRAY)%s", what,
         String.join(", ", reshaping), override);
   }
