@@ -91,6 +91,8 @@ class DestructiveCommandsTest {
             + " that member at once.", "fault", "vm1", "d2", "--pull"),
         ask("Write garbage into the md data area of disk d2 of VM vm1? What md stored there is"
             + " lost unless a repair rewrites it.", "fault", "vm1", "d2", "--corrupt"),
+        ask("Crash the kernel of VM vm1 with an NMI? Whatever the guest had not written to its"
+            + " disks is lost, as in a power cut.", "fault", "vm1", "--nmi"),
         ask("Pull a member's disk out of running VM vm1 and replace it in md127?", "drill",
             "vm1", "md127"),
         ask("Stop VM vm1, write garbage into a member of md127 and start it again? A repair"

@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.raidvm.api.agent.v1.AddFstabEntryRequest;
 import io.raidvm.api.agent.v1.Array;
+import io.raidvm.api.agent.v1.AwaitBootRequest;
 import io.raidvm.api.agent.v1.BenchmarkRequest;
 import io.raidvm.api.agent.v1.BenchmarkResult;
 import io.raidvm.api.agent.v1.Bitmap;
@@ -43,9 +44,15 @@ import io.raidvm.api.agent.v1.ReplaceMemberRequest;
 import io.raidvm.api.agent.v1.SetSyncActionRequest;
 import io.raidvm.api.agent.v1.UnmountRequest;
 import io.raidvm.api.agent.v1.UpdateInitramfsRequest;
+import io.raidvm.api.agent.v1.VmEvent;
+import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.agent.v1.WriteTestFileRequest;
 import io.raidvm.api.controller.v1.CreateDiskRequest;
 import io.raidvm.api.controller.v1.CreateVmRequest;
+import io.raidvm.api.controller.v1.FaultKind;
+import io.raidvm.api.controller.v1.FaultRequest;
+import io.raidvm.api.controller.v1.FaultResponse;
+import io.raidvm.api.controller.v1.GetVmRequest;
 import io.raidvm.api.controller.v1.Image;
 import io.raidvm.api.controller.v1.RebootVmRequest;
 import io.raidvm.api.controller.v1.StartVmRequest;
@@ -55,6 +62,7 @@ import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.api.controller.v1.VmState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -259,8 +267,59 @@ class SeedScenarioIT {
     assertEquals(written, checksums());
   }
 
+  /**
+   * A guest kernel crash, rehearsed as libvirt users do it (virsh inject-nmi): the kernel panics,
+   * says so through pvpanic (a CRASHED event), resets itself, and the controller starts QEMU
+   * again; the persisted array comes back under its name, mounted, with the same data. The scrub
+   * that follows checks the parity.
+   */
   @Test
   @Order(8)
+  void kernelCrash_theGuestComesBackByItself_withTheArrayMountedAndTheSameData()
+      throws Exception {
+    String uuid = array().getUuid();
+    long t0 = System.nanoTime();
+    try (EventStream watch = EventStream.open(channel, VM, "", 0)) {
+      FaultResponse nmi = stubs.vms().fault(FaultRequest.newBuilder().setName(VM)
+          .setKind(FaultKind.NMI).build());
+      assertEquals(FaultKind.NMI, nmi.getKind(), nmi.toString());
+      WatchEvent crashed = last(watch.until(e -> e.getVm().getKind() == VmEvent.Kind.CRASHED,
+          Duration.ofMinutes(2)));
+      assertTrue(crashed.getVm().getDetail().contains("GUEST_PANICKED"), crashed.toString());
+      watch.until(e -> e.getVm().getKind() == VmEvent.Kind.STARTED, Duration.ofMinutes(5));
+    }
+    Checks.eventually(Duration.ofMinutes(10), () -> {
+      VmState state = stubs.vms().getVm(GetVmRequest.newBuilder().setName(VM).build())
+          .getState();
+      if (state != VmState.READY) {
+        throw new IllegalStateException("VM state " + state);
+      }
+      return state;
+    });
+    boot().withDeadlineAfter(10, TimeUnit.MINUTES).awaitBoot(AwaitBootRequest
+        .getDefaultInstance());
+    figure("NMI (kernel panic) to agent ready", t0);
+
+    Array a = Checks.eventually(Duration.ofMinutes(5), () -> {
+      Array now = array();
+      if (!now.getSync().getAction().equals("idle")) {
+        throw new IllegalStateException("sync_action " + now.getSync().getAction());
+      }
+      return now;
+    });
+    assertEquals(uuid, a.getUuid());
+    assertEquals(0, a.getDegraded(), a.toString());
+    MountedFilesystem m = fs().getUsage(GetUsageRequest.newBuilder().setTarget(MOUNT).build());
+    assertEquals(MOUNT, m.getMountPoint());
+    assertEquals(written, checksums());
+  }
+
+  private static WatchEvent last(List<EventStream.Received> events) {
+    return events.get(events.size() - 1).event();
+  }
+
+  @Test
+  @Order(9)
   void check_scrubsTheArray_andFindsNoMismatch() {
     long t0 = System.nanoTime();
     Operation done = await(raid().setSyncAction(SetSyncActionRequest.newBuilder()
@@ -272,7 +331,7 @@ class SeedScenarioIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void fsck_unmountsChecksAndRemounts() {
     long t0 = System.nanoTime();
     Operation done = await(fs().checkFilesystem(CheckFilesystemRequest.newBuilder()
@@ -286,7 +345,7 @@ class SeedScenarioIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void replaceMember_rebuildsTheArray_andTheDataIsIntact() {
     long t0 = System.nanoTime();
     Operation done = await(raid().replaceMember(ReplaceMemberRequest.newBuilder()

@@ -12,14 +12,16 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
-/** raidctl fault: a disk fault injected from the host, as a dying drive would do it. */
-@Command(name = "fault", description = "Inject a disk fault from the host: pull a disk out of a"
-    + " running VM (surprise removal, the guest is not asked), or write garbage into a stopped"
-    + " VM's md member.",
+/** raidctl fault: a fault injected from the host, as a dying drive or a kernel crash does it. */
+@Command(name = "fault", description = "Inject a fault from the host: pull a disk out of a"
+    + " running VM (surprise removal, the guest is not asked), write garbage into a stopped"
+    + " VM's md member, or crash the guest's kernel with an NMI.",
     footer = {"", "Examples:", "  raidctl fault vm1 d2 --pull",
         "  raidctl fault vm1 d2 --corrupt --offset 1M --length 64K --seed 7",
+        "  raidctl fault vm1 --nmi",
         "", "A pulled disk stays in the VM's spec, marked pulled: a restart leaves it out;",
         "disk attach plugs it in again, disk detach takes it out of the spec."})
 public final class FaultCommand extends ClientCommand {
@@ -27,9 +29,9 @@ public final class FaultCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "VM")
   String vm;
 
-  @Parameters(index = "1", paramLabel = "DISK", description = "A data disk of the VM, by name"
-      + " (never the OS disk).")
-  String disk;
+  @Parameters(index = "1", arity = "0..1", paramLabel = "DISK", description = "A data disk of"
+      + " the VM, by name (never the OS disk); none with --nmi.")
+  String disk = "";
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Kind kind;
@@ -47,7 +49,16 @@ public final class FaultCommand extends ClientCommand {
     @Option(names = "--io-error", required = true, description = "I/O errors on every read and"
         + " write (not offered yet: the controller says why).")
     boolean ioError;
+
+    @Option(names = "--nmi", required = true, description = "Send an NMI to the running guest"
+        + " (QMP inject-nmi, as virsh inject-nmi): a raidvm image's kernel panics, resets after"
+        + " 5 s and boots again. For md it is a power cut.")
+    boolean nmi;
   }
+
+  @Option(names = "--interrupt-reshape", description = "--nmi: go ahead even while md reshapes"
+      + " an array in the guest (refused without it: a reshape cut short lost data).")
+  boolean interruptReshape;
 
   @Option(names = "--offset", paramLabel = "SIZE", description = "--corrupt: where, into the md"
       + " data area (bytes, or with K, M, G); default: the middle of the area.")
@@ -72,7 +83,11 @@ public final class FaultCommand extends ClientCommand {
   @Override
   protected void run(ControllerClient client, Printer printer) {
     FaultKind what = kind.pull ? FaultKind.PULL : kind.corrupt ? FaultKind.CORRUPT
-        : FaultKind.IO_ERROR;
+        : kind.nmi ? FaultKind.NMI : FaultKind.IO_ERROR;
+    if (what != FaultKind.NMI && disk.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "Missing required parameter: 'DISK'"
+          + " (every fault but --nmi names a data disk)");
+    }
     long off = offset.isEmpty() || offset.equals("0") ? 0 : Sizes.parse(offset);
     long len = length.isEmpty() ? 0 : Sizes.parse(length);
     confirmation.confirm(switch (what) {
@@ -80,10 +95,13 @@ public final class FaultCommand extends ClientCommand {
           + " guest? An md array loses that member at once.";
       case CORRUPT -> "Write garbage into the md data area of disk " + disk + " of VM " + vm
           + "? What md stored there is lost unless a repair rewrites it.";
+      case NMI -> "Crash the kernel of VM " + vm + " with an NMI? Whatever the guest had not"
+          + " written to its disks is lost, as in a power cut.";
       default -> "Make every read and write of disk " + disk + " in VM " + vm + " fail?";
     });
     output.print(printer, client.vms().fault(FaultRequest.newBuilder().setName(vm)
-        .setDisk(disk).setKind(what).setOffset(off).setLength(len).setSeed(seed).build()),
+        .setDisk(disk).setKind(what).setOffset(off).setLength(len).setSeed(seed)
+        .setInterruptReshape(interruptReshape).build()),
         r -> printer.line(r.getDetail()));
   }
 }

@@ -7,7 +7,25 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** The boot files that depend on the disk: extlinux.conf and fstab, by the root's UUID. */
-final class BootConfig {
+public final class BootConfig {
+
+  /**
+   * Seconds after which the guest's kernel resets itself when it panics ({@code panic=} on its
+   * command line; Debian's default is to hang). Under TCG the reset ends QEMU and the controller
+   * starts it again, as for a reboot, so a VM whose kernel died comes back by itself, as with
+   * libvirt's {@code on_crash=restart}: seen under QEMU 7.2's multi-threaded TCG, an oops while
+   * the kernel rewrote its own code at boot (docs/design.md, "A guest kernel panic").
+   */
+  public static final int PANIC_RESET_SECONDS = 5;
+
+  /**
+   * The kernel's options after root= and ro; part of the image's id ({@link CacheKeys}).
+   * {@code unknown_nmi_panic}: an NMI from the host (QMP inject-nmi, raidctl fault --nmi, virsh
+   * inject-nmi) panics the kernel, the way to crash a hung guest on purpose, or to rehearse a
+   * crash.
+   */
+  static final String KERNEL_OPTIONS = "console=ttyS0 panic=" + PANIC_RESET_SECONDS
+      + " unknown_nmi_panic";
 
   /** The kernel and initrd file names in {@code /boot}, e.g. vmlinuz-6.1.0-50-amd64. */
   record Kernel(String vmlinuz, String initrd) {}
@@ -41,7 +59,7 @@ final class BootConfig {
         + "LABEL raidvm\n"
         + "  LINUX /boot/" + kernel.vmlinuz() + "\n"
         + "  INITRD /boot/" + kernel.initrd() + "\n"
-        + "  APPEND root=UUID=" + rootUuid + " ro console=ttyS0\n";
+        + "  APPEND root=UUID=" + rootUuid + " ro " + KERNEL_OPTIONS + "\n";
   }
 
   static String fstab(String rootUuid) {

@@ -29,11 +29,15 @@ final class CacheKeys {
     return d.key();
   }
 
-  /** The image's id: its rootfs, the agent jar, every guest file by path and content, recipe. */
+  /**
+   * The image's id: its rootfs, the agent jar, the kernel's command-line options, every guest
+   * file by path and content, recipe.
+   */
   static String image(int recipeVersion, String rootfsKey, String agentSha256,
-      Map<String, byte[]> guestFiles) {
+      String kernelOptions, Map<String, byte[]> guestFiles) {
     Digest d = new Digest();
-    d.field("image").field(Integer.toString(recipeVersion)).field(rootfsKey).field(agentSha256);
+    d.field("image").field(Integer.toString(recipeVersion)).field(rootfsKey).field(agentSha256)
+        .field(kernelOptions);
     SortedMap<String, byte[]> sorted = new TreeMap<>(guestFiles);
     sorted.forEach((path, content) -> d.field(path).field(sha256Hex(content)));
     return d.key();

@@ -275,7 +275,7 @@ public final class ImageManager {
   }
 
   private String imageId(String rootfsKey) {
-    return CacheKeys.image(Recipe.VERSION, rootfsKey, agent.sha256(),
+    return CacheKeys.image(Recipe.VERSION, rootfsKey, agent.sha256(), BootConfig.KERNEL_OPTIONS,
         guestFiles.cacheKeyInputs());
   }
 

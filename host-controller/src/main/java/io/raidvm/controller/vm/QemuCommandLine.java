@@ -30,6 +30,13 @@ public final class QemuCommandLine {
    * copy loop, with 1.35 million stale translation blocks (docs/design.md, "Reboot").
    */
   static final String COLD_REBOOT = "-no-reboot";
+  /**
+   * The guest's kernel reports a panic to QEMU's pvpanic device, QEMU sends QMP's GUEST_PANICKED
+   * and otherwise lets the guest run: the kernel resets itself ({@code panic=} in raidvm images,
+   * {@code BootConfig}), as libvirt's {@code on_crash=restart}, instead of QEMU's default of
+   * shutting down.
+   */
+  static final List<String> PANIC = List.of("-device", "pvpanic", "-action", "panic=none");
 
   private QemuCommandLine() {}
 
@@ -67,6 +74,7 @@ public final class QemuCommandLine {
     if (spec.getQemuGuestAgent()) {
       argv.addAll(qemuGuestAgentPort(paths));
     }
+    argv.addAll(PANIC);
     argv.addAll(List.of(
         "-qmp", "unix:" + option(paths.qmpSocket().toString()) + ",server=on,wait=off",
         "-chardev", "file,id=console0,path=" + option(paths.consoleLog().toString())

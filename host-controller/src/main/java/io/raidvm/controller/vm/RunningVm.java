@@ -23,6 +23,8 @@ final class RunningVm {
   private volatile String shutdownReason = "";
   private volatile boolean readyDeadlinePassed;
   private volatile boolean detached;
+  /** QMP said GUEST_PANICKED: the guest's kernel died, and resets itself. */
+  private volatile boolean panicked;
   /** What the last finished boot left to know ({@link GuestBoot}); none until one finished. */
   private volatile List<String> bootWarnings = List.of();
   /** Re-attached after a controller restart: the boot may be long over. */
@@ -68,6 +70,15 @@ final class RunningVm {
 
   String shutdownReason() {
     return shutdownReason;
+  }
+
+  void panicked() {
+    panicked = true;
+  }
+
+  /** Whether the guest's kernel said it panicked under this QEMU. */
+  boolean hasPanicked() {
+    return panicked;
   }
 
   /** QEMU ended because its guest rebooted, and a new one is to take its place. */

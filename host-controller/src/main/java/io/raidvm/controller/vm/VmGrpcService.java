@@ -191,12 +191,22 @@ public final class VmGrpcService extends VmServiceGrpc.VmServiceImplBase {
             .setDetail(pulled.detail()).build();
       }
       case CORRUPT -> corrupt(request);
+      case NMI -> {
+        if (!request.getDisk().isEmpty()) {
+          throw RaidvmException.invalidArgument("an NMI goes to the whole VM, not to disk '%s':"
+              + " leave the disk out", request.getDisk());
+        }
+        VmManager.Injected injected = vms.injectNmi(request.getName(),
+            request.getInterruptReshape());
+        yield FaultResponse.newBuilder().setVm(toProto(injected.vm())).setKind(FaultKind.NMI)
+            .setDetail(injected.detail()).build();
+      }
       case IO_ERROR -> throw RaidvmException.invalidArgument("I/O error faults are not offered"
           + " yet: QEMU 7.2 can put a blkdebug filter under a running disk (blockdev-add over"
           + " its file node, blockdev-reopen of its qcow2 node; measured), but raidvm does not"
-          + " make one yet (see docs/design.md, Faults); use pull or corrupt");
+          + " make one yet (see docs/design.md, Faults); use pull, corrupt or nmi");
       default -> throw RaidvmException.invalidArgument("fault kind %s is not one of pull,"
-          + " corrupt", request.getKind());
+          + " corrupt, nmi", request.getKind());
     });
   }
 

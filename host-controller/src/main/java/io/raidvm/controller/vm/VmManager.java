@@ -12,6 +12,7 @@ import io.raidvm.common.md.ReshapeInterruption;
 import io.raidvm.controller.disk.DiskFolder;
 import io.raidvm.controller.disk.DiskUsage;
 import io.raidvm.controller.disk.QemuImg;
+import io.raidvm.controller.image.BootConfig;
 import io.raidvm.controller.qmp.QmpClient;
 import io.raidvm.controller.qmp.QmpMessage;
 import java.nio.file.Path;
@@ -47,6 +48,8 @@ public final class VmManager implements DiskUsage {
   private static final Duration END_WAIT = Duration.ofSeconds(30);
   private static final Duration READY_POLL = Duration.ofMillis(250);
   private static final Duration AGENT_CALL_TIMEOUT = Duration.ofSeconds(30);
+  /** A QMP command that QEMU answers at once (inject-nmi). */
+  private static final Duration QMP_TIMEOUT = Duration.ofSeconds(10);
   /** How long an attach waits for the guest to list the new disk (udev names it first). */
   static final Duration GUEST_DISK_WAIT = Duration.ofSeconds(60);
 
@@ -305,8 +308,7 @@ public final class VmManager implements DiskUsage {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     awaitAgentGone(name, r, timeout);
-    RunningVm booted = r.coldReboot ? awaitRestart(name, r, deadline, timeout) : r;
-    awaitReady(name, booted, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    awaitReady(name, r, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     LOG.info(() -> "VM " + name + " rebooted");
     return get(name);
   }
@@ -322,14 +324,14 @@ public final class VmManager implements DiskUsage {
         return now;
       }
       if (now == null && !store.desiredRunning(name)) {
-        throw RaidvmException.unavailable("VM '%s' rebooted and was not started again: %s", name,
+        throw RaidvmException.unavailable("VM '%s' ended and was not started again: %s", name,
             endOf(name).orElse("it was stopped meanwhile"));
       }
       if (now == null && endOf(name).isPresent()) {
         throw RaidvmException.unavailable("%s", endOf(name).get());
       }
       if (System.nanoTime() - deadline >= 0) {
-        throw RaidvmException.deadlineExceeded("VM '%s' accepted the reboot but its QEMU did not"
+        throw RaidvmException.deadlineExceeded("VM '%s': its guest reset, and its QEMU did not"
             + " end and start again within %d s (it ends when the guest resets)", name,
             timeout.toSeconds());
       }
@@ -353,7 +355,9 @@ public final class VmManager implements DiskUsage {
               + " there after %d s", old.process.pid(), END_WAIT.toSeconds());
         }
         RunningVm r = launch(name, store.read(name), store.paths(name), null);
-        LOG.info(() -> "VM " + name + ": the guest rebooted; QEMU started again, pid "
+        String why = old.hasPanicked() ? "the guest's kernel panicked and reset itself"
+            : "the guest rebooted";
+        LOG.info(() -> "VM " + name + ": " + why + "; QEMU started again, pid "
             + r.process.pid());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -629,6 +633,43 @@ public final class VmManager implements DiskUsage {
     }
   }
 
+  /** What {@link #injectNmi} did: the VM now, and in words. */
+  public record Injected(VmStatus vm, String detail) {}
+
+  /**
+   * Sends an NMI to every vCPU of the running guest (QMP inject-nmi, as virsh inject-nmi), the
+   * way to crash a hung guest on purpose or to rehearse a crash: a raidvm image's kernel panics
+   * on it ({@code unknown_nmi_panic}), says so (QMP GUEST_PANICKED, a CRASHED event) and resets
+   * itself after {@link BootConfig#PANIC_RESET_SECONDS} s; under TCG the controller then starts
+   * QEMU again, as after a reboot. For md it is a power cut. Refused while md reshapes an array
+   * unless {@code interruptReshape}, as {@link #stop}.
+   */
+  public Injected injectNmi(String name, boolean interruptReshape) {
+    awaitStartup();
+    Names.require("VM", name);
+    synchronized (lock(name)) {
+      store.read(name);
+      RunningVm r = liveFor(name, "inject an NMI into");
+      if (r == null) {
+        throw RaidvmException.failedPrecondition("VM '%s' is not running: an NMI goes to a"
+            + " running guest", name);
+      }
+      if (!interruptReshape) {
+        requireNoReshape(name, r, "inject an NMI into VM '" + name + "'", String.format(
+            "raidctl fault %s --nmi --interrupt-reshape", name));
+      }
+      String detail = String.format("an NMI to every vCPU of VM '%s' (QMP inject-nmi): a raidvm"
+          + " image's kernel panics (unknown_nmi_panic) and resets after %d s", name,
+          BootConfig.PANIC_RESET_SECONDS);
+      // Told before it is sent: the guest's answer (GUEST_PANICKED, a CRASHED event) may come
+      // on QMP's thread before this one has the reply.
+      LOG.info(() -> "VM " + name + ": sending " + detail);
+      events.vmEvent(name, VmEvent.Kind.NMI_INJECTED, "", detail);
+      r.qmp.execute("inject-nmi", null, QMP_TIMEOUT);
+      return new Injected(get(name), "sent " + detail);
+    }
+  }
+
   /**
    * Runs {@code action} on a data disk of a stopped VM, under the VM's lock (so that no start
    * takes the disk meanwhile); FAILED_PRECONDITION for a VM whose QEMU runs.
@@ -703,7 +744,6 @@ public final class VmManager implements DiskUsage {
     return null;
   }
 
-  /** Refuses to pull a disk the guest uses, or when the guest cannot be asked. */
   /**
    * Refuses, FAILED_PRECONDITION, to {@code verb} ("stop", "reboot") the VM while md reshapes an
    * array in it: a reshape cut short lost data when it went on ({@link ReshapeInterruption}).
@@ -711,8 +751,14 @@ public final class VmManager implements DiskUsage {
    * altogether (a hung or dead guest, which only a stop ends: nothing says a reshape runs).
    */
   private void requireNoReshape(String name, RunningVm r, String verb) {
-    String override = String.format(", or pass interrupt_reshape (raidctl vm %s %s"
-        + " --interrupt-reshape) to do it anyway", verb, name);
+    requireNoReshape(name, r, verb + " VM '" + name + "'", String.format("raidctl vm %s %s"
+        + " --interrupt-reshape", verb, name));
+  }
+
+  /** {@link #requireNoReshape}, with the words of what is refused and of its override. */
+  private void requireNoReshape(String name, RunningVm r, String what, String command) {
+    String override = String.format(", or pass interrupt_reshape (%s) to do it anyway",
+        command);
     if (!r.agent.status().connected()) {
       return;
     }
@@ -720,15 +766,16 @@ public final class VmManager implements DiskUsage {
     try {
       reshaping = ReshapeInterruption.reshaping(r.agent.listArrays(AGENT_CALL_TIMEOUT));
     } catch (RaidvmException e) {
-      throw RaidvmException.unavailable("cannot %s VM '%s': cannot ask its guest whether md"
-          + " reshapes an array (%s), and cutting a reshape short loses data. Nothing was done;"
-          + " try again%s", verb, name, e.getMessage(), override);
+      throw RaidvmException.unavailable("cannot %s: cannot ask its guest whether md reshapes"
+          + " an array (%s), and cutting a reshape short loses data. Nothing was done; try"
+          + " again%s", what, e.getMessage(), override);
     }
     if (!reshaping.isEmpty()) {
-      throw ReshapeInterruption.refusal(verb + " VM '" + name + "'", reshaping, override);
+      throw ReshapeInterruption.refusal(what, reshaping, override);
     }
   }
 
+  /** Refuses to pull a disk the guest uses, or when the guest cannot be asked. */
   private void refuseInUse(String name, RunningVm r, String disk) {
     String why = "detaching a disk the guest uses pulls it from under it: md sees a missing"
         + " member (the array runs degraded, or fails when it cannot spare it) and a mounted"
@@ -998,6 +1045,19 @@ public final class VmManager implements DiskUsage {
       // The guest powered itself off: an orderly end, not a crash.
       store.setDesiredRunning(name, false);
     }
+    if (event.name().equals("GUEST_PANICKED")) {
+      RunningVm r = running.get(name);
+      if (r != null) {
+        r.panicked();
+      }
+      // The guest's pvpanic driver said so; QEMU runs on (-action panic=none) and the guest's
+      // kernel resets itself (panic= on its command line, docs/design.md "A guest kernel panic").
+      String detail = "the guest's kernel panicked (QMP GUEST_PANICKED); a raidvm image resets"
+          + " after " + BootConfig.PANIC_RESET_SECONDS + " s and boots again. Its last words are"
+          + " in " + store.paths(name).consoleLog();
+      LOG.warning(() -> "VM " + name + ": " + detail);
+      events.vmEvent(name, VmEvent.Kind.CRASHED, "", detail);
+    }
     if (event.name().equals("VSERPORT_CHANGE")
         && event.data().path("id").asText().equals(QemuCommandLine.AGENT_PORT_ID)) {
       RunningVm r = running.get(name);
@@ -1021,10 +1081,11 @@ public final class VmManager implements DiskUsage {
    * means booted"), both within {@code timeout}. The agent answers early in the boot; a call that
    * loses it (the agent restarted meanwhile) waits for it again and asks again.
    */
-  private void awaitReady(String name, RunningVm r, Duration timeout) {
+  private void awaitReady(String name, RunningVm booting, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    RunningVm r = booting;
     while (true) {
-      awaitAgent(name, r, deadline, timeout);
+      r = awaitAgent(name, r, deadline, timeout);
       Duration left = Duration.ofNanos(deadline - System.nanoTime());
       if (left.isNegative() || left.isZero()) {
         throw bootNotFinished(name, timeout, "no time was left to ask");
@@ -1051,9 +1112,25 @@ public final class VmManager implements DiskUsage {
         paths.consoleLog(), ConsoleLog.tail(paths.consoleLog(), CONSOLE_TAIL_LINES));
   }
 
-  private void awaitAgent(String name, RunningVm r, long deadline, Duration timeout) {
+  /**
+   * Waits until the agent of the VM's QEMU answers, and returns that QEMU's handles: when the
+   * guest resets meanwhile under TCG (it rebooted, or its kernel panicked and reset itself,
+   * "panic=" in the image's kernel command line), the QEMU that the controller starts in the
+   * place of {@code booting} ({@link QemuCommandLine#COLD_REBOOT}).
+   */
+  private RunningVm awaitAgent(String name, RunningVm booting, long deadline, Duration timeout) {
     VmPaths paths = store.paths(name);
+    RunningVm r = booting;
     while (!r.agent.status().connected()) {
+      if (!r.process.isAlive() && r.coldReboot && r.state() != VmState.STOPPING) {
+        long ended = r.process.pid();
+        RunningVm next = awaitRestart(name, r, deadline, timeout);
+        LOG.info(() -> "VM " + name + ": its guest reset (QEMU pid " + ended + " ended);"
+            + " waiting for the agent under the QEMU started in its place, pid "
+            + next.process.pid());
+        r = next;
+        continue;
+      }
       if (!r.process.isAlive()) {
         Optional<String> end = endOf(name);
         if (end.isPresent()) {
@@ -1076,6 +1153,7 @@ public final class VmManager implements DiskUsage {
       }
       sleep(name);
     }
+    return r;
   }
 
   /** The spec's data disks, each validated and found, in order. */

@@ -54,21 +54,22 @@ class CacheKeysTest {
     sameFiles.put("etc/hosts", bytes("127.0.0.1 localhost\n"));
     sameFiles.put("etc/hostname", bytes("raidvm\n"));
 
-    assertEquals(CacheKeys.image(1, "r", "agent", FILES),
-        CacheKeys.image(1, "r", "agent", sameFiles));
-    assertTrue(CacheKeys.KEY.matcher(CacheKeys.image(1, "r", "agent", FILES)).matches());
+    assertEquals(CacheKeys.image(1, "r", "agent", "k", FILES),
+        CacheKeys.image(1, "r", "agent", "k", sameFiles));
+    assertTrue(CacheKeys.KEY.matcher(CacheKeys.image(1, "r", "agent", "k", FILES)).matches());
   }
 
   @Test
-  void image_changesWithRootfsAgentGuestFilesOrRecipeVersion() {
-    String id = CacheKeys.image(1, "r", "agent", FILES);
+  void image_changesWithRootfsAgentKernelOptionsGuestFilesOrRecipeVersion() {
+    String id = CacheKeys.image(1, "r", "agent", "k", FILES);
 
-    assertNotEquals(id, CacheKeys.image(1, "r2", "agent", FILES));
-    assertNotEquals(id, CacheKeys.image(1, "r", "agent2", FILES));
-    assertNotEquals(id, CacheKeys.image(1, "r", "agent",
+    assertNotEquals(id, CacheKeys.image(1, "r2", "agent", "k", FILES));
+    assertNotEquals(id, CacheKeys.image(1, "r", "agent2", "k", FILES));
+    assertNotEquals(id, CacheKeys.image(1, "r", "agent", "k2", FILES));
+    assertNotEquals(id, CacheKeys.image(1, "r", "agent", "k",
         Map.of("etc/hostname", bytes("other\n"), "etc/hosts", bytes("127.0.0.1 localhost\n"))));
-    assertNotEquals(id, CacheKeys.image(1, "r", "agent",
+    assertNotEquals(id, CacheKeys.image(1, "r", "agent", "k",
         Map.of("etc/hostname2", bytes("raidvm\n"), "etc/hosts", bytes("127.0.0.1 localhost\n"))));
-    assertNotEquals(id, CacheKeys.image(2, "r", "agent", FILES));
+    assertNotEquals(id, CacheKeys.image(2, "r", "agent", "k", FILES));
   }
 }

@@ -133,7 +133,8 @@ class ImageManagerTest {
     String extlinux = Files.readString(guest.resolve("boot/extlinux/extlinux.conf"));
     assertTrue(extlinux.contains("LINUX /boot/vmlinuz-" + KERNEL + "\n"), extlinux);
     assertTrue(extlinux.contains("INITRD /boot/initrd.img-" + KERNEL + "\n"), extlinux);
-    assertTrue(extlinux.contains("APPEND root=UUID=" + uuid + " ro console=ttyS0\n"), extlinux);
+    assertTrue(extlinux.contains("APPEND root=UUID=" + uuid
+        + " ro console=ttyS0 panic=5 unknown_nmi_panic\n"), extlinux);
     assertTrue(Files.isRegularFile(guest.resolve("opt/raidvm/raidvm-agent.jar")));
     assertTrue(Files.isRegularFile(guest.resolve("etc/systemd/system/raidvm-agent.service")));
     assertTrue(Files.isRegularFile(guest.resolve("etc/udev/rules.d/99-raidvm-agent.rules")));

@@ -67,7 +67,7 @@ class BootWaitTest {
     store.createFolder("vm1");
     store.writeSpec(VmSpec.newBuilder().setName("vm1").build());
     fakes.add(FakeQemu.start(store.paths("vm1")));
-    fakes.add(QmpTranscript.serve(QmpTranscript.lines("attach-d2.qmp").subList(0, 3),
+    fakes.add(QmpTranscript.serve(QmpTranscript.lines("hotplug/attach-d2.qmp").subList(0, 3),
         store.paths("vm1").qmpSocket()));
     store.setDesiredRunning("vm1", true);
     vms.reattachAll();

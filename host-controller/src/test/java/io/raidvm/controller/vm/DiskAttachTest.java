@@ -2,9 +2,12 @@ package io.raidvm.controller.vm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.BlockDevice;
 import io.raidvm.api.agent.v1.ListBlockDevicesResponse;
+import io.raidvm.api.agent.v1.SyncStatus;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.api.controller.v1.VmSpec;
 import io.raidvm.common.error.RaidvmException;
@@ -24,10 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * AttachDisk and DetachDisk in {@link VmManager}: what is refused (and that it changes nothing),
- * the spec edit of a stopped VM, and on a running one (a stand-in QEMU process, a QMP monitor
- * that plays back a real QEMU's transcript, a scripted agent) the hot-plug, the guest's device,
- * and the refusal to pull a disk the guest uses.
+ * AttachDisk and DetachDisk in {@link VmManager}, and the faults from the host (pull, NMI): what
+ * is refused (and that it changes nothing), the spec edit of a stopped VM, and on a running one
+ * (a stand-in QEMU process, a QMP monitor that plays back a real QEMU's transcript, a scripted
+ * agent) the hot-plug, the guest's device, the refusal to pull a disk the guest uses, and a
+ * kernel panic told as an event.
  */
 class DiskAttachTest {
 
@@ -165,7 +169,7 @@ class DiskAttachTest {
     vm("vm1", "d1");
     agent = FakeAgentSession.connected(null).listing(guest(disk("sdb", "d1")),
         guest(disk("sdb", "d1"), disk("sdc", "d2")));
-    QmpTranscript qemu = running("attach-d2.qmp");
+    QmpTranscript qemu = running("hotplug/attach-d2.qmp");
 
     VmManager.Attached attached = vms.attachDisk("vm1", "d2");
 
@@ -182,7 +186,7 @@ class DiskAttachTest {
     vm("vm1", "d1", "d2");
     agent = FakeAgentSession.connected(null).listing(guest(disk("sdb", "d1"),
         disk("sdc", "d2").toBuilder().addPartitions(disk("sdc1", "")).build()));
-    QmpTranscript qemu = running("detach-d2.qmp");
+    QmpTranscript qemu = running("hotplug/detach-d2.qmp");
 
     VmManager.Detached detached = vms.detachDisk("vm1", "d2", false);
 
@@ -200,7 +204,7 @@ class DiskAttachTest {
     BlockDevice member = disk("sdc", "d2").toBuilder().addPartitions(disk("sdc1", "")
         .toBuilder().addMdMemberOf("md127").addHolders("md127")).build();
     agent = FakeAgentSession.connected(null).listing(guest(member));
-    QmpTranscript qemu = running("detach-d2.qmp");
+    QmpTranscript qemu = running("hotplug/detach-d2.qmp");
 
     String why = refused(RaidvmException.Kind.FAILED_PRECONDITION,
         () -> vms.detachDisk("vm1", "d2", false)).getMessage();
@@ -220,7 +224,7 @@ class DiskAttachTest {
   @Test
   void detach_whenTheGuestCannotBeAsked_isRefusedUnlessForced() throws Exception {
     vm("vm1", "d1", "d2");
-    QmpTranscript qemu = running("detach-d2.qmp");
+    QmpTranscript qemu = running("hotplug/detach-d2.qmp");
 
     String why = refused(RaidvmException.Kind.FAILED_PRECONDITION,
         () -> vms.detachDisk("vm1", "d2", false)).getMessage();
@@ -242,7 +246,7 @@ class DiskAttachTest {
     BlockDevice member = disk("sdc", "d2").toBuilder().addPartitions(disk("sdc1", "")
         .toBuilder().addMdMemberOf("md127").addHolders("md127")).build();
     agent = FakeAgentSession.connected(null).listing(guest(member));
-    QmpTranscript qemu = running("detach-d2.qmp");
+    QmpTranscript qemu = running("hotplug/detach-d2.qmp");
 
     VmManager.Pulled pulled = vms.pullDisk("vm1", "d2");
 
@@ -260,6 +264,56 @@ class DiskAttachTest {
             () -> vms.pullDisk("vm1", "d2")).getMessage());
     vms.detachAll();
     assertEquals("", qemu.awaitEnd());
+  }
+
+  @Test
+  void nmi_isSentOverQmp_andTheGuestsPanicIsACrashedEvent() throws Exception {
+    vm("vm1", "d1");
+    QmpTranscript qemu = running("panic/nmi-panic-reset.qmp");
+
+    VmManager.Injected injected = vms.injectNmi("vm1", false);
+
+    assertEquals("sent an NMI to every vCPU of VM 'vm1' (QMP inject-nmi): a raidvm image's"
+        + " kernel panics (unknown_nmi_panic) and resets after 5 s", injected.detail());
+    String crashed = "vm1 CRASHED : the guest's kernel panicked (QMP GUEST_PANICKED); a raidvm"
+        + " image resets after 5 s and boots again. Its last words are in "
+        + store.paths("vm1").consoleLog();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (events.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(List.of("vm1 NMI_INJECTED : " + injected.detail().substring("sent ".length()),
+        crashed), events);
+    vms.detachAll();
+    assertEquals("", qemu.awaitEnd());
+  }
+
+  @Test
+  void nmi_whileMdReshapes_isRefused_andNothingIsSent() throws Exception {
+    vm("vm1", "d1");
+    agent = FakeAgentSession.connected(null).arrays(Array.newBuilder().setName("md127")
+        .setSync(SyncStatus.newBuilder().setAction("reshape").setPercent(40)).build());
+    QmpTranscript qemu = running("panic/nmi-panic-reset.qmp");
+
+    RaidvmException e = refused(RaidvmException.Kind.FAILED_PRECONDITION,
+        () -> vms.injectNmi("vm1", false));
+
+    assertTrue(e.getMessage().startsWith("cannot inject an NMI into VM 'vm1': md is reshaping"
+        + " md127 (40.0 % done)"), e.getMessage());
+    assertTrue(e.getMessage().endsWith(", or pass interrupt_reshape (raidctl fault vm1 --nmi"
+        + " --interrupt-reshape) to do it anyway"), e.getMessage());
+    assertEquals(List.of(), events);
+    vms.detachAll();
+    assertEquals("the client hung up before > {\"execute\":\"inject-nmi\",\"id\":\"c2\"}",
+        qemu.awaitEnd());
+  }
+
+  @Test
+  void nmi_ofAStoppedVm_isRefused() {
+    vm("vm1", "d1");
+    assertEquals("VM 'vm1' is not running: an NMI goes to a running guest",
+        refused(RaidvmException.Kind.FAILED_PRECONDITION, () -> vms.injectNmi("vm1", false))
+            .getMessage());
   }
 
   @Test
@@ -312,7 +366,7 @@ class DiskAttachTest {
     refused(RaidvmException.Kind.INVALID_ARGUMENT,
         () -> vms.onStoppedVmDisk("vm1", "os", "corrupted", path -> path));
 
-    QmpTranscript qemu = running("detach-d2.qmp");
+    QmpTranscript qemu = running("hotplug/detach-d2.qmp");
     assertEquals("VM 'vm1' runs: disk 'd2' can be corrupted only while its VM is stopped (the"
         + " guest's writes and the host's would race); stop it first (raidctl vm stop vm1)",
         refused(RaidvmException.Kind.FAILED_PRECONDITION, () -> vms.onStoppedVmDisk("vm1", "d2",

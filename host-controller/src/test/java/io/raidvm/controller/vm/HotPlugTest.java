@@ -45,14 +45,14 @@ class HotPlugTest {
 
   @Test
   void attach_takesTheFirstFreeSlot_andSendsWhatQemuAccepted() throws Exception {
-    played(play("attach-d2.qmp"), qmp -> assertEquals(
+    played(play("hotplug/attach-d2.qmp"), qmp -> assertEquals(
         new DiskDevice("d2", CAPTURED.resolve("d2.qcow2"), 2, "d2", false),
         HotPlug.attach(qmp, new DataDisk("d2", CAPTURED.resolve("d2.qcow2")))));
   }
 
   @Test
   void attach_whoseQcow2NodeQemuRefuses_removesTheFileNodeItAdded_andSaysWhy() throws Exception {
-    try (QmpTranscript qemu = play("attach-d3-locked.qmp");
+    try (QmpTranscript qemu = play("hotplug/attach-d3-locked.qmp");
         QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
       RaidvmException e = assertThrows(RaidvmException.class, () -> HotPlug.attach(qmp,
           new DataDisk("d3", CAPTURED.resolve("d3.qcow2"))));
@@ -68,13 +68,13 @@ class HotPlugTest {
 
   @Test
   void detach_removesTheDevice_waitsForDeviceDeleted_thenItsNodes() throws Exception {
-    played(play("detach-d2.qmp"), qmp -> assertTrue(HotPlug.detach(qmp, "d2")));
+    played(play("hotplug/detach-d2.qmp"), qmp -> assertTrue(HotPlug.detach(qmp, "d2")));
   }
 
   @Test
   void detach_whenDeviceDeletedNeverComes_failsWithDeadlineExceeded_andKeepsTheNodes()
       throws Exception {
-    List<String> noEvent = QmpTranscript.lines("detach-d2.qmp").stream()
+    List<String> noEvent = QmpTranscript.lines("hotplug/detach-d2.qmp").stream()
         .filter(l -> !l.contains("DEVICE_DELETED")).toList();
     try (QmpTranscript qemu = QmpTranscript.serve(noEvent, dir.resolve("qmp.sock"));
         QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
@@ -91,14 +91,14 @@ class HotPlugTest {
 
   @Test
   void detach_ofADiskQemuDoesNotHave_sendsNothingButTheQuery() throws Exception {
-    List<String> queryOnly = QmpTranscript.lines("detach-d2.qmp").subList(0, 5);
+    List<String> queryOnly = QmpTranscript.lines("hotplug/detach-d2.qmp").subList(0, 5);
     played(QmpTranscript.serve(queryOnly, dir.resolve("qmp.sock")),
         qmp -> assertFalse(HotPlug.detach(qmp, "d9")));
   }
 
   @Test
   void qemusErrorReplies_becomeFailedPreconditionWithQemusWords() throws Exception {
-    played(play("errors.qmp"), qmp -> {
+    played(play("hotplug/errors.qmp"), qmp -> {
       DiskDevice d2 = DiskDevice.data(2, new DataDisk("d2", CAPTURED.resolve("d2.qcow2")));
       DiskDevice again = DiskDevice.data(3, new DataDisk("d2", CAPTURED.resolve("d2.qcow2")));
       List<String> said = List.of(
@@ -120,12 +120,12 @@ class HotPlugTest {
 
   @Test
   void queryReplies_tellEachDevicesNode_andEveryNodeName() throws Exception {
-    JsonNode blocks = QmpTranscript.reply("detach-d2.qmp", 2);
+    JsonNode blocks = QmpTranscript.reply("hotplug/detach-d2.qmp", 2);
     assertEquals(Optional.of("d2"), HotPlug.nodeOfDevice(blocks, "disk-d2"));
     assertEquals(Optional.of("os"), HotPlug.nodeOfDevice(blocks, "disk-os"));
     assertEquals(Optional.empty(), HotPlug.nodeOfDevice(blocks, "disk-d3"));
     assertEquals(Set.of("os", "os-file", "d1", "d1-file"),
-        HotPlug.nodeNames(QmpTranscript.reply("attach-d2.qmp", 3)));
+        HotPlug.nodeNames(QmpTranscript.reply("hotplug/attach-d2.qmp", 3)));
   }
 
   @Test

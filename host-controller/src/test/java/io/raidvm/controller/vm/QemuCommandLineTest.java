@@ -49,6 +49,8 @@ class QemuCommandLineTest {
         "-chardev", "socket,id=agent0,path=/s/vms/vm1/agent.sock,server=on,wait=off",
         "-device", "virtserialport,bus=vser0.0,chardev=agent0,name=io.raidvm.agent.0,"
             + "id=agentport0",
+        "-device", "pvpanic",
+        "-action", "panic=none",
         "-qmp", "unix:/s/vms/vm1/qmp.sock,server=on,wait=off",
         "-chardev", "file,id=console0,path=/s/vms/vm1/console.log,append=on",
         "-serial", "chardev:console0",
@@ -104,6 +106,6 @@ class QemuCommandLineTest {
         "-chardev", "socket,id=qga0,path=/s/vms/vm1/qga.sock,server=on,wait=off",
         "-device", "virtserialport,bus=vser0.0,chardev=qga0,name=org.qemu.guest_agent.0,"
             + "id=qgaport0",
-        "-qmp"), argv.subList(agentPort + 1, agentPort + 6));
+        "-device", "pvpanic"), argv.subList(agentPort + 1, agentPort + 7));
   }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A QMP monitor that plays back a transcript captured from a real QEMU
- * (fixtures/qmp/hotplug, "> " sent, "< " received): it greets as that QEMU did, and each command
+ * (fixtures/qmp, "> " sent, "< " received): it greets as that QEMU did, and each command
  * it receives must be the next one of the transcript (compared as JSON, the id aside); it then
  * answers what QEMU answered (with the client's id) and the events that followed. A command
  * that differs, or one past the end, ends the session and is kept as the mismatch.
@@ -47,12 +47,12 @@ final class QmpTranscript implements AutoCloseable {
   }
 
   /**
-   * Serves the fixture {@code qmp/hotplug/<name>} on {@code socket}, each key of
+   * Serves the fixture {@code qmp/<name>} on {@code socket}, each key of
    * {@code replace} replaced by its value first (e.g. the capture's disk folder by the test's).
    */
   static QmpTranscript serve(String name, Path socket, Map<String, String> replace)
       throws IOException {
-    String text = Fixtures.read("qmp/hotplug/" + name);
+    String text = Fixtures.read("qmp/" + name);
     for (Map.Entry<String, String> r : replace.entrySet()) {
       text = text.replace(r.getKey(), r.getValue());
     }
@@ -64,9 +64,9 @@ final class QmpTranscript implements AutoCloseable {
     return new QmpTranscript(lines, socket);
   }
 
-  /** The lines of the fixture {@code qmp/hotplug/<name>}. */
+  /** The lines of the fixture {@code qmp/<name>}. */
   static List<String> lines(String name) {
-    return Fixtures.read("qmp/hotplug/" + name).lines().toList();
+    return Fixtures.read("qmp/" + name).lines().toList();
   }
 
   /** The QMP reply QEMU sent to the transcript's {@code n}-th command (1: qmp_capabilities). */

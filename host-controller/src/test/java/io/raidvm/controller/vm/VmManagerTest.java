@@ -21,6 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -529,17 +532,10 @@ class VmManagerTest {
   @Test
   void aGuestRebootUnderAQemuThatEndsOnReboot_startsQemuAgain_andAFailureToStartIsTheVmsEnd()
       throws Exception {
-    vms.create(spec("vm1"));
-    new VmStore(state).setDesiredRunning("vm1", true);
-    FakeQemu qemu = fake(FakeQemu.startRebootingCold(paths("vm1")));
-    FakeQmp qmp = fake(FakeQmp.answering(paths("vm1").qmpSocket()));
-    agents = (vm, paths) -> new SilentAgent();
-    vms.reattachAll();
+    ColdQemu cold = runningUnderAQemuThatEndsOnReboot();
     assertEquals(List.of(), qemuLaunches());
 
-    qmp.event("SHUTDOWN", "{\"guest\": true, \"reason\": \"guest-reset\"}");
-    qemu.kill();
-    qmp.hangUp();
+    cold.guestResets();
 
     String end = awaitEnd("vm1");
     assertTrue(end.startsWith("VM 'vm1' stopped unexpectedly: its guest rebooted and QEMU could"
@@ -549,6 +545,57 @@ class VmManagerTest {
     assertFalse(launches.isEmpty(), "QEMU was started again");
     launches.forEach(argv -> assertEquals("vm1", argv.get(argv.indexOf("-name") + 1)));
     assertEquals(VmState.CRASHED, vms.get("vm1").state());
+  }
+
+  @Test
+  void aBootWait_whenTheGuestResets_waitsForTheQemuStartedInItsPlace_andSaysWhyNoneCame()
+      throws Exception {
+    ColdQemu cold = runningUnderAQemuThatEndsOnReboot();
+    CompletableFuture<VmStatus> wait = new CompletableFuture<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        wait.complete(vms.awaitReady("vm1", Duration.ofSeconds(30)));
+      } catch (RuntimeException e) {
+        wait.completeExceptionally(e);
+      }
+    });
+    waiter.start();
+    while (waiter.getState() != Thread.State.TIMED_WAITING && !wait.isDone()) {
+      Thread.onSpinWait();  // until it polls for the agent
+    }
+
+    // The guest's kernel panicked and reset itself (panic=5) before its agent answered.
+    cold.guestResets();
+
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> wait.get(20, TimeUnit.SECONDS));
+    RaidvmException cause = (RaidvmException) e.getCause();
+    assertEquals(RaidvmException.Kind.UNAVAILABLE, cause.kind());
+    assertTrue(cause.getMessage().startsWith("VM 'vm1' stopped unexpectedly: its guest rebooted"
+        + " and QEMU could not be started again: "), cause.getMessage());
+    assertFalse(cause.getMessage().contains("before its agent answered"),
+        "the reset is not taken for the end of the VM: " + cause.getMessage());
+    assertFalse(qemuLaunches().isEmpty(), "QEMU was started again");
+  }
+
+  /** vm1's stand-in QEMU, which ends when its guest resets ({@code -no-reboot}). */
+  private record ColdQemu(FakeQemu qemu, FakeQmp qmp) {
+    void guestResets() throws Exception {
+      qmp.event("SHUTDOWN", "{\"guest\": true, \"reason\": \"guest-reset\"}");
+      qemu.kill();
+      qmp.hangUp();
+    }
+  }
+
+  /** vm1 runs under a {@link ColdQemu}, re-attached, with an agent that never answers. */
+  private ColdQemu runningUnderAQemuThatEndsOnReboot() throws Exception {
+    vms.create(spec("vm1"));
+    new VmStore(state).setDesiredRunning("vm1", true);
+    FakeQemu qemu = fake(FakeQemu.startRebootingCold(paths("vm1")));
+    FakeQmp qmp = fake(FakeQmp.answering(paths("vm1").qmpSocket()));
+    agents = (vm, paths) -> new SilentAgent();
+    vms.reattachAll();
+    return new ColdQemu(qemu, qmp);
   }
 
   private String awaitEnd(String vm) throws InterruptedException {
