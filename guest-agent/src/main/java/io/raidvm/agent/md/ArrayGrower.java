@@ -52,6 +52,7 @@ public final class ArrayGrower {
   private final DeviceLocks locks;
   private final ArrayInspector inspector;
   private final SyncFollower follower;
+  private final ReshapeWindowKeeper windows;
   private final OperationRegistry operations;
   private final NewMemberDisks newDisks;
   private final FilesystemGrower filesystems;
@@ -68,6 +69,7 @@ public final class ArrayGrower {
     this.locks = md.locks();
     this.inspector = md.inspector();
     this.follower = md.follower();
+    this.windows = md.windows();
     this.operations = operations;
     this.newDisks = new NewMemberDisks(md);
     this.filesystems = filesystems;
@@ -95,7 +97,7 @@ public final class ArrayGrower {
     Optional<BlockDeviceRef> device = device(request);
     List<String> keys = new ArrayList<>(List.of(name));
     device.ifPresent(d -> keys.add(d.diskKernelName()));
-    String resumeHint;
+    Started started;
     try (DeviceLocks.Lease lease = locks.acquire("GrowArray /dev/" + name, keys)) {
       MdSysfs md = kernel.sysfs(name);
       if (request.getGrowFilesystem()) {
@@ -104,9 +106,9 @@ public final class ArrayGrower {
       device.ifPresent(guard::requireNotOsDisk);
       if (md.reshaping()) {
         requireNoNewMember(name, md, device);
-        resumeHint = resume(name, md);
+        started = resume(name, md);
       } else {
-        resumeHint = start(name, md, wanted, device, request.getForce());
+        started = start(name, md, wanted, device, request.getForce());
       }
     }
     try {
@@ -115,10 +117,14 @@ public final class ArrayGrower {
       throw RaidvmException.interrupted("waiting for " + name + " to start its reshape", e);
     }
     OperationHandle handle = operations.start("grow-array", array.path().toString(),
-        resumeHint);
+        started.hint());
     boolean growFilesystem = request.getGrowFilesystem();
     return operations.runInBackground(handle, h -> {
+      Optional<Thread> keeper = started.window().map(w -> keep(name, w));
       follower.follow(name, h);
+      if (keeper.isPresent()) {
+        keeper.get().join();
+      }
       if (growFilesystem) {
         h.progress(Progress.newBuilder().setPhase("growing the filesystem").build());
         String done = filesystems.grow(array);
@@ -128,11 +134,28 @@ public final class ArrayGrower {
     });
   }
 
+  /** A reshape under way: the operation's resume hint, and the window to keep, if any. */
+  private record Started(String hint, Optional<ReshapeWindow> window) {}
+
+  /** Keeps the reshape's window beside the follower ({@link ReshapeWindowKeeper}). */
+  private Thread keep(String name, ReshapeWindow window) {
+    Thread t = new Thread(() -> {
+      try {
+        windows.keep(name, window);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "reshape-window-" + name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
   /**
-   * A grow that finds no reshape: plans it, checks the device, adds it, starts the reshape.
-   * Returns the operation's resume hint.
+   * A grow that finds no reshape: plans it, checks the device, adds it, holds md (raid4/5/6,
+   * {@link ReshapeWindowKeeper}), starts the reshape.
    */
-  private String start(String name, MdSysfs md, ReshapePlan.Request wanted,
+  private Started start(String name, MdSysfs md, ReshapePlan.Request wanted,
       Optional<BlockDeviceRef> device, boolean force) {
     Optional<String> memberName = device.map(this::memberName);
     Optional<MdSysfs.Member> member = memberName.flatMap(md::member);
@@ -143,7 +166,7 @@ public final class ArrayGrower {
         && !memberName.map(m.name()::equals).orElse(false)).count();
     ReshapePlan plan = ReshapePlan.of(name, md, wanted, adding, spares);
     if (plan.reached()) {
-      return hint(name, false);
+      return new Started(hint(name, false, false, false), Optional.empty());
     }
     Optional<NewMemberDisks.Checked> newMember = adding == 0 || member.isPresent()
         ? Optional.empty() : Optional.of(checkNewMember(name, md, device.get(), force));
@@ -152,18 +175,31 @@ public final class ArrayGrower {
     removeStale(backup);
     Optional<Path> added = newMember.map(newDisks::partition);
     added.ifPresent(p -> mdadm.add(arrayPath, p));
+    Optional<Long> unit = ReshapeWindowKeeper.unit(md, plan);
+    unit.ifPresent(u -> windows.hold(name, u));
+    boolean needsBackup;
     try {
       mdadm.grow(arrayPath, plan.options(), Optional.empty());
-      return hint(name, false);
+      needsBackup = false;
     } catch (ToolException e) {
+      unit.ifPresent(u -> windows.release(name));
       if (!Mdadm.needsBackupFile(e)) {
         throw stopped(name, plan, added, e);
       }
+      needsBackup = true;
+    } catch (RuntimeException e) {
+      unit.ifPresent(u -> windows.release(name));
+      throw e;
+    }
+    if (!needsBackup) {
+      Optional<ReshapeWindow> window = unit.flatMap(u -> windows.window(name, u));
+      return new Started(hint(name, false, window.isPresent(), unit.isPresent()
+          && window.isEmpty() && windows.unprotected(name)), window);
     }
     try {
       Files.createDirectories(backup.getParent());
       mdadm.grow(arrayPath, plan.options(), Optional.of(backup));
-      return hint(name, true);
+      return new Started(hint(name, true, false, false), Optional.empty());
     } catch (IOException e) {
       throw RaidvmException.internal("cannot create " + backup.getParent() + ": "
           + e.getMessage(), e);
@@ -174,9 +210,10 @@ public final class ArrayGrower {
 
   /**
    * A reshape under way or pending: makes an auto-read-only array writable (md holds the
-   * reshape until then) and continues one that stands still with its backup file.
+   * reshape until then), continues one that stands still with its backup file, and keeps the
+   * window of one an earlier agent held (sync_max not "max").
    */
-  private String resume(String name, MdSysfs md) {
+  private Started resume(String name, MdSysfs md) {
     Path arrayPath = Path.of("/dev", name);
     Path backup = backupFile(name);
     if (md.arrayState().equals("read-auto")) {
@@ -187,7 +224,10 @@ public final class ArrayGrower {
     if (!md.syncAction().equals("reshape") && withBackup) {
       mdadm.growContinue(arrayPath, backup);
     }
-    return hint(name, withBackup);
+    Optional<ReshapeWindow> window = withBackup || kernel.syncMax(name).isEmpty()
+        ? Optional.empty()
+        : windows.window(name, kernel.reshapeUnit(name));
+    return new Started(hint(name, withBackup, window.isPresent(), false), window);
   }
 
   /**
@@ -204,13 +244,23 @@ public final class ArrayGrower {
     }
   }
 
-  /** Should the agent die while it follows: what goes on and what finishes the job. */
-  private String hint(String name, boolean backup) {
-    return String.format("md goes on with the reshape in the kernel (its position is in the"
+  /**
+   * Should the agent die while it follows: what goes on and what finishes the job. {@code held}:
+   * the agent keeps a window ahead of md, where md waits without it; {@code unprotected}: the
+   * offsets move too little for a window, and a cut before the end loses data.
+   */
+  private String hint(String name, boolean backup, boolean held, boolean unprotected) {
+    String waits = held ? " up to the window the agent keeps ahead of it (sync_max), and waits"
+        + " there without the agent" : "";
+    String file = backup ? ", with the backup file " + backupFile(name) + " on the OS disk,"
+        + " which must stay" : "";
+    String risk = unprotected ? ". The members' data offsets move by less than two chunks, too"
+        + " little for md to record this reshape's position in time: a power cut or reboot"
+        + " before it ends loses data, so keep the VM running until then" : "";
+    return String.format("md goes on with the reshape in the kernel%s (its position is in the"
         + " members' superblocks, also across a reboot or power cut)%s; run the same `raidctl"
         + " raid grow VM %s …` again: it follows the reshape to its end and then grows the"
-        + " filesystem", backup ? ", with the backup file " + backupFile(name)
-        + " on the OS disk, which must stay" : "", name);
+        + " filesystem%s", waits, file, name, risk);
   }
 
   /** A grow that stopped after it changed something says what and how to go on. */

@@ -18,7 +18,7 @@ public record MdContext(Mdadm mdadm, MdKernelFiles kernel, SyncActionWriter sync
     DeviceResolver resolver, DeviceGuard guard, DeviceLocks locks, Partitioner partitioner,
     SysfsBlock sysfs, ArrayIdentities identities, ArrayInspector inspector,
     SyncFollower follower,
-    SyncOperations operations) {
+    SyncOperations operations, ReshapeWindowKeeper windows) {
 
   /** The guest's: {@code root} is "/", sync_action is written in sysfs, samples a second apart. */
   public static MdContext of(CommandRunner runner, Path root, OperationRegistry operations,
@@ -49,6 +49,7 @@ public record MdContext(Mdadm mdadm, MdKernelFiles kernel, SyncActionWriter sync
     SyncFollower follower = new SyncFollower(kernel, sleeper);
     return new MdContext(mdadm, kernel, syncActions, resolver, guard, locks, partitioner,
         block, identities, inspector, follower,
-        new SyncOperations(operations, follower, inspector));
+        new SyncOperations(operations, follower, inspector),
+        new ReshapeWindowKeeper(kernel, sleeper));
   }
 }

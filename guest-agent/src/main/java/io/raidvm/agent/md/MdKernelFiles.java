@@ -69,6 +69,67 @@ public final class MdKernelFiles implements SyncActionWriter {
     write(array, "sync_speed_max", kibPerS == 0 ? "system" : Long.toString(kibPerS));
   }
 
+  /**
+   * Each member's data offset and the one a reshape moves it to (dev-NAME/offset and
+   * new_offset, in sectors), for the members that have both.
+   */
+  public List<ReshapeWindow.MemberOffsets> memberOffsets(String array) {
+    Path dir = mdDir(array);
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.filter(p -> p.getFileName().toString().startsWith("dev-")).sorted()
+          .flatMap(dev -> {
+            String offset = read(dev.resolve("offset"), "").strip();
+            String moved = read(dev.resolve("new_offset"), "").strip();
+            return MdSysfs.digits(offset) && MdSysfs.digits(moved)
+                ? Stream.of(new ReshapeWindow.MemberOffsets(
+                    dev.getFileName().toString().substring("dev-".length()),
+                    Long.parseLong(offset), Long.parseLong(moved)))
+                : Stream.empty();
+          }).toList();
+    } catch (IOException e) {
+      throw RaidvmException.internal("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What a reshape's window needs to know, read from three files only (it is read several times
+   * a second): sync_action, sync_completed and reshape_position; the rest as absent.
+   */
+  public MdSysfs reshapeState(String array) {
+    Path dir = mdDir(array);
+    Map<String, String> files = new HashMap<>();
+    List.of("array_state", "sync_action", "sync_completed", "reshape_position")
+        .forEach(name -> put(files, dir, name));
+    return MdSysfs.parse(files);
+  }
+
+  /**
+   * The {@link ReshapeWindow#unit} of the reshape under way: from chunk_size, which reads "new
+   * (old)" while the chunk changes.
+   */
+  public long reshapeUnit(String array) {
+    String[] chunks = read(mdDir(array).resolve("chunk_size"), "0").replaceAll("[()]", " ")
+        .strip().split("\\s+");
+    long after = MdSysfs.digits(chunks[0]) ? Long.parseLong(chunks[0]) : 0;
+    long before = chunks.length > 1 && MdSysfs.digits(chunks[1]) ? Long.parseLong(chunks[1])
+        : after;
+    return ReshapeWindow.unit(before, after);
+  }
+
+  /** md's sync_max: a sector md does not sync or reshape past; empty when it says "max". */
+  public Optional<Long> syncMax(String array) {
+    String text = read(mdDir(array).resolve("sync_max"), "max").strip();
+    return MdSysfs.digits(text) ? Optional.of(Long.parseLong(text)) : Optional.empty();
+  }
+
+  /**
+   * Writes sync_max: a multiple of the chunk, and while md syncs or reshapes read-write not
+   * below the value it has (md says EBUSY); empty writes "max", which lets md run to the end.
+   */
+  public void writeSyncMax(String array, Optional<Long> sectors) {
+    write(array, "sync_max", sectors.map(String::valueOf).orElse("max"));
+  }
+
   /** Writes a member's state file (dev-NAME/state): "writemostly", "-writemostly", … */
   public void writeMemberState(String array, String member, String value) {
     write(array, "dev-" + member + "/state", value);

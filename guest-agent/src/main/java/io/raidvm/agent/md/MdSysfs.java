@@ -137,7 +137,7 @@ public record MdSysfs(String arrayState, String syncAction, String syncCompleted
    * parses some forty values, and each {@code String.matches} compiles its pattern anew, which
    * an interpreting JVM under TCG pays for in milliseconds.
    */
-  private static boolean digits(String text) {
+  static boolean digits(String text) {
     if (text.isEmpty() || text.length() > 18) {
       return false;
     }

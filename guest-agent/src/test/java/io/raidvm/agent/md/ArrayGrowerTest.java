@@ -9,6 +9,9 @@ import io.raidvm.agent.fs.MountTable;
 import io.raidvm.api.agent.v1.GrowArrayRequest;
 import io.raidvm.api.agent.v1.Operation;
 import io.raidvm.common.error.RaidvmException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +45,14 @@ class ArrayGrowerTest {
         new FilesystemGrower(guest.runner, new MountTable(root)), root);
   }
 
+  private String syncMax() {
+    try {
+      return Files.readString(root.resolve("sys/block/md127/md/sync_max")).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static GrowArrayRequest.Builder md127() {
     return GrowArrayRequest.newBuilder().setArray("md127");
   }
@@ -54,6 +65,7 @@ class ArrayGrowerTest {
         .answer(GROW_TO_4, R2 + "/grow")
         .thenSysfs(R2 + "/sysfs-md127-reshape-p2", R2 + "/sysfs-md127-reshape-after");
     guest.runner.effect(GROW_TO_4, () -> {
+      guest.events.add("sync_max " + syncMax());
       guest.events.add(String.join(" ", GROW_TO_4));
       guest.sysfs(R2 + "/sysfs-md127-reshape").mdstat(R2 + "/mdstat-reshape-after");
     });
@@ -72,6 +84,8 @@ class ArrayGrowerTest {
     assertTrue(guest.events.indexOf(String.join(" ", RESIZE2FS))
         > guest.events.indexOf(String.join(" ", GROW_TO_4)), guest.events.toString());
     assertEquals("grew ext4 at /mnt/r", done.getProgress().getPhase());
+    assertEquals("sync_max 1024", guest.events.get(guest.events.indexOf(String.join(" ",
+        GROW_TO_4)) - 1), "md is held at one chunk when mdadm starts the reshape");
     assertEquals(4, done.getArray().getRaidDevices());
     assertTrue(started.getResumeHint().startsWith("md goes on with the reshape in the kernel"),
         started.getResumeHint());
@@ -93,12 +107,17 @@ class ArrayGrowerTest {
             + "mdadm: Please provide one with \"--backup-file=...\"\n")
         .answer(withBackup, 0, "", "")
         .thenSysfs(R2 + "/sysfs-md127-reshape-after");
-    guest.runner.effect(withBackup, () -> guest.sysfs(R2 + "/sysfs-md127-reshape"));
+    guest.runner.effect(withBackup, () -> {
+      guest.events.add("sync_max " + syncMax());
+      guest.sysfs(R2 + "/sysfs-md127-reshape");
+    });
 
     Operation started = grower.grow(md127().setPartition("sde1").build());
 
     assertEquals(List.of(ADD_SDE1, GROW_TO_4, withBackup), guest.mdadmCalls().stream()
         .filter(argv -> !argv.contains("--detail")).toList());
+    assertTrue(guest.events.contains("sync_max max"), "mdadm keeps sync_max itself with a"
+        + " backup file: " + guest.events);
     assertTrue(started.getResumeHint().contains("with the backup file " + backup
         + " on the OS disk, which must stay"), started.getResumeHint());
     assertEquals(Operation.State.SUCCEEDED, guest.awaitEnd(started).getState());
