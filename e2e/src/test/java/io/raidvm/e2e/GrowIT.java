@@ -117,10 +117,13 @@ class GrowIT {
 
   /** The files as written, read back from the disks (the page cache dropped first). */
   private void assertFilesIntact() {
-    List<FileChecksum> now = files().checksumFiles(ChecksumFilesRequest.newBuilder()
-        .setPath(MOUNT_POINT).setUncached(true).build()).getFilesList().stream()
-        .filter(f -> f.getPath().startsWith(MOUNT_POINT + "/file-")).toList();
-    assertEquals(written, now);
+    assertEquals(written, readBack().stream()
+        .filter(f -> f.getPath().startsWith(MOUNT_POINT + "/file-")).toList());
+  }
+
+  private List<FileChecksum> readBack() {
+    return files().checksumFiles(ChecksumFilesRequest.newBuilder().setPath(MOUNT_POINT)
+        .setUncached(true).build()).getFilesList();
   }
 
   /** Hot-plugs {@code disk}, grows as {@code request} says, follows the reshape to its end. */
@@ -299,6 +302,9 @@ class GrowIT {
     assertEquals(64, array().getChunkKib());
     System.out.printf("[grow] chunk 512 → 64 KiB: %.1f s%n", Checks.secondsSince(start));
 
+    // Most of the filesystem holds data, so that what md rewrites around the cut is data.
+    FileChecksum big = files().writeTestFile(WriteTestFileRequest.newBuilder()
+        .setPath(MOUNT_POINT + "/big").setSizeBytes(96L << 20).setSeed(7).build());
     GrowArrayRequest request = GrowArrayRequest.newBuilder().setArray(ARRAY).setChunkKib(128)
         .setGrowFilesystem(true).build();
     vm.raid().setSyncSpeedLimit(SetSyncSpeedLimitRequest.newBuilder().setArray(ARRAY)
@@ -309,7 +315,7 @@ class GrowIT {
         + " to the window the agent keeps ahead of it"), started.getResumeHint());
     Array cutAt = Checks.eventually(Duration.ofMinutes(5), () -> {
       Array a = array();
-      if (!a.getSync().getAction().equals("reshape") || a.getSync().getPercent() < 10) {
+      if (!a.getSync().getAction().equals("reshape") || a.getSync().getPercent() < 1) {
         throw new IllegalStateException("md: " + a.getSync());
       }
       return a;
@@ -337,6 +343,8 @@ class GrowIT {
     assertEquals(128, a.getChunkKib());
     assertWhole(a);
     assertFilesIntact();
+    assertEquals(List.of(big), readBack().stream().filter(f -> f.getPath().equals(big.getPath()))
+        .toList());
   }
 
   /**

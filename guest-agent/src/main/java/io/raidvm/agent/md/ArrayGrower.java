@@ -137,6 +137,16 @@ public final class ArrayGrower {
   /** A reshape under way: the operation's resume hint, and the window to keep, if any. */
   private record Started(String hint, Optional<ReshapeWindow> window) {}
 
+  /** {@link ReshapeWindowKeeper#hold}, for a caller that cannot be interrupted. */
+  private boolean hold(String name, long unit) {
+    try {
+      return windows.hold(name, unit);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw RaidvmException.interrupted("holding the reshape of " + name, e);
+    }
+  }
+
   /** Keeps the reshape's window beside the follower ({@link ReshapeWindowKeeper}). */
   private Thread keep(String name, ReshapeWindow window) {
     Thread t = new Thread(() -> {
@@ -173,10 +183,19 @@ public final class ArrayGrower {
     Path arrayPath = Path.of("/dev", name);
     Path backup = backupFile(name);
     removeStale(backup);
-    Optional<Path> added = newMember.map(newDisks::partition);
-    added.ifPresent(p -> mdadm.add(arrayPath, p));
-    Optional<Long> unit = ReshapeWindowKeeper.unit(md, plan);
-    unit.ifPresent(u -> windows.hold(name, u));
+    // Held before the new member comes: right after an add md may be deciding whether to
+    // rebuild onto it, and refuses a lower sync_max meanwhile (EBUSY, seen in CI).
+    Optional<Long> restriped = ReshapeWindowKeeper.unit(md, plan);
+    Optional<Long> unit = restriped.isPresent() && hold(name, restriped.get()) ? restriped
+        : Optional.empty();
+    Optional<Path> added;
+    try {
+      added = newMember.map(newDisks::partition);
+      added.ifPresent(p -> mdadm.add(arrayPath, p));
+    } catch (RuntimeException e) {
+      unit.ifPresent(u -> windows.release(name));
+      throw e;
+    }
     boolean needsBackup;
     try {
       mdadm.grow(arrayPath, plan.options(), Optional.empty());
@@ -193,7 +212,7 @@ public final class ArrayGrower {
     }
     if (!needsBackup) {
       Optional<ReshapeWindow> window = unit.flatMap(u -> windows.window(name, u));
-      return new Started(hint(name, false, window.isPresent(), unit.isPresent()
+      return new Started(hint(name, false, window.isPresent(), restriped.isPresent()
           && window.isEmpty() && windows.unprotected(name)), window);
     }
     try {

@@ -26,6 +26,8 @@ final class ReshapeWindowKeeper {
   private static final Set<RaidLevel> RESTRIPED = Set.of(RaidLevel.RAID4, RaidLevel.RAID5,
       RaidLevel.RAID6);
   private static final Set<String> STOPPED = Set.of("clear", "inactive");
+  /** How many times {@link #hold} tries, {@link #STEP} apart: 5 s. */
+  static final int HOLD_TRIES = 50;
 
   private final MdKernelFiles kernel;
   private final SyncFollower.Sleeper sleeper;
@@ -47,9 +49,25 @@ final class ReshapeWindowKeeper {
     return Optional.of(ReshapeWindow.unit(now.chunkBytes(), plan.chunkKib() * 1024L));
   }
 
-  /** Holds the array's next reshape at {@code unit} sectors (sync_max). */
-  void hold(String array, long unit) {
-    kernel.writeSyncMax(array, Optional.of(unit));
+  /**
+   * Holds the array's next reshape at {@code unit} sectors (sync_max); false when md stays busy
+   * for {@link #HOLD_TRIES} steps (it refuses a lower sync_max while its sync thread runs,
+   * EBUSY; seen in CI right after a member was added).
+   */
+  boolean hold(String array, long unit) throws InterruptedException {
+    for (int i = 1; ; i++) {
+      try {
+        kernel.writeSyncMax(array, Optional.of(unit));
+        return true;
+      } catch (RaidvmException e) {
+        if (i == HOLD_TRIES) {
+          LOG.warning(() -> "reshape of " + array + ": cannot hold it (" + e.getMessage()
+              + "); md reshapes without a window");
+          return false;
+        }
+      }
+      sleeper.sleep(STEP);
+    }
   }
 
   /** Lets md reshape to the end (sync_max "max"). */

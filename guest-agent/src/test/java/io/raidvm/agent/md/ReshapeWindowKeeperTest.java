@@ -65,6 +65,34 @@ class ReshapeWindowKeeperTest {
     assertEquals("max", file("sync_max"));
   }
 
+  /** md refuses sync_max while its sync thread runs (EBUSY); here a write that fails. */
+  @Test
+  void hold_triesAgainWhileMdRefuses_andGivesUpAfterFiveSeconds() throws Exception {
+    new MdGuest(root).sysfs(R2 + "-reshape-after");
+    Path syncMax = md().resolve("sync_max");
+    Files.delete(syncMax);
+    Files.createDirectory(syncMax);
+    List<Integer> steps = new ArrayList<>();
+    ReshapeWindowKeeper keeper = new ReshapeWindowKeeper(new MdKernelFiles(root), d -> {
+      steps.add(steps.size());
+      if (steps.size() == 3) {
+        Files.delete(syncMax);
+        Files.writeString(syncMax, "max\n");
+      }
+    });
+
+    assertEquals(true, keeper.hold("md127", 1024));
+    assertEquals(3, steps.size());
+    assertEquals("1024", file("sync_max"));
+
+    Files.delete(syncMax);
+    Files.createDirectory(syncMax);
+    steps.clear();
+    assertEquals(false, new ReshapeWindowKeeper(new MdKernelFiles(root), d -> steps.add(0))
+        .hold("md127", 1024));
+    assertEquals(ReshapeWindowKeeper.HOLD_TRIES - 1, steps.size());
+  }
+
   @Test
   void keep_ofAReshapeMdRunsFreeAlready_writesNothing() throws Exception {
     MdGuest guest = new MdGuest(root);
