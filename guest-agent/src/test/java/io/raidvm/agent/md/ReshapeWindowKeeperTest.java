@@ -76,8 +76,12 @@ class ReshapeWindowKeeperTest {
     ReshapeWindowKeeper keeper = new ReshapeWindowKeeper(new MdKernelFiles(root), d -> {
       steps.add(steps.size());
       if (steps.size() == 3) {
-        Files.delete(syncMax);
-        Files.writeString(syncMax, "max\n");
+        try {
+          Files.delete(syncMax);
+          Files.writeString(syncMax, "max\n");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
       }
     });
 
