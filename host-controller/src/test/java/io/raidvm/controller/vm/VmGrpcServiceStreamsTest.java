@@ -11,6 +11,8 @@ import io.grpc.StatusRuntimeException;
 import io.raidvm.api.agent.v1.VmEvent;
 import io.raidvm.api.agent.v1.WatchEvent;
 import io.raidvm.api.controller.v1.ConsoleChunk;
+import io.raidvm.api.controller.v1.FaultKind;
+import io.raidvm.api.controller.v1.FaultRequest;
 import io.raidvm.api.controller.v1.ReadConsoleRequest;
 import io.raidvm.api.controller.v1.UpgradeAgentRequest;
 import io.raidvm.api.controller.v1.VmServiceGrpc;
@@ -80,6 +82,36 @@ class VmGrpcServiceStreamsTest {
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertEquals("console lines 4294967295 is out of range: give 1 to 10000, or 0 for 50",
         e.getStatus().getDescription());
+  }
+
+  @Test
+  void fault_nmiNamingADisk_orOfAStoppedVm_isRefused_andChangesNothing() throws Exception {
+    Path vmDir = state.resolve("vms/vm1");
+    java.util.Map<Path, String> before = folder(vmDir);
+
+    var withDisk = assertThrows(StatusRuntimeException.class, () -> stub.fault(
+        FaultRequest.newBuilder().setName("vm1").setKind(FaultKind.NMI).setDisk("d1").build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, withDisk.getStatus().getCode());
+    assertEquals("an NMI goes to the whole VM, not to disk 'd1': leave the disk out",
+        withDisk.getStatus().getDescription());
+    var stopped = assertThrows(StatusRuntimeException.class, () -> stub.fault(
+        FaultRequest.newBuilder().setName("vm1").setKind(FaultKind.NMI).build()));
+    assertEquals(Status.Code.FAILED_PRECONDITION, stopped.getStatus().getCode());
+    assertEquals("VM 'vm1' is not running: an NMI goes to a running guest",
+        stopped.getStatus().getDescription());
+
+    assertEquals(before, folder(vmDir));
+  }
+
+  /** Every file below {@code dir} with its content. */
+  private static java.util.Map<Path, String> folder(Path dir) throws Exception {
+    try (var files = Files.walk(dir)) {
+      java.util.Map<Path, String> all = new java.util.TreeMap<>();
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        all.put(f, Files.readString(f));
+      }
+      return all;
+    }
   }
 
   @Test
