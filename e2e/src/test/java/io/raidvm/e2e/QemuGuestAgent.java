@@ -55,9 +55,24 @@ final class QemuGuestAgent implements AutoCloseable {
    * When qemu-ga first answers {@code guest-ping} on {@code socket}: waits for QEMU to make the
    * socket, then sends a ping every {@link #PING_EVERY} (the port holds what the guest has not
    * read yet, so the first one is answered as soon as qemu-ga reads) and returns the instant the
-   * first answer line arrives. Throws once {@code deadline} has passed.
+   * first answer line arrives. When QEMU ends meanwhile (under TCG a guest that reset, e.g. after
+   * a kernel panic, gets a new QEMU) it connects again. Throws once {@code deadline} has passed.
    */
   static Instant firstPong(Path socket, Instant deadline) throws IOException,
+      InterruptedException {
+    while (true) {
+      try {
+        return pong(socket, deadline);
+      } catch (IOException ended) {
+        if (Instant.now().isAfter(deadline)) {
+          throw ended;
+        }
+        Thread.sleep(PING_EVERY.toMillis());
+      }
+    }
+  }
+
+  private static Instant pong(Path socket, Instant deadline) throws IOException,
       InterruptedException {
     try (SocketChannel ch = connectWhenThere(socket, deadline);
         Selector selector = Selector.open()) {
@@ -109,17 +124,49 @@ final class QemuGuestAgent implements AutoCloseable {
    * {@code guest-exec-status} back to back (no pause: qemu-ga's best case) until it has exited.
    */
   Exec exec(String path, List<String> args) {
+    return exec(path, args, Duration.ZERO);
+  }
+
+  /**
+   * {@link #exec(String, List)}, waiting {@code pollEvery} before each {@code guest-exec-status}:
+   * what a script does for a command that runs long. {@code out} is its standard output, then
+   * its standard error.
+   */
+  Exec exec(String path, List<String> args, Duration pollEvery) {
     ObjectNode arguments = JSON.createObjectNode().put("path", path).put("capture-output", true);
     args.forEach(arguments.putArray("arg")::add);
     long pid = execute("guest-exec", arguments).path("pid").asLong();
     ObjectNode status = JSON.createObjectNode().put("pid", pid);
     while (true) {
+      pause(pollEvery);
       JsonNode answer = execute("guest-exec-status", status);
       if (answer.path("exited").asBoolean()) {
-        return new Exec(answer.path("exitcode").asInt(-1), new String(Base64.getDecoder()
-            .decode(answer.path("out-data").asText("")), StandardCharsets.UTF_8));
+        return new Exec(answer.path("exitcode").asInt(-1),
+            decoded(answer, "out-data") + decoded(answer, "err-data"));
       }
     }
+  }
+
+  private static String decoded(JsonNode answer, String field) {
+    return new String(Base64.getDecoder().decode(answer.path(field).asText("")),
+        StandardCharsets.UTF_8);
+  }
+
+  private static void pause(Duration pause) {
+    if (pause.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for qemu-ga", e);
+    }
+  }
+
+  /** Sends a command that has no answer, such as {@code guest-shutdown}. */
+  void send(String command, ObjectNode arguments) {
+    send(JSON.createObjectNode().put("execute", command).set("arguments", arguments));
   }
 
   /** Sends one command and returns its {@code return}; an {@code error} answer throws. */

@@ -1,9 +1,11 @@
 package io.raidvm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.Bitmap;
 import io.raidvm.api.agent.v1.CreateArrayRequest;
@@ -13,15 +15,28 @@ import io.raidvm.api.agent.v1.GetMdstatRequest;
 import io.raidvm.api.agent.v1.GuestAgentGrpc;
 import io.raidvm.api.agent.v1.RaidGrpc;
 import io.raidvm.api.controller.v1.BuildImageRequest;
+import io.raidvm.api.controller.v1.ControllerInfo;
+import io.raidvm.api.controller.v1.ControllerServiceGrpc;
+import io.raidvm.api.controller.v1.GetControllerInfoRequest;
 import io.raidvm.api.controller.v1.GetVmRequest;
+import io.raidvm.api.controller.v1.ProvisionEvent;
+import io.raidvm.api.controller.v1.ProvisionRequest;
+import io.raidvm.api.controller.v1.ProvisionServiceGrpc;
+import io.raidvm.api.controller.v1.ProvisionSpec;
+import io.raidvm.api.controller.v1.ProvisionStepState;
+import io.raidvm.api.controller.v1.ProvisionSummary;
+import io.raidvm.api.controller.v1.StopVmRequest;
 import io.raidvm.api.controller.v1.Vm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -40,6 +55,15 @@ class SideBySideBenchmark {
   private static final int CALLS = Integer.getInteger("raidvm.bench.calls", 50);
   private static final int WARM_UP = 5;
   private static final List<String> DISKS = List.of("s1", "s2", "s3", "s4");
+  private static final List<String> HOWTO_DISKS = List.of("q1", "q2", "q3", "q4");
+  private static final String HOWTO_DISK = "64M";
+  private static final int IDLE_SECONDS = Integer.getInteger("raidvm.bench.idle.seconds", 120);
+  /** Clock ticks per second, then each agent's "name utime stime rss-KiB threads". */
+  private static final String COSTS = "echo ticks $(getconf CLK_TCK);"
+      + " for u in raidvm-agent qemu-guest-agent; do"
+      + " p=$(systemctl show -p MainPID --value $u.service);"
+      + " echo $u $(cut -d' ' -f14,15 /proc/$p/stat)"
+      + " $(awk '/^VmRSS|^Threads/ {print $2}' /proc/$p/status); done";
 
   @Test
   void raidvmBesideQemuGuestAgent() throws Exception {
@@ -86,6 +110,11 @@ class SideBySideBenchmark {
             () -> raid(vm).getMdstat(GetMdstatRequest.getDefaultInstance()));
         calls.put("qemu-ga mdstat", () -> succeeded(qga.exec("/bin/cat", mdstat)));
         Map<String, List<Double>> millis = Latencies.measure(calls, WARM_UP, CALLS);
+        Map<String, long[]> before = costs(qga);
+        TimeUnit.SECONDS.sleep(IDLE_SECONDS);
+        Map<String, long[]> after = costs(qga);
+        ControllerInfo controller = ControllerServiceGrpc.newBlockingStub(vm.channel)
+            .getControllerInfo(GetControllerInfoRequest.getDefaultInstance());
 
         System.out.println("---- raidvm beside qemu-ga, one VM (" + started.getAccel() + "), "
             + CALLS + " calls each, p50 / p95 in ms ----");
@@ -98,10 +127,114 @@ class SideBySideBenchmark {
         System.out.println(String.format(Locale.ROOT, "%-62s %14.1f s  %14.1f s  %9.2f",
             "boot to agent ready (handshake | guest-ping)", raidvmBoot, qgaBoot,
             qgaBoot / raidvmBoot));
-        System.out.println("ratio: qemu-ga / raidvm (above 1: raidvm is faster); boot: one"
-            + " boot, from QEMU's start");
+        double ticks = after.get("ticks")[0];
+        double ourIdle = idlePercent(before, after, "raidvm-agent", ticks);
+        double theirIdle = idlePercent(before, after, "qemu-guest-agent", ticks);
+        System.out.println(String.format(Locale.ROOT, "%-62s %15.3f %%  %15.3f %%  %9s",
+            "idle CPU over " + IDLE_SECONDS + " s, of one core (agent | qemu-ga)", ourIdle,
+            theirIdle, ourIdle == 0 ? "-" : String.format(Locale.ROOT, "%.2f",
+                theirIdle / ourIdle)));
+        System.out.println(String.format(Locale.ROOT, "%-62s %13.1f MiB  %13.1f MiB  %9.2f",
+            "resident memory, threads " + after.get("raidvm-agent")[3] + " | "
+                + after.get("qemu-guest-agent")[3], after.get("raidvm-agent")[2] / 1024.0,
+            after.get("qemu-guest-agent")[2] / 1024.0,
+            (double) after.get("qemu-guest-agent")[2] / after.get("raidvm-agent")[2]));
+        System.out.println("ratio: qemu-ga / raidvm (above 1: raidvm is faster, or smaller);"
+            + " boot: one boot, from QEMU's start; idle: /proc in the guest, the controller's"
+            + " watch open");
+        System.out.println(String.format(Locale.ROOT, "controller, one VM running: %.1f MiB"
+            + " resident, %d threads, %.1f s CPU since its start", controller.getRssBytes()
+            / 1048576.0, controller.getThreads(), controller.getCpuMillis() / 1000.0));
+      }
+      vm.stubs.vms().withDeadlineAfter(5, TimeUnit.MINUTES)
+          .stopVm(StopVmRequest.newBuilder().setName(vm.name).build());
+      wholeHowto(vm, started.getSpec().getImage());
+    }
+  }
+
+  /**
+   * The whole howto, each from nothing to an array verified by a reboot, one after the other on
+   * the one controller (images built before): raidvm's Provision, then the same layout by a
+   * script over qemu-ga ({@link HowtoOverQemuGuestAgent}); prints both step by step.
+   */
+  private static void wholeHowto(RaidVm vm, String qgaImage) throws Exception {
+    vm.stubs.buildImage();
+    Map<String, Double> ours = new LinkedHashMap<>();
+    long start = System.nanoTime();
+    Iterator<ProvisionEvent> events = ProvisionServiceGrpc.newBlockingStub(vm.channel)
+        .withDeadlineAfter(60, TimeUnit.MINUTES).provision(ProvisionRequest.newBuilder()
+            .setSpec(ProvisionSpec.newBuilder().setVm("howto-raidvm").setDiskSize(HOWTO_DISK)
+                .setDiskCount(HOWTO_DISKS.size())).build());
+    ProvisionSummary summary = null;
+    while (events.hasNext()) {
+      ProvisionEvent e = events.next();
+      assertNotEquals(ProvisionStepState.STEP_FAILED, e.getState(), e.getMessage());
+      if (e.hasDuration() && e.getState() != ProvisionStepState.STEP_SUMMARY) {
+        ours.merge(e.getStep(), Durations.toNanos(e.getDuration()) / 1e9, Double::sum);
+      }
+      if (e.hasSummary()) {
+        summary = e.getSummary();
       }
     }
+    double oursTotal = (System.nanoTime() - start) / 1e9;
+    assertTrue(summary != null && summary.getVerified(), "raidvm's provision did not verify");
+    System.out.println(String.format(Locale.ROOT, "raidvm's provision: %.1f s, %s", oursTotal,
+        ours));
+    vm.stubs.vms().withDeadlineAfter(5, TimeUnit.MINUTES)
+        .stopVm(StopVmRequest.newBuilder().setName("howto-raidvm").build());
+
+    start = System.nanoTime();
+    Map<String, Double> theirs = HowtoOverQemuGuestAgent.run(vm.stubs,
+        vm.controller.stateDir(), "howto-qga", qgaImage, HOWTO_DISKS, HOWTO_DISK);
+    double theirsTotal = (System.nanoTime() - start) / 1e9;
+
+    System.out.println("---- the whole howto (" + HOWTO_DISKS.size() + " x " + HOWTO_DISK
+        + ", RAID 5, ext4, persisted, verified by a reboot; images cached), seconds ----");
+    System.out.println(String.format(Locale.ROOT, "%-62s %17s %17s %9s", "step",
+        "raidvm", "qemu-ga script", "ratio"));
+    Set<String> steps = new LinkedHashSet<>(ours.keySet());
+    steps.addAll(theirs.keySet());
+    for (String step : steps) {
+      System.out.println(String.format(Locale.ROOT, "%-62s %17s %17s", step,
+          seconds(ours.get(step)), seconds(theirs.get(step))));
+    }
+    System.out.println(String.format(Locale.ROOT, "%-62s %15.1f s %15.1f s %9.2f",
+        "whole howto (Provision | guest-exec script)", oursTotal, theirsTotal,
+        theirsTotal / oursTotal));
+    System.out.println("the qemu-ga script's vm step is its first boot to qemu-ga's answer,"
+        + " with raidvm's agent starting beside it (turned off after)");
+  }
+
+  /**
+   * Each agent's CPU ticks (user, system), resident KiB and threads, read from /proc in the guest
+   * through qemu-ga; "ticks" holds the clock ticks per second.
+   */
+  private static Map<String, long[]> costs(QemuGuestAgent qga) {
+    QemuGuestAgent.Exec exec = qga.exec("/bin/sh", List.of("-c", COSTS));
+    succeeded(exec);
+    Map<String, long[]> costs = new LinkedHashMap<>();
+    for (String line : exec.out().strip().split("\n")) {
+      String[] words = line.strip().split("\\s+");
+      long[] values = new long[words.length - 1];
+      for (int i = 1; i < words.length; i++) {
+        values[i - 1] = Long.parseLong(words[i]);
+      }
+      costs.put(words[0], values);
+    }
+    assertEquals(Set.of("ticks", "raidvm-agent", "qemu-guest-agent"), costs.keySet(),
+        exec.out());
+    return costs;
+  }
+
+  private static double idlePercent(Map<String, long[]> before, Map<String, long[]> after,
+      String agent, double ticksPerSecond) {
+    long used = after.get(agent)[0] + after.get(agent)[1] - before.get(agent)[0]
+        - before.get(agent)[1];
+    return 100.0 * used / ticksPerSecond / IDLE_SECONDS;
+  }
+
+  private static String seconds(Double value) {
+    return value == null ? "-" : String.format(Locale.ROOT, "%.1f s", value);
   }
 
   private static void row(Map<String, List<Double>> millis, String what, String how) {
