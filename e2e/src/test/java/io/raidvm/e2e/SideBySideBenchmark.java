@@ -58,12 +58,6 @@ class SideBySideBenchmark {
   private static final List<String> HOWTO_DISKS = List.of("q1", "q2", "q3", "q4");
   private static final String HOWTO_DISK = "64M";
   private static final int IDLE_SECONDS = Integer.getInteger("raidvm.bench.idle.seconds", 120);
-  /** Clock ticks per second, then each agent's "name utime stime rss-KiB threads". */
-  private static final String COSTS = "echo ticks $(getconf CLK_TCK);"
-      + " for u in raidvm-agent qemu-guest-agent; do"
-      + " p=$(systemctl show -p MainPID --value $u.service);"
-      + " echo $u $(cut -d' ' -f14,15 /proc/$p/stat)"
-      + " $(awk '/^VmRSS|^Threads/ {print $2}' /proc/$p/status); done";
 
   @Test
   void raidvmBesideQemuGuestAgent() throws Exception {
@@ -110,9 +104,9 @@ class SideBySideBenchmark {
             () -> raid(vm).getMdstat(GetMdstatRequest.getDefaultInstance()));
         calls.put("qemu-ga mdstat", () -> succeeded(qga.exec("/bin/cat", mdstat)));
         Map<String, List<Double>> millis = Latencies.measure(calls, WARM_UP, CALLS);
-        Map<String, long[]> before = costs(qga);
-        TimeUnit.SECONDS.sleep(IDLE_SECONDS);
-        Map<String, long[]> after = costs(qga);
+        Map<String, Map<String, long[]>> idle = idleCosts(qga);
+        Map<String, long[]> before = idle.get("0");
+        Map<String, long[]> after = idle.get("1");
         ControllerInfo controller = ControllerServiceGrpc.newBlockingStub(vm.channel)
             .getControllerInfo(GetControllerInfoRequest.getDefaultInstance());
 
@@ -127,7 +121,7 @@ class SideBySideBenchmark {
         System.out.println(String.format(Locale.ROOT, "%-62s %14.1f s  %14.1f s  %9.2f",
             "boot to agent ready (handshake | guest-ping)", raidvmBoot, qgaBoot,
             qgaBoot / raidvmBoot));
-        double ticks = after.get("ticks")[0];
+        double ticks = idle.get("ticks").get("ticks")[0];
         double ourIdle = idlePercent(before, after, "raidvm-agent", ticks);
         double theirIdle = idlePercent(before, after, "qemu-guest-agent", ticks);
         System.out.println(String.format(Locale.ROOT, "%-62s %15.3f %%  %15.3f %%  %9s",
@@ -207,23 +201,36 @@ class SideBySideBenchmark {
 
   /**
    * Each agent's CPU ticks (user, system), resident KiB and threads, read from /proc in the guest
-   * through qemu-ga; "ticks" holds the clock ticks per second.
+   * before ("0") and after ("1") {@link #IDLE_SECONDS} of nothing asked, in one {@code guest-exec}
+   * whose status is asked only once it is over (so that qemu-ga, too, is idle meanwhile);
+   * "ticks" holds the clock ticks per second.
    */
-  private static Map<String, long[]> costs(QemuGuestAgent qga) {
-    QemuGuestAgent.Exec exec = qga.exec("/bin/sh", List.of("-c", COSTS));
+  private static Map<String, Map<String, long[]>> idleCosts(QemuGuestAgent qga) {
+    QemuGuestAgent.Exec exec = qga.exec("/bin/sh", List.of("-c", "echo ticks ticks"
+        + " $(getconf CLK_TCK); " + sample("0") + " sleep " + IDLE_SECONDS + "; " + sample("1")),
+        Duration.ofSeconds(IDLE_SECONDS + 2));
     succeeded(exec);
-    Map<String, long[]> costs = new LinkedHashMap<>();
+    Map<String, Map<String, long[]>> costs = new LinkedHashMap<>();
     for (String line : exec.out().strip().split("\n")) {
       String[] words = line.strip().split("\\s+");
-      long[] values = new long[words.length - 1];
-      for (int i = 1; i < words.length; i++) {
-        values[i - 1] = Long.parseLong(words[i]);
+      long[] values = new long[words.length - 2];
+      for (int i = 2; i < words.length; i++) {
+        values[i - 2] = Long.parseLong(words[i]);
       }
-      costs.put(words[0], values);
+      costs.computeIfAbsent(words[0], k -> new LinkedHashMap<>()).put(words[1], values);
     }
-    assertEquals(Set.of("ticks", "raidvm-agent", "qemu-guest-agent"), costs.keySet(),
+    assertEquals(Set.of("ticks", "0", "1"), costs.keySet(), exec.out());
+    assertEquals(Set.of("raidvm-agent", "qemu-guest-agent"), costs.get("1").keySet(),
         exec.out());
     return costs;
+  }
+
+  /** Prints "{@code when} agent utime stime rss-KiB threads" for each agent. */
+  private static String sample(String when) {
+    return "for u in raidvm-agent qemu-guest-agent; do"
+        + " p=$(systemctl show -p MainPID --value $u.service);"
+        + " echo " + when + " $u $(cut -d' ' -f14,15 /proc/$p/stat)"
+        + " $(awk '/^VmRSS|^Threads/ {print $2}' /proc/$p/status); done;";
   }
 
   private static double idlePercent(Map<String, long[]> before, Map<String, long[]> after,

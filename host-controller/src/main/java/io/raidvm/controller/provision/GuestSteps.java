@@ -27,6 +27,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The steps inside the guest, through its agent: partition, array, sync, filesystem, mount,
@@ -73,16 +77,63 @@ final class GuestSteps {
           guest.vm(), String.join("; ", unusable));
     }
     List<String> made = new ArrayList<>();
-    for (String disk : todo) {
-      PartitionResult r = guest.disks().partition(PartitionRequest.newBuilder().setDevice(disk)
-          .build());
-      reporter.progress(String.format("%s: %s, %s%s", disk, r.getPartition(),
-          Sizes.human(r.getSizeBytes()), r.getAligned() ? ", aligned" : ", NOT aligned"), null);
-      made.add(disk + " → " + r.getPartition());
+    RuntimeException failed = null;
+    List<Future<PartitionResult>> calls = partitionAtOnce(todo);
+    for (int i = 0; i < todo.size(); i++) {
+      String disk = todo.get(i);
+      try {
+        PartitionResult r = result(calls.get(i));
+        reporter.progress(String.format("%s: %s, %s%s", disk, r.getPartition(),
+            Sizes.human(r.getSizeBytes()), r.getAligned() ? ", aligned" : ", NOT aligned"),
+            null);
+        made.add(disk + " → " + r.getPartition());
+      } catch (RuntimeException e) {
+        failed = failed == null ? e : failed;
+      }
+    }
+    if (failed != null) {
+      // The disks that were partitioned stay so (reported above); a run again skips them.
+      throw failed;
     }
     return made.isEmpty()
         ? Outcome.alreadyDone("all %d disks have a partition", used.size())
         : Outcome.done("partitioned %s", String.join(", ", made));
+  }
+
+  /**
+   * Partitions the disks side by side, one call each (the agent holds each disk's lock for its
+   * call): parted and udev's work on one disk does not wait for the others'. In the howto's
+   * order of results.
+   */
+  private List<Future<PartitionResult>> partitionAtOnce(List<String> disks) {
+    if (disks.isEmpty()) {
+      return List.of();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(disks.size(), r -> {
+      Thread t = new Thread(r, "provision-partition");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      return disks.stream().map(disk -> pool.submit(() -> guest.disks().partition(
+          PartitionRequest.newBuilder().setDevice(disk).build()))).toList();
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static PartitionResult result(Future<PartitionResult> call) {
+    try {
+      return call.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw RaidvmException.internal("partition: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw RaidvmException.interrupted("waiting for the partitions", e);
+    }
   }
 
   Outcome array(ProvisionArray array) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.raidvm.api.agent.v1.Array;
 import io.raidvm.api.agent.v1.BlockDevice;
@@ -32,7 +34,10 @@ import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.grpc.InProcessGrpc;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +59,10 @@ class GuestStepsTest {
   /** Whether ListArrays shows md127 (an array the steps would find there already). */
   private volatile boolean listed = true;
   private final List<String> changes = new CopyOnWriteArrayList<>();
+  /** When set, each Partition call waits (5 s at most) until this many have come. */
+  private volatile CountDownLatch together;
+  /** The device whose Partition call fails, if any. */
+  private volatile String failing = "";
   private InProcessGrpc grpc;
   private GuestSteps steps;
 
@@ -70,6 +79,20 @@ class GuestStepsTest {
       @Override
       public void partition(PartitionRequest request, StreamObserver<PartitionResult> observer) {
         changes.add("partition " + request.getDevice());
+        CountDownLatch all = together;
+        if (all != null) {
+          all.countDown();
+          if (!awaitQuietly(all)) {
+            observer.onError(Status.DEADLINE_EXCEEDED.withDescription("the other partition"
+                + " calls did not come while this one ran").asRuntimeException());
+            return;
+          }
+        }
+        if (request.getDevice().equals(failing)) {
+          observer.onError(Status.FAILED_PRECONDITION.withDescription("parted: cannot open "
+              + request.getDevice()).asRuntimeException());
+          return;
+        }
         observer.onNext(PartitionResult.newBuilder().setPartition(request.getDevice() + "-part1")
             .setSizeBytes(3L << 30).setAligned(true).build());
         observer.onCompleted();
@@ -143,9 +166,51 @@ class GuestStepsTest {
 
     Outcome outcome = steps.partition(QUIET);
 
-    assertEquals(List.of("partition vm1-d3", "partition vm1-d4"), changes);
+    assertEquals(Set.of("partition vm1-d3", "partition vm1-d4"), Set.copyOf(changes));
+    assertEquals(2, changes.size());
     assertEquals(new Outcome(ProvisionStepState.STEP_DONE,
         "partitioned vm1-d3 → vm1-d3-part1, vm1-d4 → vm1-d4-part1"), outcome);
+  }
+
+  @Test
+  void partition_callsTheAgentForEveryDiskAtOnce_andReportsInTheDisksOrder() {
+    devices.addAll(List.of(disk("vm1-d1", false), disk("vm1-d2", false), disk("vm1-d3", false),
+        disk("vm1-d4", false)));
+    together = new CountDownLatch(4);
+    List<String> reported = new CopyOnWriteArrayList<>();
+
+    Outcome outcome = steps.partition((message, progress) -> reported.add(message));
+
+    assertEquals(4, changes.size());
+    assertEquals(List.of("vm1-d1", "vm1-d2", "vm1-d3", "vm1-d4"),
+        reported.stream().map(m -> m.substring(0, m.indexOf(':'))).toList());
+    assertEquals(ProvisionStepState.STEP_DONE, outcome.state());
+  }
+
+  @Test
+  void partition_whenOneDiskFails_theOthersArePartitioned_andItsErrorIsThrown() {
+    devices.addAll(List.of(disk("vm1-d1", false), disk("vm1-d2", false), disk("vm1-d3", false),
+        disk("vm1-d4", false)));
+    failing = "vm1-d2";
+    List<String> reported = new CopyOnWriteArrayList<>();
+
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> steps.partition((message, progress) -> reported.add(message)));
+
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertEquals("parted: cannot open vm1-d2", e.getStatus().getDescription());
+    assertEquals(4, changes.size());
+    assertEquals(List.of("vm1-d1", "vm1-d3", "vm1-d4"),
+        reported.stream().map(m -> m.substring(0, m.indexOf(':'))).toList());
+  }
+
+  private static boolean awaitQuietly(CountDownLatch latch) {
+    try {
+      return latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Test
