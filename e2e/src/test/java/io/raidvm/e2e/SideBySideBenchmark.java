@@ -58,6 +58,7 @@ class SideBySideBenchmark {
   private static final List<String> HOWTO_DISKS = List.of("q1", "q2", "q3", "q4");
   private static final String HOWTO_DISK = "64M";
   private static final int IDLE_SECONDS = Integer.getInteger("raidvm.bench.idle.seconds", 120);
+  private static final String IDLE_OUT = "/run/raidvm-bench-idle";
 
   @Test
   void raidvmBesideQemuGuestAgent() throws Exception {
@@ -201,14 +202,23 @@ class SideBySideBenchmark {
 
   /**
    * Each agent's CPU ticks (user, system), resident KiB and threads, read from /proc in the guest
-   * before ("0") and after ("1") {@link #IDLE_SECONDS} of nothing asked, in one {@code guest-exec}
-   * whose status is asked only once it is over (so that qemu-ga, too, is idle meanwhile);
-   * "ticks" holds the clock ticks per second.
+   * before ("0") and after ("1") {@link #IDLE_SECONDS} of nothing asked; "ticks" holds the clock
+   * ticks per second. The sampler runs detached and its answer is read after it, so that qemu-ga
+   * has no child to watch meanwhile and is idle too.
    */
-  private static Map<String, Map<String, long[]>> idleCosts(QemuGuestAgent qga) {
-    QemuGuestAgent.Exec exec = qga.exec("/bin/sh", List.of("-c", "echo ticks ticks"
-        + " $(getconf CLK_TCK); " + sample("0") + " sleep " + IDLE_SECONDS + "; " + sample("1")),
-        Duration.ofSeconds(IDLE_SECONDS + 2));
+  private static Map<String, Map<String, long[]>> idleCosts(QemuGuestAgent qga)
+      throws InterruptedException {
+    String script = "sleep 3; echo ticks ticks $(getconf CLK_TCK); " + sample("0") + " sleep "
+        + IDLE_SECONDS + "; " + sample("1");
+    succeeded(qga.exec("/bin/sh", List.of("-c", "rm -f " + IDLE_OUT + "; (setsid sh -c \""
+        + script.replace("$", "\\$") + "\" > " + IDLE_OUT + ".part 2>&1 && mv " + IDLE_OUT
+        + ".part " + IDLE_OUT + ") < /dev/null > /dev/null 2>&1 &")));
+    TimeUnit.SECONDS.sleep(IDLE_SECONDS + 5);
+    QemuGuestAgent.Exec exec = qga.exec("/bin/cat", List.of(IDLE_OUT));
+    for (int i = 0; i < 60 && exec.exitCode() != 0; i++) {
+      TimeUnit.SECONDS.sleep(2);
+      exec = qga.exec("/bin/cat", List.of(IDLE_OUT));
+    }
     succeeded(exec);
     Map<String, Map<String, long[]>> costs = new LinkedHashMap<>();
     for (String line : exec.out().strip().split("\n")) {

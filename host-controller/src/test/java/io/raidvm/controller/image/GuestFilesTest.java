@@ -47,7 +47,8 @@ class GuestFilesTest {
     assertFalse(unit.contains("BindsTo="), "the agent waits for its port itself: " + unit);
     assertTrue(unit.contains("Restart=always\nRestartSec=1\n"), unit);
     assertTrue(unit.contains("ExecStart=/usr/bin/java -XX:-UsePerfData -XX:TieredStopAtLevel=1"
-        + " -XX:+UseSerialGC -Xmx96m -Xss512k -Xshare:auto"
+        + " -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=10000"
+        + " -XX:GuaranteedSafepointInterval=0 -XX:+UseSerialGC -Xmx96m -Xss512k -Xshare:auto"
         + " -XX:SharedArchiveFile=/opt/raidvm/raidvm-agent.jsa"
         + " -jar /opt/raidvm/raidvm-agent.jar\n"), unit);
     assertTrue(rule.contains("SUBSYSTEM==\"virtio-ports\", ATTR{name}==\"io.raidvm.agent.0\","
