@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The real controller jar, run as its own process, as a user would run it. */
+/**
+ * The real controller, run as its own process by bin/raidvm-controller (the checkout's jar, the
+ * JVM options of the service unit), as a user would run it.
+ */
 final class ControllerProcess implements AutoCloseable {
 
   private final Path stateDir;
@@ -39,8 +42,8 @@ final class ControllerProcess implements AutoCloseable {
   /** Starts the controller jar with {@code more} options after the state and image dirs. */
   ControllerProcess start(List<String> more) throws IOException, InterruptedException {
     Files.deleteIfExists(socket());
-    String jar = System.getProperty("raidvm.controller.jar");
-    List<String> argv = new java.util.ArrayList<>(List.of("java", "-jar", jar, "--state-dir",
+    String launcher = System.getProperty("raidvm.controller.launcher");
+    List<String> argv = new java.util.ArrayList<>(List.of(launcher, "--state-dir",
         stateDir.toString(), "--image-dir", imageDir.toString()));
     argv.addAll(more);
     process = new ProcessBuilder(argv)

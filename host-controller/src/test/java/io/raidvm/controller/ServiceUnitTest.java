@@ -10,6 +10,8 @@ import io.raidvm.common.process.ProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ServiceUnitTest {
 
   private static final Path UNIT = Path.of("src/main/systemd/raidvm-controller.service");
+  /** The launcher of a checkout's controller: the same JVM options. */
+  private static final Path LAUNCHER = Path.of("../bin/raidvm-controller");
 
   @TempDir
   Path dir;
@@ -25,11 +29,20 @@ class ServiceUnitTest {
   void theUnit_restartsOnFailure_startsAtBoot_andLeavesTheVmsRunning() throws Exception {
     List<String> lines = Files.readAllLines(UNIT);
     for (String directive : List.of("KillMode=process", "Restart=on-failure",
-        "SuccessExitStatus=143", "WantedBy=multi-user.target",
-        "ExecStart=/usr/bin/java -jar /usr/local/lib/raidvm/raidvm-controller.jar"
-            + " $RAIDVM_CONTROLLER_OPTS")) {
+        "SuccessExitStatus=143", "WantedBy=multi-user.target")) {
       assertTrue(lines.contains(directive), "no " + directive + " in " + UNIT);
     }
+  }
+
+  @Test
+  void theUnitsJava_hasTheOptionsOfBinRaidvmController() throws Exception {
+    String script = Files.readString(LAUNCHER);
+    Matcher opts = Pattern.compile("(?s)\nopts=\\((.*?)\\)\n").matcher(script);
+    assertTrue(opts.find(), "no opts=(...) in " + LAUNCHER);
+    String options = String.join(" ", opts.group(1).trim().split("\\s+"));
+    assertTrue(Files.readAllLines(UNIT).contains("ExecStart=/usr/bin/java " + options
+        + " -jar /usr/local/lib/raidvm/raidvm-controller.jar $RAIDVM_CONTROLLER_OPTS"),
+        "ExecStart in " + UNIT + " differs from " + LAUNCHER + "'s java " + options);
   }
 
   @Test

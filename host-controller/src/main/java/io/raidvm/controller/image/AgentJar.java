@@ -1,13 +1,16 @@
 package io.raidvm.controller.image;
 
 import io.raidvm.common.error.RaidvmException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.function.Supplier;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
@@ -57,12 +60,15 @@ public final class AgentJar {
   }
 
   private static Facts read(URL url) {
-    try (InputStream in = url.openStream()) {
-      byte[] bytes = in.readAllBytes();
-      Manifest manifest = new JarInputStream(new ByteArrayInputStream(bytes)).getManifest();
+    // Streamed: every byte passes the digest once, and the controller's heap never holds the
+    // 24 MiB (a whole copy was promoted at once and kept the heap grown for good).
+    MessageDigest sha256 = CacheKeys.sha256();
+    try (InputStream in = new DigestInputStream(url.openStream(), sha256)) {
+      Manifest manifest = new JarInputStream(in).getManifest();
+      in.transferTo(OutputStream.nullOutputStream());
       String v = manifest == null ? null
           : manifest.getMainAttributes().getValue("Implementation-Version");
-      return new Facts(CacheKeys.sha256Hex(bytes), v == null ? "unknown" : v);
+      return new Facts(HexFormat.of().formatHex(sha256.digest()), v == null ? "unknown" : v);
     } catch (IOException e) {
       throw RaidvmException.failedPrecondition("cannot read the guest agent jar %s: %s", url,
           e.getMessage());
