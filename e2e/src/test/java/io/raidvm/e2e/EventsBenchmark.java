@@ -64,8 +64,8 @@ class EventsBenchmark {
       // array read back; the part of the latency that is md's change, not its event.
       report("FailMember sent -> its answer", callTook);
 
-      // In windows, so that what the rounds leave behind (compiling their code) shows apart
-      // from what idling costs for good.
+      // In windows, so that what the rounds leave behind shows apart from what idling costs
+      // for good.
       long start = agentCpuMillis(vm);
       long before = start;
       for (int window = 1; window <= IDLE_WINDOWS; window++) {
