@@ -157,7 +157,7 @@ public final class HostControllerServer {
             new ProvisionGrpcService(provisioner),
             new DrillGrpcService(new Driller(vms, diskManager, events,
                 new MemberCorruption(vms, corruptor), agentChannel)),
-            new AuditGrpcService(auditLog),
+            new AuditGrpcService(auditLog, agentLinks),
             new ControllerGrpcService(() -> vms.list().vms()),
             new ScrubGrpcService(scrubber),
             new AlertGrpcService(alerter))

@@ -49,7 +49,7 @@ public final class AuditLog {
    * @throws RaidvmException INVALID_ARGUMENT for a limit above {@value #MAX_LIMIT}
    */
   public List<AuditEntry> list(String vm, Optional<Instant> since, long limit) {
-    int kept = (int) Ranges.orDefault("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT, "entries");
+    int kept = entries(limit);
     Deque<AuditEntry> newest = new ArrayDeque<>();
     try {
       lines.scan(entry -> {
@@ -65,6 +65,15 @@ public final class AuditLog {
       throw RaidvmException.unavailable("cannot read the audit trail %s: %s", lines.file(), e);
     }
     return new ArrayList<>(newest);
+  }
+
+  /**
+   * How many entries a read of {@code limit} keeps.
+   *
+   * @throws RaidvmException INVALID_ARGUMENT for a limit above {@value #MAX_LIMIT}
+   */
+  public static int entries(long limit) {
+    return (int) Ranges.orDefault("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT, "entries");
   }
 
   private static boolean matches(AuditEntry entry, String vm, Optional<Instant> since) {

@@ -27,23 +27,30 @@ final class AgentEventFeed {
   private final Channel channel;
   private final VmEventHub hub;
   private final ScheduledExecutorService scheduler;
+  private final Runnable onEnded;
   private String epoch = "";
   private long sequence;
   private ClientCallStreamObserver<WatchRequest> call;
+  /** Whether the open stream has brought an event (it was up, not refused or waiting). */
+  private boolean delivered;
   private boolean stopped;
 
   private AgentEventFeed(String vm, Channel channel, VmEventHub hub,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler, Runnable onEnded) {
     this.vm = vm;
     this.channel = channel;
     this.hub = hub;
     this.scheduler = scheduler;
+    this.onEnded = onEnded;
   }
 
-  /** Opens the stream now and again whenever it ends, until {@link #stop()}. */
+  /**
+   * Opens the stream now and again whenever it ends, until {@link #stop()}; {@code onEnded} runs
+   * when a stream that brought events ends before that (the agent may be gone).
+   */
   static AgentEventFeed start(String vm, Channel channel, VmEventHub hub,
-      ScheduledExecutorService scheduler) {
-    AgentEventFeed feed = new AgentEventFeed(vm, channel, hub, scheduler);
+      ScheduledExecutorService scheduler, Runnable onEnded) {
+    AgentEventFeed feed = new AgentEventFeed(vm, channel, hub, scheduler, onEnded);
     feed.open();
     return feed;
   }
@@ -58,16 +65,22 @@ final class AgentEventFeed {
   }
 
   private synchronized void seen(WatchEvent event) {
+    delivered = true;
     epoch = event.getEpoch();
     sequence = event.getSequence();
   }
 
   private synchronized void ended(Status status) {
     call = null;
+    boolean wasUp = delivered;
+    delivered = false;
     if (stopped) {
       return;
     }
     LOG.fine(() -> "VM " + vm + ": agent event stream ended (" + status + "), reopening");
+    if (wasUp) {
+      onEnded.run();
+    }
     if (!scheduler.isShutdown()) {
       scheduler.schedule(this::open, RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -44,16 +45,19 @@ import java.util.logging.Logger;
 
 /**
  * The controller's gRPC channel to one VM's agent, through that VM's {@link AgentRelay}, and a
- * probe that keeps asking the agent's health service whether it answers: every second while it
- * does not (resetting the channel's reconnect backoff), every 30 s while it does. It tells
- * the VM's event hub when the agent comes and goes, and feeds it the agent's md events.
+ * probe that asks the agent's health service whether it answers: every second while it does
+ * not (resetting the channel's reconnect backoff), every 5 minutes while it does, and at once
+ * when the guest opens its port or the event stream ends. While the agent answers, the event
+ * stream, its HTTP/2 keepalive and the guest closing its port (QMP) notice a lost agent: a probe
+ * on a timer would only cost the agent CPU under software emulation. It tells the VM's event hub
+ * when the agent comes and goes, and feeds it the agent's md events.
  *
  * <p>It also copies the agent's audit trail into the controller's ({@link AgentAuditPull}): when
  * the agent answers a probe — so on connecting, which catches up on what the agent did while the
- * controller was away, and every 30 s after, which brings calls made in the guest itself — and
- * soon after each call through the link that may change something ({@link AgentCallStamp}), so
- * that a client's call is in {@code raidctl audit} a moment after its answer. A probe that finds
- * nothing new costs the agent no file read.
+ * controller was away —, soon after each call through the link that may change something
+ * ({@link AgentCallStamp}), so that a client's call is in {@code raidctl audit} a moment after
+ * its answer, and before the controller's trail is read ({@link #catchUpAudit}), which brings
+ * calls made in the guest itself. A pull that finds nothing new costs the agent no file read.
  */
 public final class AgentLink implements AgentSession {
 
@@ -62,11 +66,8 @@ public final class AgentLink implements AgentSession {
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration PROBE_DEADLINE = Duration.ofSeconds(3);
   private static final Duration PROBE_WHILE_DOWN = Duration.ofSeconds(1);
-  /**
-   * Rarely while it answers: the guest closing its port (QMP) and HTTP/2 keepalive notice a lost
-   * agent sooner, and every probe costs the agent CPU under software emulation.
-   */
-  private static final Duration PROBE_WHILE_UP = Duration.ofSeconds(30);
+  /** Rarely while it answers: the stream, keepalive and the port notice a lost agent sooner. */
+  static final Duration PROBE_WHILE_UP = Duration.ofMinutes(5);
 
   private final String vm;
   private final AgentRelay relay;
@@ -79,6 +80,8 @@ public final class AgentLink implements AgentSession {
   private final Consumer<AgentLink> onClose;
   private final VmEventHub events;
   private final AgentEventFeed feed;
+  /** The probe's next run; only the prober's thread touches it. */
+  private ScheduledFuture<?> nextProbe;
   private volatile Instant connectedSince;
   private volatile boolean everConnected;
   private volatile String lastError = "";
@@ -100,7 +103,7 @@ public final class AgentLink implements AgentSession {
       t.setDaemon(true);
       return t;
     });
-    this.feed = AgentEventFeed.start(vm, calls, events, prober);
+    this.feed = AgentEventFeed.start(vm, calls, events, prober, this::probeNow);
   }
 
   /**
@@ -131,9 +134,7 @@ public final class AgentLink implements AgentSession {
     if (open) {
       LOG.fine(() -> "VM " + vm + ": the guest opened the agent port");
       channel.resetConnectBackoff();
-      if (!prober.isShutdown()) {
-        prober.execute(this::check);
-      }
+      probeNow();
     } else {
       LOG.fine(() -> "VM " + vm + ": the guest closed the agent port");
       relay.dropSessions();
@@ -218,14 +219,38 @@ public final class AgentLink implements AgentSession {
     onClose.accept(this);
   }
 
+  /**
+   * Copies the agent's new audit lines now, when it answers, so that a read of the controller's
+   * trail that follows holds what the agent wrote until now.
+   */
+  void catchUpAudit() {
+    if (connectedSince != null) {
+      pullAudit();
+    }
+  }
+
+  /** Runs the probe at once instead of at its next time. */
+  private void probeNow() {
+    try {
+      prober.execute(() -> {
+        if (nextProbe != null) {
+          nextProbe.cancel(false);
+        }
+        probe();
+      });
+    } catch (RejectedExecutionException e) {
+      // The link closed meanwhile.
+    }
+  }
+
   private void probe() {
     boolean up = check();
     if (up) {
       pullAudit();
     }
     if (!prober.isShutdown()) {
-      prober.schedule(this::probe, (up ? PROBE_WHILE_UP : PROBE_WHILE_DOWN).toMillis(),
-          TimeUnit.MILLISECONDS);
+      nextProbe = prober.schedule(this::probe,
+          (up ? PROBE_WHILE_UP : PROBE_WHILE_DOWN).toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.raidvm.controller.agent;
 
+import io.raidvm.controller.access.AgentAuditCatchUp;
 import io.raidvm.controller.access.AuditLog;
 import io.raidvm.controller.events.VmEventHubs;
 import io.raidvm.controller.vm.AgentConnector;
@@ -9,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The open agent links, by VM name. */
-public final class AgentLinks implements AgentConnector {
+public final class AgentLinks implements AgentConnector, AgentAuditCatchUp {
 
   private final Map<String, AgentLink> links = new ConcurrentHashMap<>();
   private final VmEventHubs events;
@@ -34,5 +35,14 @@ public final class AgentLinks implements AgentConnector {
 
   public Optional<AgentLink> get(String vm) {
     return Optional.ofNullable(links.get(vm));
+  }
+
+  @Override
+  public void catchUp(String vm) {
+    if (vm.isEmpty()) {
+      links.values().forEach(AgentLink::catchUpAudit);
+    } else {
+      get(vm).ifPresent(AgentLink::catchUpAudit);
+    }
   }
 }

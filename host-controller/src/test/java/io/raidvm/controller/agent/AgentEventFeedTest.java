@@ -61,6 +61,8 @@ class AgentEventFeedTest {
   private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
   /** Counts the feed's calls whose end its observer has fully handled (a reopen scheduled). */
   private final AtomicInteger callsEnded = new AtomicInteger();
+  /** Counts the feed's reports that a stream which brought events ended. */
+  private final AtomicInteger upStreamsEnded = new AtomicInteger();
   private final VmEventHub hub = new VmEventHubs(100, Runnable::run).hub("vm1");
   private InProcessGrpc grpc;
 
@@ -90,7 +92,7 @@ class AgentEventFeedTest {
         };
       }
     });
-    return AgentEventFeed.start("vm1", channel, hub, scheduler);
+    return AgentEventFeed.start("vm1", channel, hub, scheduler, upStreamsEnded::incrementAndGet);
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -127,6 +129,17 @@ class AgentEventFeedTest {
   }
 
   @Test
+  void theEndOfAStreamThatBroughtEvents_isReported_aRefusedOnesIsNot() throws Exception {
+    agent.answers.add(List.of(snapshot("a1", 1, false, "")));
+    agent.answers.add(List.of());
+    start();
+
+    await(() -> agent.requests.size() == 3 && agent.open != null);
+    assertEquals(3, callsEnded.get() + 1, "two streams ended, the third is open");
+    assertEquals(1, upStreamsEnded.get());
+  }
+
+  @Test
   void stop_cancelsTheStreamForGood() throws Exception {
     AgentEventFeed feed = start();
     await(() -> agent.open != null);
@@ -136,5 +149,6 @@ class AgentEventFeedTest {
     await(() -> callsEnded.get() == 1);
     assertEquals(List.of(), List.copyOf(scheduler.getQueue()), "a reopen was scheduled");
     assertEquals(1, agent.requests.size());
+    assertEquals(0, upStreamsEnded.get(), "a stopped feed reported an end");
   }
 }
