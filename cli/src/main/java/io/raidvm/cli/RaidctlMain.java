@@ -17,6 +17,8 @@ import io.raidvm.cli.image.ImageCommand;
 import io.raidvm.cli.support.ErrorHandler;
 import io.raidvm.cli.vm.VmCommand;
 import io.raidvm.cli.watch.WatchCommand;
+import io.raidvm.common.grpc.UnixSocketChannels;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -50,10 +52,14 @@ public final class RaidctlMain {
   static final Map<String, Class<?>> COMMANDS = commands();
 
   private static final String NETTY_JFR = "io.netty.jfr.enabled";
+  private static final Duration EVENT_LOOPS_STOP = Duration.ofSeconds(1);
 
   public static void main(String[] args) {
     withoutFlightRecorder();
-    System.exit(commandLine(CommandLine.defaultFactory(), args).execute(args));
+    int code = commandLine(CommandLine.defaultFactory(), args).execute(args);
+    // Else the JVM's exit waits 300 ms for the event loops, which sit in native code.
+    UnixSocketChannels.stopEventLoops(EVENT_LOOPS_STOP);
+    System.exit(code);
   }
 
   /**

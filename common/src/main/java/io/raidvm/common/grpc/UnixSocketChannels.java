@@ -15,12 +15,8 @@ import java.util.concurrent.TimeUnit;
 /** gRPC client channels over Unix sockets (epoll). */
 public final class UnixSocketChannels {
 
-  private static final EpollEventLoopGroup GROUP = new EpollEventLoopGroup(2,
-      r -> {
-        Thread t = new Thread(r, "grpc-unix-client");
-        t.setDaemon(true);
-        return t;
-      });
+  /** The event loops of every channel opened here; made with the first. */
+  private static EpollEventLoopGroup group;
 
   static {
     NettyLogging.quietUnixSocketOptionWarnings();
@@ -41,7 +37,7 @@ public final class UnixSocketChannels {
     NettyChannelBuilder builder = NettyChannelBuilder
         .forAddress(new DomainSocketAddress(socket.toString()))
         .channelType(EpollDomainSocketChannel.class)
-        .eventLoopGroup(GROUP)
+        .eventLoopGroup(group())
         .usePlaintext()
         .maxInboundMessageSize(limits.messageBytes())
         .maxInboundMetadataSize(limits.metadataBytes());
@@ -51,6 +47,35 @@ public final class UnixSocketChannels {
           .keepAliveWithoutCalls(true);
     }
     return builder.build();
+  }
+
+  /**
+   * Ends the event loops of the channels opened here, which must be closed, waiting at most
+   * {@code wait} for their threads; a channel opened after makes new ones. For a process about to
+   * exit: the JVM's exit waits 300 ms for any thread in native code, and an idle event loop sits
+   * in epoll_wait.
+   */
+  public static void stopEventLoops(Duration wait) {
+    EpollEventLoopGroup stopping;
+    synchronized (UnixSocketChannels.class) {
+      stopping = group;
+      group = null;
+    }
+    if (stopping != null) {
+      stopping.shutdownGracefully(0, wait.toMillis(), TimeUnit.MILLISECONDS)
+          .awaitUninterruptibly(wait.toMillis());
+    }
+  }
+
+  private static synchronized EpollEventLoopGroup group() {
+    if (group == null) {
+      group = new EpollEventLoopGroup(2, r -> {
+        Thread t = new Thread(r, "grpc-unix-client");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return group;
   }
 
   /**
