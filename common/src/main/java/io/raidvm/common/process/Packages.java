@@ -24,6 +24,7 @@ public final class Packages {
       Map.entry("mount", "mount"),
       Map.entry("umount", "mount"),
       Map.entry("lsblk", "util-linux"),
+      Map.entry("setarch", "util-linux"),
       Map.entry("findmnt", "util-linux"),
       Map.entry("blkid", "util-linux"),
       Map.entry("wipefs", "util-linux"),

@@ -20,14 +20,21 @@ public final class ProcessRunner implements CommandRunner {
 
   private static final Duration KILL_GRACE = Duration.ofSeconds(5);
   private static final String SETSID = "setsid";
+  private static final List<String> FIXED_ADDRESSES = List.of("setarch", "--addr-no-randomize");
 
   @Override
   public CommandResult run(Command command, Consumer<String> lines) {
     requireInstalled(command.program());
+    List<String> argv = new ArrayList<>();
+    if (command.fixedAddresses()) {
+      requireInstalled(FIXED_ADDRESSES.get(0));
+      argv.addAll(FIXED_ADDRESSES);
+    }
+    argv.addAll(command.argv());
     long started = System.nanoTime();
     Process process;
     try {
-      ProcessBuilder builder = new ProcessBuilder(command.argv());
+      ProcessBuilder builder = new ProcessBuilder(argv);
       builder.environment().putAll(command.env());
       process = builder.start();
     } catch (IOException e) {

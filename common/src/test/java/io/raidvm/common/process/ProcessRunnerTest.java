@@ -45,6 +45,17 @@ class ProcessRunnerTest {
   }
 
   @Test
+  void run_withFixedAddresses_turnsRandomizationOffForTheProgramAndWhatItStarts() {
+    // The kernel shows a process's personality in hex; ADDR_NO_RANDOMIZE is 0x0040000.
+    Command personality = Command.of("sh", "-c", "cat /proc/self/personality");
+    CommandResult fixed = runner.run(personality.withFixedAddresses());
+    CommandResult usual = runner.run(personality);
+    assertEquals(0x0040000, Integer.parseInt(fixed.stdout().strip(), 16) & 0x0040000);
+    assertEquals(0, Integer.parseInt(usual.stdout().strip(), 16) & 0x0040000);
+    assertEquals(personality.argv(), fixed.argv());
+  }
+
+  @Test
   void run_feedsStdinWhenGiven() {
     CommandResult r = runner.run(Command.of("cat").withStdin("yes\n".getBytes(StandardCharsets.UTF_8)));
     assertEquals("yes\n", r.stdout());

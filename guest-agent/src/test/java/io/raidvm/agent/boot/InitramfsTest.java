@@ -8,11 +8,13 @@ import io.raidvm.agent.ops.OperationRegistry;
 import io.raidvm.agent.testing.Fixtures;
 import io.raidvm.agent.testing.Operations;
 import io.raidvm.api.agent.v1.Operation;
+import io.raidvm.common.process.Command;
 import io.raidvm.common.process.FakeCommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +44,20 @@ class InitramfsTest {
         done.getProgress().getPhase());
     assertEquals(Duration.ofMinutes(30), Initramfs.UPDATE.timeout());
     assertEquals(Initramfs.RESUME_HINT, started.getResumeHint());
+  }
+
+  @Test
+  void update_runsTheToolAndWhatItStartsWithFixedAddresses() throws Exception {
+    List<Command> ran = new CopyOnWriteArrayList<>();
+    runner.on(UPDATE, (command, lines) -> {
+      ran.add(command);
+      return FakeCommandRunner.ok(command, "");
+    });
+
+    Operations.awaitEnd(operations, new Initramfs(runner, operations, root).update());
+
+    assertEquals(1, ran.size());
+    assertTrue(ran.get(0).fixedAddresses());
   }
 
   @Test
