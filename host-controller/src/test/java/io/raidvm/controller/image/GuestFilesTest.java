@@ -48,7 +48,10 @@ class GuestFilesTest {
     assertTrue(unit.contains("Restart=always\nRestartSec=1\n"), unit);
     assertTrue(unit.contains("ExecStart=/usr/bin/java -XX:-UsePerfData -XX:TieredStopAtLevel=1"
         + " -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=10000"
-        + " -XX:GuaranteedSafepointInterval=0 -XX:+UseSerialGC -Xmx96m -Xss512k -Xshare:auto"
+        + " -XX:GuaranteedSafepointInterval=0 -XX:+UseSerialGC -Xms8m -Xmx96m"
+        + " -XX:-ShrinkHeapInSteps -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+        + " -XX:CICompilerCount=1 -Xss512k -Dio.netty.allocator.numDirectArenas=1"
+        + " -Dio.netty.allocator.numHeapArenas=1 -Xshare:auto"
         + " -XX:SharedArchiveFile=/opt/raidvm/raidvm-agent.jsa"
         + " -jar /opt/raidvm/raidvm-agent.jar\n"), unit);
     assertTrue(rule.contains("SUBSYSTEM==\"virtio-ports\", ATTR{name}==\"io.raidvm.agent.0\","
