@@ -24,17 +24,10 @@ public final class ProcessRunner implements CommandRunner {
 
   @Override
   public CommandResult run(Command command, Consumer<String> lines) {
-    requireInstalled(command.program());
-    List<String> argv = new ArrayList<>();
-    if (command.fixedAddresses()) {
-      requireInstalled(FIXED_ADDRESSES.get(0));
-      argv.addAll(FIXED_ADDRESSES);
-    }
-    argv.addAll(command.argv());
     long started = System.nanoTime();
     Process process;
     try {
-      ProcessBuilder builder = new ProcessBuilder(argv);
+      ProcessBuilder builder = new ProcessBuilder(argv(command));
       builder.environment().putAll(command.env());
       process = builder.start();
     } catch (IOException e) {
@@ -65,11 +58,10 @@ public final class ProcessRunner implements CommandRunner {
 
   @Override
   public Process startDetached(Command command, Path output) {
-    requireInstalled(command.program());
     requireInstalled(SETSID);
     List<String> argv = new ArrayList<>();
     argv.add(SETSID);
-    argv.addAll(command.argv());
+    argv.addAll(argv(command));
     try {
       // setsid(1) calls setsid(2) and execs the program in place (a child of the JVM is never a
       // process group leader, so it does not fork): the pid is the program's.
@@ -82,6 +74,21 @@ public final class ProcessRunner implements CommandRunner {
       throw RaidvmException.failedPrecondition("cannot start %s: %s", command.program(),
           e.getMessage());
     }
+  }
+
+  /**
+   * What to start: the command's argv, behind setarch when it runs with fixed addresses. Fails
+   * with the package to install when a program is missing.
+   */
+  private static List<String> argv(Command command) {
+    requireInstalled(command.program());
+    if (!command.fixedAddresses()) {
+      return command.argv();
+    }
+    requireInstalled(FIXED_ADDRESSES.get(0));
+    List<String> argv = new ArrayList<>(FIXED_ADDRESSES);
+    argv.addAll(command.argv());
+    return argv;
   }
 
   /** Fails with the Debian package to install when {@code program} is not on the PATH. */

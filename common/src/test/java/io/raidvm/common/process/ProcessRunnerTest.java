@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.raidvm.common.error.RaidvmException;
 import io.raidvm.common.error.ToolException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProcessRunnerTest {
 
@@ -53,6 +57,17 @@ class ProcessRunnerTest {
     assertEquals(0x0040000, Integer.parseInt(fixed.stdout().strip(), 16) & 0x0040000);
     assertEquals(0, Integer.parseInt(usual.stdout().strip(), 16) & 0x0040000);
     assertEquals(personality.argv(), fixed.argv());
+  }
+
+  @Test
+  void startDetached_withFixedAddresses_turnsRandomizationOffToo(@TempDir Path dir)
+      throws Exception {
+    Path output = dir.resolve("out");
+    Process process = runner.startDetached(Command.of("sh", "-c", "cat /proc/self/personality")
+        .withFixedAddresses(), output);
+
+    assertTrue(process.waitFor(10, TimeUnit.SECONDS));
+    assertEquals(0x0040000, Integer.parseInt(Files.readString(output).strip(), 16) & 0x0040000);
   }
 
   @Test
