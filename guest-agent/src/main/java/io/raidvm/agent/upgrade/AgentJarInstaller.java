@@ -150,6 +150,7 @@ public final class AgentJarInstaller {
         keepPrevious();
         onTrial(got, running.sha256(), trial);
         AtomicFiles.publish(incoming, running.path());
+        running.keepInstalled(got);
         LOG.info("agent jar " + header.getSha256() + " installed over " + running.sha256()
             + "; the previous one is " + previous(running.path()));
         return InstallAgentResponse.newBuilder().setResult(InstallAgentResponse.Result.INSTALLED)

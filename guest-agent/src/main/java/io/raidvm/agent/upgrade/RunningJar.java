@@ -61,7 +61,7 @@ public final class RunningJar {
           sha256 = known.get();
         } else {
           sha256 = Sha256.of(jar);
-          keep(stamp);
+          keep(stamp, sha256);
         }
       } catch (IOException e) {
         LOG.log(Level.WARNING, "cannot read " + jar + "; asked again at the next call", e);
@@ -94,14 +94,27 @@ public final class RunningJar {
     return Optional.empty();
   }
 
+  /**
+   * Keeps {@code hash} for the jar the installer has just put at {@link #PATH} from bytes it
+   * hashed as it wrote them, so that the agent it restarts into need not read them again. This
+   * process's own {@link #sha256} stays that of the jar it started from.
+   */
+  public void keepInstalled(String hash) {
+    try {
+      keep(stamp(), hash);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot read " + jar + "; the next agent start hashes it", e);
+    }
+  }
+
   /** Keeps the hash, unless the jar changed while it was read (then the next start reads it). */
-  private void keep(String stamp) {
+  private void keep(String stamp, String hash) {
     try {
       if (!stamp.equals(stamp())) {
         return;
       }
       Files.createDirectories(kept.getParent());
-      AtomicFiles.write(kept, stamp + " " + sha256 + "\n");
+      AtomicFiles.write(kept, stamp + " " + hash + "\n");
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "cannot keep the jar's hash in " + kept
           + "; the next agent start reads the jar again", e);

@@ -112,6 +112,8 @@ public class AgentJarInstallerTest {
     assertEquals(List.of("raidvm-agent.jar", "raidvm-agent.jar.previous",
         "raidvm-agent.jar.trial"), files(), "no incoming file is left");
     assertEquals(Sha256.of(old), running.sha256(), "GetInfo reports the jar this process runs");
+    assertTrue(Files.readString(root.resolve(RunningJar.KEPT)).endsWith(" " + Sha256.of(next)
+        + "\n"), "kept for the next agent process, which need not read the jar");
   }
 
   @Test

@@ -72,6 +72,18 @@ class RunningJarTest {
   }
 
   @Test
+  void aJarTheInstallerPutInPlace_isKeptWithItsHash_forTheNextProcessOnly() throws IOException {
+    RunningJar running = new RunningJar(root);
+    String started = running.sha256();
+    Files.write(jar, "a new jar".getBytes(StandardCharsets.UTF_8));
+
+    running.keepInstalled(KEPT_HASH);
+
+    assertEquals(started, running.sha256());
+    assertEquals(KEPT_HASH, new RunningJar(root).sha256());
+  }
+
+  @Test
   void noJar_noHash_andNothingKept() throws IOException {
     Files.delete(jar);
 
