@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -154,6 +156,14 @@ class ImageManagerTest {
     }
     assertFalse(Files.exists(guest.resolve("etc/systemd/system/timers.target.wants/fstrim.timer"),
         LinkOption.NOFOLLOW_LINKS), "a masked unit's wants link goes");
+    assertTrue(Files.readString(guest.resolve("etc/modprobe.d/raidvm.conf"))
+        .contains("\nblacklist kvm_amd\n"));
+    FileTime usr = Files.getLastModifiedTime(guest.resolve("usr"), LinkOption.NOFOLLOW_LINKS);
+    for (String mark : List.of("etc/.updated", "var/.updated")) {
+      assertTrue(Files.readString(guest.resolve(mark))
+          .endsWith("\nTIMESTAMP_NSEC=" + usr.to(TimeUnit.NANOSECONDS) + "\n"), mark);
+      assertEquals(usr, Files.getLastModifiedTime(guest.resolve(mark)), mark);
+    }
     assertEquals(Path.of("/etc/systemd/system/raidvm-agent.service"), Files.readSymbolicLink(
         guest.resolve("etc/systemd/system/sysinit.target.wants/raidvm-agent.service")));
     assertEquals(Path.of("/etc/systemd/system/raidvm-agent-fallback.service"),
