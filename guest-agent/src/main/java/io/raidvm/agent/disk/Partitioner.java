@@ -7,8 +7,6 @@ import io.raidvm.agent.device.DeviceLocks;
 import io.raidvm.agent.device.DeviceResolver;
 import io.raidvm.api.agent.v1.PartitionResult;
 import io.raidvm.common.error.RaidvmException;
-import io.raidvm.common.error.RaidvmException.Kind;
-import io.raidvm.common.error.ToolException;
 import io.raidvm.common.process.Command;
 import io.raidvm.common.process.CommandResult;
 import io.raidvm.common.process.CommandRunner;
@@ -73,9 +71,12 @@ public final class Partitioner {
    * lock it holds; returns once the kernel shows the partition.
    */
   public PartitionResult write(BlockDeviceRef disk) {
-    runner.run(Parted.labelWithRaidPartition(disk.path())).orThrow();
-    boolean aligned = aligned(disk.path());
-    Parted.Table table = Parted.parse(runner.run(Parted.print(disk.path())).orThrow().stdout());
+    CommandResult session = runner.run(Parted.labelWithRaidPartition(disk.path()));
+    boolean aligned = session.succeeded();
+    if (!aligned && !(session.exitCode() == 1 && session.stderr().isBlank())) {
+      session.orThrow();
+    }
+    Parted.Table table = Parted.parse(session.stdout());
     // Last: every parted run that opened the disk for writing makes udev re-probe it, and the
     // partition's by-id link is only there for callers once those events are done.
     String partition = awaitFirstPartition(disk);
@@ -111,17 +112,5 @@ public final class Partitioner {
   /** "sdb" → "sdb1"; names ending in a digit take a "p": "md0" → "md0p1", "nvme0n1p1". */
   public static String firstPartitionName(String disk) {
     return Character.isDigit(disk.charAt(disk.length() - 1)) ? disk + "p1" : disk + "1";
-  }
-
-  private boolean aligned(Path disk) {
-    CommandResult result = runner.run(Parted.alignCheck(disk));
-    if (result.exitCode() == 1 && result.stderr().isBlank()) {
-      return false;
-    }
-    if (!result.succeeded()) {
-      throw new ToolException(Kind.FAILED_PRECONDITION, result.argv(), result.exitCode(),
-          result.stderr());
-    }
-    return true;
   }
 }

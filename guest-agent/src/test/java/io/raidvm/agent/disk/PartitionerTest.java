@@ -21,14 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 class PartitionerTest {
 
   private static final List<String> BLKID = List.of("blkid", "-p", "-o", "export", "/dev/sdc");
-  private static final List<String> MKLABEL = List.of("parted", "-s", "-a", "optimal",
+  private static final List<String> SESSION = List.of("parted", "-m", "-s", "-a", "optimal",
       "/dev/sdc", "mklabel", "gpt", "unit", "s", "mkpart", "primary", "2048s", "100%", "set",
-      "1", "raid", "on");
+      "1", "raid", "on", "print", "align-check", "opt", "1");
   private static final List<String> SETTLE = List.of("udevadm", "settle", "--timeout=60");
-  private static final List<String> ALIGN = List.of("parted", "-s", "/dev/sdc", "align-check",
-      "opt", "1");
-  private static final List<String> PRINT = List.of("parted", "-m", "-s", "/dev/sdc", "unit",
-      "s", "print");
+  private static final String TABLE = Fixtures.read("guest/02-partition/parted-session.stdout");
   private static final List<String> PARTPROBE = List.of("partprobe", "/dev/sdc");
 
   @TempDir
@@ -50,41 +47,40 @@ class PartitionerTest {
   @Test
   void partition_emptyDisk_runsTheHowtosSession_andReportsThePartition() {
     runner.answer(BLKID, 2, "", "")
-        .answer(MKLABEL, 0, "", "")
-        .effect(MKLABEL, () -> tree.partition("sdc", "sdc1"))
-        .answer(SETTLE, 0, "", "")
-        .answer(ALIGN, 0, "", "")
-        .answer(PRINT, 0, Fixtures.read("guest/02-partition/parted-print.stdout"), "");
+        .answer(SESSION, 0, TABLE, "")
+        .effect(SESSION, () -> tree.partition("sdc", "sdc1"))
+        .answer(SETTLE, 0, "", "");
 
     PartitionResult result = partitioner.partition("d3", false);
 
     assertEquals(PartitionResult.newBuilder().setDisk("/dev/sdc").setPartition("/dev/sdc1")
         .setStartSector(2048).setEndSector(131038).setSizeBytes(128991L * 512).setAligned(true)
         .build(), result);
-    assertEquals(List.of(BLKID, MKLABEL, ALIGN, PRINT, SETTLE), runner.calls());
+    assertEquals(List.of(BLKID, SESSION, SETTLE), runner.calls());
   }
 
   @Test
   void partition_whenTheKernelIsLate_asksPartprobe_andMisalignmentIsReported() {
     runner.answer(BLKID, 2, "", "")
-        .answer(MKLABEL, 0, "", "")
+        .answer(SESSION, Integer.parseInt(
+                Fixtures.read("guest/02-partition/parted-session-misaligned.exit").strip()),
+            Fixtures.read("guest/02-partition/parted-session-misaligned.stdout"),
+            Fixtures.read("guest/02-partition/parted-session-misaligned.stderr"))
         .answer(SETTLE, 0, "", "")
         .answer(PARTPROBE, 0, "", "")
-        .effect(PARTPROBE, () -> tree.partition("sdc", "sdc1"))
-        .answer(ALIGN, 1, "", "")
-        .answer(PRINT, 0, Fixtures.read("guest/02-partition/parted-print.stdout"), "");
+        .effect(PARTPROBE, () -> tree.partition("sdc", "sdc1"));
 
     PartitionResult result = partitioner.partition("sdc", false);
 
     assertEquals(false, result.getAligned());
-    assertEquals(List.of(BLKID, MKLABEL, ALIGN, PRINT, SETTLE, PARTPROBE, SETTLE),
+    assertEquals(35, result.getStartSector());
+    assertEquals(List.of(BLKID, SESSION, SETTLE, PARTPROBE, SETTLE),
         runner.calls());
   }
 
   @Test
   void partition_whenNoPartitionAppears_isFailedPrecondition() {
-    runner.answer(MKLABEL, 0, "", "").answer(ALIGN, 0, "", "")
-        .answer(PRINT, 0, Fixtures.read("guest/02-partition/parted-print.stdout"), "")
+    runner.answer(SESSION, 0, TABLE, "")
         .answer(SETTLE, 0, "", "").answer(PARTPROBE, 0, "", "");
 
     RaidvmException e = assertThrows(RaidvmException.class,
@@ -109,14 +105,13 @@ class PartitionerTest {
 
   @Test
   void partition_withForce_skipsTheSignatureCheck() {
-    runner.answer(MKLABEL, 0, "", "")
-        .effect(MKLABEL, () -> tree.partition("sdc", "sdc1"))
-        .answer(SETTLE, 0, "", "").answer(ALIGN, 0, "", "")
-        .answer(PRINT, 0, Fixtures.read("guest/02-partition/parted-print.stdout"), "");
+    runner.answer(SESSION, 0, TABLE, "")
+        .effect(SESSION, () -> tree.partition("sdc", "sdc1"))
+        .answer(SETTLE, 0, "", "");
 
     partitioner.partition("sdc", true);
 
-    assertEquals(MKLABEL, runner.calls().get(0));
+    assertEquals(SESSION, runner.calls().get(0));
   }
 
   @Test
@@ -132,7 +127,7 @@ class PartitionerTest {
 
   @Test
   void partition_whenPartedFails_keepsItsStderr() {
-    runner.answer(MKLABEL, 1, "",
+    runner.answer(SESSION, 1, "",
         Fixtures.read("guest/16-errors/parted-mklabel-mounted.stderr"));
 
     RaidvmException e = assertThrows(RaidvmException.class,
@@ -140,7 +135,7 @@ class PartitionerTest {
 
     assertEquals(Kind.FAILED_PRECONDITION, e.kind());
     assertEquals("parted failed (exit 1): Error: Partition(s) on /dev/md0 are being used."
-        + " [command: " + String.join(" ", MKLABEL) + "]", e.getMessage());
+        + " [command: " + String.join(" ", SESSION) + "]", e.getMessage());
   }
 
   @Test

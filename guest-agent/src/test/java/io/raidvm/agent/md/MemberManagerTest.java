@@ -25,10 +25,10 @@ class MemberManagerTest {
   private static final List<String> ADD_SDC1 =
       List.of("mdadm", "--manage", "/dev/md127", "--add", "/dev/sdc1");
 
-  /** The capture partitioned and printed d1 alone; a replace partitions d2 (sdc) the same way. */
-  private static ArgvDifference d1PartedAsD2() {
-    return ArgvDifference.because("d1's partitioning, captured, stands for d2's, made alike")
-        .renamed(MdGuest.BY_ID_PREFIX + "d1", "/dev/sdc");
+  /** d1's session, captured on /dev/sdb, stands for the new disk's, made alike on sdc. */
+  private static ArgvDifference d1SessionAsSdcs() {
+    return ArgvDifference.because("d1's partitioning, captured on sdb, stands for sdc's")
+        .renamed("/dev/sdb", "/dev/sdc");
   }
 
   /** A removed d2 still has md127's superblock, as d1's captured one: the same array. */
@@ -418,12 +418,9 @@ class MemberManagerTest {
         .answer(FAIL_SDC1, 0, "", "")
         .answer(REMOVE_SDC1, 0, "", "")
         .answer(ZERO_SDC1, 0, "", "")
-        .answer(List.of("parted", "-s", "-a", "optimal", "/dev/sdc", "mklabel", "gpt", "unit",
-            "s", "mkpart", "primary", "2048s", "100%", "set", "1", "raid", "on"), 0, "", "")
-        .answer(List.of("udevadm", "settle", "--timeout=60"), 0, "", "")
-        .answer(List.of("parted", "-s", "/dev/sdc", "align-check", "opt", "1"),
-            "02-partition/parted-align-check", d1PartedAsD2())
-        .answer(List.of("parted", "-m", "-s", "/dev/sdc", "unit", "s", "print"),
-            "02-partition/parted-print", d1PartedAsD2());
+        .answer(List.of("parted", "-m", "-s", "-a", "optimal", "/dev/sdc", "mklabel", "gpt",
+            "unit", "s", "mkpart", "primary", "2048s", "100%", "set", "1", "raid", "on", "print",
+            "align-check", "opt", "1"), "02-partition/parted-session", d1SessionAsSdcs())
+        .answer(List.of("udevadm", "settle", "--timeout=60"), 0, "", "");
   }
 }
