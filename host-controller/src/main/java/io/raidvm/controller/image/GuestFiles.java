@@ -166,10 +166,10 @@ final class GuestFiles {
    * the journal's message catalog (units with {@code ConditionNeedsUpdate=}), 3.5 and 2.8 s of a
    * TCG boot. systemd compares the marks' mtime with /usr's; they get /usr's own.
    */
-  static void markUpdated(Path root) throws IOException {
+  private static void markUpdated(Path root) throws IOException {
     FileTime usr = Files.getLastModifiedTime(root.resolve("usr"), LinkOption.NOFOLLOW_LINKS);
-    String mark = "# Written by raidvm's image builder, as systemd-update-done would: the time /usr was\n"
-        + "# last updated. See man:systemd-update-done.service(8).\n"
+    String mark = "# Written by raidvm's image builder, as systemd-update-done would: the time\n"
+        + "# /usr was last updated. See man:systemd-update-done.service(8).\n"
         + "TIMESTAMP_NSEC=" + usr.to(TimeUnit.NANOSECONDS) + "\n";
     for (String dir : List.of("etc", "var")) {
       Path file = replaceable(root, dir + "/.updated");
