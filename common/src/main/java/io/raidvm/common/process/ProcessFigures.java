@@ -32,9 +32,7 @@ public record ProcessFigures(long pid, Instant startedAt, String javaVersion, lo
     } catch (IOException e) {
       throw RaidvmException.internal("cannot read " + SELF_STATUS + ": " + e.getMessage(), e);
     }
-    return fromStatus(status, ProcessHandle.current().pid(),
-        Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
-        Runtime.version().toString(), cpu);
+    return fromStatus(status, Self.PID, Self.STARTED_AT, Self.JAVA_VERSION, cpu);
   }
 
   /**
@@ -43,19 +41,13 @@ public record ProcessFigures(long pid, Instant startedAt, String javaVersion, lo
    */
   public static ProcessFigures fromStatus(String status, long pid, Instant startedAt,
       String javaVersion, long cpuMillis) {
-    long rssKib = -1;
-    int threads = -1;
-    for (String line : status.split("\n")) {
-      if (line.startsWith("VmRSS:")) {
-        rssKib = Long.parseLong(value(line).replace("kB", "").trim());
-      } else if (line.startsWith("Threads:")) {
-        threads = Integer.parseInt(value(line));
-      }
-    }
+    long rssKib = field(status, "VmRSS:");
+    long threads = field(status, "Threads:");
     if (rssKib < 0 || threads < 0) {
       throw RaidvmException.internal("no VmRSS or Threads line in /proc's status text", null);
     }
-    return new ProcessFigures(pid, startedAt, javaVersion, cpuMillis, rssKib * 1024, threads);
+    return new ProcessFigures(pid, startedAt, javaVersion, cpuMillis, rssKib * 1024,
+        (int) threads);
   }
 
   /** The jar manifest's Implementation-Version of {@code type}'s jar; "unpackaged" outside one. */
@@ -64,7 +56,27 @@ public record ProcessFigures(long pid, Instant startedAt, String javaVersion, lo
     return version == null ? "unpackaged" : version;
   }
 
-  private static String value(String line) {
-    return line.substring(line.indexOf(':') + 1).trim();
+  /**
+   * The number on the line that starts with {@code name}, a unit after it ignored; -1 when no line
+   * does. Finds the line without splitting the text: a status call reads this at each GetInfo,
+   * and under software emulation every string made costs.
+   */
+  private static long field(String status, String name) {
+    int start = status.startsWith(name) ? 0 : status.indexOf("\n" + name) + 1;
+    if (start == 0 && !status.startsWith(name)) {
+      return -1;
+    }
+    int end = status.indexOf('\n', start);
+    String value = status.substring(start + name.length(), end < 0 ? status.length() : end).strip();
+    int space = value.indexOf(' ');
+    return Long.parseLong(space < 0 ? value : value.substring(0, space));
+  }
+
+  /** What stays the same for the life of this JVM, asked once. */
+  private static final class Self {
+    static final long PID = ProcessHandle.current().pid();
+    static final Instant STARTED_AT =
+        Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+    static final String JAVA_VERSION = Runtime.version().toString();
   }
 }

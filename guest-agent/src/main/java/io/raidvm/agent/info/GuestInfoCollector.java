@@ -29,6 +29,11 @@ public final class GuestInfoCollector {
   private final Path root;
   private final Supplier<AgentProcess> agent;
   private List<ToolVersion> tools;
+  /** The running kernel's release: it cannot change while this process runs. */
+  private String kernelRelease;
+  /** os-release's last text and what it says: parsed again only when the text changed. */
+  private String osReleaseText;
+  private OsRelease osRelease = OsRelease.UNKNOWN;
 
   /**
    * @param root "/" in the guest; tests pass a directory holding {@code etc/os-release} and
@@ -48,7 +53,7 @@ public final class GuestInfoCollector {
     OsRelease os = osRelease();
     GuestInfo.Builder info = GuestInfo.newBuilder()
         .setHostname(firstLine("proc/sys/kernel/hostname"))
-        .setKernelRelease(firstLine("proc/sys/kernel/osrelease"))
+        .setKernelRelease(kernelRelease())
         .setOsPrettyName(os.prettyName())
         .setOsId(os.id())
         .setOsVersionId(os.versionId())
@@ -118,14 +123,26 @@ public final class GuestInfoCollector {
     }
   }
 
-  private OsRelease osRelease() {
+  private synchronized OsRelease osRelease() {
     for (String candidate : new String[] {"etc/os-release", "usr/lib/os-release"}) {
       Path file = root.resolve(candidate);
       if (Files.exists(file)) {
-        return OsRelease.parse(read(file));
+        String text = read(file);
+        if (!text.equals(osReleaseText)) {
+          osRelease = OsRelease.parse(text);
+          osReleaseText = text;
+        }
+        return osRelease;
       }
     }
     return OsRelease.UNKNOWN;
+  }
+
+  private synchronized String kernelRelease() {
+    if (kernelRelease == null || kernelRelease.isEmpty()) {
+      kernelRelease = firstLine("proc/sys/kernel/osrelease");
+    }
+    return kernelRelease;
   }
 
   private String firstLine(String relative) {

@@ -138,6 +138,9 @@ public final class AgentTrial {
 
   /** The last fallback this guest made, for GetInfo; empty when none (or it cannot be read). */
   public Optional<AgentFallback> lastFallback() {
+    if (!Files.exists(fallbackFile())) {
+      return Optional.empty(); // the usual case, and an exception per GetInfo costs under TCG
+    }
     try {
       Map<String, String> fields = fields(Files.readString(fallbackFile(),
           StandardCharsets.UTF_8));

@@ -65,6 +65,24 @@ class GuestInfoCollectorTest {
   }
 
   @Test
+  void collect_afterTheOsReleaseChanged_reportsTheNewRelease_andTheRunningKernelStill()
+      throws IOException {
+    GuestInfoCollector collector =
+        new GuestInfoCollector(allTools(), () -> HARDWARE, root, () -> AGENT);
+    collector.collect();
+    // An upgrade in place rewrites os-release; the running kernel stays until a reboot.
+    Files.writeString(root.resolve("etc/os-release"),
+        "PRETTY_NAME=\"Debian GNU/Linux 13 (trixie)\"\nID=debian\nVERSION_ID=\"13\"\n");
+    Files.writeString(root.resolve("proc/sys/kernel/osrelease"), "6.12.0-1-amd64\n");
+
+    GuestInfo info = collector.collect();
+
+    assertEquals("Debian GNU/Linux 13 (trixie)", info.getOsPrettyName());
+    assertEquals("13", info.getOsVersionId());
+    assertEquals("6.1.0-28-amd64", info.getKernelRelease());
+  }
+
+  @Test
   void toolVersions_areAskedOnce_notOnEveryCall() {
     FakeCommandRunner runner = allTools();
     GuestInfoCollector collector =
