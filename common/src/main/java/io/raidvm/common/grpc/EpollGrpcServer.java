@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 final class EpollGrpcServer {
 
   private final Server server;
-  private final EventLoopGroup boss = new EpollEventLoopGroup(1);
-  private final EventLoopGroup workers = new EpollEventLoopGroup(2);
+  private final EventLoopGroup boss = QuietEventLoops.of(new EpollEventLoopGroup(1));
+  private final EventLoopGroup workers = QuietEventLoops.of(new EpollEventLoopGroup(2));
   private final HealthStatusManager health = new HealthStatusManager();
 
   /** {@code builder} says where to listen (and TLS, if any); this adds the rest. */

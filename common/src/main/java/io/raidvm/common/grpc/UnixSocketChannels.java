@@ -69,11 +69,11 @@ public final class UnixSocketChannels {
 
   private static synchronized EpollEventLoopGroup group() {
     if (group == null) {
-      group = new EpollEventLoopGroup(2, r -> {
+      group = QuietEventLoops.of(new EpollEventLoopGroup(2, r -> {
         Thread t = new Thread(r, "grpc-unix-client");
         t.setDaemon(true);
         return t;
-      });
+      }));
     }
     return group;
   }
