@@ -48,9 +48,11 @@ import java.util.logging.Logger;
  * probe that asks the agent's health service whether it answers: every second while it does
  * not (resetting the channel's reconnect backoff), every 5 minutes while it does, and at once
  * when the guest opens its port or the event stream ends. While the agent answers, the event
- * stream, its HTTP/2 keepalive and the guest closing its port (QMP) notice a lost agent: a probe
- * on a timer would only cost the agent CPU under software emulation. It tells the VM's event hub
- * when the agent comes and goes, and feeds it the agent's md events.
+ * stream and the guest closing its port (QMP) notice a lost agent, and the 5-minute probe an
+ * agent that holds its port open but no longer answers (a hung guest). The channel sends no
+ * HTTP/2 keepalive: under software emulation each ping cost the idle agent about 35 ms of CPU,
+ * more than anything else it did while idle (docs/design.md, "Quiet when idle"). It tells the
+ * VM's event hub when the agent comes and goes, and feeds it the agent's md events.
  *
  * <p>It also copies the agent's audit trail into the controller's ({@link AgentAuditPull}): when
  * the agent answers a probe — so on connecting, which catches up on what the agent did while the
@@ -62,11 +64,10 @@ import java.util.logging.Logger;
 public final class AgentLink implements AgentSession {
 
   private static final Logger LOG = Logger.getLogger(AgentLink.class.getName());
-  static final Duration KEEPALIVE = Duration.ofSeconds(20);
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration PROBE_DEADLINE = Duration.ofSeconds(3);
   private static final Duration PROBE_WHILE_DOWN = Duration.ofSeconds(1);
-  /** Rarely while it answers: the stream, keepalive and the port notice a lost agent sooner. */
+  /** Rarely while it answers: the stream and the port notice most losses sooner. */
   static final Duration PROBE_WHILE_UP = Duration.ofMinutes(5);
 
   private final String vm;
@@ -94,7 +95,7 @@ public final class AgentLink implements AgentSession {
     this.events = events;
     this.relay = AgentRelay.start(paths.agentGrpcSocket(), paths.agentSocket(),
         HANDSHAKE_TIMEOUT, error -> relayError = error);
-    this.channel = UnixSocketChannels.open(paths.agentGrpcSocket(), KEEPALIVE,
+    this.channel = UnixSocketChannels.open(paths.agentGrpcSocket(), Duration.ZERO,
         MessageLimits.DEFAULT);
     this.calls = ClientInterceptors.intercept(channel, new AgentCallStamp(this::pullSoon));
     this.audit = new AgentAuditPull(vm, paths.agentAuditCursor(), auditLog);
