@@ -24,9 +24,13 @@ public final class UnixSocketChannels {
 
   private UnixSocketChannels() {}
 
+  /** How long a keepalive ping may go unanswered before the connection is closed. */
+  static final Duration PING_TIMEOUT = Duration.ofSeconds(20);
+
   /**
    * A channel to {@code socket} with the {@link MessageLimits#CONTROLLER_ANSWERS} limits, with HTTP/2
-   * keepalive when {@code keepAlive} is positive.
+   * keepalive when {@code keepAlive} is positive: a ping after each {@code keepAlive} without
+   * reads, the connection closed when one goes unanswered for {@link #PING_TIMEOUT}.
    */
   public static ManagedChannel open(Path socket, Duration keepAlive) {
     return open(socket, keepAlive, MessageLimits.CONTROLLER_ANSWERS);
@@ -43,7 +47,7 @@ public final class UnixSocketChannels {
         .maxInboundMetadataSize(limits.metadataBytes());
     if (!keepAlive.isZero()) {
       builder.keepAliveTime(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
-          .keepAliveTimeout(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
+          .keepAliveTimeout(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
           .keepAliveWithoutCalls(true);
     }
     return builder.build();

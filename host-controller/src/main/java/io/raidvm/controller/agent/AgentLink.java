@@ -49,10 +49,12 @@ import java.util.logging.Logger;
  * not (resetting the channel's reconnect backoff), every 5 minutes while it does, and at once
  * when the guest opens its port or the event stream ends. While the agent answers, the event
  * stream and the guest closing its port (QMP) notice a lost agent, and the 5-minute probe an
- * agent that holds its port open but no longer answers (a hung guest). The channel sends no
- * HTTP/2 keepalive: under software emulation each ping cost the idle agent about 35 ms of CPU,
- * more than anything else it did while idle (docs/design.md, "Quiet when idle"). It tells the
- * VM's event hub when the agent comes and goes, and feeds it the agent's md events.
+ * agent that holds its port open but no longer answers (a hung guest). The channel's HTTP/2
+ * keepalive, also every 5 minutes, closes a connection that went stale without closing (the
+ * agent dropped the session, the guest hung), so that the next call starts a new session: under
+ * software emulation each ping costs the idle agent about 35 ms of CPU, so it is rare
+ * (docs/design.md, "Quiet when idle"). It tells the VM's event hub when the agent comes and
+ * goes, and feeds it the agent's md events.
  *
  * <p>It also copies the agent's audit trail into the controller's ({@link AgentAuditPull}): when
  * the agent answers a probe — so on connecting, which catches up on what the agent did while the
@@ -64,6 +66,7 @@ import java.util.logging.Logger;
 public final class AgentLink implements AgentSession {
 
   private static final Logger LOG = Logger.getLogger(AgentLink.class.getName());
+  static final Duration KEEPALIVE = Duration.ofMinutes(5);
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration PROBE_DEADLINE = Duration.ofSeconds(3);
   private static final Duration PROBE_WHILE_DOWN = Duration.ofSeconds(1);
@@ -95,7 +98,7 @@ public final class AgentLink implements AgentSession {
     this.events = events;
     this.relay = AgentRelay.start(paths.agentGrpcSocket(), paths.agentSocket(),
         HANDSHAKE_TIMEOUT, error -> relayError = error);
-    this.channel = UnixSocketChannels.open(paths.agentGrpcSocket(), Duration.ZERO,
+    this.channel = UnixSocketChannels.open(paths.agentGrpcSocket(), KEEPALIVE,
         MessageLimits.DEFAULT);
     this.calls = ClientInterceptors.intercept(channel, new AgentCallStamp(this::pullSoon));
     this.audit = new AgentAuditPull(vm, paths.agentAuditCursor(), auditLog);
