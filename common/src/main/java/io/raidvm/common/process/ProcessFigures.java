@@ -62,8 +62,9 @@ public record ProcessFigures(long pid, Instant startedAt, String javaVersion, lo
    * and under software emulation every string made costs.
    */
   private static long field(String status, String name) {
-    int start = status.startsWith(name) ? 0 : status.indexOf("\n" + name) + 1;
-    if (start == 0 && !status.startsWith(name)) {
+    int afterNewline = status.indexOf("\n" + name);
+    int start = status.startsWith(name) ? 0 : afterNewline < 0 ? -1 : afterNewline + 1;
+    if (start < 0) {
       return -1;
     }
     int end = status.indexOf('\n', start);
