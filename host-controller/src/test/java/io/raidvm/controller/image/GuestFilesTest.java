@@ -48,7 +48,7 @@ class GuestFilesTest {
     assertTrue(unit.contains("Restart=always\nRestartSec=1\n"), unit);
     assertTrue(unit.contains("ExecStart=/usr/bin/java -XX:-UsePerfData -XX:TieredStopAtLevel=1"
         + " -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=10000"
-        + " -XX:GuaranteedSafepointInterval=0 -XX:+UseSerialGC -Xms8m -Xmx96m"
+        + " -XX:GuaranteedSafepointInterval=0 -XX:+UseSerialGC -Xms16m -Xmx96m"
         + " -XX:-ShrinkHeapInSteps -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
         + " -XX:CICompilerCount=1 -Xss512k -Dio.netty.allocator.numDirectArenas=1"
         + " -Dio.netty.allocator.numHeapArenas=1 -Xshare:auto"
