@@ -22,13 +22,17 @@ import org.junit.jupiter.api.Test;
  * status calls take through the controller's socket (a plain gRPC client, as any would be):
  * GetArray as the agent answers it now (the kernel's files) and as it answered before (mdadm
  * --detail, {@code from_mdadm}), ListArrays, GetMdstat and GetInfo; 50 rounds of one call each
- * after 5 rounds to warm up, p50 and p95. Named so that CI's *IT run skips it; run it with
- * scripts/bench-status.
+ * after 5 rounds to warm up, p50 and p95. Then how the agent's JVM warms up: the kernel-file
+ * calls go on, 50 rounds at a time, to {@code -Draidvm.bench.warm.rounds} (600), and each
+ * window's p50 and p95 is printed — the guest's C1 compiles a call's path only once it ran a
+ * few hundred times. Named so that CI's *IT run skips it; run it with scripts/bench-status.
  */
 class StatusBenchmark {
 
   private static final int CALLS = 50;
   private static final int WARM_UP = 5;
+  private static final int WARM_ROUNDS = Integer.getInteger("raidvm.bench.warm.rounds", 600);
+  private static final int WINDOW = 50;
   private static final List<String> DISKS = List.of("s1", "s2", "s3", "s4");
 
   @Test
@@ -54,6 +58,18 @@ class StatusBenchmark {
       List<String> lines = measure(calls);
       System.out.println("---- status calls through the controller, " + CALLS + " each ----");
       lines.forEach(System.out::println);
+
+      calls.remove("Raid.GetArray md127 from_mdadm (as before)");
+      System.out.println("---- as the agent's JVM warms up: p50/p95 ms of each window of "
+          + WINDOW + " rounds, counted from the first call ----");
+      for (int done = WARM_UP + CALLS; done + WINDOW <= WARM_ROUNDS; done += WINDOW) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "rounds %4d-%4d",
+            done, done + WINDOW));
+        Latencies.measure(calls, 0, WINDOW).forEach((what, sorted) -> line.append(
+            String.format(Locale.ROOT, "  %s %.1f/%.1f", what.replaceAll(" .*", ""),
+                Latencies.percentile(sorted, 50), Latencies.percentile(sorted, 95))));
+        System.out.println(line);
+      }
     }
   }
 
