@@ -48,7 +48,8 @@ class StatusBenchmark {
 
       Map<String, Runnable> calls = new LinkedHashMap<>();
       calls.put("Raid.GetArray md127 (kernel files)", () -> raid(vm).getArray(kernel));
-      calls.put("Raid.GetArray md127 from_mdadm (as before)", () -> raid(vm).getArray(mdadm));
+      String fromMdadm = "Raid.GetArray md127 from_mdadm (as before)";
+      calls.put(fromMdadm, () -> raid(vm).getArray(mdadm));
       calls.put("Raid.ListArrays",
           () -> raid(vm).listArrays(ListArraysRequest.getDefaultInstance()));
       calls.put("Raid.GetMdstat",
@@ -59,7 +60,7 @@ class StatusBenchmark {
       System.out.println("---- status calls through the controller, " + CALLS + " each ----");
       lines.forEach(System.out::println);
 
-      calls.remove("Raid.GetArray md127 from_mdadm (as before)");
+      calls.remove(fromMdadm);
       System.out.println("---- as the agent's JVM warms up: p50/p95 ms of each window of "
           + WINDOW + " rounds, counted from the first call ----");
       for (int done = WARM_UP + CALLS; done + WINDOW <= WARM_ROUNDS; done += WINDOW) {

@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 /** gRPC client channels over Unix sockets (epoll). */
 public final class UnixSocketChannels {
 
+  /** How long a keepalive ping may go unanswered before the connection is closed. */
+  static final Duration PING_TIMEOUT = Duration.ofSeconds(20);
+
   /** The event loops of every channel opened here; made with the first. */
   private static EpollEventLoopGroup group;
 
@@ -23,9 +26,6 @@ public final class UnixSocketChannels {
   }
 
   private UnixSocketChannels() {}
-
-  /** How long a keepalive ping may go unanswered before the connection is closed. */
-  static final Duration PING_TIMEOUT = Duration.ofSeconds(20);
 
   /**
    * A channel to {@code socket} with the {@link MessageLimits#CONTROLLER_ANSWERS} limits, with HTTP/2
